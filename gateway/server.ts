@@ -1,0 +1,83 @@
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { Caller } from '../lib/auth/caller.js';
+import { CALLER_HEADER, signCaller } from '../lib/auth/signed-caller.js';
+import type { Database } from '../lib/db.js';
+import { formatError } from '../lib/errors.js';
+import { serveApollo, type RunningServer } from '../lib/http-server.js';
+import type { SubgraphName } from '../lib/subgraph-server.js';
+import { authenticate } from './authenticate.js';
+import { composeSupergraph } from './compose.js';
+import { ideAssets, ideHtml } from './ide.js';
+
+export interface GatewayContext extends BaseContext {
+  caller: Caller;
+}
+
+/** Sends each subgraph request with the caller signed by the gateway, and nothing the client sent. */
+class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(url: string, private readonly secret: string) {
+    super({ url });
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    // Context is empty for the gateway's own requests (none with a static supergraph).
+    const caller: Caller = 'caller' in context && context.caller ? context.caller : { kind: 'anonymous' };
+    request.http?.headers.set(CALLER_HEADER, signCaller(caller, this.secret));
+  }
+}
+
+export interface StartGatewayOptions {
+  db: Database;
+  gatewaySecret: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  host: string;
+  port: number;
+  /** Introspection and the offline GraphiQL page. */
+  ide: boolean;
+}
+
+export async function startGateway(options: StartGatewayOptions): Promise<RunningServer> {
+  // @apollo/gateway otherwise probes cloud metadata addresses and exports usage metrics
+  // to Apollo's servers: a state system must not call out, and these networks are closed.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  // Composition errors surface here, before anything listens.
+  const supergraphSdl = composeSupergraph(options.subgraphUrls);
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ url }) => new SignedCallerDataSource(url as string, options.gatewaySecret),
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: options.ide,
+    // Automatic persisted queries are a cache, not a safelist; we do not need them.
+    persistedQueries: false,
+    formatError: (formatted, error) => formatError(formatted, error),
+    plugins: [
+      options.ide
+        ? {
+            async serverWillStart() {
+              return { async renderLandingPage() { return { html: ideHtml }; } };
+            },
+          }
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+  const running = await serveApollo(apollo, {
+    host: options.host,
+    port: options.port,
+    assets: options.ide ? ideAssets() : {},
+    context: async (request: IncomingMessage) => ({ caller: await authenticate(request.headers, options.db) }),
+  });
+  return {
+    ...running,
+    url: `${running.url}graphql`,
+    close: async () => {
+      await running.close();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * Who is calling, as the gateway established it from the caller's token. Subgraphs
+ * receive it signed (see `signed-caller.ts`) and never read identity from anything else.
+ */
+
+/** One access right the caller holds right now (already filtered: active, within its period). */
+export interface EffectiveGrant {
+  grantId: string;
+  /** The subject the caller acts for. */
+  subjectId: string;
+  subjectKind: string;
+  /** KATO code of the subject's territory (local executive bodies); everything under it is in scope. */
+  territoryKato: string | null;
+  /** Function codes from the functions directory this grant allows. */
+  functions: string[];
+}
+
+export type Caller =
+  | { kind: 'anonymous' }
+  | {
+      kind: 'person';
+      personId: string;
+      tokenId: string;
+      /** Staff of the Administrator (p.11): reviews applications, grants and revokes. */
+      isAdministrator: boolean;
+      grants: EffectiveGrant[];
+    }
+  | {
+      kind: 'machine';
+      /** The digital object (external system) the token was issued to. */
+      digitalObjectId: string;
+      tokenId: string;
+      isAdministrator: false;
+      grants: EffectiveGrant[];
+    };
+
+export const anonymousCaller: Caller = { kind: 'anonymous' };
+
+export function grantsOf(caller: Caller): EffectiveGrant[] {
+  return caller.kind === 'anonymous' ? [] : caller.grants;
+}

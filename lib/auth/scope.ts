@@ -1,0 +1,67 @@
+import type { Caller, EffectiveGrant } from './caller.js';
+import { grantsOf } from './caller.js';
+import { SubjectKind, type AccessFunction } from './functions.js';
+
+/** Kinds whose rights reach the whole country rather than one territory or one subject. */
+const nationalKinds = new Set<string>([SubjectKind.AuthorizedBody, SubjectKind.Administrator, SubjectKind.CentralStateBody]);
+
+/** The caller's grants that allow `fn`. */
+export function grantsFor(caller: Caller, fn: AccessFunction): EffectiveGrant[] {
+  return grantsOf(caller).filter((grant) => grant.functions.includes(fn));
+}
+
+export function hasFunction(caller: Caller, fn: AccessFunction): boolean {
+  return grantsFor(caller, fn).length > 0;
+}
+
+/** Significant leading digits of a KATO code: 2 for a region, 4 for a district, 6, then all 9. */
+export function katoPrefix(katoCode: string): string {
+  const code = katoCode.slice(0, 9);
+  if (/^\d{2}0{7}$/.test(code)) return code.slice(0, 2);
+  if (/^\d{4}0{5}$/.test(code)) return code.slice(0, 4);
+  if (/^\d{6}0{3}$/.test(code)) return code.slice(0, 6);
+  return code;
+}
+
+/** Whether `katoCode` lies in the territory `territoryKato` (a code covers everything under it). */
+export function withinTerritory(territoryKato: string, katoCode: string): boolean {
+  return katoCode.startsWith(katoPrefix(territoryKato));
+}
+
+/**
+ * Whether the caller may use `fn` on an object located at `katoCode`: national bodies
+ * everywhere, a local executive body only inside its territory.
+ */
+export function mayActInTerritory(caller: Caller, fn: AccessFunction, katoCode: string): boolean {
+  return grantsFor(caller, fn).some(
+    (grant) =>
+      nationalKinds.has(grant.subjectKind) ||
+      (grant.subjectKind === SubjectKind.LocalExecutiveBody && grant.territoryKato !== null && withinTerritory(grant.territoryKato, katoCode)),
+  );
+}
+
+/** KATO prefixes the caller may use `fn` in; `null` means everywhere. */
+export function territoriesFor(caller: Caller, fn: AccessFunction): string[] | null {
+  const grants = grantsFor(caller, fn);
+  if (grants.some((grant) => nationalKinds.has(grant.subjectKind))) return null;
+  return grants
+    .filter((grant) => grant.subjectKind === SubjectKind.LocalExecutiveBody && grant.territoryKato)
+    .map((grant) => katoPrefix(grant.territoryKato as string));
+}
+
+/** Subject ids the caller acts for with `fn` (a supplier's own accounts, an OSI's own buildings). */
+export function subjectsFor(caller: Caller, fn: AccessFunction): string[] {
+  return [...new Set(grantsFor(caller, fn).map((grant) => grant.subjectId))];
+}
+
+/** How a change is attributed in histories and receipts. */
+export function actorOf(caller: Caller): string {
+  switch (caller.kind) {
+    case 'person':
+      return `person:${caller.personId}`;
+    case 'machine':
+      return `digital-object:${caller.digitalObjectId}`;
+    default:
+      return 'anonymous';
+  }
+}

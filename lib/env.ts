@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * The whole configuration, parsed once. Every problem is listed at once so an
+ * operator fixes a deployment in one pass instead of one variable per restart.
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.string().url().optional(),
+  /** Folder of the embedded PostgreSQL used when DATABASE_URL is absent. */
+  EMBEDDED_PG_DIR: z.string().default('.data/postgres'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  GATEWAY_HOST: z.string().default('127.0.0.1'),
+  GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  BUILDINGS_PORT: z.coerce.number().int().min(0).max(65535).default(4001),
+  CONDOMINIUM_PORT: z.coerce.number().int().min(0).max(65535).default(4002),
+  UTILITIES_PORT: z.coerce.number().int().min(0).max(65535).default(4003),
+  ACCESS_PORT: z.coerce.number().int().min(0).max(65535).default(4004),
+  SUBGRAPH_HOST: z.string().default('127.0.0.1'),
+  /** Subgraph URLs for the gateway when subgraphs run elsewhere (docker-compose). */
+  BUILDINGS_URL: z.string().url().optional(),
+  CONDOMINIUM_URL: z.string().url().optional(),
+  UTILITIES_URL: z.string().url().optional(),
+  ACCESS_URL: z.string().url().optional(),
+  /** Shared secret the gateway signs caller identities with; subgraphs refuse anything unsigned. */
+  GATEWAY_SECRET: z.string().min(32, 'GATEWAY_SECRET must be at least 32 characters').optional(),
+  /** Token of the first administrator, created at first start when no administrator exists. */
+  BOOTSTRAP_ADMIN_TOKEN: z.string().min(32, 'BOOTSTRAP_ADMIN_TOKEN must be at least 32 characters').optional(),
+  /** Apollo inline tracing (ftv1) from subgraphs; off unless asked for. */
+  SUBGRAPH_INLINE_TRACES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Introspection and the IDE page on the gateway. */
+  GATEWAY_INTROSPECTION: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Largest page a connection returns. */
+  MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
+  /** Demo data size loaded by `npm start` into an empty database. */
+  DEMO_BUILDINGS: z.coerce.number().int().min(0).default(2000),
+  SMTP_URL: z.string().url().optional(),
+  SMTP_FROM: z.string().default('noreply@housing.example.kz'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}

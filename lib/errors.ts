@@ -1,0 +1,83 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/**
+ * The codes a client can branch on. Input problems name the offending field in
+ * `extensions.field` (a dotted path into the mutation's input).
+ */
+export const ErrorCode = {
+  BadUserInput: 'BAD_USER_INPUT',
+  Unauthenticated: 'UNAUTHENTICATED',
+  Forbidden: 'FORBIDDEN',
+  NotFound: 'NOT_FOUND',
+  Conflict: 'CONFLICT',
+  Internal: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface FieldProblem {
+  /** Dotted path of the input field, e.g. `input.heatingSupplyKind`. */
+  field: string;
+  message: string;
+}
+
+/** One or more input fields are wrong; nothing was written. */
+export function badUserInput(problems: FieldProblem[] | FieldProblem): GraphQLError {
+  const list = Array.isArray(problems) ? problems : [problems];
+  const first = list[0] ?? { field: 'input', message: 'The input is invalid.' };
+  const message = list.length === 1 ? first.message : `${list.length} input fields are invalid: ${list.map((p) => p.message).join(' ')}`;
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BadUserInput, field: first.field, problems: list },
+  });
+}
+
+export function unauthenticated(message = 'Sign in: this operation needs a valid token in the Authorization header.'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.Unauthenticated, http: { status: 401 } } });
+}
+
+export function forbidden(message = 'Your access right does not allow this operation.'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.Forbidden } });
+}
+
+export function notFound(what: string, field?: string): GraphQLError {
+  return new GraphQLError(`${what} was not found.`, { extensions: { code: ErrorCode.NotFound, ...(field ? { field } : {}) } });
+}
+
+export function conflict(message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.Conflict, ...(field ? { field } : {}) } });
+}
+
+const publicCodes = new Set<string>([
+  ErrorCode.BadUserInput,
+  ErrorCode.Unauthenticated,
+  ErrorCode.Forbidden,
+  ErrorCode.NotFound,
+  ErrorCode.Conflict,
+  // Apollo's own request-level codes describe the client's request, not our internals.
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+/**
+ * Masks anything we did not raise on purpose: database messages carry values
+ * (personal data among them) and internals, so callers get a generic message and
+ * the operator gets the full error in the log, without its variables.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown, log: (line: string) => void = console.error): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && publicCodes.has(code)) {
+    const { stacktrace: _omitted, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    return { ...formatted, extensions };
+  }
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  log(`[error] ${formatted.path ? formatted.path.join('.') + ': ' : ''}${original instanceof Error ? `${original.name}: ${original.message}` : String(original)}`);
+  return {
+    message: 'An internal error occurred; it has been logged.',
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: ErrorCode.Internal },
+  };
+}

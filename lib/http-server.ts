@@ -1,0 +1,134 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+
+export interface StaticAsset {
+  contentType: string;
+  body: string | Buffer;
+}
+
+export interface ServeOptions<TContext extends BaseContext> {
+  host: string;
+  port: number;
+  /** Builds the per-request context; throw a GraphQLError with extensions.http.status to refuse. */
+  context: (request: IncomingMessage) => Promise<TContext>;
+  /** Extra GET routes served as they are (the offline IDE's scripts). */
+  assets?: Record<string, StaticAsset>;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+class HttpProblem extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new HttpProblem(413, `The request body is larger than ${limit} bytes.`));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function sendProblem(response: ServerResponse, status: number, message: string): void {
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.end(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }));
+}
+
+/**
+ * A small Node HTTP front for Apollo Server shared by the gateway and every subgraph:
+ * bounded JSON bodies, a health route for orchestration, static assets, and no path
+ * through which a malformed request becomes a 500.
+ */
+export async function serveApollo<TContext extends BaseContext>(
+  apollo: ApolloServer<TContext>,
+  options: ServeOptions<TContext>,
+): Promise<RunningServer> {
+  const limit = options.bodyLimit ?? 20 * 1024 * 1024;
+  const server: Server = createServer((request, response) => {
+    void handle(request, response).catch((error: unknown) => {
+      if (error instanceof HttpProblem) return sendProblem(response, error.status, error.message);
+      console.error(`[http] ${error instanceof Error ? error.message : String(error)}`);
+      if (!response.headersSent) sendProblem(response, 400, 'The request could not be processed.');
+      else response.end();
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (request.method === 'GET' && (url.pathname === '/health' || url.pathname === '/.well-known/apollo/server-health')) {
+      response.setHeader('content-type', 'application/json');
+      response.end('{"status":"pass"}');
+      return;
+    }
+    const asset = request.method === 'GET' ? options.assets?.[url.pathname] : undefined;
+    if (asset) {
+      response.setHeader('content-type', asset.contentType);
+      response.setHeader('cache-control', 'public, max-age=86400');
+      response.end(asset.body);
+      return;
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown;
+    if (request.method === 'POST') {
+      const text = await readBody(request, limit);
+      const contentType = headers.get('content-type') ?? '';
+      if (!contentType.includes('application/json')) throw new HttpProblem(415, 'Send GraphQL requests as application/json.');
+      try {
+        body = text.length ? JSON.parse(text) : undefined;
+      } catch {
+        throw new HttpProblem(400, 'The request body is not valid JSON.');
+      }
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: (request.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+      context: () => options.context(request),
+    });
+    for (const [key, value] of result.headers) response.setHeader(key, value);
+    response.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      response.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) response.write(chunk);
+    response.end();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${options.host}:${port}/`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,312 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial, boolean, char, check, date, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid, varchar,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+import { accessFunctions, subjectKinds } from '../lib/auth/functions.js';
+
+/** Subjects, persons, agreements, grants and their lifecycle; also the receipts of p.30. */
+export const accessSchema = pgSchema('access');
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * Functions are kept as `text[]` checked against the functions directory rather than an
+ * enum array: postgres.js returns enum arrays as unparsed strings in raw SQL, and the
+ * per-request grant check reads them raw. The values are our own constants, never input.
+ */
+const functionsDirectory = sql.raw(`array[${accessFunctions.map((fn) => `'${fn}'`).join(', ')}]::text[]`);
+
+export const subjectKind = accessSchema.enum('subject_kind', subjectKinds as [string, ...string[]]);
+export const agreementKind = accessSchema.enum('agreement_kind', [
+  /** With the authorized body, for state bodies and suppliers working through the personal cabinet (p.19, p.22). */
+  'ACCESS',
+  /** Concluded when an integration application is approved (p.17). */
+  'INTEGRATION',
+]);
+export const grantState = accessSchema.enum('grant_state', ['PENDING', 'ACTIVE', 'SUSPENDED', 'ENDED']);
+/** The seven grounds of p.20, in its order. */
+export const endGround = accessSchema.enum('end_ground', [
+  'AGREEMENT_EXPIRED',
+  'REVOKED',
+  'RENOUNCED',
+  'CASCADE',
+  'GROUNDS_ENDED',
+  'FALSE_DATA',
+  'OTHER_LEGAL_GROUND',
+]);
+export const digitalObjectStatus = accessSchema.enum('digital_object_status', ['TESTING', 'LIVE', 'DISABLED']);
+export const applicationStatus = accessSchema.enum('application_status', ['SUBMITTED', 'APPROVED', 'REFUSED']);
+export const calendarDayKind = accessSchema.enum('calendar_day_kind', [
+  /** A public holiday named in the law. */
+  'PUBLIC_HOLIDAY',
+  /** A day off moved onto a working day (a holiday on a weekend, or a government decree). */
+  'TRANSFERRED_DAY_OFF',
+  /** A Saturday or Sunday made a working day by a decree that moved its day off elsewhere. */
+  'WORKING_WEEKEND',
+]);
+
+/** Organisations and persons acting in the digital environment (p.2.4, p.19). */
+export const subjects = accessSchema.table(
+  'subjects',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    kind: subjectKind('kind').notNull(),
+    name: text('name').notNull(),
+    /** BIN of an organisation or IIN of an individual subject (12 digits, check digit verified by the application). */
+    identificationNumber: char('identification_number', { length: 12 }).notNull(),
+    /** KATO code of the territory a local executive body governs; everything under it is in its scope. */
+    territoryKato: varchar('territory_kato', { length: 9 }),
+    /** Where notifications to the subject go (grant ended, suspended). */
+    email: text('email'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('subjects_identification_number_key').on(t.identificationNumber),
+    check('subjects_identification_number_check', sql`${t.identificationNumber} ~ '^[0-9]{12}$'`),
+    check('subjects_territory_check', sql`(${t.kind} = 'LOCAL_EXECUTIVE_BODY') = (${t.territoryKato} is not null)`),
+    check('subjects_territory_kato_check', sql`${t.territoryKato} is null or ${t.territoryKato} ~ '^[0-9]{9}$'`),
+  ],
+);
+
+/** Users: people who act on behalf of subjects through grants. Personal data throughout. */
+export const persons = accessSchema.table(
+  'persons',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    iin: char('iin', { length: 12 }).notNull(),
+    fullName: text('full_name').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    /** Staff of the Administrator (p.11): review applications, grant, suspend and revoke. */
+    isAdministrator: boolean('is_administrator').notNull().default(false),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('persons_iin_key').on(t.iin),
+    check('persons_iin_check', sql`${t.iin} ~ '^[0-9]{12}$'`),
+  ],
+);
+
+/** Agreements with the authorized body (access) or integration agreements (p.17, p.19). */
+export const agreements = accessSchema.table(
+  'agreements',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    subjectId: uuid('subject_id').notNull().references(() => subjects.id),
+    kind: agreementKind('kind').notNull().default('ACCESS'),
+    /** Registration number of the paper or electronic agreement, when it has one. */
+    reference: text('reference'),
+    functions: text('functions').array().notNull(),
+    validFrom: timestamptz('valid_from').notNull().defaultNow(),
+    /** End of the term; past it every grant under the agreement has ended with AGREEMENT_EXPIRED (p.20.1). */
+    validUntil: timestamptz('valid_until'),
+    /** The integration application this agreement concluded, for INTEGRATION agreements. */
+    applicationId: uuid('application_id'),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('agreements_subject_idx').on(t.subjectId),
+    check('agreements_functions_check', sql`cardinality(${t.functions}) > 0 and ${t.functions} <@ ${functionsDirectory}`),
+    check('agreements_period_check', sql`${t.validUntil} is null or ${t.validUntil} > ${t.validFrom}`),
+  ],
+);
+
+/** External systems integrated with the CS (p.2.2, p.14–17); they call the API with machine tokens. */
+export const digitalObjects = accessSchema.table(
+  'digital_objects',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    subjectId: uuid('subject_id').notNull().references(() => subjects.id),
+    name: text('name').notNull(),
+    /** TESTING after approval, LIVE once tested (p.17); DISABLED when its last grant ended. */
+    status: digitalObjectStatus('status').notNull().default('TESTING'),
+    applicationId: uuid('application_id'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    liveAt: timestamptz('live_at'),
+    disabledAt: timestamptz('disabled_at'),
+  },
+  (t) => [index('digital_objects_subject_idx').on(t.subjectId)],
+);
+
+/**
+ * A right of a person or a digital object to act for a subject with some functions,
+ * possibly delegated from another grant. `validFrom`/`validUntil` are the EFFECTIVE
+ * period, narrowed at creation to the parent's and the agreement's, and
+ * `ancestorSuspended` mirrors whether any ancestor is SUSPENDED: so the per-request
+ * check never walks the chain (see `lib/auth/effective-grants.ts`).
+ */
+export const grants = accessSchema.table(
+  'grants',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    personId: uuid('person_id').references(() => persons.id),
+    digitalObjectId: uuid('digital_object_id').references(() => digitalObjects.id),
+    subjectId: uuid('subject_id').notNull().references(() => subjects.id),
+    agreementId: uuid('agreement_id').notNull().references(() => agreements.id),
+    /** The grant this one was delegated from (p.20.4: it ends when its parent ends). */
+    parentGrantId: uuid('parent_grant_id').references((): AnyPgColumn => grants.id),
+    /** A subset of the parent's functions, or of the agreement's for a root grant. */
+    functions: text('functions').array().notNull(),
+    state: grantState('state').notNull().default('PENDING'),
+    /** Set exactly when state is ENDED. */
+    endGround: endGround('end_ground'),
+    /** The law or act behind OTHER_LEGAL_GROUND (p.20.7), or any ground an administrator cites. */
+    legalBasis: text('legal_basis'),
+    /** True while some ancestor is SUSPENDED: the grant then has no effect, and regains it on reinstatement. */
+    ancestorSuspended: boolean('ancestor_suspended').notNull().default(false),
+    validFrom: timestamptz('valid_from').notNull().defaultNow(),
+    /** Effective end: the earliest of its own, its parent's and its agreement's end. */
+    validUntil: timestamptz('valid_until'),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    stateChangedAt: timestamptz('state_changed_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // The per-request check: one index probe per caller.
+    index('grants_person_active_idx').on(t.personId).where(sql`${t.state} = 'ACTIVE' and not ${t.ancestorSuspended}`),
+    index('grants_digital_object_active_idx').on(t.digitalObjectId).where(sql`${t.state} = 'ACTIVE' and not ${t.ancestorSuspended}`),
+    index('grants_person_idx').on(t.personId),
+    index('grants_digital_object_idx').on(t.digitalObjectId),
+    index('grants_parent_idx').on(t.parentGrantId),
+    index('grants_subject_state_idx').on(t.subjectId, t.state),
+    index('grants_agreement_idx').on(t.agreementId),
+    check('grants_grantee_check', sql`(${t.personId} is null) <> (${t.digitalObjectId} is null)`),
+    check('grants_end_ground_check', sql`(${t.state} = 'ENDED') = (${t.endGround} is not null)`),
+    check('grants_legal_basis_check', sql`${t.endGround} is distinct from 'OTHER_LEGAL_GROUND' or ${t.legalBasis} is not null`),
+    check('grants_functions_check', sql`cardinality(${t.functions}) > 0 and ${t.functions} <@ ${functionsDirectory}`),
+  ],
+);
+
+/** Append-only (a trigger refuses UPDATE and DELETE): every transition of every grant. */
+export const grantHistory = accessSchema.table(
+  'grant_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    grantId: uuid('grant_id').notNull().references(() => grants.id),
+    /** Null for the row that records the grant's creation. */
+    fromState: grantState('from_state'),
+    toState: grantState('to_state').notNull(),
+    /** The p.20 ground of an end or a suspension (FALSE_DATA); null for creation, activation, reinstatement. */
+    ground: endGround('ground'),
+    legalBasis: text('legal_basis'),
+    comment: text('comment'),
+    /** `person:<id>`, `digital-object:<id>`, or `system` for cascades. */
+    actor: text('actor').notNull(),
+    at: timestamptz('at').notNull().default(sql`clock_timestamp()`),
+  },
+  (t) => [index('grant_history_grant_idx').on(t.grantId, t.at)],
+);
+
+/** Machine and session tokens; only the SHA-256 of a token is stored. */
+export const apiTokens = accessSchema.table(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** Lower-case hex SHA-256 of the token. */
+    tokenHash: char('token_hash', { length: 64 }).notNull(),
+    personId: uuid('person_id').references(() => persons.id),
+    digitalObjectId: uuid('digital_object_id').references(() => digitalObjects.id),
+    label: text('label'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    lastUsedAt: timestamptz('last_used_at'),
+    revokedAt: timestamptz('revoked_at'),
+    expiresAt: timestamptz('expires_at'),
+  },
+  (t) => [
+    uniqueIndex('api_tokens_token_hash_key').on(t.tokenHash),
+    index('api_tokens_person_idx').on(t.personId),
+    index('api_tokens_digital_object_idx').on(t.digitalObjectId),
+    check('api_tokens_owner_check', sql`(${t.personId} is null) <> (${t.digitalObjectId} is null)`),
+  ],
+);
+
+/** Applications to register and integrate a digital object (p.14–17). */
+export const applications = accessSchema.table(
+  'applications',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    subjectId: uuid('subject_id').notNull().references(() => subjects.id),
+    digitalObjectName: text('digital_object_name').notNull(),
+    functions: text('functions').array().notNull(),
+    /** Where the decision is sent (p.16). */
+    contactEmail: text('contact_email').notNull(),
+    submittedBy: text('submitted_by').notNull(),
+    submittedAt: timestamptz('submitted_at').notNull().defaultNow(),
+    /** Last day of review: 5 working days after submission on the Kazakhstan calendar. */
+    deadline: date('deadline', { mode: 'string' }).notNull(),
+    status: applicationStatus('status').notNull().default('SUBMITTED'),
+    decidedAt: timestamptz('decided_at'),
+    decidedBy: text('decided_by'),
+    refusalReason: text('refusal_reason'),
+    /** Set on approval: the integration agreement and the digital object it created. */
+    agreementId: uuid('agreement_id'),
+    digitalObjectId: uuid('digital_object_id'),
+  },
+  (t) => [
+    index('applications_status_deadline_idx').on(t.status, t.deadline),
+    index('applications_subject_idx').on(t.subjectId),
+    check('applications_functions_check', sql`cardinality(${t.functions}) > 0 and ${t.functions} <@ ${functionsDirectory}`),
+    check('applications_refusal_check', sql`(${t.status} = 'REFUSED') = (${t.refusalReason} is not null)`),
+  ],
+);
+
+/** Kazakhstan's working calendar as data: public holidays, transferred days off, working weekends. */
+export const holidays = accessSchema.table('holidays', {
+  date: date('date', { mode: 'string' }).primaryKey(),
+  kind: calendarDayKind('kind').notNull().default('PUBLIC_HOLIDAY'),
+  nameKk: text('name_kk').notNull(),
+  nameRu: text('name_ru').notNull(),
+});
+
+/**
+ * Transactional outbox: notifications written in the same transaction as the change
+ * they report, delivered later by `lib/outbox.ts`.
+ */
+export const outbox = accessSchema.table(
+  'outbox',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** What happened, e.g. `application.approved`, `grant.ended`. */
+    kind: text('kind').notNull(),
+    recipientEmail: text('recipient_email').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    /** One message per event and recipient, however often the event is reported. */
+    dedupeKey: text('dedupe_key').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamptz('next_attempt_at').notNull().defaultNow(),
+    deliveredAt: timestamptz('delivered_at'),
+    /** Transport's message of the last failed attempt (no message content). */
+    lastError: text('last_error'),
+  },
+  (t) => [
+    uniqueIndex('outbox_dedupe_key_key').on(t.dedupeKey),
+    index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`${t.deliveredAt} is null`),
+    index('outbox_created_idx').on(t.createdAt),
+  ],
+);
+
+/**
+ * Confirmation of every placement of information (p.30), written by all subgraphs
+ * through `lib/receipts.ts` in the same transaction as the placement itself.
+ */
+export const receipts = accessSchema.table(
+  'receipts',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** What was placed, e.g. `buildings.registerBuilding`. */
+    operation: text('operation').notNull(),
+    /** `person:<id>` or `digital-object:<id>`. */
+    placedBy: text('placed_by').notNull(),
+    /** When the request reached the system. */
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** When the placement was recorded (inside its transaction). */
+    recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`clock_timestamp()`),
+    /** Ids of the records the placement created or changed. */
+    objectIds: jsonb('object_ids').notNull().$type<string[]>(),
+  },
+  (t) => [index('receipts_placed_by_idx').on(t.placedBy, t.recordedAt)],
+);

@@ -1,0 +1,160 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial, boolean, char, date, index, integer, jsonb, numeric, pgSchema, smallint, text, timestamp, uniqueIndex, uuid, varchar,
+} from 'drizzle-orm/pg-core';
+
+/** The national building register (category 1) and the territories it is organised by. */
+export const buildingsSchema = pgSchema('buildings');
+
+// Directories of the annex. Values keep the regulation's meaning; labels live in the subgraph.
+export const territoryKind = buildingsSchema.enum('territory_kind', ['REGION', 'CITY_OF_REPUBLICAN_SIGNIFICANCE', 'DISTRICT', 'CITY', 'RURAL_DISTRICT', 'SETTLEMENT']);
+export const buildingPurpose = buildingsSchema.enum('building_purpose', ['MULTI_APARTMENT_BUILDING_OPERATION']);
+export const fundCategory = buildingsSchema.enum('fund_category', ['RESIDENTIAL', 'NON_RESIDENTIAL']);
+export const balanceOwnership = buildingsSchema.enum('balance_ownership', [
+  'PRIVATE_CONDOMINIUM_COMMON_PROPERTY',
+  'PRIVATE_SINGLE_OWNER',
+  'STATE_ENTERPRISE',
+  'STATE_INSTITUTION',
+]);
+/** Shared by heating supply type (field 17) and hot water supply type (field 21): the same directory. */
+export const supplySystemType = buildingsSchema.enum('supply_system_type', ['CENTRAL', 'AUTONOMOUS', 'INDIVIDUAL_INSTALLATIONS', 'NONE']);
+export const heatingSupplyKind = buildingsSchema.enum('heating_supply_kind', ['OPEN', 'CLOSED']);
+export const gasSupplyKind = buildingsSchema.enum('gas_supply_kind', ['NETWORK_NATURAL', 'LIQUEFIED_GAS_HOLDER_TANKS', 'LIQUEFIED_CYLINDERS', 'NONE']);
+export const waterSupplyKind = buildingsSchema.enum('water_supply_kind', ['CENTRALIZED', 'DECENTRALIZED']);
+export const sewerageKind = buildingsSchema.enum('sewerage_kind', ['CENTRALIZED', 'SEPTIC', 'OUTDOOR_TOILET']);
+export const buildingCondition = buildingsSchema.enum('building_condition', [
+  'OPERATING',
+  'OPERATING_NEEDS_CAPITAL_REPAIR',
+  'OPERATING_IN_MODERNIZATION_PROGRAMME',
+  'NOT_OPERATING',
+  'EMERGENCY',
+]);
+export const registerStatus = buildingsSchema.enum('register_status', ['REGISTERED', 'RETIRED']);
+export const buildingChange = buildingsSchema.enum('building_change', ['REGISTERED', 'UPDATED', 'RETIRED', 'CONFIRMED']);
+export const premiseKind = buildingsSchema.enum('premise_kind', ['APARTMENT', 'NON_RESIDENTIAL', 'PARKING_PLACE', 'STORAGE_ROOM']);
+export const ownerKind = buildingsSchema.enum('owner_kind', ['PERSON', 'ORGANISATION']);
+
+/** KATO tree: regions, cities of republican significance, districts. */
+export const territories = buildingsSchema.table(
+  'territories',
+  {
+    /** 9-digit KATO code. */
+    katoCode: varchar('kato_code', { length: 9 }).primaryKey(),
+    parentKatoCode: varchar('parent_kato_code', { length: 9 }),
+    kind: territoryKind('kind').notNull(),
+    /** 1 for regions and cities of republican significance, 2 for their districts. */
+    level: smallint('level').notNull(),
+    nameKk: text('name_kk').notNull(),
+    nameRu: text('name_ru').notNull(),
+    /** Leading digits shared by every code under this territory (2 for a region, 4 for a district). */
+    katoPrefix: varchar('kato_prefix', { length: 9 }).notNull(),
+  },
+  (t) => [index('territories_parent_idx').on(t.parentKatoCode)],
+);
+
+/** One record of the summary register of operating MKDs (annex: 29 fields). */
+export const buildings = buildingsSchema.table(
+  'buildings',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    cadastralNumber: varchar('cadastral_number', { length: 200 }).notNull(), // 1
+    /** Field 2 (up to 500 characters); its first 9 digits place the building in the KATO tree. */
+    katoCode: varchar('kato_code', { length: 500 }).notNull(), // 2
+    addressRegistrationCode: char('address_registration_code', { length: 16 }).notNull(), // 3
+    purpose: buildingPurpose('purpose').notNull(), // 4
+    fundCategory: fundCategory('fund_category').notNull(), // 5
+    condominiumRegistered: boolean('condominium_registered').notNull(), // 6
+    hasTechnicalPassport: boolean('has_technical_passport').notNull(), // 7
+    balanceOwnership: balanceOwnership('balance_ownership').notNull(), // 8
+    liftCount: integer('lift_count').notNull(), // 9
+    electricityConnected: boolean('electricity_connected').notNull(), // 10
+    yearBuilt: integer('year_built').notNull(), // 11
+    lastCapitalRepairDate: date('last_capital_repair_date', { mode: 'string' }), // 12
+    totalPremisesCount: integer('total_premises_count').notNull(), // 13
+    floorCount: integer('floor_count').notNull(), // 14
+    apartmentCount: integer('apartment_count').notNull(), // 15
+    nonResidentialPremisesCount: integer('non_residential_premises_count').notNull(), // 16
+    heatingSupplyType: supplySystemType('heating_supply_type').notNull(), // 17
+    heatingSupplyKind: heatingSupplyKind('heating_supply_kind'), // 18
+    gasSupplyKind: gasSupplyKind('gas_supply_kind').notNull(), // 19
+    hasGasPipeline: boolean('has_gas_pipeline').notNull(), // 20
+    hotWaterSupplyType: supplySystemType('hot_water_supply_type').notNull(), // 21
+    waterSupplyKind: waterSupplyKind('water_supply_kind').notNull(), // 22
+    hasWaterPipeline: boolean('has_water_pipeline').notNull(), // 23
+    sewerageKind: sewerageKind('sewerage_kind').notNull(), // 24
+    hasSewer: boolean('has_sewer').notNull(), // 25
+    commonMeterCount: integer('common_meter_count').notNull(), // 26
+    condition: buildingCondition('condition').notNull(), // 27
+    registerExitReason: varchar('register_exit_reason', { length: 500 }), // 28
+    barrierFree: boolean('barrier_free').notNull(), // 29
+    status: registerStatus('status').notNull().default('REGISTERED'),
+    /** Last yearly confirmation by the local executive body (p.13); overdue after a year. */
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true, mode: 'date' }),
+    retiredAt: timestamp('retired_at', { withTimezone: true, mode: 'date' }),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Optimistic concurrency: bumped on every change. */
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex('buildings_cadastral_number_key').on(t.cadastralNumber),
+    uniqueIndex('buildings_address_registration_code_key').on(t.addressRegistrationCode),
+    index('buildings_kato_code_prefix_idx').on(t.katoCode.op('text_pattern_ops')),
+    index('buildings_condition_idx').on(t.condition),
+    index('buildings_heating_supply_type_idx').on(t.heatingSupplyType),
+    index('buildings_year_built_idx').on(t.yearBuilt),
+    index('buildings_confirmed_at_idx').on(t.confirmedAt),
+  ],
+);
+
+/** Append-only history of every change to a building record: who, when, old and new values. */
+export const buildingHistory = buildingsSchema.table(
+  'building_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    buildingId: uuid('building_id').notNull().references(() => buildings.id),
+    change: buildingChange('change').notNull(),
+    /** Who made the change: `person:<id>` or `digital-object:<id>`. */
+    changedBy: text('changed_by').notNull(),
+    changedAt: timestamp('changed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** `{ field: { old, new } }` for each field that changed. */
+    changes: jsonb('changes').notNull().$type<Record<string, { old: unknown; new: unknown }>>(),
+  },
+  (t) => [index('building_history_building_idx').on(t.buildingId, t.changedAt)],
+);
+
+/** Apartments, non-residential premises, parking places and storage rooms of a building. */
+export const premises = buildingsSchema.table(
+  'premises',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    buildingId: uuid('building_id').notNull().references(() => buildings.id),
+    kind: premiseKind('kind').notNull(),
+    /** Number as written in the address register, e.g. "12", "12А", "P-3". */
+    number: varchar('number', { length: 20 }).notNull(),
+    floor: integer('floor'),
+    /** Square metres. */
+    area: numeric('area', { precision: 10, scale: 2, mode: 'number' }),
+  },
+  (t) => [uniqueIndex('premises_building_kind_number_key').on(t.buildingId, t.kind, t.number)],
+);
+
+/** Owners of a premise. Personal data: IIN and names reach only callers whose function needs them. */
+export const premiseOwners = buildingsSchema.table(
+  'premise_owners',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    premiseId: uuid('premise_id').notNull().references(() => premises.id),
+    kind: ownerKind('kind').notNull(),
+    /** 12-digit IIN (persons) or BIN (organisations), check digit verified. */
+    identificationNumber: char('identification_number', { length: 12 }).notNull(),
+    /** Person's full name or organisation's name. */
+    name: text('name').notNull(),
+    /** Ownership share, 0 < share ≤ 1. */
+    share: numeric('share', { precision: 7, scale: 6, mode: 'number' }).notNull().default(1),
+  },
+  (t) => [
+    index('premise_owners_premise_idx').on(t.premiseId),
+    index('premise_owners_identification_number_idx').on(t.identificationNumber),
+  ],
+);

@@ -1,0 +1,3 @@
+// Every subgraph's tables, one file per subgraph, each in its own Postgres schema.
+export * from './buildings.js';
+export * from './access.js';

@@ -1,0 +1,31 @@
+import { env } from '../lib/env.js';
+import { ensureDatabase, migrateDatabase } from '../lib/migrate.js';
+import { startPostgres, type PostgresServer } from '../lib/postgres-server.js';
+
+export interface PreparedDatabase {
+  server: PostgresServer;
+  /** URL of the migrated application database. */
+  url: string;
+}
+
+/**
+ * DATABASE_URL when set, otherwise the embedded PostgreSQL (creating database
+ * `housing` on it); then the committed migrations.
+ */
+export async function prepareDatabase(log: (line: string) => void = console.log): Promise<PreparedDatabase> {
+  const config = env();
+  const server = await startPostgres({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.EMBEDDED_PG_DIR,
+    port: config.EMBEDDED_PG_PORT,
+  });
+  try {
+    const url = server.embedded ? await ensureDatabase(server.url, 'housing') : server.url;
+    log(server.embedded ? `Embedded PostgreSQL in ${config.EMBEDDED_PG_DIR} on ${new URL(url).port}` : 'Using DATABASE_URL');
+    await migrateDatabase(url);
+    return { server, url };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}

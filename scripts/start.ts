@@ -1,0 +1,43 @@
+import { env } from '../lib/env.js';
+import { prepareDatabase } from './database.js';
+import { startSystem } from './system.js';
+
+// `npm start`: database (embedded unless DATABASE_URL), migrations, demo data, the four
+// subgraphs and the gateway. Ctrl-C stops everything, the embedded database last.
+const config = env();
+const { server, url } = await prepareDatabase();
+let system: Awaited<ReturnType<typeof startSystem>> | undefined;
+let stopping = false;
+
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    await system?.close().catch((error: unknown) => console.error(error));
+    await server.stop().catch((error: unknown) => console.error(error));
+  }
+  process.exit(code);
+}
+process.once('SIGINT', () => void stop(0));
+process.once('SIGTERM', () => void stop(0));
+
+try {
+  system = await startSystem({
+    databaseUrl: url,
+    host: config.GATEWAY_HOST,
+    gatewayPort: config.GATEWAY_PORT,
+    subgraphPorts: {
+      buildings: config.BUILDINGS_PORT,
+      condominium: config.CONDOMINIUM_PORT,
+      utilities: config.UTILITIES_PORT,
+      access: config.ACCESS_PORT,
+    },
+    gatewaySecret: config.GATEWAY_SECRET,
+    ide: config.GATEWAY_INTROSPECTION,
+    inlineTraces: config.SUBGRAPH_INLINE_TRACES,
+  });
+  console.log(`\nGateway ready at ${system.gatewayUrl}`);
+  console.log(`GraphiQL (works offline): ${system.gatewayUrl.replace(/graphql$/, '')}`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  await stop(1);
+}

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { composeSupergraph, supergraphFile } from '../gateway/compose.js';
+import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
+
+describe('the federated gateway', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem();
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  it('the committed supergraph is what the subgraph schemas compose to (run `npm run compose` when this fails)', () => {
+    expect(readFileSync(supergraphFile, 'utf8')).toBe(composeSupergraph());
+  });
+
+  it('refuses a request sent straight to a subgraph without the gateway credential', async () => {
+    for (const url of Object.values(system.subgraphUrls)) {
+      const response = await postGraphQL(url, '{ __typename }');
+      expect(response.status).toBe(401);
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(response.data ?? null).toBeNull();
+    }
+  });
+
+  it('refuses a subgraph request whose caller header was not signed with the shared secret', async () => {
+    const forged = `${Buffer.from(JSON.stringify({ caller: { kind: 'anonymous' }, iat: Date.now() })).toString('base64url')}.AAAA`;
+    const response = await postGraphQL(system.subgraphUrls.buildings, '{ __typename }', {}, { 'x-housing-caller': forged });
+    expect(response.status).toBe(401);
+  });
+
+  it('serves the offline GraphiQL page and its scripts from the gateway itself', async () => {
+    const page = await fetch(system.gatewayUrl.replace(/graphql$/, ''), { headers: { accept: 'text/html' } });
+    const html = await page.text();
+    expect(html).toContain('/ide/graphiql.js');
+    expect(html).not.toMatch(/https?:\/\/(unpkg|cdn|embeddable-sandbox)/);
+    const script = await fetch(system.gatewayUrl.replace(/graphql$/, 'ide/graphiql.js'));
+    expect(script.status).toBe(200);
+    expect((await script.text()).length).toBeGreaterThan(100_000);
+  });
+
+  it('answers malformed requests with 4xx and a GraphQL error, never a 500', async () => {
+    const badJson = await fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(badJson.status).toBe(400);
+    const parseError = await system.query('{ buildings( }');
+    expect(parseError.status).toBe(400);
+    expect(parseError.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    const unknownField = await system.query('{ noSuchField }');
+    expect(unknownField.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});

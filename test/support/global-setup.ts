@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import type { TestProject } from 'vitest/node';
+import { ensureDatabase, migrateDatabase, migrationsFolder } from '../../lib/migrate.js';
+import { startPostgres, withDatabase, type PostgresServer } from '../../lib/postgres-server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Server URL (maintenance database) the test files create their databases on. */
+    postgresServerUrl: string;
+    /** Name of the migrated template database each test file copies. */
+    templateDatabase: string;
+  }
+}
+
+let server: PostgresServer | undefined;
+
+/** Names the template after the migrations, so a changed migration gets a fresh template. */
+function migrationsHash(): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(migrationsFolder, { recursive: true }).map(String).sort()) {
+    if (file.endsWith('.sql') || file.endsWith('.json')) hash.update(file).update(readFileSync(join(migrationsFolder, file)));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+/**
+ * One PostgreSQL for the run (DATABASE_URL, or embedded under .data/postgres-test) and
+ * one migrated template database; each test file copies the template, which takes
+ * milliseconds instead of replaying migrations.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  server = await startPostgres({
+    databaseUrl: process.env.DATABASE_URL,
+    dataDir: process.env.TEST_PG_DIR ?? '.data/postgres-test',
+    disposable: true,
+  });
+  const template = `housing_template_${migrationsHash()}`;
+  const admin = postgres(withDatabase(server.url, 'postgres'), { max: 1, onnotice: () => {} });
+  try {
+    const [existing] = await admin`select 1 from pg_database where datname = ${template}`;
+    if (!existing) {
+      // Build under a temporary name and rename when complete, so an interrupted run leaves no half-migrated template.
+      const building = `${template}_building_${process.pid}`;
+      const url = await ensureDatabase(withDatabase(server.url, 'postgres'), building);
+      await migrateDatabase(url);
+      await admin.unsafe(`alter database "${building}" rename to "${template}"`);
+    }
+    // Old templates from earlier migration sets and test databases left by killed runs.
+    const stale = await admin`select datname from pg_database where (datname like 'housing_template_%' and datname <> ${template}) or datname like 'housing_test_%'`;
+    for (const { datname } of stale) await admin.unsafe(`drop database if exists "${datname}" with (force)`).catch(() => {});
+  } finally {
+    await admin.end();
+  }
+  project.provide('postgresServerUrl', withDatabase(server.url, 'postgres'));
+  project.provide('templateDatabase', template);
+  return async () => {
+    await server?.stop();
+  };
+}
