@@ -5,6 +5,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { Caller } from '../lib/auth/caller.js';
 import { CALLER_HEADER, signCaller } from '../lib/auth/signed-caller.js';
 import type { Database } from '../lib/db.js';
+import { depthLimit } from '../lib/depth-limit.js';
 import { formatError } from '../lib/errors.js';
 import { serveApollo, type RunningServer } from '../lib/http-server.js';
 import type { SubgraphName } from '../lib/subgraph-server.js';
@@ -37,6 +38,8 @@ export interface StartGatewayOptions {
   port: number;
   /** Introspection and the offline GraphiQL page. */
   ide: boolean;
+  /** Deepest field nesting an operation may have. */
+  maxDepth?: number;
 }
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningServer> {
@@ -54,6 +57,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     introspection: options.ide,
     // Automatic persisted queries are a cache, not a safelist; we do not need them.
     persistedQueries: false,
+    validationRules: [depthLimit(options.maxDepth ?? 15)],
     formatError: (formatted, error) => formatError(formatted, error),
     plugins: [
       options.ide
