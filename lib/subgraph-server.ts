@@ -72,6 +72,9 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
     schema: buildSubgraph(definition),
     // Subgraphs only answer the gateway; nobody browses them.
     introspection: false,
+    // A variable the gateway cannot check (a custom scalar such as Date) is refused here; with
+    // HTTP 400 the gateway would mask it as an internal error, with 200 its BAD_USER_INPUT reaches the client.
+    status400ForVariableCoercionErrors: false,
     formatError: (formatted, error) => formatError(formatted, error),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),

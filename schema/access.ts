@@ -9,6 +9,8 @@ import { accessFunctions, subjectKinds } from '../lib/auth/functions.js';
 export const accessSchema = pgSchema('access');
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+/** Keyset-paginated columns keep milliseconds only, the precision of the cursors (JavaScript dates). */
+const keysetTimestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
 /**
  * Functions are kept as `text[]` checked against the functions directory rather than an
@@ -59,10 +61,11 @@ export const subjects = accessSchema.table(
     territoryKato: varchar('territory_kato', { length: 9 }),
     /** Where notifications to the subject go (grant ended, suspended). */
     email: text('email'),
-    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    createdAt: keysetTimestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('subjects_identification_number_key').on(t.identificationNumber),
+    index('subjects_created_idx').on(t.createdAt, t.id),
     check('subjects_identification_number_check', sql`${t.identificationNumber} ~ '^[0-9]{12}$'`),
     check('subjects_territory_check', sql`(${t.kind} = 'LOCAL_EXECUTIVE_BODY') = (${t.territoryKato} is not null)`),
     check('subjects_territory_kato_check', sql`${t.territoryKato} is null or ${t.territoryKato} ~ '^[0-9]{9}$'`),
@@ -160,7 +163,7 @@ export const grants = accessSchema.table(
     /** Effective end: the earliest of its own, its parent's and its agreement's end. */
     validUntil: timestamptz('valid_until'),
     createdBy: text('created_by').notNull(),
-    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    createdAt: keysetTimestamptz('created_at').notNull().defaultNow(),
     stateChangedAt: timestamptz('state_changed_at').notNull().defaultNow(),
   },
   (t) => [
@@ -172,6 +175,7 @@ export const grants = accessSchema.table(
     index('grants_parent_idx').on(t.parentGrantId),
     index('grants_subject_state_idx').on(t.subjectId, t.state),
     index('grants_agreement_idx').on(t.agreementId),
+    index('grants_created_idx').on(t.createdAt, t.id),
     check('grants_grantee_check', sql`(${t.personId} is null) <> (${t.digitalObjectId} is null)`),
     check('grants_end_ground_check', sql`(${t.state} = 'ENDED') = (${t.endGround} is not null)`),
     check('grants_legal_basis_check', sql`${t.endGround} is distinct from 'OTHER_LEGAL_GROUND' or ${t.legalBasis} is not null`),
@@ -233,7 +237,7 @@ export const applications = accessSchema.table(
     /** Where the decision is sent (p.16). */
     contactEmail: text('contact_email').notNull(),
     submittedBy: text('submitted_by').notNull(),
-    submittedAt: timestamptz('submitted_at').notNull().defaultNow(),
+    submittedAt: keysetTimestamptz('submitted_at').notNull().defaultNow(),
     /** Last day of review: 5 working days after submission on the Kazakhstan calendar. */
     deadline: date('deadline', { mode: 'string' }).notNull(),
     status: applicationStatus('status').notNull().default('SUBMITTED'),
@@ -247,6 +251,7 @@ export const applications = accessSchema.table(
   (t) => [
     index('applications_status_deadline_idx').on(t.status, t.deadline),
     index('applications_subject_idx').on(t.subjectId),
+    index('applications_submitted_idx').on(t.submittedAt, t.id),
     check('applications_functions_check', sql`cardinality(${t.functions}) > 0 and ${t.functions} <@ ${functionsDirectory}`),
     check('applications_refusal_check', sql`(${t.status} = 'REFUSED') = (${t.refusalReason} is not null)`),
   ],
@@ -275,7 +280,7 @@ export const outbox = accessSchema.table(
     body: text('body').notNull(),
     /** One message per event and recipient, however often the event is reported. */
     dedupeKey: text('dedupe_key').notNull(),
-    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    createdAt: keysetTimestamptz('created_at').notNull().defaultNow(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamptz('next_attempt_at').notNull().defaultNow(),
     deliveredAt: timestamptz('delivered_at'),
@@ -285,7 +290,7 @@ export const outbox = accessSchema.table(
   (t) => [
     uniqueIndex('outbox_dedupe_key_key').on(t.dedupeKey),
     index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`${t.deliveredAt} is null`),
-    index('outbox_created_idx').on(t.createdAt),
+    index('outbox_created_idx').on(t.createdAt, t.id),
   ],
 );
 

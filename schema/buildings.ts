@@ -30,7 +30,7 @@ export const buildingCondition = buildingsSchema.enum('building_condition', [
   'EMERGENCY',
 ]);
 export const registerStatus = buildingsSchema.enum('register_status', ['REGISTERED', 'RETIRED']);
-export const buildingChange = buildingsSchema.enum('building_change', ['REGISTERED', 'UPDATED', 'RETIRED', 'CONFIRMED']);
+export const buildingChange = buildingsSchema.enum('building_change', ['REGISTERED', 'UPDATED', 'RETIRED', 'CONFIRMED', 'PREMISES_ADDED']);
 export const premiseKind = buildingsSchema.enum('premise_kind', ['APARTMENT', 'NON_RESIDENTIAL', 'PARKING_PLACE', 'STORAGE_ROOM']);
 export const ownerKind = buildingsSchema.enum('owner_kind', ['PERSON', 'ORGANISATION']);
 

@@ -33,7 +33,12 @@ export function withinTerritory(territoryKato: string, katoCode: string): boolea
  * everywhere, a local executive body only inside its territory.
  */
 export function mayActInTerritory(caller: Caller, fn: AccessFunction, katoCode: string): boolean {
-  return grantsFor(caller, fn).some(
+  return grantsInTerritory(caller, fn, katoCode).length > 0;
+}
+
+/** The caller's grants that allow `fn` at `katoCode`: what a territorial write re-checks in its transaction. */
+export function grantsInTerritory(caller: Caller, fn: AccessFunction, katoCode: string): EffectiveGrant[] {
+  return grantsFor(caller, fn).filter(
     (grant) =>
       nationalKinds.has(grant.subjectKind) ||
       (grant.subjectKind === SubjectKind.LocalExecutiveBody && grant.territoryKato !== null && withinTerritory(grant.territoryKato, katoCode)),
@@ -64,4 +69,14 @@ export function actorOf(caller: Caller): string {
     default:
       return 'anonymous';
   }
+}
+
+/** Whether the caller holds `fn` for the whole country (a national body's grant), not just a territory or one subject. */
+export function hasNationalFunction(caller: Caller, fn: AccessFunction): boolean {
+  return grantsFor(caller, fn).some((grant) => nationalKinds.has(grant.subjectKind));
+}
+
+/** The caller's grants that allow `fn` on behalf of `subjectId`: what a write re-checks in its transaction. */
+export function grantsForSubject(caller: Caller, fn: AccessFunction, subjectId: string): EffectiveGrant[] {
+  return grantsFor(caller, fn).filter((grant) => grant.subjectId === subjectId);
 }

@@ -1,14 +1,19 @@
 import type { SubgraphDefinition } from '../../lib/subgraph-server.js';
 import { loadSchemaFile } from '../../lib/subgraph-server.js';
-import { isOpenPart } from '../../lib/auth/shield.js';
+import { scalarResolvers } from '../../lib/scalars.js';
+import { createAccessLoaders, type AccessLoaders } from './loaders.js';
+import { buildPermissions } from './permissions.js';
+import { Mutation } from './resolvers/Mutation.js';
+import { Query } from './resolvers/Query.js';
+import * as types from './resolvers/types.js';
 
-/** The access subgraph: placeholder that grows in its own issue. */
-export const definition: SubgraphDefinition = {
+const resolvers = { ...scalarResolvers, Query, Mutation, ...types };
+
+/** The access subgraph: subjects, persons, agreements, grants and their lifecycle, applications, notifications, calendar. */
+export const definition: SubgraphDefinition<AccessLoaders> = {
   name: 'access',
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
-  resolvers: {
-    Query: { accessStatus: () => 'placeholder' },
-  },
-  permissions: { Query: { accessStatus: isOpenPart } },
-  createLoaders: () => ({}),
+  resolvers,
+  permissions: buildPermissions({ Query, Mutation, ...types }),
+  createLoaders: createAccessLoaders,
 };

@@ -1,14 +1,17 @@
 import type { SubgraphDefinition } from '../../lib/subgraph-server.js';
 import { loadSchemaFile } from '../../lib/subgraph-server.js';
-import { isOpenPart } from '../../lib/auth/shield.js';
+import { scalarResolvers } from '../../lib/scalars.js';
+import { createLoaders, type CondominiumLoaders } from './loaders.js';
+import { permissions } from './permissions.js';
+import { Building } from './resolvers/Building.js';
+import { Mutation } from './resolvers/Mutation.js';
+import { Query } from './resolvers/Query.js';
 
-/** The condominium subgraph: placeholder that grows in its own issue. */
-export const definition: SubgraphDefinition = {
+/** The condominium subgraph: who manages each building (grows with categories 2–8). */
+export const definition: SubgraphDefinition<CondominiumLoaders> = {
   name: 'condominium',
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
-  resolvers: {
-    Query: { condominiumStatus: () => 'placeholder' },
-  },
-  permissions: { Query: { condominiumStatus: isOpenPart } },
-  createLoaders: () => ({}),
+  resolvers: { ...scalarResolvers, Query, Mutation, Building },
+  permissions,
+  createLoaders,
 };

@@ -1,14 +1,20 @@
 import type { SubgraphDefinition } from '../../lib/subgraph-server.js';
 import { loadSchemaFile } from '../../lib/subgraph-server.js';
-import { isOpenPart } from '../../lib/auth/shield.js';
+import { scalarResolvers } from '../../lib/scalars.js';
+import { createLoaders, type UtilitiesLoaders } from './loaders.js';
+import { permissions } from './permissions.js';
+import { Building } from './resolvers/Building.js';
+import { Mutation } from './resolvers/Mutation.js';
+import { PersonalAccount } from './resolvers/PersonalAccount.js';
+import { Query } from './resolvers/Query.js';
+import { Supplier } from './resolvers/Supplier.js';
+import { Tariff } from './resolvers/Tariff.js';
 
-/** The utilities subgraph: placeholder that grows in its own issue. */
-export const definition: SubgraphDefinition = {
+/** The utilities subgraph: supplier register, personal accounts and tariffs (categories 9–11, 14). */
+export const definition: SubgraphDefinition<UtilitiesLoaders> = {
   name: 'utilities',
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
-  resolvers: {
-    Query: { utilitiesStatus: () => 'placeholder' },
-  },
-  permissions: { Query: { utilitiesStatus: isOpenPart } },
-  createLoaders: () => ({}),
+  resolvers: { ...scalarResolvers, Query, Mutation, Supplier, PersonalAccount, Tariff, Building },
+  permissions,
+  createLoaders,
 };

@@ -1,0 +1,1 @@
+ALTER TYPE "buildings"."building_change" ADD VALUE 'PREMISES_ADDED';

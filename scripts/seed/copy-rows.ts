@@ -1,0 +1,76 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { getTableColumns } from 'drizzle-orm';
+import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
+import type { Sql, TransactionSql } from 'postgres';
+
+type Value = string | number | boolean | Date | null | undefined;
+
+/**
+ * Rows of one drizzle table in PostgreSQL's COPY text format. Column names come from the
+ * table definition, so a renamed column breaks the type check rather than the load.
+ */
+export class CopyEncoder<Row extends object> {
+  readonly statement: string;
+  private readonly keys: readonly (keyof Row & string)[];
+
+  constructor(table: PgTable, keys: readonly (keyof Row & string)[]) {
+    const columns = getTableColumns(table) as Record<string, { name: string }>;
+    const config = getTableConfig(table);
+    const names = keys.map((key) => {
+      const column = columns[key];
+      if (!column) throw new Error(`Table ${config.name} has no column ${key}.`);
+      return `"${column.name}"`;
+    });
+    this.keys = keys;
+    this.statement = `copy "${config.schema ?? 'public'}"."${config.name}" (${names.join(', ')}) from stdin`;
+  }
+
+  /** One line, newline included. */
+  line(row: Row): string {
+    let line = '';
+    for (let i = 0; i < this.keys.length; i++) {
+      if (i > 0) line += '\t';
+      line += encode((row as Record<string, Value>)[this.keys[i] as string]);
+    }
+    return `${line}\n`;
+  }
+}
+
+const SPECIAL = /[\\\t\n\r]/;
+
+function encode(value: Value): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'string') {
+    return SPECIAL.test(value)
+      ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+      : value;
+  }
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+/** Collects lines into pieces of a useful size for the socket. */
+export class LineBuffer {
+  readonly pieces: string[] = [];
+  private current = '';
+
+  add(line: string): void {
+    this.current += line;
+    if (this.current.length >= 64 * 1024) this.flush();
+  }
+
+  flush(): string[] {
+    if (this.current) this.pieces.push(this.current);
+    this.current = '';
+    return this.pieces;
+  }
+}
+
+/** Streams `pieces` through one COPY statement on `sql` (a connection or transaction). */
+export async function copyInto(sql: Sql | TransactionSql, statement: string, pieces: readonly string[]): Promise<void> {
+  if (pieces.length === 0) return;
+  const writable = await sql.unsafe(statement).writable();
+  await pipeline(Readable.from(pieces), writable);
+}

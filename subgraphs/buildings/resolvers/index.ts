@@ -1,0 +1,9 @@
+import { scalarResolvers } from '../../../lib/scalars.js';
+import { Building } from './Building.js';
+import { BuildingConnection } from './BuildingConnection.js';
+import { Mutation } from './Mutation.js';
+import { Premise, PremiseOwner } from './Premise.js';
+import { Query } from './Query.js';
+import { Region } from './Region.js';
+
+export const resolvers = { ...scalarResolvers, Query, Mutation, Building, BuildingConnection, Region, Premise, PremiseOwner };

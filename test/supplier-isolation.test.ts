@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccessFunction } from '../lib/auth/functions.js';
+import { signCaller } from '../lib/auth/signed-caller.js';
+import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
+import { AuthFixture, makeBin, makeIin, type Actor } from './auth-fixtures.js';
+
+// A supplier reaches its own personal accounts and nobody else's: through every root
+// field, through `_entities` sent straight to the subgraph, and through the entity
+// extension of Building. Analysts read all accounts but no personal data without the right.
+
+const buildingId = randomUUID();
+
+const registerSupplier = `mutation($input: RegisterSupplierInput!) { registerSupplier(input: $input) { supplier { id subjectId } receipt { id operation } } }`;
+const upsert = `mutation($supplierId: ID!, $accounts: [PersonalAccountInput!]!) {
+  upsertPersonalAccounts(supplierId: $supplierId, accounts: $accounts) { created updated receipt { id operation receivedAt recordedAt } } }`;
+const listAccounts = `query($filter: PersonalAccountFilter) { personalAccounts(first: 100, filter: $filter) {
+  edges { node { id accountNumber holderName holderIin supplier { id name } } } pageInfo { hasNextPage } } }`;
+
+function account(accountNumber: string, overrides: Record<string, unknown> = {}) {
+  return { buildingId, premiseNumber: '12', accountNumber, holderName: 'Асанов Асан', holderIin: makeIin(), service: 'WATER_SUPPLY', openedAt: '2024-01-15', ...overrides };
+}
+
+describe('supplier isolation', () => {
+  let system: TestSystem;
+  let fixture: AuthFixture;
+  let supplierA: Actor;
+  let supplierB: Actor;
+  let analyst: Actor;
+  let analystWithPersonalData: Actor;
+  const supplierIds: Record<'A' | 'B', string> = { A: '', B: '' };
+  const accountIds: Record<'A' | 'B', string[]> = { A: [], B: [] };
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    fixture = await AuthFixture.create(system.db);
+    const maintain = [AccessFunction.PersonalAccountsMaintain, AccessFunction.TariffsMaintain];
+    supplierA = await fixture.machine('UTILITY_SUPPLIER', maintain);
+    supplierB = await fixture.person('UTILITY_SUPPLIER', maintain);
+    analyst = await fixture.person('AUTHORIZED_BODY', [AccessFunction.AnalyticsRead]);
+    analystWithPersonalData = await fixture.person('AUTHORIZED_BODY', [AccessFunction.AnalyticsRead, AccessFunction.PersonalDataRead]);
+
+    for (const [key, actor] of [['A', supplierA], ['B', supplierB]] as const) {
+      const registered = await system.query(
+        registerSupplier,
+        { input: { subjectId: actor.subjectId, name: `Supplier ${key}`, bin: makeBin(), services: ['WATER_SUPPLY', 'SEWERAGE'] } },
+        { token: fixture.adminToken },
+      );
+      expect(registered.errors).toBeUndefined();
+      supplierIds[key] = registered.data?.registerSupplier.supplier.id;
+    }
+    const a = await system.query(upsert, { supplierId: supplierIds.A, accounts: [account('A-1'), account('A-2'), account('SAME-NO')] }, { token: supplierA.token });
+    expect(a.errors).toBeUndefined();
+    expect(a.data?.upsertPersonalAccounts.created).toBe(3);
+    const b = await system.query(upsert, { supplierId: supplierIds.B, accounts: [account('B-1'), account('SAME-NO', { holderName: 'Бекова Бибигуль' })] }, { token: supplierB.token });
+    expect(b.errors).toBeUndefined();
+    for (const [key, actor] of [['A', supplierA], ['B', supplierB]] as const) {
+      const listed = await system.query(listAccounts, {}, { token: actor.token });
+      accountIds[key] = listed.data?.personalAccounts.edges.map((edge: any) => edge.node.id);
+    }
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  it('lists only the accounts of the supplier the caller acts for, holder data included', async () => {
+    const own = await system.query(listAccounts, {}, { token: supplierA.token });
+    expect(own.errors).toBeUndefined();
+    const nodes = own.data?.personalAccounts.edges.map((edge: any) => edge.node);
+    expect(nodes.map((node: any) => node.accountNumber).sort()).toEqual(['A-1', 'A-2', 'SAME-NO']);
+    expect(new Set(nodes.map((node: any) => node.supplier.id))).toEqual(new Set([supplierIds.A]));
+    expect(nodes.every((node: any) => /^\d{12}$/.test(node.holderIin) && node.holderName === 'Асанов Асан')).toBe(true);
+
+    const filtered = await system.query(listAccounts, { filter: { supplierId: supplierIds.B } }, { token: supplierA.token });
+    expect(filtered.data?.personalAccounts.edges).toEqual([]);
+    const byNumber = await system.query(listAccounts, { filter: { accountNumber: 'SAME-NO' } }, { token: supplierA.token });
+    expect(byNumber.data?.personalAccounts.edges.map((edge: any) => edge.node.holderName)).toEqual(['Асанов Асан']);
+  });
+
+  it("returns null for another supplier's account looked up by id", async () => {
+    const query = `query($id: ID!) { personalAccount(id: $id) { id accountNumber holderIin } }`;
+    for (const id of accountIds.B) {
+      const response = await system.query(query, { id }, { token: supplierA.token });
+      expect(response.errors).toBeUndefined();
+      expect(response.data?.personalAccount).toBeNull();
+    }
+    const own = await system.query(query, { id: accountIds.A[0] }, { token: supplierA.token });
+    expect(own.data?.personalAccount.id).toBe(accountIds.A[0]);
+  });
+
+  it("refuses writes to another supplier's accounts and tariffs, and writes nothing", async () => {
+    const before = await system.query(listAccounts, {}, { token: supplierB.token });
+    const write = await system.query(upsert, { supplierId: supplierIds.B, accounts: [account('B-1', { holderName: 'Overwritten' }), account('B-9')] }, { token: supplierA.token });
+    expect(write.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(write.data).toBeNull();
+    const tariff = await system.query(
+      `mutation($input: PublishTariffInput!) { publishTariff(input: $input) { tariff { id } } }`,
+      { input: { supplierId: supplierIds.B, service: 'WATER_SUPPLY', pricePerUnit: '1.00', unit: 'CUBIC_METRE', validFrom: '2026-01-01' } },
+      { token: supplierA.token },
+    );
+    expect(tariff.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const after = await system.query(listAccounts, {}, { token: supplierB.token });
+    expect(after.data).toEqual(before.data);
+    const tariffs = await system.query(`{ tariffs(filter: { service: WATER_SUPPLY }) { edges { node { id } } } }`);
+    expect(tariffs.data?.tariffs.edges).toEqual([]);
+  });
+
+  it("an upsert with another supplier's account number creates the caller's own account, leaving theirs untouched", async () => {
+    const write = await system.query(upsert, { supplierId: supplierIds.A, accounts: [account('SAME-NO', { holderName: 'Асанов Асан' }), account('B-1')] }, { token: supplierA.token });
+    expect(write.errors).toBeUndefined();
+    expect(write.data?.upsertPersonalAccounts).toMatchObject({ created: 1, updated: 1 });
+    const b = await system.query(listAccounts, { filter: { accountNumber: 'SAME-NO' } }, { token: supplierB.token });
+    expect(b.data?.personalAccounts.edges.map((edge: any) => edge.node.holderName)).toEqual(['Бекова Бибигуль']);
+    const bOwn = await system.query(listAccounts, {}, { token: supplierB.token });
+    expect(bOwn.data?.personalAccounts.edges).toHaveLength(2);
+  });
+
+  describe('_entities sent straight to the utilities subgraph with a gateway-signed caller', () => {
+    const entities = `query($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on PersonalAccount { id accountNumber holderIin }
+      ... on Building { id personalAccounts(first: 50) { id accountNumber } } } }`;
+
+    async function asCaller(actor: Actor | null, representations: unknown[]) {
+      const caller = actor ? await actor.caller() : { kind: 'anonymous' as const };
+      return postGraphQL(system.subgraphUrls.utilities, entities, { representations }, { 'x-housing-caller': signCaller(caller, system.gatewaySecret) });
+    }
+
+    it("resolves another supplier's accounts to null and the caller's own to data", async () => {
+      const representations = [...accountIds.B, ...accountIds.A].map((id) => ({ __typename: 'PersonalAccount', id }));
+      const response = await asCaller(supplierA, representations);
+      expect(response.errors).toBeUndefined();
+      const resolved = response.data?._entities as Array<{ id: string } | null>;
+      expect(resolved.slice(0, accountIds.B.length)).toEqual(accountIds.B.map(() => null));
+      expect(resolved.slice(accountIds.B.length).map((entity) => entity?.id)).toEqual(accountIds.A);
+    });
+
+    it("gives a Building only the caller's own accounts", async () => {
+      const response = await asCaller(supplierB, [{ __typename: 'Building', id: buildingId }]);
+      expect(response.errors).toBeUndefined();
+      const numbers = (response.data?._entities[0].personalAccounts as Array<{ accountNumber: string }>).map((a) => a.accountNumber).sort();
+      expect(numbers).toEqual(['B-1', 'SAME-NO']);
+    });
+
+    it('refuses anonymous callers, and types without an entity policy, as a whole', async () => {
+      const anonymous = await asCaller(null, [{ __typename: 'PersonalAccount', id: accountIds.A[0] }]);
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(anonymous.data?._entities ?? null).toBeNull();
+      const mixed = await asCaller(supplierA, [
+        { __typename: 'PersonalAccount', id: accountIds.A[0] },
+        { __typename: 'Tariff', id: randomUUID() },
+      ]);
+      expect(mixed.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(mixed.data?._entities ?? null).toBeNull();
+    });
+
+    it('never serves `_service`, even to a signed administrator', async () => {
+      const admin = await callerOf(fixture.adminToken);
+      const response = await postGraphQL(system.subgraphUrls.utilities, '{ _service { sdl } }', {}, { 'x-housing-caller': signCaller(admin, system.gatewaySecret) });
+      expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(JSON.stringify(response.data ?? null)).not.toContain('PersonalAccount');
+    });
+
+    async function callerOf(token: string) {
+      const { callerForToken } = await import('../gateway/authenticate.js');
+      return callerForToken(system.db, token);
+    }
+  });
+
+  it('gives a national analyst every account but no holder data without PERSONAL_DATA_READ', async () => {
+    const plain = await system.query(listAccounts, {}, { token: analyst.token });
+    const nodes = plain.data?.personalAccounts.edges.map((edge: any) => edge.node);
+    expect(nodes).toHaveLength(accountIds.A.length + accountIds.B.length + 1);
+    expect(nodes.every((node: any) => node.holderIin === null && node.holderName === null)).toBe(true);
+    expect(plain.errors?.length).toBe(nodes.length * 2);
+    expect(new Set(plain.errors?.map((error) => error.extensions?.code))).toEqual(new Set(['FORBIDDEN']));
+    // The refusal message names the right, never the data.
+    expect(JSON.stringify(plain.errors)).not.toMatch(/\d{12}|Асанов|Бекова/);
+
+    const withRight = await system.query(listAccounts, {}, { token: analystWithPersonalData.token });
+    expect(withRight.errors).toBeUndefined();
+    expect(withRight.data?.personalAccounts.edges.every((edge: any) => /^\d{12}$/.test(edge.node.holderIin))).toBe(true);
+  });
+
+  it('lets anonymous callers read the open part (suppliers, published tariffs) and nothing else', async () => {
+    const published = await system.query(
+      `mutation($input: PublishTariffInput!) { publishTariff(input: $input) { tariff { id pricePerUnit } receipt { operation } } }`,
+      { input: { supplierId: supplierIds.A, service: 'SEWERAGE', pricePerUnit: '123.45', unit: 'CUBIC_METRE', validFrom: '2026-01-01' } },
+      { token: supplierA.token },
+    );
+    expect(published.errors).toBeUndefined();
+    expect(published.data?.publishTariff).toMatchObject({ tariff: { pricePerUnit: '123.4500' }, receipt: { operation: 'utilities.publishTariff' } });
+
+    const open = await system.query(`{ suppliers(first: 10) { edges { node { id name bin services tariffs { service pricePerUnit unit } } } }
+      tariffs { edges { node { service pricePerUnit supplier { id } } } } }`);
+    expect(open.errors).toBeUndefined();
+    expect(open.data?.suppliers.edges.map((edge: any) => edge.node.id).sort()).toEqual([supplierIds.A, supplierIds.B].sort());
+    expect(open.data?.tariffs.edges).toEqual([{ node: { service: 'SEWERAGE', pricePerUnit: '123.4500', supplier: { id: supplierIds.A } } }]);
+
+    const closed = await system.query(listAccounts);
+    expect(closed.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(closed.data).toBeNull();
+    const write = await system.query(upsert, { supplierId: supplierIds.A, accounts: [account('X-1')] });
+    expect(write.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
