@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { GraphQLError } from 'graphql';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -27,6 +28,22 @@ class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     // Context is empty for the gateway's own requests (none with a static supergraph).
     const caller: Caller = 'caller' in context && context.caller ? context.caller : { kind: 'anonymous' };
     request.http?.headers.set(CALLER_HEADER, signCaller(caller, this.secret));
+  }
+
+  /**
+   * A subgraph answers 400 when a variable fails its custom scalar (a `Date` that is no
+   * calendar day): pass that input error through with its code instead of a bare
+   * "400: Bad Request", which the client could not act on.
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+    if (response.status === 400) {
+      const body = (await this.parseBody(response.clone())) as { errors?: Array<{ message?: unknown; extensions?: Record<string, unknown> }> } | null;
+      const first = body && typeof body === 'object' ? body.errors?.[0] : undefined;
+      if (first && typeof first.message === 'string' && first.extensions?.code === 'BAD_USER_INPUT') {
+        return new GraphQLError(first.message, { extensions: { code: 'BAD_USER_INPUT', ...(typeof first.extensions.field === 'string' ? { field: first.extensions.field } : {}) } });
+      }
+    }
+    return super.errorFromResponse(response);
   }
 }
 

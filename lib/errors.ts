@@ -61,6 +61,29 @@ const publicCodes = new Set<string>([
   'BAD_REQUEST',
 ]);
 
+interface DatabaseErrorFields {
+  code?: string;
+  constraint_name?: string;
+  table_name?: string;
+  column_name?: string;
+}
+
+/**
+ * What an unexpected error may put in the log. Database errors carry the statement's
+ * parameters (drizzle: "params: …") and values in their messages (IINs among them), so
+ * of those only the SQLSTATE and the names of the table, column and constraint are kept.
+ */
+export function describeForLog(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const database = (error.cause ?? error) as DatabaseErrorFields & Error;
+  if (typeof database.code === 'string' && /^[0-9A-Z]{5}$/.test(database.code)) {
+    const names = [database.table_name, database.column_name, database.constraint_name].filter(Boolean).join(', ');
+    return `${error.name}: database error ${database.code}${names ? ` (${names})` : ''}`;
+  }
+  if (error.name === 'DrizzleQueryError') return `${error.name}: a query failed`;
+  return `${error.name}: ${error.message.split('\n')[0]?.slice(0, 300) ?? ''}`;
+}
+
 /**
  * Masks anything we did not raise on purpose: database messages carry values
  * (personal data among them) and internals, so callers get a generic message and
@@ -73,7 +96,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
     return { ...formatted, extensions };
   }
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  log(`[error] ${formatted.path ? formatted.path.join('.') + ': ' : ''}${original instanceof Error ? `${original.name}: ${original.message}` : String(original)}`);
+  log(`[error] ${formatted.path ? formatted.path.join('.') + ': ' : ''}${describeForLog(original)}`);
   return {
     message: 'An internal error occurred; it has been logged.',
     ...(formatted.locations ? { locations: formatted.locations } : {}),

@@ -37,6 +37,8 @@ export interface SubgraphDefinition<TLoaders = unknown> {
   permissions: IRules;
   /** Fresh DataLoaders for one request. */
   createLoaders(db: Database, caller: Caller): TLoaders;
+  /** Work the subgraph's process runs beside requests (the outbox's delivery); returns its stop. */
+  startBackgroundWork?(db: Database): (() => Promise<void>) | null;
 }
 
 export function loadSchemaFile(url: URL): DocumentNode {
@@ -72,9 +74,6 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
     schema: buildSubgraph(definition),
     // Subgraphs only answer the gateway; nobody browses them.
     introspection: false,
-    // A variable the gateway cannot check (a custom scalar such as Date) is refused here; with
-    // HTTP 400 the gateway would mask it as an internal error, with 200 its BAD_USER_INPUT reaches the client.
-    status400ForVariableCoercionErrors: false,
     formatError: (formatted, error) => formatError(formatted, error),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
@@ -92,10 +91,12 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
       return { caller, db: options.db, loaders: definition.createLoaders(options.db, caller), receivedAt: new Date() };
     },
   });
+  const stopBackgroundWork = definition.startBackgroundWork?.(options.db) ?? null;
   return {
     ...running,
     name: definition.name,
     close: async () => {
+      await stopBackgroundWork?.();
       await running.close();
       await apollo.stop();
     },

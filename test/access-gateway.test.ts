@@ -246,7 +246,7 @@ describe('access subgraph through the gateway', () => {
     expect(codes(await postGraphQL(url, '{ me { isAdministrator } }'))).toEqual(['UNAUTHENTICATED']);
   });
 
-  it('tokens: issued once, listed without the secret, revoked from the next request; a disabled digital object loses its tokens', async () => {
+  it('tokens: issued once, listed without the secret, revoked from the next request; a disabled digital object keeps its token but no right', async () => {
     const actor = await supplierWithPerson();
     const { submitApplication: submitted } = await admin(submitApplication, { input: { subjectId: actor.subjectId, digitalObjectName: 'Readings gateway', functions: ['READINGS_SUBMIT'], contactEmail: 'gw@su.kz' } });
     const { approveApplication } = await admin(`mutation($id: ID!) { approveApplication(applicationId: $id) { digitalObject { id } grant { id } } }`, { id: submitted.application.id });
@@ -270,9 +270,13 @@ describe('access subgraph through the gateway', () => {
     expect(revoked.data?.revokeApiToken.apiToken.revokedAt).not.toBeNull();
     expect(codes(await system.query('{ me { isAdministrator } }', {}, { token: actor.token }))).toEqual(['UNAUTHENTICATED']);
 
-    // Ending the digital object's last grant disables it and revokes its tokens.
+    // Ending the digital object's last grant disables it: its token still identifies it (FORBIDDEN, not UNAUTHENTICATED), with no right left.
     const ended = await admin(`mutation($id: ID!) { endGrant(input: { grantId: $id, ground: GROUNDS_ENDED }) { disabledDigitalObjects { id status } } }`, { id: approveApplication.grant.id });
     expect(ended.endGrant.disabledDigitalObjects).toEqual([{ id: objectId, status: 'DISABLED' }]);
-    expect(codes(await system.query('{ me { isAdministrator } }', {}, { token: machineToken }))).toEqual(['UNAUTHENTICATED']);
+    const disabledMe = await system.query(`{ me { digitalObject { status } grants { id } } }`, {}, { token: machineToken });
+    expect(disabledMe.data?.me).toEqual({ digitalObject: { status: 'DISABLED' }, grants: [] });
+    expect(codes(await system.query(`{ holidays(year: 2026) { date } }`, {}, { token: machineToken }))).toEqual([]);
+    const again = await system.query(`mutation($id: ID!) { issueApiToken(digitalObjectId: $id, label: "again") { token } }`, { id: objectId }, { token: adminToken });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'digitalObjectId' });
   });
 });

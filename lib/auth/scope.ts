@@ -14,12 +14,18 @@ export function hasFunction(caller: Caller, fn: AccessFunction): boolean {
   return grantsFor(caller, fn).length > 0;
 }
 
-/** Significant leading digits of a KATO code: 2 for a region, 4 for a district, 6, then all 9. */
+/**
+ * Leading digits shared by every code under a territory. KATO is AB CD EF HHH: AB the
+ * region, CD a district or city in it, EF a rural district, HHH a settlement. A district
+ * or city carries "10" in EF for its own centre (Almaly district 751110000, Karaganda
+ * 351010000), so its prefix is AB CD; a rural district's is AB CD EF; a settlement is
+ * itself.
+ */
 export function katoPrefix(katoCode: string): string {
   const code = katoCode.slice(0, 9);
   if (/^\d{2}0{7}$/.test(code)) return code.slice(0, 2);
-  if (/^\d{4}0{5}$/.test(code)) return code.slice(0, 4);
-  if (/^\d{6}0{3}$/.test(code)) return code.slice(0, 6);
+  if (/^\d{4}(00|10)000$/.test(code)) return code.slice(0, 4);
+  if (/^\d{6}000$/.test(code)) return code.slice(0, 6);
   return code;
 }
 

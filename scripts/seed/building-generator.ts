@@ -3,7 +3,8 @@ import type { Territory } from '../../subgraphs/buildings/territories-data.js';
 import type { NameStock } from './names.js';
 import { OwnerFactory, type Owner, type Person } from './owners.js';
 import { buildPlacements, PlacementSequence, type Placement } from './placement.js';
-import { Random } from './random.js';
+import { Random, uuid7 } from './random.js';
+const SEQ = process.env.SEQ_IDS === '1';
 
 export type BuildingRow = typeof buildings.$inferInsert & { id: string };
 export type PremiseRow = typeof premises.$inferInsert & { id: string };
@@ -87,6 +88,9 @@ export class BuildingGenerator {
     this.owners = new OwnerFactory(this.referenceYear);
   }
 
+  private clock = 1_700_000_000_000;
+  private id(random: Random): string { return SEQ ? uuid7(this.clock++, random) : random.uuid(); }
+
   /** The next building of the sequence. */
   next(): GeneratedBuilding {
     const index = this.nextIndex++;
@@ -146,7 +150,7 @@ export class BuildingGenerator {
     const electricityConnected = condition === 'NOT_OPERATING' ? random.chance(0.3) : random.chance(0.998);
 
     const dates = this.dates(random, yearBuilt, condition, retired);
-    const id = random.uuid();
+    const id = this.id(random);
     const building: BuildingRow = {
       id,
       cadastralNumber: this.cadastralNumber(random, placement, counter),
@@ -275,10 +279,10 @@ export class BuildingGenerator {
       : null;
     const residents: Person[] = [];
     const own = (premiseId: string, owner: Owner, share: number) => {
-      generated.owners.push({ id: random.uuid(), premiseId, kind: owner.kind, identificationNumber: owner.identificationNumber, name: owner.name, share });
+      generated.owners.push({ id: this.id(random), premiseId, kind: owner.kind, identificationNumber: owner.identificationNumber, name: owner.name, share });
     };
     const add = (kind: PremiseRow['kind'], number: string, floor: number | null, area: number): string => {
-      const id = random.uuid();
+      const id = this.id(random);
       generated.premises.push({ id, buildingId, kind, number, floor, area: Math.round(area * 100) / 100 });
       return id;
     };

@@ -3,7 +3,8 @@ import type { Sql } from 'postgres';
 import { buildings, premiseOwners, premises } from '../../schema/buildings.js';
 import { territoriesData, type Territory } from '../../subgraphs/buildings/territories-data.js';
 import { BuildingGenerator, type BuildingRow, type OwnerRow, type PremiseRow } from './building-generator.js';
-import { copyInto, CopyEncoder, LineBuffer } from './copy-rows.js';
+import { copyInto, CopyEncoder, LineBuffer, JsonEncoder, insertJson } from './copy-rows.js';
+const JSON_MODE = process.env.SEED_JSON === '1';
 
 export interface InsertBuildingsOptions {
   buildings: number;
@@ -31,6 +32,9 @@ const buildingEncoder = new CopyEncoder<BuildingRow>(buildings, [
 ]);
 const premiseEncoder = new CopyEncoder<PremiseRow>(premises, ['id', 'buildingId', 'kind', 'number', 'floor', 'area']);
 const ownerEncoder = new CopyEncoder<OwnerRow>(premiseOwners, ['id', 'premiseId', 'kind', 'identificationNumber', 'name', 'share']);
+const bj = new JsonEncoder<BuildingRow>(buildings, (buildingEncoder as any).keys);
+const pj = new JsonEncoder<PremiseRow>(premises, (premiseEncoder as any).keys);
+const oj = new JsonEncoder<OwnerRow>(premiseOwners, (ownerEncoder as any).keys);
 
 interface EncodedChunk {
   buildings: string[];
@@ -69,7 +73,11 @@ export async function insertBuildings(sql: Sql, options: InsertBuildingsOptions)
       const chunk = await encodeChunk(generator, size);
       await loading;
       options.onProgress?.(counts.buildings);
-      loading = (async () => {
+      loading = JSON_MODE ? (async () => {
+        await insertJson(tx, bj.statement, chunk.buildings);
+        await insertJson(tx, pj.statement, chunk.premises);
+        await insertJson(tx, oj.statement, chunk.owners);
+      })() : (async () => {
         await copyInto(tx, buildingEncoder.statement, chunk.buildings);
         await copyInto(tx, premiseEncoder.statement, chunk.premises);
         await copyInto(tx, ownerEncoder.statement, chunk.owners);
@@ -89,16 +97,17 @@ export async function insertBuildings(sql: Sql, options: InsertBuildingsOptions)
 }
 
 async function encodeChunk(generator: BuildingGenerator, size: number): Promise<EncodedChunk> {
-  const buildingLines = new LineBuffer();
-  const premiseLines = new LineBuffer();
-  const ownerLines = new LineBuffer();
+  const buildingLines = JSON_MODE ? new ArrayBuffer_() : new LineBuffer();
+  const premiseLines = JSON_MODE ? new ArrayBuffer_() : new LineBuffer();
+  const ownerLines = JSON_MODE ? new ArrayBuffer_() : new LineBuffer();
+  const be = JSON_MODE ? bj : buildingEncoder; const pe = JSON_MODE ? pj : premiseEncoder; const oe = JSON_MODE ? oj : ownerEncoder;
   let premiseCount = 0;
   let ownerCount = 0;
   for (let i = 0; i < size; i++) {
     const generated = generator.next();
-    buildingLines.add(buildingEncoder.line(generated.building));
-    for (const premise of generated.premises) premiseLines.add(premiseEncoder.line(premise));
-    for (const owner of generated.owners) ownerLines.add(ownerEncoder.line(owner));
+    buildingLines.add(be.line(generated.building));
+    for (const premise of generated.premises) premiseLines.add(pe.line(premise));
+    for (const owner of generated.owners) ownerLines.add(oe.line(owner));
     premiseCount += generated.premises.length;
     ownerCount += generated.owners.length;
     // Let the socket drain the chunk being copied while this one is generated.
@@ -106,3 +115,5 @@ async function encodeChunk(generator: BuildingGenerator, size: number): Promise<
   }
   return { buildings: buildingLines.flush(), premises: premiseLines.flush(), owners: ownerLines.flush(), premiseCount, ownerCount };
 }
+
+class ArrayBuffer_ { pieces: string[] = []; add(l: string) { this.pieces.push(l); } flush() { return this.pieces; } }

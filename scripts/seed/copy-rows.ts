@@ -74,3 +74,44 @@ export async function copyInto(sql: Sql | TransactionSql, statement: string, pie
   const writable = await sql.unsafe(statement).writable();
   await pipeline(Readable.from(pieces), writable);
 }
+
+/** EXPERIMENT: rows as a JSON array inserted through json_populate_recordset. */
+export class JsonEncoder<Row extends object> {
+  readonly statement: string;
+  private readonly keys: readonly (keyof Row & string)[];
+  private readonly prefixes: string[];
+
+  constructor(table: PgTable, keys: readonly (keyof Row & string)[]) {
+    const columns = getTableColumns(table) as Record<string, { name: string }>;
+    const config = getTableConfig(table);
+    const names = keys.map((key) => (columns[key] as { name: string }).name);
+    this.keys = keys;
+    this.prefixes = names.map((name, i) => `${i === 0 ? '{' : ','}"${name}":`);
+    const qualified = `"${config.schema ?? 'public'}"."${config.name}"`;
+    const list = names.map((n) => `"${n}"`).join(', ');
+    this.statement = `insert into ${qualified} (${list}) select ${list} from json_populate_recordset(null::${qualified}, $1::json)`;
+  }
+
+  line(row: Row): string {
+    let line = '';
+    for (let i = 0; i < this.keys.length; i++) {
+      line += this.prefixes[i] + jsonValue((row as Record<string, Value>)[this.keys[i] as string]);
+    }
+    return `${line}}`;
+  }
+}
+
+const JSON_SPECIAL = /["\\\u0000-\u001f]/;
+function jsonValue(value: Value): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return JSON_SPECIAL.test(value) ? JSON.stringify(value) : `"${value}"`;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value instanceof Date) return `"${value.toISOString()}"`;
+  return String(value);
+}
+
+export async function insertJson(sql: Sql | TransactionSql, statement: string, lines: readonly string[]): Promise<void> {
+  for (let i = 0; i < lines.length; i += 5000) {
+    await sql.unsafe(statement, [`[${lines.slice(i, i + 5000).join(',')}]`]);
+  }
+}

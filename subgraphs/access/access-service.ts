@@ -72,12 +72,6 @@ function suspensionEvents(effect: SuspensionEffect, suspended: boolean): GrantEv
   return [own, ...delegations];
 }
 
-/** A digital object left without a living grant can no longer sign in either. */
-async function revokeTokensOfDisabled(tx: Transaction, result: EndResult): Promise<void> {
-  const tokens = new TokenRepository(tx);
-  for (const digitalObjectId of result.disabledDigitalObjectIds) await tokens.revokeAll({ digitalObjectId });
-}
-
 function tokenLabel(label: string | null | undefined, fallback: string): string {
   const trimmed = label?.trim() || fallback;
   if (trimmed.length > 200) throw badUserInput({ field: 'label', message: 'A token label must be at most 200 characters.' });
@@ -200,7 +194,6 @@ export class AccessService {
     }
     return this.run('endGrant', acting, async (tx, now) => {
       const result = await new GrantRepository(tx).end(input.grantId, { ground: input.ground, legalBasis, comment: input.comment ?? null }, actorOf(acting.caller), now);
-      await revokeTokensOfDisabled(tx, result);
       await notifyGrantEvents(tx, endEvents(result, (ground) => (ground === 'CASCADE' ? `CASCADE: the delegating grant ${input.grantId} ended` : ground)));
       return { result, objectIds: [...result.ended.map((g) => g.id), ...result.disabledDigitalObjectIds] };
     });
@@ -214,7 +207,6 @@ export class AccessService {
       if (!target) throw badUserInput({ field: 'grantId', message: 'No grant has this grantId.' });
       if (caller.kind !== 'person' || target.personId !== caller.personId) throw forbidden('Only the person holding a grant can renounce it.');
       const result = await new GrantRepository(tx).end(grantId, { ground: 'RENOUNCED', comment: comment ?? null }, actorOf(caller), now);
-      await revokeTokensOfDisabled(tx, result);
       await notifyGrantEvents(tx, endEvents(result, (ground) => (ground === 'CASCADE' ? `CASCADE: the delegating grant ${grantId} was renounced` : ground)));
       return { result, objectIds: [...result.ended.map((g) => g.id), ...result.disabledDigitalObjectIds] };
     });

@@ -48,9 +48,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await migrateDatabase(url);
       await admin.unsafe(`alter database "${building}" rename to "${template}"`);
     }
-    // Old templates from earlier migration sets and test databases left by killed runs.
-    const stale = await admin`select datname from pg_database where (datname like 'housing_template_%' and datname <> ${template}) or datname like 'housing_test_%'`;
-    for (const { datname } of stale) await admin.unsafe(`drop database if exists "${datname}" with (force)`).catch(() => {});
+    // Test databases left by killed runs, and templates of earlier migration sets; a database
+    // someone is connected to belongs to a run still going on the same server, so it stays.
+    const stale = await admin`
+      select d.datname from pg_database d
+       where (d.datname like 'housing_test_%' or (d.datname like 'housing_template_%' and d.datname <> ${template}))
+         and not exists (select 1 from pg_stat_activity a where a.datname = d.datname)`;
+    for (const { datname } of stale) await admin.unsafe(`drop database if exists "${datname}"`).catch(() => {});
   } finally {
     await admin.end();
   }

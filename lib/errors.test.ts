@@ -1,0 +1,26 @@
+import { GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { describeForLog, formatError } from './errors.js';
+
+describe('formatError', () => {
+  it('passes our own codes through and masks everything else, logging no parameters', () => {
+    const logged: string[] = [];
+    const mine = new GraphQLError('The year built must be at most 2026.', { extensions: { code: 'BAD_USER_INPUT', field: 'input.yearBuilt' } });
+    expect(formatError({ message: mine.message, extensions: mine.extensions }, mine, (line) => logged.push(line))).toEqual({
+      message: mine.message,
+      extensions: { code: 'BAD_USER_INPUT', field: 'input.yearBuilt' },
+    });
+    const cause = Object.assign(new Error('duplicate key value violates unique constraint "x" 900101300123'), { code: '23505', table_name: 'premise_owners' });
+    const failed = Object.assign(new Error('Failed query: insert into ... params: 900101300123,Иванов'), { name: 'DrizzleQueryError', cause });
+    const wrapped = new GraphQLError(failed.message, { originalError: failed, path: ['addPremises'] });
+    const masked = formatError({ message: wrapped.message, path: ['addPremises'] }, wrapped, (line) => logged.push(line));
+    expect(masked.message).toBe('An internal error occurred; it has been logged.');
+    expect(masked.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(logged).toEqual(['[error] addPremises: DrizzleQueryError: database error 23505 (premise_owners)']);
+    expect(logged.join()).not.toContain('900101300123');
+  });
+  it('keeps only the first line of other unexpected errors', () => {
+    expect(describeForLog(new TypeError('x is undefined\nsecond line'))).toBe('TypeError: x is undefined');
+    expect(describeForLog(Object.assign(new Error('Failed query: select\nparams: 1'), { name: 'DrizzleQueryError' }))).toBe('DrizzleQueryError: a query failed');
+  });
+});

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccessFunction } from '../lib/auth/functions.js';
+import { receipts } from '../schema/access.js';
+import { managementAssignments } from '../schema/condominium.js';
+import { AuthFixture, type Actor } from './auth-fixtures.js';
+import { buildingInput, insertTerritories } from './buildings-fixtures.js';
+import { startTestSystem, type TestSystem } from './support/system.js';
+
+// Who manages a building: open to everyone through the federated Building, assigned
+// by the Administrator only, validated against the subject and building it links.
+
+const assign = `mutation($input: AssignManagementInput!) {
+  assignManagement(input: $input) { assignment { id subjectId subjectKind validFrom validTo building { id } } receipt { operation } } }`;
+const buildingWithManagement = `query($id: ID!) { building(id: $id) { id cadastralNumber management { subjectId subjectKind validFrom validTo } } }`;
+
+describe('condominium management', () => {
+  let system: TestSystem;
+  let fixture: AuthFixture;
+  let buildingId: string;
+  let osiId: string;
+  let companyId: string;
+  let manager: Actor;
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    fixture = await AuthFixture.create(system.db);
+    await insertTerritories(system.db);
+    const registrar = await fixture.person('AUTHORIZED_BODY', [AccessFunction.BuildingRegisterMaintain]);
+    const registered = await system.query(
+      `mutation($input: RegisterBuildingInput!) { registerBuilding(input: $input) { building { id } } }`,
+      { input: buildingInput() },
+      { token: registrar.token },
+    );
+    expect(registered.errors).toBeUndefined();
+    buildingId = registered.data?.registerBuilding.building.id;
+    osiId = (await fixture.access.subject('OSI')).id;
+    companyId = (await fixture.access.subject('MANAGEMENT_COMPANY')).id;
+    manager = await fixture.person('OSI', [AccessFunction.CondominiumManage], { subjectId: osiId });
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  async function assignments(): Promise<number> {
+    const [row] = await system.db.select({ n: count() }).from(managementAssignments).where(eq(managementAssignments.buildingId, buildingId));
+    return row?.n ?? -1;
+  }
+
+  it('lets only the Administrator assign management', async () => {
+    const anonymous = await system.query(assign, { input: { buildingId, subjectId: osiId, validFrom: '2025-01-01' } });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const osiItself = await system.query(assign, { input: { buildingId, subjectId: osiId, validFrom: '2025-01-01' } }, { token: manager.token });
+    expect(osiItself.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await assignments()).toBe(0);
+  });
+
+  it('shows the current management to anyone on the federated Building, and keeps the history', async () => {
+    const first = await system.query(assign, { input: { buildingId, subjectId: osiId, validFrom: '2025-01-01' } }, { token: fixture.adminToken });
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.assignManagement).toMatchObject({
+      assignment: { subjectId: osiId, subjectKind: 'OSI', validFrom: '2025-01-01', validTo: null, building: { id: buildingId } },
+      receipt: { operation: 'condominium.assignManagement' },
+    });
+    const asOsi = await system.query(buildingWithManagement, { id: buildingId });
+    expect(asOsi.errors).toBeUndefined();
+    expect(asOsi.data?.building.management).toEqual({ subjectId: osiId, subjectKind: 'OSI', validFrom: '2025-01-01', validTo: null });
+
+    const second = await system.query(assign, { input: { buildingId, subjectId: companyId, validFrom: '2026-03-01' } }, { token: fixture.adminToken });
+    expect(second.errors).toBeUndefined();
+    const asCompany = await system.query(buildingWithManagement, { id: buildingId });
+    expect(asCompany.data?.building.management).toEqual({ subjectId: companyId, subjectKind: 'MANAGEMENT_COMPANY', validFrom: '2026-03-01', validTo: null });
+    const history = await system.query(`query($id: ID!) { managementHistory(buildingId: $id) { subjectKind validFrom validTo } }`, { id: buildingId });
+    expect(history.data?.managementHistory).toEqual([
+      { subjectKind: 'MANAGEMENT_COMPANY', validFrom: '2026-03-01', validTo: null },
+      { subjectKind: 'OSI', validFrom: '2025-01-01', validTo: '2026-03-01' },
+    ]);
+  });
+
+  it('names the wrong field and writes nothing for a subject of another kind, an unknown building or an earlier start', async () => {
+    const before = await assignments();
+    const [receiptsBefore] = await system.db.select({ n: count() }).from(receipts).where(eq(receipts.operation, 'condominium.assignManagement'));
+    const supplier = await fixture.access.subject('UTILITY_SUPPLIER');
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ buildingId, subjectId: supplier.id }, 'input.subjectId'],
+      [{ buildingId: randomUUID(), subjectId: osiId }, 'input.buildingId'],
+      [{ buildingId, subjectId: osiId, validFrom: '2026-02-01' }, 'input.validFrom'],
+      [{ buildingId: 'not-an-id', subjectId: osiId }, 'input.buildingId'],
+    ];
+    for (const [input, field] of cases) {
+      const response = await system.query(assign, { input }, { token: fixture.adminToken });
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    const again = await system.query(assign, { input: { buildingId, subjectId: companyId } }, { token: fixture.adminToken });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.subjectId' });
+    expect(await assignments()).toBe(before);
+    const [receiptsAfter] = await system.db.select({ n: count() }).from(receipts).where(eq(receipts.operation, 'condominium.assignManagement'));
+    expect(receiptsAfter?.n).toBe(receiptsBefore?.n);
+  });
+});
