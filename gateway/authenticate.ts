@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { anonymousCaller, type Caller, type EffectiveGrant } from '../lib/auth/caller.js';
+import { grantInForce, tokenInForce } from '../lib/auth/effective-grants.js';
 import { hashToken, isPlausibleToken } from '../lib/auth/tokens.js';
 import type { Executor } from '../lib/db.js';
 import { unauthenticated } from '../lib/errors.js';
@@ -47,9 +48,8 @@ export async function authenticate(headers: IncomingHttpHeaders, db: Executor): 
 /** The caller a token stands for; throws UNAUTHENTICATED when it is unknown, revoked or expired. */
 export async function callerForToken(executor: Executor, token: string, at?: Date): Promise<Caller> {
   const instant = at ? sql`${at.toISOString()}::timestamptz` : sql`now()`;
-  // The grant predicate is the one of `loadEffectiveGrants` (lib/auth/effective-grants.ts),
-  // inlined to keep authentication one round trip; test/auth-authentication.test.ts
-  // compares the two on every lifecycle state. `last_used_at` is refreshed at most once
+  // One round trip: the token and its grants in force (the predicates shared with
+  // `loadEffectiveGrants`). `last_used_at` is refreshed at most once
   // a minute and never waits: a bulk write holding the token row FOR SHARE is skipped.
   const rows = await executor.execute<TokenGrantRow>(sql`
     with token as (
@@ -57,8 +57,7 @@ export async function callerForToken(executor: Executor, token: string, at?: Dat
         from access.api_tokens t
         left join access.persons p on p.id = t.person_id
        where t.token_hash = ${hashToken(token)}
-         and t.revoked_at is null
-         and (t.expires_at is null or t.expires_at > ${instant})
+         and ${tokenInForce(instant)}
     ), touched as (
       update access.api_tokens u set last_used_at = now()
        where u.id in (
@@ -73,15 +72,11 @@ export async function callerForToken(executor: Executor, token: string, at?: Dat
       left join lateral (
         select g.id, g.subject_id, g.functions, g.created_at
           from access.grants g
-         where g.person_id = token.person_id
-           and g.state = 'ACTIVE' and not g.ancestor_suspended
-           and g.valid_from <= ${instant} and (g.valid_until is null or g.valid_until > ${instant})
+         where g.person_id = token.person_id and ${grantInForce(instant)}
         union all
         select g.id, g.subject_id, g.functions, g.created_at
           from access.grants g
-         where g.digital_object_id = token.digital_object_id
-           and g.state = 'ACTIVE' and not g.ancestor_suspended
-           and g.valid_from <= ${instant} and (g.valid_until is null or g.valid_until > ${instant})
+         where g.digital_object_id = token.digital_object_id and ${grantInForce(instant)}
       ) g on true
       left join access.subjects s on s.id = g.subject_id
      order by g.created_at, g.id`);

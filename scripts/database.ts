@@ -1,3 +1,5 @@
+import { bootstrapAdministrator } from '../lib/auth/bootstrap.js';
+import { connectDatabase } from '../lib/db.js';
 import { env } from '../lib/env.js';
 import { ensureDatabase, migrateDatabase } from '../lib/migrate.js';
 import { startPostgres, type PostgresServer } from '../lib/postgres-server.js';
@@ -10,7 +12,8 @@ export interface PreparedDatabase {
 
 /**
  * DATABASE_URL when set, otherwise the embedded PostgreSQL (creating database
- * `housing` on it); then the committed migrations.
+ * `housing` on it); then the committed migrations, and the first administrator when
+ * BOOTSTRAP_ADMIN_TOKEN is set and none exists yet.
  */
 export async function prepareDatabase(log: (line: string) => void = console.log): Promise<PreparedDatabase> {
   const config = env();
@@ -23,6 +26,15 @@ export async function prepareDatabase(log: (line: string) => void = console.log)
     const url = server.embedded ? await ensureDatabase(server.url, 'housing') : server.url;
     log(server.embedded ? `Embedded PostgreSQL in ${config.EMBEDDED_PG_DIR} on ${new URL(url).port}` : 'Using DATABASE_URL');
     await migrateDatabase(url);
+    if (config.BOOTSTRAP_ADMIN_TOKEN) {
+      const handle = connectDatabase(url, { max: 1 });
+      try {
+        const result = await bootstrapAdministrator(handle.db, config.BOOTSTRAP_ADMIN_TOKEN);
+        if (result.created) log('Created the first administrator for BOOTSTRAP_ADMIN_TOKEN.');
+      } finally {
+        await handle.close();
+      }
+    }
     return { server, url };
   } catch (error) {
     await server.stop();

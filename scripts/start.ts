@@ -1,4 +1,6 @@
+import { connectDatabase } from '../lib/db.js';
 import { env } from '../lib/env.js';
+import { seedIfEmpty } from './seed/index.js';
 import { prepareDatabase } from './database.js';
 import { startSystem } from './system.js';
 
@@ -21,6 +23,13 @@ process.once('SIGINT', () => void stop(0));
 process.once('SIGTERM', () => void stop(0));
 
 try {
+  const seeding = connectDatabase(url, { max: 2 });
+  try {
+    const report = await seedIfEmpty(seeding.db, config.DEMO_BUILDINGS, { log: console.log });
+    if (report) console.log(`Loaded demo data in ${(report.elapsedMs / 1000).toFixed(1)} s: ${Object.entries(report.counts).map(([table, count]) => `${count} ${table}`).join(', ')}`);
+  } finally {
+    await seeding.close();
+  }
   system = await startSystem({
     databaseUrl: url,
     host: config.GATEWAY_HOST,

@@ -1,6 +1,21 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db.js';
 import type { EffectiveGrant } from './caller.js';
+
+/**
+ * The one definition of "this grant lets its holder act at `instant`", for a grants row
+ * aliased `g`: shared by this loader, the gateway's authentication and the re-check inside
+ * writes, so the three can never disagree.
+ */
+export function grantInForce(instant: SQL = sql`now()`): SQL {
+  return sql`g.state = 'ACTIVE' and not g.ancestor_suspended
+       and g.valid_from <= ${instant} and (g.valid_until is null or g.valid_until > ${instant})`;
+}
+
+/** "This token is usable at `instant`", for an api_tokens row aliased `t`. */
+export function tokenInForce(instant: SQL = sql`now()`): SQL {
+  return sql`t.revoked_at is null and (t.expires_at is null or t.expires_at > ${instant})`;
+}
 
 export type Grantee = { personId: string } | { digitalObjectId: string };
 
@@ -25,9 +40,7 @@ export async function loadEffectiveGrants(executor: Executor, grantee: Grantee, 
       from access.grants g
       join access.subjects s on s.id = g.subject_id
      where ${owner}
-       and g.state = 'ACTIVE' and not g.ancestor_suspended
-       and g.valid_from <= ${instant}
-       and (g.valid_until is null or g.valid_until > ${instant})
+       and ${grantInForce(instant)}
      order by g.created_at, g.id`);
   return rows.map((row) => ({
     grantId: row.grant_id,

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Transaction } from '../db.js';
 import { forbidden, unauthenticated } from '../errors.js';
 import type { Caller, EffectiveGrant } from './caller.js';
+import { grantInForce, tokenInForce } from './effective-grants.js';
 
 /**
  * Re-checks, inside a write's own transaction, that the caller's token and at least one
@@ -18,17 +19,15 @@ export async function recheckGrants(tx: Transaction, caller: Caller, grants: Eff
   if (caller.kind === 'anonymous') throw unauthenticated();
   const grantIds = grants.map((grant) => grant.grantId);
   if (grantIds.length === 0) throw forbidden();
-  // The grant predicate is `loadEffectiveGrants`' (lib/auth/effective-grants.ts).
   const [row] = await tx.execute<{ token_live: boolean; grant_ids: string[] | null }>(sql`
     with token as (
       select t.id from access.api_tokens t
-       where t.id = ${caller.tokenId}::uuid and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
+       where t.id = ${caller.tokenId}::uuid and ${tokenInForce()}
          for share
     ), live as (
       select g.id from access.grants g
        where g.id = any(${`{${grantIds.join(',')}}`}::uuid[])
-         and g.state = 'ACTIVE' and not g.ancestor_suspended
-         and g.valid_from <= now() and (g.valid_until is null or g.valid_until > now())
+         and ${grantInForce()}
          for share
     )
     select exists (select 1 from token) as token_live, (select array_agg(live.id::text) from live) as grant_ids`);
@@ -45,7 +44,7 @@ export async function recheckAdministrator(tx: Transaction, caller: Caller): Pro
   const [row] = await tx.execute<{ token_live: boolean; administrator: boolean }>(sql`
     with token as (
       select t.id from access.api_tokens t
-       where t.id = ${caller.tokenId}::uuid and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
+       where t.id = ${caller.tokenId}::uuid and ${tokenInForce()}
          for share
     ), person as (
       select p.id from access.persons p where p.id = ${caller.personId}::uuid and p.is_administrator for share
