@@ -1,6 +1,14 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // Apollo's packages require graphql's CommonJS build; point our imports at the same file
+    // so tests see one graphql instance (as Node does outside vitest), not CJS and ESM twins.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', '.data/**'],

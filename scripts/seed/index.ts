@@ -2,8 +2,11 @@ import { sql } from 'drizzle-orm';
 import type { Sql } from 'postgres';
 import type { Database } from '../../lib/db.js';
 import { env } from '../../lib/env.js';
+import { accessSeeder } from './access-seeder.js';
 import { insertBuildings } from './buildings-seeder.js';
+import { condominiumSeeder } from './condominium-seeder.js';
 import { upsertTerritories } from './territories-seeder.js';
+import { utilitiesSeeder } from './utilities-seeder.js';
 
 /** The seed used when none is given: `npm start` and `npm run seed` load the same data. */
 export const DEFAULT_SEED = 1;
@@ -76,7 +79,7 @@ const buildingsSeeder: Seeder = {
  * The demo seeders, in order. Another subgraph adds its demo data by appending its
  * seeder here (and its reset, which `--reset` calls).
  */
-export const demoSeeders: Seeder[] = [territoriesSeeder, buildingsSeeder];
+export const demoSeeders: Seeder[] = [territoriesSeeder, buildingsSeeder, accessSeeder, utilitiesSeeder, condominiumSeeder];
 
 /** Runs every seeder in order and reports row counts and the elapsed time. */
 export async function seedDemoData(db: Database, options: SeedOptions, seeders: readonly Seeder[] = demoSeeders): Promise<SeedReport> {

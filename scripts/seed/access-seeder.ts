@@ -1,0 +1,329 @@
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { bootstrapAdministrator } from '../../lib/auth/bootstrap.js';
+import type { Caller } from '../../lib/auth/caller.js';
+import { AccessFunction } from '../../lib/auth/functions.js';
+import { TokenRepository } from '../../lib/auth/tokens.js';
+import type { Database, Executor, Transaction } from '../../lib/db.js';
+import { env } from '../../lib/env.js';
+import { persons, subjects } from '../../schema/access.js';
+import { AccessService, type Acting } from '../../subgraphs/access/access-service.js';
+import { DirectoryRepository, type SubjectKindValue } from '../../subgraphs/access/directory-repository.js';
+import { deleteDemoTokens, writeDemoTokens, type DemoTokens } from './demo-tokens.js';
+import { binPrefix, completeNumber, iinPrefix, type Sex } from './identification-numbers.js';
+import type { Seeder } from './index.js';
+
+/*
+ * The demo users: one of every kind a newcomer wants to try (administrator, ministry
+ * analyst, akimat, its deputy, two utility suppliers' systems, an OSI), built through the
+ * access subgraph's own service so the data obeys its rules (valid BIN/IIN, grants within
+ * agreements, delegation from a grant in effect, history and receipts).
+ *
+ * Demo rows are known by their identification numbers: fixed BINs and IINs computed here,
+ * which is also what `reset` deletes by, so it never touches anyone else's data.
+ */
+
+/** The first number with a valid check digit at or after `serial` under `prefix`. */
+function validNumber(prefix: string, serial: number): string {
+  for (let next = serial; ; next += 1) {
+    const number = completeNumber(prefix, next);
+    if (number) return number;
+  }
+}
+const demoBin = (year: number, month: number, serial: number) => validNumber(binPrefix({ year, month }), serial);
+const demoIin = (year: number, month: number, day: number, sex: Sex, serial: number) => validNumber(iinPrefix({ year, month, day }, sex), serial);
+
+// E-mail addresses use the reserved `.example` top-level domain (RFC 2606): the outbox
+// may deliver the demo's notifications when SMTP is configured, and they must reach no one.
+export const demoSubjects = {
+  ministry: {
+    kind: 'AUTHORIZED_BODY',
+    name: 'Министерство промышленности и строительства Республики Казахстан',
+    identificationNumber: demoBin(2023, 9, 4217),
+    email: 'kense@mps.example',
+  },
+  akimat: {
+    kind: 'LOCAL_EXECUTIVE_BODY',
+    name: 'Акимат города Алматы',
+    identificationNumber: demoBin(1999, 3, 1873),
+    territoryKato: '750000000',
+    email: 'akimat@almaty.example',
+  },
+  waterSupplier: {
+    kind: 'UTILITY_SUPPLIER',
+    name: 'ГКП на ПХВ «Алматы Су»',
+    identificationNumber: demoBin(2001, 6, 3391),
+    email: 'office@almatysu.example',
+  },
+  powerSupplier: {
+    kind: 'UTILITY_SUPPLIER',
+    name: 'ТОО «АлматыЭнергоСбыт»',
+    identificationNumber: demoBin(2006, 11, 5120),
+    email: 'info@almatyenergosbyt.example',
+  },
+  osi: {
+    kind: 'OSI',
+    name: 'ОСИ «Береке-Алмалы»',
+    identificationNumber: demoBin(2021, 4, 2764),
+    email: 'osi.bereke@almaly.example',
+  },
+} satisfies Record<string, { kind: SubjectKindValue; name: string; identificationNumber: string; territoryKato?: string; email: string }>;
+export type DemoSubjectKey = keyof typeof demoSubjects;
+
+export const demoPersons = {
+  administrator: { iin: demoIin(1986, 4, 12, 'FEMALE', 2731), fullName: 'Сарсенбаева Айгерим Маратовна', email: 'a.sarsenbayeva@cs-zhkh.example', phone: '+7 717 255 10 20' },
+  analyst: { iin: demoIin(1979, 10, 3, 'MALE', 1458), fullName: 'Жумабаев Ерлан Канатович', email: 'e.zhumabayev@mps.example', phone: '+7 717 298 33 41' },
+  akimat: { iin: demoIin(1974, 2, 27, 'MALE', 3316), fullName: 'Оспанов Нурлан Серикович', email: 'n.ospanov@almaty.example', phone: '+7 727 271 64 05' },
+  akimatDeputy: { iin: demoIin(1988, 7, 19, 'FEMALE', 2049), fullName: 'Ким Ирина Александровна', email: 'i.kim@almaty.example', phone: '+7 727 271 64 18' },
+  osiChair: { iin: demoIin(1969, 12, 8, 'FEMALE', 1187), fullName: 'Ахметова Гульнара Бекзатовна', email: 'g.akhmetova@almaly.example', phone: '+7 701 418 27 90' },
+};
+
+/** What each supplier's billing system does through the API (categories 9–14). */
+export const supplierFunctions = [
+  AccessFunction.PersonalAccountsMaintain,
+  AccessFunction.MetersMaintain,
+  AccessFunction.ReadingsSubmit,
+  AccessFunction.TariffsMaintain,
+  AccessFunction.SupplierRegisterMaintain,
+];
+const akimatFunctions = [
+  AccessFunction.BuildingRegisterMaintain,
+  AccessFunction.BuildingRegisterConfirm,
+  AccessFunction.PremisesMaintain,
+  AccessFunction.PersonalDataRead,
+];
+/** The deputy keeps the register but reads no personal data: delegation narrows a right. */
+const deputyFunctions = [AccessFunction.BuildingRegisterMaintain, AccessFunction.BuildingRegisterConfirm];
+
+/** A person's demo session outlives a working day so the printed tokens keep working between starts. */
+const DEMO_SESSION_TTL_MS = 365 * 24 * 60 * 60 * 1000;
+const TOKEN_LABEL = 'demo data (scripts/seed)';
+const AGREEMENT_YEARS = 3;
+
+const demoBins = Object.values(demoSubjects).map((s) => s.identificationNumber);
+const demoIins = Object.values(demoPersons).map((p) => p.iin);
+const demoEmails = [...Object.values(demoSubjects).map((s) => s.email), ...Object.values(demoPersons).map((p) => p.email)];
+
+const textArray = (values: readonly string[]) => `{${values.join(',')}}`;
+
+/** Ids of the demo subjects present in the database, by key. */
+export async function findDemoSubjects(executor: Executor): Promise<Partial<Record<DemoSubjectKey, string>>> {
+  const rows = await executor.select({ id: subjects.id, bin: subjects.identificationNumber }).from(subjects).where(inArray(subjects.identificationNumber, demoBins));
+  const keyByBin = new Map(Object.entries(demoSubjects).map(([key, subject]) => [subject.identificationNumber, key as DemoSubjectKey]));
+  return Object.fromEntries(rows.map((row) => [keyByBin.get(row.bin), row.id]));
+}
+
+/** The administrator the demo placements are attributed to: the oldest one. */
+export async function findAdministrator(executor: Executor): Promise<string | null> {
+  const [row] = await executor.select({ id: persons.id }).from(persons).where(eq(persons.isAdministrator, true)).orderBy(asc(persons.createdAt), asc(persons.id)).limit(1);
+  return row?.id ?? null;
+}
+
+/** Deletes the receipts (p.30) of demo placements: they confirm data that no longer exists. */
+export async function deleteReceiptsOf(executor: Executor, objectIds: readonly string[], placedBy: readonly string[] = []): Promise<void> {
+  if (objectIds.length === 0 && placedBy.length === 0) return;
+  await executor.execute(sql`
+    delete from access.receipts
+     where object_ids ?| ${textArray(objectIds)}::text[]
+        or placed_by = any(${textArray(placedBy)}::text[])`);
+}
+
+function personCaller(personId: string, isAdministrator: boolean): Caller {
+  return { kind: 'person', personId, tokenId: 'demo-seed', isAdministrator, grants: [] };
+}
+
+function addYears(date: Date, years: number): Date {
+  return new Date(Date.UTC(date.getUTCFullYear() + years, date.getUTCMonth(), date.getUTCDate()));
+}
+
+interface Seeded {
+  tokens: DemoTokens;
+  counts: Record<string, number>;
+}
+
+/** Everything in one transaction: the service's own transactions become savepoints of it. */
+async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded> {
+  // AccessService takes the database to open its transactions on; given this transaction,
+  // they nest as savepoints, so the demo data appears all at once or not at all.
+  const service = new AccessService(tx as unknown as Database);
+  const tokens = new TokenRepository(tx);
+  const demoTokens: DemoTokens = {};
+  const now = () => new Date();
+
+  let adminId = await findAdministrator(tx);
+  if (!adminId) {
+    // Like the bootstrap administrator, the first administrator is placed by no one: no receipt.
+    const admin = await new DirectoryRepository(tx).createPerson({ ...demoPersons.administrator, isAdministrator: true }, now());
+    adminId = admin.id;
+    const issued = await tokens.issueSessionToken(admin.id, { label: TOKEN_LABEL, ttlMs: DEMO_SESSION_TTL_MS });
+    demoTokens.administrator = {
+      token: issued.token,
+      who: `${admin.fullName}, staff of the Administrator: reviews integration applications, grants, suspends and revokes access`,
+    };
+  }
+  const asAdmin = (): Acting => ({ caller: personCaller(adminId, true), receivedAt: now() });
+  const asPerson = (personId: string): Acting => ({ caller: personCaller(personId, false), receivedAt: now() });
+
+  // Agreements were concluded on the reference day (never later than now, or the grants
+  // under them would not be in effect yet) for a term of three years.
+  const concluded = new Date(Math.min(referenceDate.getTime(), Date.now()));
+  const term = { validFrom: concluded, validUntil: addYears(concluded, AGREEMENT_YEARS) };
+  const year = concluded.getUTCFullYear();
+
+  const subjectIds = {} as Record<DemoSubjectKey, string>;
+  for (const [key, input] of Object.entries(demoSubjects) as Array<[DemoSubjectKey, (typeof demoSubjects)[DemoSubjectKey]]>) {
+    const { subject } = await service.createSubject(input, asAdmin());
+    subjectIds[key] = subject.id;
+  }
+  const agreementFor = async (key: DemoSubjectKey, functions: string[], number: number) => {
+    const { agreement } = await service.createAgreement({ subjectId: subjectIds[key], functions, reference: `№ ${number}-ЦС/${year}`, ...term }, asAdmin());
+    return agreement;
+  };
+  /** A person with an active grant under the agreement and a session token. */
+  const personWithGrant = async (key: keyof typeof demoPersons, agreementId: string, functions: string[]) => {
+    const { person } = await service.createPerson(demoPersons[key], asAdmin());
+    const { grant } = await service.grantAccess({ personId: person.id, agreementId, functions, comment: 'Demo data' }, asAdmin());
+    await service.activateGrant(grant.id, null, asAdmin());
+    const issued = await tokens.issueSessionToken(person.id, { label: TOKEN_LABEL, ttlMs: DEMO_SESSION_TTL_MS });
+    return { person, grant, token: issued.token };
+  };
+
+  const ministryAgreement = await agreementFor('ministry', [AccessFunction.AnalyticsRead], 1);
+  const analyst = await personWithGrant('analyst', ministryAgreement.id, [AccessFunction.AnalyticsRead]);
+  demoTokens.analyst = { token: analyst.token, who: `${analyst.person.fullName}, ministry analyst: reads the whole country (ANALYTICS_READ), changes nothing` };
+
+  const akimatAgreement = await agreementFor('akimat', akimatFunctions, 2);
+  const akimat = await personWithGrant('akimat', akimatAgreement.id, akimatFunctions);
+  demoTokens.akimat = {
+    token: akimat.token,
+    who: `${akimat.person.fullName}, Almaty akimat: keeps and confirms the building register of Almaty (750000000) only, reads personal data`,
+  };
+
+  // The deputy's grant is delegated by the akimat person, not by the Administrator (p.20.4: it ends with its parent).
+  const { person: deputy } = await service.createPerson(demoPersons.akimatDeputy, asAdmin());
+  const { grant: delegated } = await service.grantAccess(
+    { personId: deputy.id, parentGrantId: akimat.grant.id, functions: deputyFunctions, comment: 'Заместитель: ведение и ежегодное подтверждение реестра МЖД' },
+    asPerson(akimat.person.id),
+  );
+  await service.activateGrant(delegated.id, null, asPerson(akimat.person.id));
+  const deputyToken = await tokens.issueSessionToken(deputy.id, { label: TOKEN_LABEL, ttlMs: DEMO_SESSION_TTL_MS });
+  demoTokens.akimatDeputy = {
+    token: deputyToken.token,
+    who: `${deputy.fullName}, akimat deputy: the register of Almaty through a grant delegated by ${akimat.person.fullName}, no personal data`,
+  };
+
+  // Each supplier: an access agreement with the authorized body, then its billing system
+  // integrated the regular way (application, approval, test) and given a machine token.
+  const suppliers = [
+    ['waterSupplier', 'supplierWater', 'Биллинговая система «Алматы Су»', 'water supply and sewerage'],
+    ['powerSupplier', 'supplierPower', 'АСКУЭ и биллинг «АлматыЭнергоСбыт»', 'electricity'],
+  ] as const;
+  let agreementNumber = 3;
+  for (const [key, role, systemName, services] of suppliers) {
+    await agreementFor(key, supplierFunctions, agreementNumber++);
+    const { application } = await service.submitApplication(
+      { subjectId: subjectIds[key], digitalObjectName: systemName, functions: supplierFunctions, contactEmail: demoSubjects[key].email },
+      asAdmin(),
+    );
+    const { digitalObject } = await service.approveApplication(application.id, { reference: `№ ${agreementNumber++}-ИНТ/${year}`, validUntil: term.validUntil }, asAdmin());
+    await service.markDigitalObjectTested(digitalObject.id, asAdmin());
+    const issued = await tokens.issueApiToken(digitalObject.id, { label: TOKEN_LABEL });
+    demoTokens[role] = {
+      token: issued.token,
+      who: `${systemName}, machine token of ${demoSubjects[key].name} (${services}): its own personal accounts, meters, readings, tariffs`,
+    };
+  }
+
+  const osiAgreement = await agreementFor('osi', [AccessFunction.CondominiumManage], agreementNumber++);
+  const chair = await personWithGrant('osiChair', osiAgreement.id, [AccessFunction.CondominiumManage]);
+  demoTokens.osi = { token: chair.token, who: `${chair.person.fullName}, chair of ${demoSubjects.osi.name}: manages its Almaty buildings (CONDOMINIUM_MANAGE)` };
+  // Left under review, so the administrator has an application to decide.
+  await service.submitApplication(
+    { subjectId: subjectIds.osi, digitalObjectName: 'Мобильное приложение ОСИ «Береке-Алмалы»', functions: [AccessFunction.CondominiumManage], contactEmail: demoPersons.osiChair.email },
+    asPerson(chair.person.id),
+  );
+
+  const [counts] = await tx.execute<Record<string, number>>(sql`
+    select (select count(*) from access.persons where iin = any(${textArray(demoIins)}::text[]))::int as "accessPersons",
+           (select count(*) from access.agreements where subject_id = any(${textArray(Object.values(subjectIds))}::uuid[]))::int as "accessAgreements",
+           (select count(*) from access.grants where subject_id = any(${textArray(Object.values(subjectIds))}::uuid[]))::int as "accessGrants",
+           (select count(*) from access.applications where subject_id = any(${textArray(Object.values(subjectIds))}::uuid[]))::int as "integrationApplications"`);
+  return { tokens: demoTokens, counts: { accessSubjects: Object.keys(subjectIds).length, ...counts, demoTokens: Object.keys(demoTokens).length } };
+}
+
+/** Deletes every demo row of the access schema and what hangs off it, in one transaction. */
+async function resetAccess(db: Database): Promise<void> {
+  await db.transaction(async (tx) => {
+    const subjectIds = Object.values(await findDemoSubjects(tx));
+    const personIds = (await tx.select({ id: persons.id }).from(persons).where(inArray(persons.iin, demoIins))).map((row) => row.id);
+    const subjectList = textArray(subjectIds);
+    const personList = textArray(personIds);
+    const [ids] = await tx.execute<{ objects: string[]; grants: string[]; agreements: string[]; applications: string[]; tokens: string[] }>(sql`
+      with objects as (select id from access.digital_objects where subject_id = any(${subjectList}::uuid[])),
+      grants as (
+        with recursive tree(id) as (
+          select id from access.grants
+           where subject_id = any(${subjectList}::uuid[]) or person_id = any(${personList}::uuid[])
+              or digital_object_id in (select id from objects)
+          union
+          select g.id from access.grants g join tree t on g.parent_grant_id = t.id)
+        select id from tree)
+      select array(select id::text from objects) as objects,
+             array(select id::text from grants) as grants,
+             array(select id::text from access.agreements where subject_id = any(${subjectList}::uuid[])) as agreements,
+             array(select id::text from access.applications where subject_id = any(${subjectList}::uuid[])) as applications,
+             array(select id::text from access.api_tokens
+                    where person_id = any(${personList}::uuid[]) or digital_object_id in (select id from objects)) as tokens`);
+    if (!ids) return;
+    const actors = [...personIds.map((id) => `person:${id}`), ...ids.objects.map((id) => `digital-object:${id}`)];
+    await deleteReceiptsOf(tx, [...subjectIds, ...personIds, ...ids.objects, ...ids.grants, ...ids.agreements, ...ids.applications, ...ids.tokens], actors);
+    await tx.execute(sql`delete from access.outbox where recipient_email = any(${textArray(demoEmails)}::text[])`);
+    await tx.execute(sql`delete from access.api_tokens where id = any(${textArray(ids.tokens)}::uuid[])`);
+    if (ids.grants.length > 0) {
+      // The history is append-only for real grants' audit trail; the demo's made-up grants
+      // would otherwise stay forever. The trigger is off only inside this transaction.
+      await tx.execute(sql`alter table access.grant_history disable trigger grant_history_append_only`);
+      await tx.execute(sql`delete from access.grant_history where grant_id = any(${textArray(ids.grants)}::uuid[])`);
+      await tx.execute(sql`alter table access.grant_history enable trigger grant_history_append_only`);
+      await tx.execute(sql`delete from access.grants where id = any(${textArray(ids.grants)}::uuid[])`);
+    }
+    await tx.execute(sql`delete from access.digital_objects where id = any(${textArray(ids.objects)}::uuid[])`);
+    await tx.execute(sql`delete from access.agreements where id = any(${textArray(ids.agreements)}::uuid[])`);
+    await tx.execute(sql`delete from access.applications where id = any(${textArray(ids.applications)}::uuid[])`);
+    await tx.execute(sql`delete from access.subjects where id = any(${subjectList}::uuid[])`);
+    await tx.execute(sql`delete from access.persons where id = any(${personList}::uuid[])`);
+  });
+}
+
+export interface AccessSeederOptions {
+  /** Where the demo tokens are written; `.data/demo-tokens.json` by default (tests use a temporary file). */
+  tokensFile?: string;
+}
+
+/**
+ * The access seeder. It runs once per database: when the demo subjects exist already it
+ * changes nothing, and leaves the tokens file alone (it may belong to that data).
+ */
+export function createAccessSeeder(options: AccessSeederOptions = {}): Seeder {
+  return {
+    name: 'access',
+    seed: async ({ db, referenceDate, log }) => {
+      if (Object.keys(await findDemoSubjects(db)).length > 0) {
+        log('  demo subjects already present: access demo data kept as it is');
+        return {};
+      }
+      // With BOOTSTRAP_ADMIN_TOKEN configured, its administrator comes first, whoever runs
+      // first: once the demo administrator existed, the bootstrap would do nothing.
+      const bootstrapToken = env().BOOTSTRAP_ADMIN_TOKEN;
+      if (bootstrapToken) await bootstrapAdministrator(db, bootstrapToken);
+      const { tokens, counts } = await db.transaction((tx) => seedAccess(tx, referenceDate));
+      await writeDemoTokens(tokens, options.tokensFile);
+      return counts;
+    },
+    reset: async (db) => {
+      await resetAccess(db);
+      await deleteDemoTokens(options.tokensFile);
+    },
+  };
+}
+
+export const accessSeeder = createAccessSeeder();
