@@ -3,7 +3,7 @@ import { AccessFunction } from '../lib/auth/functions.js';
 import { todayInKazakhstan } from '../subgraphs/buildings/building-validation.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 import { AuthFixture } from './auth-fixtures.js';
-import { REGISTER, asCaller, bin, buildingInput, iin, insertTerritories, nationalCaller, rowCounts, viaGateway, type Send } from './buildings-fixtures.js';
+import { REGISTER, bin, buildingInput, iin, insertTerritories, rowCounts, viaGateway, type Send } from './buildings-fixtures.js';
 
 /**
  * Every field rule and cross-field rule of the building record, through the real

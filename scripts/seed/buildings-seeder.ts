@@ -5,6 +5,8 @@ import { territoriesData, type Territory } from '../../subgraphs/buildings/terri
 import { BuildingGenerator, type BuildingRow, type OwnerRow, type PremiseRow } from './building-generator.js';
 import { copyInto, CopyEncoder, LineBuffer, JsonEncoder, insertJson } from './copy-rows.js';
 const JSON_MODE = process.env.SEED_JSON === '1';
+const UNNEST = process.env.SEED_UNNEST === '1';
+import { UnnestEncoder } from './copy-rows.js';
 
 export interface InsertBuildingsOptions {
   buildings: number;
@@ -70,9 +72,20 @@ export async function insertBuildings(sql: Sql, options: InsertBuildingsOptions)
     let loading: Promise<void> | undefined;
     while (counts.buildings < options.buildings) {
       const size = Math.min(chunkSize, options.buildings - counts.buildings);
+      if (UNNEST) {
+        const rows = await genRows(generator, size);
+        await loading;
+        loading = (async () => {
+          for (const [enc, list] of [[bu, rows.b], [pu, rows.p], [ou, rows.o]] as const) {
+            for (let i = 0; i < list.length; i += 5000) await tx.unsafe((enc as any).statement, (enc as any).encode(list.slice(i, i + 5000)));
+          }
+        })();
+        loading.catch(() => {});
+        counts.buildings += size; counts.premises += rows.p.length; counts.premiseOwners += rows.o.length;
+        continue;
+      }
       const chunk = await encodeChunk(generator, size);
       await loading;
-      options.onProgress?.(counts.buildings);
       loading = JSON_MODE ? (async () => {
         await insertJson(tx, bj.statement, chunk.buildings);
         await insertJson(tx, pj.statement, chunk.premises);
@@ -117,3 +130,12 @@ async function encodeChunk(generator: BuildingGenerator, size: number): Promise<
 }
 
 class ArrayBuffer_ { pieces: string[] = []; add(l: string) { this.pieces.push(l); } flush() { return this.pieces; } }
+
+const bu = new UnnestEncoder<BuildingRow>(buildings, (buildingEncoder as any).keys);
+const pu = new UnnestEncoder<PremiseRow>(premises, (premiseEncoder as any).keys);
+const ou = new UnnestEncoder<OwnerRow>(premiseOwners, (ownerEncoder as any).keys);
+async function genRows(generator: BuildingGenerator, size: number) {
+  const b: BuildingRow[] = [], p: PremiseRow[] = [], o: OwnerRow[] = [];
+  for (let i = 0; i < size; i++) { const g = generator.next(); b.push(g.building); p.push(...g.premises); o.push(...g.owners); if (i % 100 === 99) await yieldToEventLoop(); }
+  return { b, p, o };
+}

@@ -115,3 +115,35 @@ export async function insertJson(sql: Sql | TransactionSql, statement: string, l
     await sql.unsafe(statement, [`[${lines.slice(i, i + 5000).join(',')}]`]);
   }
 }
+
+/** EXPERIMENT: unnest of array literals. */
+export class UnnestEncoder<Row extends object> {
+  readonly statement: string;
+  readonly keys: readonly (keyof Row & string)[];
+  constructor(table: PgTable, keys: readonly (keyof Row & string)[]) {
+    const columns = getTableColumns(table) as Record<string, { name: string; getSQLType(): string; enum?: { schema?: string; enumName: string } }>;
+    const config = getTableConfig(table);
+    const cols = keys.map((key) => columns[key]!);
+    this.keys = keys;
+    const types = cols.map((c, i) => `$${i + 1}::${c.enum ? `"${c.enum.schema ?? 'public'}"."${c.enum.enumName}"` : c.getSQLType()}[]`);
+    this.statement = `insert into "${config.schema}"."${config.name}" (${cols.map((c) => `"${c.name}"`).join(', ')}) select * from unnest(${types.join(', ')})`;
+  }
+  encode(rows: readonly Row[]): string[] {
+    return this.keys.map((key) => {
+      let out = '{';
+      for (let i = 0; i < rows.length; i++) {
+        if (i > 0) out += ',';
+        out += arrayValue((rows[i] as Record<string, Value>)[key]);
+      }
+      return out + '}';
+    });
+  }
+}
+const ARRAY_SPECIAL = /["\\]/g;
+function arrayValue(value: Value): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'string') return `"${value.replace(ARRAY_SPECIAL, '\\$&')}"`;
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (value instanceof Date) return `"${value.toISOString()}"`;
+  return String(value);
+}

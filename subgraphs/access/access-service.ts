@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { digitalObjects, persons } from '../../schema/access.js';
 import type { Database, Transaction } from '../../lib/db.js';
 import { badUserInput, forbidden } from '../../lib/errors.js';
-import { issueReceipt, type Receipt } from '../../lib/receipts.js';
+import { receiptFor, type Receipt } from '../../lib/receipts.js';
 import { TokenRepository, type IssuedToken, type TokenMetadata } from '../../lib/auth/tokens.js';
 import { ApplicationRepository, type ApplicationRow, type Approval, type SubmitApplicationInput } from './application-repository.js';
 import { CalendarRepository, type CalendarDayKind, type HolidayRow } from './calendar-repository.js';
@@ -95,7 +95,7 @@ export class AccessService {
     return this.db.transaction(async (tx) => {
       await acting.verify?.(tx);
       const { result, objectIds } = await work(tx, now);
-      const receipt = await issueReceipt(tx, { operation: `access.${operation}`, placedBy: actorOf(acting.caller), receivedAt: acting.receivedAt, objectIds });
+      const receipt = await receiptFor(tx, acting, `access.${operation}`, objectIds);
       return { ...result, receipt };
     });
   }

@@ -5,7 +5,7 @@ import { recheckGrants } from '../../lib/auth/recheck.js';
 import { actorOf, grantsInTerritory } from '../../lib/auth/scope.js';
 import type { Database, Transaction } from '../../lib/db.js';
 import { badUserInput, conflict, notFound, type FieldProblem } from '../../lib/errors.js';
-import { issueReceipt, type Receipt } from '../../lib/receipts.js';
+import { receiptFor, type Receipt } from '../../lib/receipts.js';
 import {
   annexFieldNames, katoOf, todayInKazakhstan, validateAnnexFields, validatePremises, validateRetireReason,
   type AnnexFields, type PremiseInput,
@@ -124,12 +124,7 @@ export async function registerBuilding(placement: Placement, input: AnnexFields)
     problems.push(...(await uniquenessProblems(repository, fields, null)));
     if (problems.length > 0) throw badUserInput(problems);
     const building = await repository.insertBuilding(fields, actorOf(placement.caller));
-    const receipt = await issueReceipt(tx, {
-      operation: 'buildings.registerBuilding',
-      placedBy: actorOf(placement.caller),
-      receivedAt: placement.receivedAt,
-      objectIds: [building.id],
-    });
+    const receipt = await receiptFor(tx, placement, 'buildings.registerBuilding', [building.id]);
     return { building, receipt };
   });
 }
@@ -170,12 +165,7 @@ export async function updateBuilding(
     }
     if (problems.length > 0) throw badUserInput(problems);
     const building = await repository.updateBuilding(before, patch, 'UPDATED', actorOf(placement.caller));
-    const receipt = await issueReceipt(tx, {
-      operation: 'buildings.updateBuilding',
-      placedBy: actorOf(placement.caller),
-      receivedAt: placement.receivedAt,
-      objectIds: [building.id],
-    });
+    const receipt = await receiptFor(tx, placement, 'buildings.updateBuilding', [building.id]);
     return { building, receipt };
   });
 }
@@ -192,12 +182,7 @@ export async function retireBuilding(placement: Placement, id: string, reason: s
       'RETIRED',
       actorOf(placement.caller),
     );
-    const receipt = await issueReceipt(tx, {
-      operation: 'buildings.retireBuilding',
-      placedBy: actorOf(placement.caller),
-      receivedAt: placement.receivedAt,
-      objectIds: [building.id],
-    });
+    const receipt = await receiptFor(tx, placement, 'buildings.retireBuilding', [building.id]);
     return { building, receipt };
   });
 }
@@ -210,12 +195,7 @@ export async function confirmBuilding(placement: Placement, id: string): Promise
     const building = await repository.touchBuilding(id, { confirmedAt }, 'CONFIRMED', actorOf(placement.caller), {
       confirmedAt: { old: before.confirmedAt?.toISOString() ?? null, new: confirmedAt.toISOString() },
     });
-    const receipt = await issueReceipt(tx, {
-      operation: 'buildings.confirmBuilding',
-      placedBy: actorOf(placement.caller),
-      receivedAt: placement.receivedAt,
-      objectIds: [building.id],
-    });
+    const receipt = await receiptFor(tx, placement, 'buildings.confirmBuilding', [building.id]);
     return { building, receipt };
   });
 }
@@ -236,12 +216,7 @@ export async function addPremises(placement: Placement, buildingId: string, inpu
     const building = await repository.touchBuilding(buildingId, {}, 'PREMISES_ADDED', actorOf(placement.caller), {
       premises: { old: existing.length, new: existing.length + premises.length },
     });
-    const receipt = await issueReceipt(tx, {
-      operation: 'buildings.addPremises',
-      placedBy: actorOf(placement.caller),
-      receivedAt: placement.receivedAt,
-      objectIds: [buildingId, ...premises.map((premise) => premise.id)],
-    });
+    const receipt = await receiptFor(tx, placement, 'buildings.addPremises', [buildingId, ...premises.map((premise) => premise.id)]);
     return { building, premises, receipt };
   });
 }

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { recheckAdministrator } from '../../../lib/auth/recheck.js';
 import { actorOf } from '../../../lib/auth/scope.js';
 import { badUserInput, conflict, type FieldProblem } from '../../../lib/errors.js';
-import { issueReceipt } from '../../../lib/receipts.js';
+import { receiptFor } from '../../../lib/receipts.js';
 import type { SubgraphContext } from '../../../lib/subgraph-server.js';
 import { almatyDate } from '../../../lib/working-calendar.js';
 import { subjects } from '../../../schema/access.js';
@@ -53,12 +53,7 @@ export const Mutation = {
         validFrom,
         assignedBy: actorOf(context.caller),
       });
-      const receipt = await issueReceipt(tx, {
-        operation: 'condominium.assignManagement',
-        placedBy: actorOf(context.caller),
-        receivedAt: context.receivedAt,
-        objectIds: [row.id],
-      });
+      const receipt = await receiptFor(tx, context, 'condominium.assignManagement', [row.id]);
       return { assignment: toAssignment(row), receipt };
     });
   },

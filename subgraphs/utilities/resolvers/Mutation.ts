@@ -3,7 +3,7 @@ import { AccessFunction } from '../../../lib/auth/functions.js';
 import { recheckAdministrator, recheckGrants } from '../../../lib/auth/recheck.js';
 import { actorOf, grantsForSubject } from '../../../lib/auth/scope.js';
 import { badUserInput, conflict, notFound } from '../../../lib/errors.js';
-import { issueReceipt } from '../../../lib/receipts.js';
+import { receiptFor } from '../../../lib/receipts.js';
 import type { SubgraphContext } from '../../../lib/subgraph-server.js';
 import { subjects } from '../../../schema/access.js';
 import { suppliers } from '../../../schema/utilities.js';
@@ -47,12 +47,7 @@ export const Mutation = {
           : conflict('This subject is already registered as a supplier.', 'input.subjectId');
       }
       const supplier = await new SupplierRepository(tx).insert(input);
-      const receipt = await issueReceipt(tx, {
-        operation: 'utilities.registerSupplier',
-        placedBy: actorOf(context.caller),
-        receivedAt: context.receivedAt,
-        objectIds: [supplier.id],
-      });
+      const receipt = await receiptFor(tx, context, 'utilities.registerSupplier', [supplier.id]);
       return { supplier, receipt };
     });
   },
@@ -63,12 +58,7 @@ export const Mutation = {
     return context.db.transaction(async (tx) => {
       await recheckGrants(tx, context.caller, grantsForSubject(context.caller, AccessFunction.PersonalAccountsMaintain, supplier.subjectId));
       const written = await new PersonalAccountRepository(tx).upsert(supplier.id, accounts);
-      const receipt = await issueReceipt(tx, {
-        operation: 'utilities.upsertPersonalAccounts',
-        placedBy: actorOf(context.caller),
-        receivedAt: context.receivedAt,
-        objectIds: written.map((row) => row.id),
-      });
+      const receipt = await receiptFor(tx, context, 'utilities.upsertPersonalAccounts', written.map((row) => row.id));
       const created = written.filter((row) => row.inserted).length;
       return { created, updated: written.length - created, receipt };
     });
@@ -87,12 +77,7 @@ export const Mutation = {
         validFrom: input.validFrom,
         createdBy: actorOf(context.caller),
       });
-      const receipt = await issueReceipt(tx, {
-        operation: 'utilities.publishTariff',
-        placedBy: actorOf(context.caller),
-        receivedAt: context.receivedAt,
-        objectIds: [tariff.id],
-      });
+      const receipt = await receiptFor(tx, context, 'utilities.publishTariff', [tariff.id]);
       return { tariff, receipt };
     });
   },

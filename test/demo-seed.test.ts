@@ -1,0 +1,273 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootstrapAdministrator } from '../lib/auth/bootstrap.js';
+import type { Executor } from '../lib/db.js';
+import { createAccessSeeder, demoPersons, demoSubjects } from '../scripts/seed/access-seeder.js';
+import { condominiumSeeder } from '../scripts/seed/condominium-seeder.js';
+import { demoRoles, printDemoTokens, readDemoTokens, type DemoTokens } from '../scripts/seed/demo-tokens.js';
+import { demoSeeders, resetDemoData, seedDemoData, type SeedReport, type Seeder } from '../scripts/seed/index.js';
+import { utilitiesSeeder } from '../scripts/seed/utilities-seeder.js';
+import { PersonalAccountRepository } from '../subgraphs/utilities/personal-account-repository.js';
+import { SupplierRepository } from '../subgraphs/utilities/supplier-repository.js';
+import { AccessFixture, makeBin, makeIin } from '../subgraphs/access/test-fixtures.js';
+import { ALMALY, ESIL, REGISTER, buildingInput } from './buildings-fixtures.js';
+import { createTestDatabase } from './support/database.js';
+import { startTestSystem, type TestSystem } from './support/system.js';
+
+// The demo data of `npm start`: every demo token signs in through the gateway as its
+// role and can do what that role may and nothing more; seeding twice changes nothing;
+// `--reset` deletes exactly the demo rows.
+
+const BUILDINGS = 60;
+
+/** The demo seeders, the access one writing its tokens to `tokensFile` instead of `.data/`. */
+function seedersWritingTo(tokensFile: string): Seeder[] {
+  return demoSeeders.map((seeder) => (seeder.name === 'access' ? createAccessSeeder({ tokensFile }) : seeder));
+}
+/** The seeders of this change alone: buildings stay. */
+const ownSeeders = (tokensFile: string) => seedersWritingTo(tokensFile).filter((seeder) => ['access', 'utilities', 'condominium'].includes(seeder.name));
+
+const ME = `{ me { isAdministrator person { fullName } digitalObject { name status } grants { functions subject { kind name } parent { id } } } }`;
+const ACCOUNTS = `{ personalAccounts(first: 500) {
+  edges { node { accountNumber service holderName holderIin premiseNumber supplier { name } } } pageInfo { hasNextPage } } }`;
+
+async function count(db: Executor, query: ReturnType<typeof sql>): Promise<number> {
+  const [row] = await db.execute<{ count: number }>(query);
+  return Number(row?.count);
+}
+
+describe('demo data', () => {
+  let system: TestSystem;
+  let directory: string;
+  let tokensFile: string;
+  let report: SeedReport;
+  let tokens: DemoTokens;
+  const token = (role: keyof DemoTokens): string => {
+    const entry = tokens[role];
+    if (!entry) throw new Error(`no ${role} token`);
+    return entry.token;
+  };
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    directory = await mkdtemp(join(tmpdir(), 'demo-seed-'));
+    tokensFile = join(directory, 'demo-tokens.json');
+    report = await seedDemoData(system.db, { buildings: BUILDINGS, seed: 7 }, seedersWritingTo(tokensFile));
+    tokens = (await readDemoTokens(tokensFile)) ?? {};
+  });
+  afterAll(async () => {
+    await system?.close();
+    if (directory) await rm(directory, { recursive: true, force: true });
+  });
+
+  it('writes a token for every demo role to a file only its owner can read', async () => {
+    expect(Object.keys(tokens).sort()).toEqual([...demoRoles].sort());
+    const values = Object.values(tokens).map((entry) => entry.token);
+    expect(new Set(values).size).toBe(demoRoles.length);
+    for (const value of values) expect(value).toMatch(/^kzh_[A-Za-z0-9_-]{43}$/);
+    expect((await stat(tokensFile)).mode & 0o777).toBe(0o600);
+    expect(tokens.akimat?.who).toContain(demoPersons.akimat.fullName);
+    // Only hashes reach the database.
+    expect(await count(system.db, sql`select count(*) from access.api_tokens where token_hash = any(${`{${values.join(',')}}`}::text[])`)).toBe(0);
+    expect(report.counts).toMatchObject({ accessSubjects: 5, accessPersons: 5, demoTokens: 7, suppliers: 2, tariffs: 6, managementAssignments: 3 });
+    expect(report.counts.personalAccounts).toBeGreaterThanOrEqual(200);
+  });
+
+  it('signs each token in as its role, with the functions of that role', async () => {
+    const me = async (role: keyof DemoTokens) => {
+      const response = await system.query(ME, {}, { token: token(role) });
+      expect(response.errors).toBeUndefined();
+      return response.data?.me;
+    };
+    const summary = (grants: any[]) => grants.map((grant) => ({ kind: grant.subject.kind, functions: [...grant.functions].sort(), delegated: grant.parent !== null }));
+
+    const administrator = await me('administrator');
+    expect(administrator).toMatchObject({ isAdministrator: true, person: { fullName: demoPersons.administrator.fullName }, grants: [] });
+    expect(summary((await me('analyst')).grants)).toEqual([{ kind: 'AUTHORIZED_BODY', functions: ['ANALYTICS_READ'], delegated: false }]);
+    expect(summary((await me('akimat')).grants)).toEqual([
+      { kind: 'LOCAL_EXECUTIVE_BODY', functions: ['BUILDING_REGISTER_CONFIRM', 'BUILDING_REGISTER_MAINTAIN', 'PERSONAL_DATA_READ', 'PREMISES_MAINTAIN'], delegated: false },
+    ]);
+    expect(summary((await me('akimatDeputy')).grants)).toEqual([
+      { kind: 'LOCAL_EXECUTIVE_BODY', functions: ['BUILDING_REGISTER_CONFIRM', 'BUILDING_REGISTER_MAINTAIN'], delegated: true },
+    ]);
+    for (const role of ['supplierWater', 'supplierPower'] as const) {
+      const machine = await me(role);
+      expect(machine.person).toBeNull();
+      expect(machine.digitalObject.status).toBe('LIVE');
+      expect(summary(machine.grants)).toEqual([
+        { kind: 'UTILITY_SUPPLIER', functions: ['METERS_MAINTAIN', 'PERSONAL_ACCOUNTS_MAINTAIN', 'READINGS_SUBMIT', 'SUPPLIER_REGISTER_MAINTAIN', 'TARIFFS_MAINTAIN'], delegated: false },
+      ]);
+    }
+    expect((await me('supplierWater')).grants[0].subject.name).toBe(demoSubjects.waterSupplier.name);
+    expect(summary((await me('osi')).grants)).toEqual([{ kind: 'OSI', functions: ['CONDOMINIUM_MANAGE'], delegated: false }]);
+  });
+
+  it('lets the analyst read buildings and every account, and refuses the analyst any change', async () => {
+    const buildings = await system.query(`{ buildings(first: 5, filter: { katoCode: "750000000" }) { edges { node { id katoCode } } } }`, {}, { token: token('analyst') });
+    expect(buildings.errors).toBeUndefined();
+    expect(buildings.data?.buildings.edges.length).toBeGreaterThan(0);
+    expect(buildings.data?.buildings.edges.every((edge: any) => edge.node.katoCode.startsWith('75'))).toBe(true);
+
+    const accounts = await system.query(`{ personalAccounts(first: 500) { edges { node { id } } } }`, {}, { token: token('analyst') });
+    expect(accounts.errors).toBeUndefined();
+    expect(accounts.data?.personalAccounts.edges.length).toBe(Math.min(500, report.counts.personalAccounts ?? 0));
+
+    const before = await count(system.db, sql`select count(*) from buildings.buildings`);
+    const register = await system.query(REGISTER, { input: buildingInput({ katoCode: ALMALY }) }, { token: token('analyst') });
+    expect(register.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await count(system.db, sql`select count(*) from buildings.buildings`)).toBe(before);
+  });
+
+  it('lists to each supplier its own personal accounts only, with their holders', async () => {
+    for (const [role, supplier, services] of [
+      ['supplierWater', demoSubjects.waterSupplier, ['SEWERAGE', 'WATER_SUPPLY']],
+      ['supplierPower', demoSubjects.powerSupplier, ['ELECTRICITY']],
+    ] as const) {
+      const response = await system.query(ACCOUNTS, {}, { token: token(role) });
+      expect(response.errors).toBeUndefined();
+      const nodes = response.data?.personalAccounts.edges.map((edge: any) => edge.node);
+      const stored = await count(system.db, sql`
+        select count(*) from utilities.personal_accounts a join utilities.suppliers s on s.id = a.supplier_id where s.bin = ${supplier.identificationNumber}`);
+      expect(stored).toBeGreaterThanOrEqual(100);
+      expect(nodes.length).toBe(stored);
+      expect(new Set(nodes.map((node: any) => node.supplier.name))).toEqual(new Set([supplier.name]));
+      expect([...new Set(nodes.map((node: any) => node.service))].sort()).toEqual(services);
+      expect(nodes.every((node: any) => /^\d{12}$/.test(node.holderIin) && node.holderName.split(' ').length >= 2 && node.premiseNumber)).toBe(true);
+    }
+    const tariffs = await system.query(`{ tariffs(first: 50) { edges { node { service pricePerUnit supplier { name } } } } }`);
+    expect(tariffs.errors).toBeUndefined();
+    expect(tariffs.data?.tariffs.edges).toHaveLength(6);
+  });
+
+  it('lets the akimat person register a building in Almaty but not in Astana, and the deputy by delegation', async () => {
+    const almaty = await system.query(REGISTER, { input: buildingInput({ katoCode: ALMALY }) }, { token: token('akimat') });
+    expect(almaty.errors).toBeUndefined();
+    expect(almaty.data?.registerBuilding.building.katoCode).toBe(ALMALY);
+
+    const astana = await system.query(REGISTER, { input: buildingInput({ katoCode: ESIL }) }, { token: token('akimat') });
+    expect(astana.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(astana.data).toBeNull();
+
+    const deputy = await system.query(REGISTER, { input: buildingInput({ katoCode: ALMALY }) }, { token: token('akimatDeputy') });
+    expect(deputy.errors).toBeUndefined();
+  });
+
+  it('makes the demo OSI the management subject of three Almaty condominiums', async () => {
+    const rows = await system.db.execute<{ building_id: string; kato_code: string }>(sql`
+      select a.building_id, b.kato_code from condominium.management_assignments a
+        join access.subjects s on s.id = a.management_subject_id
+        join buildings.buildings b on b.id = a.building_id
+       where s.identification_number = ${demoSubjects.osi.identificationNumber}`);
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      expect(row.kato_code.startsWith('75')).toBe(true);
+      const response = await system.query(`query($id: ID!) { building(id: $id) { management { subjectKind validTo } } }`, { id: row.building_id });
+      expect(response.errors).toBeUndefined();
+      expect(response.data?.building.management).toEqual({ subjectKind: 'OSI', validTo: null });
+    }
+  });
+
+  it('gives the administrator an integration application to review', async () => {
+    const query = `query($status: ApplicationStatus) { applications(status: $status) { edges { node { digitalObjectName status functions subject { name } } } } }`;
+    const pending = await system.query(query, { status: 'SUBMITTED' }, { token: token('administrator') });
+    expect(pending.errors).toBeUndefined();
+    expect(pending.data?.applications.edges.map((edge: any) => edge.node)).toEqual([
+      { digitalObjectName: 'Мобильное приложение ОСИ «Береке-Алмалы»', status: 'SUBMITTED', functions: ['CONDOMINIUM_MANAGE'], subject: { name: demoSubjects.osi.name } },
+    ]);
+    const refused = await system.query(query, { status: 'SUBMITTED' }, { token: token('osi') });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('prints the tokens that work in the database, and otherwise how to issue one', async () => {
+    const lines: string[] = [];
+    await printDemoTokens((line) => lines.push(line), { path: tokensFile, db: system.db });
+    for (const role of demoRoles) expect(lines.some((line) => line.includes(token(role)) && line.includes(role))).toBe(true);
+
+    const missing: string[] = [];
+    await printDemoTokens((line) => missing.push(line), { path: join(directory, 'absent.json'), db: system.db });
+    expect(missing.join('\n')).toMatch(/missing[\s\S]*issueSessionToken\(personId/);
+
+    const other = await createTestDatabase();
+    try {
+      const foreign: string[] = [];
+      await printDemoTokens((line) => foreign.push(line), { path: tokensFile, db: other.db });
+      expect(foreign[0]).toContain('do not work with this database');
+      expect(foreign.join('\n')).not.toContain(token('analyst'));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('does not seed a second time, and keeps the tokens file', async () => {
+    const before = await readFile(tokensFile, 'utf8');
+    const again = await seedDemoData(system.db, { buildings: BUILDINGS, seed: 7 }, ownSeeders(tokensFile));
+    expect(again.counts).toEqual({});
+    expect(await readFile(tokensFile, 'utf8')).toBe(before);
+    expect(await count(system.db, sql`select count(*) from access.subjects`)).toBe(5);
+  });
+
+  it('resets exactly the demo rows, then seeds anew with new tokens', async () => {
+    // Data that is not the demo's: a supplier with a grant, its register entry and an account.
+    const fixture = await AccessFixture.create(system.db);
+    const subject = await fixture.subject('UTILITY_SUPPLIER');
+    const person = await fixture.person();
+    const agreement = await fixture.agreement(subject.id, ['TARIFFS_MAINTAIN']);
+    const grant = await fixture.grant({ personId: person.id, agreementId: agreement.id, functions: ['TARIFFS_MAINTAIN'] });
+    const supplier = await new SupplierRepository(system.db).insert({ subjectId: subject.id, name: 'ТОО «Тепло Плюс»', bin: makeBin(), services: ['HEAT'] });
+    const [building] = await system.db.execute<{ id: string }>(sql`select id from buildings.buildings order by cadastral_number limit 1`);
+    await new PersonalAccountRepository(system.db).upsert(supplier.id, [
+      { buildingId: building!.id, premiseNumber: '1', accountNumber: 'T-1', holderName: 'Иванов Иван', holderIin: makeIin(), service: 'HEAT', openedAt: '2020-01-01', closedAt: null },
+    ]);
+    const oldAnalyst = token('analyst');
+
+    await resetDemoData(system.db, ownSeeders(tokensFile));
+
+    const demoBins = `{${Object.values(demoSubjects).map((s) => s.identificationNumber).join(',')}}`;
+    expect(await count(system.db, sql`select count(*) from access.subjects where identification_number = any(${demoBins}::text[])`)).toBe(0);
+    expect(await count(system.db, sql`select count(*) from access.persons`)).toBe(2);
+    expect(await count(system.db, sql`select count(*) from utilities.suppliers`)).toBe(1);
+    expect(await count(system.db, sql`select count(*) from utilities.personal_accounts`)).toBe(1);
+    expect(await count(system.db, sql`select count(*) from utilities.tariffs`)).toBe(0);
+    expect(await count(system.db, sql`select count(*) from condominium.management_assignments`)).toBe(0);
+    expect(await count(system.db, sql`select count(*) from access.grants`)).toBe(1);
+    expect(await count(system.db, sql`select count(*) from access.grant_history where grant_id = ${grant.id}`)).toBe(2);
+    expect(await count(system.db, sql`select count(*) from access.grant_history where grant_id <> ${grant.id}`)).toBe(0);
+    expect(await count(system.db, sql`select count(*) from access.receipts where placed_by like 'digital-object:%'`)).toBe(0);
+    await expect(readDemoTokens(tokensFile)).resolves.toBeNull();
+    // The history stays append-only for everything else.
+    await expect(system.db.execute(sql`delete from access.grant_history where grant_id = ${grant.id}`)).rejects.toThrow();
+    expect((await system.query(ME, {}, { token: oldAnalyst })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    // The test fixture's administrator remains, so the new demo data acts as it and issues no administrator token.
+    const reseeded = await seedDemoData(system.db, { buildings: BUILDINGS, seed: 7 }, ownSeeders(tokensFile));
+    expect(reseeded.counts).toMatchObject({ accessSubjects: 5, accessPersons: 4, suppliers: 2, managementAssignments: 3 });
+    const fresh = (await readDemoTokens(tokensFile)) ?? {};
+    expect(fresh.administrator).toBeUndefined();
+    expect(fresh.analyst?.token).not.toBe(oldAnalyst);
+    const me = await system.query(ME, {}, { token: fresh.analyst?.token ?? '' });
+    expect(me.data?.me.grants[0].functions).toEqual(['ANALYTICS_READ']);
+  });
+});
+
+describe('demo data with an administrator from BOOTSTRAP_ADMIN_TOKEN', () => {
+  it('acts as that administrator and issues no administrator token', async () => {
+    const database = await createTestDatabase();
+    const directory = await mkdtemp(join(tmpdir(), 'demo-seed-'));
+    try {
+      const tokensFile = join(directory, 'demo-tokens.json');
+      const bootstrap = await bootstrapAdministrator(database.db, `bootstrap-${'x'.repeat(40)}`);
+      await seedDemoData(database.db, { buildings: 0 }, [createAccessSeeder({ tokensFile })]);
+      const tokens = await readDemoTokens(tokensFile);
+      expect(tokens?.administrator).toBeUndefined();
+      expect(Object.keys(tokens ?? {}).sort()).toEqual(demoRoles.filter((role) => role !== 'administrator').sort());
+      expect(await count(database.db, sql`select count(*) from access.persons where is_administrator`)).toBe(1);
+      expect(await count(database.db, sql`select count(*) from access.grants where created_by <> ${`person:${bootstrap.personId}`} and parent_grant_id is null`)).toBe(0);
+    } finally {
+      await database.close();
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
