@@ -21,9 +21,11 @@ export class CompositionFailed extends Error {}
 
 /** Composes the four hand-written subgraph schemas; throws a readable list of composition errors. */
 export function composeSupergraph(urls: Record<SubgraphName, string> = defaultSubgraphUrls): string {
-  const result = composeServices(
-    subgraphOrder.map((name) => ({ name, url: urls[name], typeDefs: parse(readSubgraphSdl(name)) })),
-  );
+  return composeSubgraphs(subgraphOrder.map((name) => ({ name, url: urls[name], sdl: readSubgraphSdl(name) })));
+}
+
+export function composeSubgraphs(subgraphs: Array<{ name: string; url: string; sdl: string }>): string {
+  const result = composeServices(subgraphs.map(({ name, url, sdl }) => ({ name, url, typeDefs: parse(sdl) })));
   if (result.errors) {
     const lines = result.errors.map((error) => `  - ${error.message}`);
     throw new CompositionFailed(`The subgraph schemas do not compose into a supergraph:\n${lines.join('\n')}`);

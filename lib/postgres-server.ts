@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { freePort } from './free-port.js';
 
 export interface PostgresServer {
@@ -53,6 +53,7 @@ export async function startPostgres(options: {
     onLog: (message) => options.log?.(String(message).trimEnd()),
     onError: (error) => options.log?.(`[postgres] ${String(error)}`),
   });
+  if (isRoot) await letPostgresUserReach(databaseDir, options.log ?? console.log);
   if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) {
     await mkdir(databaseDir, { recursive: true });
     await server.initialise();
@@ -70,6 +71,21 @@ export async function startPostgres(options: {
     embedded: true,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach the data
+ * folder: a checkout under a private home (`/root` is 0700) would refuse it. Adds only
+ * the search (x) permission for others on the folders above, never read or write.
+ */
+async function letPostgresUserReach(folder: string, log?: (line: string) => void): Promise<void> {
+  for (let current = dirname(folder); current !== dirname(current); current = dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) {
+      await chmod(current, mode | 0o001);
+      log?.(`Allowed the postgres user to pass through ${current} (search permission only).`);
+    }
+  }
 }
 
 /** The same server's URL with another database name. */

@@ -6,10 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapAdministrator } from '../lib/auth/bootstrap.js';
 import type { Executor } from '../lib/db.js';
 import { createAccessSeeder, demoPersons, demoSubjects } from '../scripts/seed/access-seeder.js';
-import { condominiumSeeder } from '../scripts/seed/condominium-seeder.js';
 import { demoRoles, printDemoTokens, readDemoTokens, type DemoTokens } from '../scripts/seed/demo-tokens.js';
 import { demoSeeders, resetDemoData, seedDemoData, type SeedReport, type Seeder } from '../scripts/seed/index.js';
-import { utilitiesSeeder } from '../scripts/seed/utilities-seeder.js';
 import { PersonalAccountRepository } from '../subgraphs/utilities/personal-account-repository.js';
 import { SupplierRepository } from '../subgraphs/utilities/supplier-repository.js';
 import { AccessFixture, makeBin, makeIin } from '../subgraphs/access/test-fixtures.js';
@@ -21,7 +19,10 @@ import { startTestSystem, type TestSystem } from './support/system.js';
 // role and can do what that role may and nothing more; seeding twice changes nothing;
 // `--reset` deletes exactly the demo rows.
 
-const BUILDINGS = 60;
+const BUILDINGS = 150;
+const SEED = 7;
+/** One "today" for every seeding of this file, so two databases can be compared. */
+const referenceDate = new Date(new Date().toISOString().slice(0, 10));
 
 /** The demo seeders, the access one writing its tokens to `tokensFile` instead of `.data/`. */
 function seedersWritingTo(tokensFile: string): Seeder[] {
@@ -39,12 +40,39 @@ async function count(db: Executor, query: ReturnType<typeof sql>): Promise<numbe
   return Number(row?.count);
 }
 
+/**
+ * The demo content without ids, times of creation or tokens: what must come out the same
+ * from the same seed and day. Administrators are left out (one may exist before the demo).
+ */
+async function demoContent(db: Executor): Promise<unknown> {
+  const [row] = await db.execute<{ content: unknown }>(sql`
+    select jsonb_build_object(
+      'subjects', (select jsonb_agg(jsonb_build_array(kind, name, identification_number, territory_kato, email) order by identification_number) from access.subjects),
+      'persons', (select jsonb_agg(jsonb_build_array(iin, full_name, email, phone) order by iin) from access.persons where not is_administrator),
+      'agreements', (select jsonb_agg(jsonb_build_array(s.identification_number, a.kind, a.reference, a.functions, a.valid_from, a.valid_until) order by a.reference)
+                       from access.agreements a join access.subjects s on s.id = a.subject_id),
+      'grants', (select jsonb_agg(jsonb_build_array(s.identification_number, p.iin, d.name, g.functions, g.state, g.parent_grant_id is not null) order by s.identification_number, p.iin, d.name)
+                   from access.grants g join access.subjects s on s.id = g.subject_id
+                   left join access.persons p on p.id = g.person_id left join access.digital_objects d on d.id = g.digital_object_id),
+      'applications', (select jsonb_agg(jsonb_build_array(digital_object_name, status, functions, contact_email) order by digital_object_name) from access.applications),
+      'suppliers', (select jsonb_agg(jsonb_build_array(name, bin, services) order by bin) from utilities.suppliers),
+      'tariffs', (select jsonb_agg(jsonb_build_array(s.bin, t.service, t.price_per_unit, t.unit, t.valid_from) order by s.bin, t.service, t.valid_from)
+                    from utilities.tariffs t join utilities.suppliers s on s.id = t.supplier_id),
+      'accounts', (select jsonb_agg(jsonb_build_array(s.bin, a.account_number, b.cadastral_number, a.premise_number, a.holder_name, a.holder_iin, a.service, a.opened_at) order by s.bin, a.account_number)
+                     from utilities.personal_accounts a join utilities.suppliers s on s.id = a.supplier_id join buildings.buildings b on b.id = a.building_id),
+      'management', (select jsonb_agg(jsonb_build_array(b.cadastral_number, m.management_subject_kind, m.valid_from) order by b.cadastral_number)
+                       from condominium.management_assignments m join buildings.buildings b on b.id = m.building_id)
+    ) as content`);
+  return row?.content;
+}
+
 describe('demo data', () => {
   let system: TestSystem;
   let directory: string;
   let tokensFile: string;
   let report: SeedReport;
   let tokens: DemoTokens;
+  let content: unknown;
   const token = (role: keyof DemoTokens): string => {
     const entry = tokens[role];
     if (!entry) throw new Error(`no ${role} token`);
@@ -55,8 +83,9 @@ describe('demo data', () => {
     system = await startTestSystem();
     directory = await mkdtemp(join(tmpdir(), 'demo-seed-'));
     tokensFile = join(directory, 'demo-tokens.json');
-    report = await seedDemoData(system.db, { buildings: BUILDINGS, seed: 7 }, seedersWritingTo(tokensFile));
+    report = await seedDemoData(system.db, { buildings: BUILDINGS, seed: SEED, referenceDate }, seedersWritingTo(tokensFile));
     tokens = (await readDemoTokens(tokensFile)) ?? {};
+    content = await demoContent(system.db);
   });
   afterAll(async () => {
     await system?.close();
@@ -201,9 +230,28 @@ describe('demo data', () => {
     }
   });
 
+  it('is the same data in another database seeded alike, except tokens, and acts as an administrator that existed before', async () => {
+    const database = await createTestDatabase();
+    const otherDirectory = await mkdtemp(join(tmpdir(), 'demo-seed-'));
+    try {
+      const otherFile = join(otherDirectory, 'demo-tokens.json');
+      const bootstrap = await bootstrapAdministrator(database.db, `bootstrap-${'x'.repeat(40)}`);
+      await seedDemoData(database.db, { buildings: BUILDINGS, seed: SEED, referenceDate }, seedersWritingTo(otherFile));
+      expect(await demoContent(database.db)).toEqual(content);
+      const other = await readDemoTokens(otherFile);
+      expect(other?.administrator).toBeUndefined();
+      expect(Object.keys(other ?? {}).sort()).toEqual(demoRoles.filter((role) => role !== 'administrator').sort());
+      expect(await count(database.db, sql`select count(*) from access.persons where is_administrator`)).toBe(1);
+      expect(await count(database.db, sql`select count(*) from access.grants where created_by <> ${`person:${bootstrap.personId}`} and parent_grant_id is null`)).toBe(0);
+    } finally {
+      await database.close();
+      await rm(otherDirectory, { recursive: true, force: true });
+    }
+  });
+
   it('does not seed a second time, and keeps the tokens file', async () => {
     const before = await readFile(tokensFile, 'utf8');
-    const again = await seedDemoData(system.db, { buildings: BUILDINGS, seed: 7 }, ownSeeders(tokensFile));
+    const again = await seedDemoData(system.db, { buildings: BUILDINGS, seed: SEED, referenceDate }, ownSeeders(tokensFile));
     expect(again.counts).toEqual({});
     expect(await readFile(tokensFile, 'utf8')).toBe(before);
     expect(await count(system.db, sql`select count(*) from access.subjects`)).toBe(5);
@@ -235,39 +283,22 @@ describe('demo data', () => {
     expect(await count(system.db, sql`select count(*) from access.grants`)).toBe(1);
     expect(await count(system.db, sql`select count(*) from access.grant_history where grant_id = ${grant.id}`)).toBe(2);
     expect(await count(system.db, sql`select count(*) from access.grant_history where grant_id <> ${grant.id}`)).toBe(0);
+    // Receipts of the demo placements went with them; those of other placements stay.
     expect(await count(system.db, sql`select count(*) from access.receipts where placed_by like 'digital-object:%'`)).toBe(0);
+    expect(await count(system.db, sql`select count(*) from access.receipts where operation like 'access.%'`)).toBe(6);
+    expect(await count(system.db, sql`select count(*) from access.receipts where operation = 'buildings.registerBuilding'`)).toBe(2);
     await expect(readDemoTokens(tokensFile)).resolves.toBeNull();
     // The history stays append-only for everything else.
     await expect(system.db.execute(sql`delete from access.grant_history where grant_id = ${grant.id}`)).rejects.toThrow();
     expect((await system.query(ME, {}, { token: oldAnalyst })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     // The test fixture's administrator remains, so the new demo data acts as it and issues no administrator token.
-    const reseeded = await seedDemoData(system.db, { buildings: BUILDINGS, seed: 7 }, ownSeeders(tokensFile));
+    const reseeded = await seedDemoData(system.db, { buildings: BUILDINGS, seed: SEED, referenceDate }, ownSeeders(tokensFile));
     expect(reseeded.counts).toMatchObject({ accessSubjects: 5, accessPersons: 4, suppliers: 2, managementAssignments: 3 });
     const fresh = (await readDemoTokens(tokensFile)) ?? {};
     expect(fresh.administrator).toBeUndefined();
     expect(fresh.analyst?.token).not.toBe(oldAnalyst);
     const me = await system.query(ME, {}, { token: fresh.analyst?.token ?? '' });
     expect(me.data?.me.grants[0].functions).toEqual(['ANALYTICS_READ']);
-  });
-});
-
-describe('demo data with an administrator from BOOTSTRAP_ADMIN_TOKEN', () => {
-  it('acts as that administrator and issues no administrator token', async () => {
-    const database = await createTestDatabase();
-    const directory = await mkdtemp(join(tmpdir(), 'demo-seed-'));
-    try {
-      const tokensFile = join(directory, 'demo-tokens.json');
-      const bootstrap = await bootstrapAdministrator(database.db, `bootstrap-${'x'.repeat(40)}`);
-      await seedDemoData(database.db, { buildings: 0 }, [createAccessSeeder({ tokensFile })]);
-      const tokens = await readDemoTokens(tokensFile);
-      expect(tokens?.administrator).toBeUndefined();
-      expect(Object.keys(tokens ?? {}).sort()).toEqual(demoRoles.filter((role) => role !== 'administrator').sort());
-      expect(await count(database.db, sql`select count(*) from access.persons where is_administrator`)).toBe(1);
-      expect(await count(database.db, sql`select count(*) from access.grants where created_by <> ${`person:${bootstrap.personId}`} and parent_grant_id is null`)).toBe(0);
-    } finally {
-      await database.close();
-      await rm(directory, { recursive: true, force: true });
-    }
   });
 });

@@ -118,13 +118,14 @@ export async function findAdministrator(executor: Executor): Promise<string | nu
   return row?.id ?? null;
 }
 
-/** Deletes the receipts (p.30) of demo placements: they confirm data that no longer exists. */
-export async function deleteReceiptsOf(executor: Executor, objectIds: readonly string[], placedBy: readonly string[] = []): Promise<void> {
-  if (objectIds.length === 0 && placedBy.length === 0) return;
-  await executor.execute(sql`
-    delete from access.receipts
-     where object_ids ?| ${textArray(objectIds)}::text[]
-        or placed_by = any(${textArray(placedBy)}::text[])`);
+/**
+ * Deletes the receipts (p.30) of placements of the demo rows `objectIds`, which confirm
+ * data that no longer exists. Receipts of what demo users placed since (a building the
+ * akimat registered) stay with the data they confirm.
+ */
+export async function deleteReceiptsOf(executor: Executor, objectIds: readonly string[]): Promise<void> {
+  if (objectIds.length === 0) return;
+  await executor.execute(sql`delete from access.receipts where object_ids ?| ${textArray(objectIds)}::text[]`);
 }
 
 function personCaller(personId: string, isAdministrator: boolean): Caller {
@@ -147,12 +148,16 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
   const service = new AccessService(tx as unknown as Database);
   const tokens = new TokenRepository(tx);
   const demoTokens: DemoTokens = {};
-  const now = () => new Date();
+  // The demo world is set up at the start of the reference day (never later than now, or
+  // the grants would not be in effect yet): its records and periods are then the same on
+  // every run of that day. Receipts keep the real time their placement was received.
+  const setUpAt = new Date(Math.min(referenceDate.getTime(), Date.now()));
+  const term = { validFrom: setUpAt, validUntil: addYears(setUpAt, AGREEMENT_YEARS) };
 
   let adminId = await findAdministrator(tx);
   if (!adminId) {
     // Like the bootstrap administrator, the first administrator is placed by no one: no receipt.
-    const admin = await new DirectoryRepository(tx).createPerson({ ...demoPersons.administrator, isAdministrator: true }, now());
+    const admin = await new DirectoryRepository(tx).createPerson({ ...demoPersons.administrator, isAdministrator: true }, setUpAt);
     adminId = admin.id;
     const issued = await tokens.issueSessionToken(admin.id, { label: TOKEN_LABEL, ttlMs: DEMO_SESSION_TTL_MS });
     demoTokens.administrator = {
@@ -160,14 +165,11 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
       who: `${admin.fullName}, staff of the Administrator: reviews integration applications, grants, suspends and revokes access`,
     };
   }
-  const asAdmin = (): Acting => ({ caller: personCaller(adminId, true), receivedAt: now() });
-  const asPerson = (personId: string): Acting => ({ caller: personCaller(personId, false), receivedAt: now() });
+  const administratorId = adminId;
+  const asAdmin = (): Acting => ({ caller: personCaller(administratorId, true), receivedAt: new Date(), now: setUpAt });
+  const asPerson = (personId: string): Acting => ({ caller: personCaller(personId, false), receivedAt: new Date(), now: setUpAt });
 
-  // Agreements were concluded on the reference day (never later than now, or the grants
-  // under them would not be in effect yet) for a term of three years.
-  const concluded = new Date(Math.min(referenceDate.getTime(), Date.now()));
-  const term = { validFrom: concluded, validUntil: addYears(concluded, AGREEMENT_YEARS) };
-  const year = concluded.getUTCFullYear();
+  const year = setUpAt.getUTCFullYear();
 
   const subjectIds = {} as Record<DemoSubjectKey, string>;
   for (const [key, input] of Object.entries(demoSubjects) as Array<[DemoSubjectKey, (typeof demoSubjects)[DemoSubjectKey]]>) {
@@ -274,8 +276,7 @@ async function resetAccess(db: Database): Promise<void> {
              array(select id::text from access.api_tokens
                     where person_id = any(${personList}::uuid[]) or digital_object_id in (select id from objects)) as tokens`);
     if (!ids) return;
-    const actors = [...personIds.map((id) => `person:${id}`), ...ids.objects.map((id) => `digital-object:${id}`)];
-    await deleteReceiptsOf(tx, [...subjectIds, ...personIds, ...ids.objects, ...ids.grants, ...ids.agreements, ...ids.applications, ...ids.tokens], actors);
+    await deleteReceiptsOf(tx, [...subjectIds, ...personIds, ...ids.objects, ...ids.grants, ...ids.agreements, ...ids.applications, ...ids.tokens]);
     await tx.execute(sql`delete from access.outbox where recipient_email = any(${textArray(demoEmails)}::text[])`);
     await tx.execute(sql`delete from access.api_tokens where id = any(${textArray(ids.tokens)}::uuid[])`);
     if (ids.grants.length > 0) {

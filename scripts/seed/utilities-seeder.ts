@@ -58,9 +58,14 @@ const plans: SupplierPlan[] = [
   },
 ];
 
-/** Almaty buildings given accounts, and apartments per building: a few hundred accounts in all. */
-const ACCOUNT_BUILDINGS = 6;
+/**
+ * Apartments given accounts (each has water and electricity, most sewerage too: a few
+ * hundred accounts), at most this many per building so they spread over several, and
+ * the buildings looked at for them.
+ */
+const ACCOUNT_APARTMENTS = 150;
 const APARTMENTS_PER_BUILDING = 30;
+const ACCOUNT_BUILDINGS = 40;
 /** Accounts were not kept electronically before this year. */
 const FIRST_ACCOUNT_YEAR = 2005;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -76,7 +81,7 @@ interface ApartmentRow extends Record<string, unknown> {
 
 /**
  * Apartments of the first Almaty buildings (by cadastral number) on the central water
- * network, each with its first owner who is a person: the account holder.
+ * network and the grid, each with its first owner who is a person: the account holder.
  */
 async function almatyApartments(tx: Transaction): Promise<ApartmentRow[]> {
   const rows = await tx.execute<ApartmentRow>(sql`
@@ -99,7 +104,8 @@ async function almatyApartments(tx: Transaction): Promise<ApartmentRow[]> {
          where o.premise_id = p.id and o.kind = 'PERSON'
          order by o.share desc, o.identification_number
          limit 1) o
-     order by c.cadastral_number, length(p.number), p.number`);
+     order by c.cadastral_number, length(p.number), p.number
+     limit ${ACCOUNT_APARTMENTS}`);
   return [...rows];
 }
 
