@@ -4,7 +4,8 @@ import { signCaller, CALLER_HEADER } from '../lib/auth/signed-caller.js';
 import { connectDatabase } from '../lib/db.js';
 import { ensureDatabase, migrateDatabase } from '../lib/migrate.js';
 import { startPostgres, withDatabase } from '../lib/postgres-server.js';
-import { seedDemoData } from '../scripts/seed/index.js';
+import { createAccessSeeder } from '../scripts/seed/access-seeder.js';
+import { demoSeeders, seedDemoData } from '../scripts/seed/index.js';
 import { startSystem } from '../scripts/system.js';
 import { run as runEnforcement } from './enforcement.js';
 import postgres from 'postgres';
@@ -66,7 +67,9 @@ try {
   const url = await ensureDatabase(adminUrl, 'housing_bench');
   await migrateDatabase(url);
   const seeding = connectDatabase(url, { max: 2 });
-  const seeded = await seedDemoData(seeding.db, { buildings: buildingCount, seed: 1 });
+  // The bench's own tokens file, so a run never replaces the demo tokens of `npm start`.
+  const seeders = demoSeeders.map((seeder) => (seeder.name === 'access' ? createAccessSeeder({ tokensFile: '.data/bench-demo-tokens.json' }) : seeder));
+  const seeded = await seedDemoData(seeding.db, { buildings: buildingCount, seed: 1 }, seeders);
   await seeding.close();
 
   const rssBefore = process.memoryUsage().rss;

@@ -1,5 +1,6 @@
 import { connectDatabase } from '../lib/db.js';
 import { env } from '../lib/env.js';
+import { printDemoTokens } from './seed/demo-tokens.js';
 import { seedIfEmpty } from './seed/index.js';
 import { prepareDatabase } from './database.js';
 import { startSystem } from './system.js';
@@ -27,6 +28,7 @@ try {
   try {
     const report = await seedIfEmpty(seeding.db, config.DEMO_BUILDINGS, { log: console.log });
     if (report) console.log(`Loaded demo data in ${(report.elapsedMs / 1000).toFixed(1)} s: ${Object.entries(report.counts).map(([table, count]) => `${count} ${table}`).join(', ')}`);
+    await printDemoTokens(console.log, { db: seeding.db });
   } finally {
     await seeding.close();
   }

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapAdministrator } from '../lib/auth/bootstrap.js';
+import { generateToken } from '../lib/auth/tokens.js';
 import type { Executor } from '../lib/db.js';
 import { createAccessSeeder, demoPersons, demoSubjects } from '../scripts/seed/access-seeder.js';
-import { demoRoles, printDemoTokens, readDemoTokens, type DemoTokens } from '../scripts/seed/demo-tokens.js';
+import { demoRoles, printDemoTokens, readDemoTokens, writeDemoTokens, type DemoTokens } from '../scripts/seed/demo-tokens.js';
 import { demoSeeders, resetDemoData, seedDemoData, type SeedReport, type Seeder } from '../scripts/seed/index.js';
 import { PersonalAccountRepository } from '../subgraphs/utilities/personal-account-repository.js';
 import { SupplierRepository } from '../subgraphs/utilities/supplier-repository.js';
@@ -101,7 +102,7 @@ describe('demo data', () => {
     expect(tokens.akimat?.who).toContain(demoPersons.akimat.fullName);
     // Only hashes reach the database.
     expect(await count(system.db, sql`select count(*) from access.api_tokens where token_hash = any(${`{${values.join(',')}}`}::text[])`)).toBe(0);
-    expect(report.counts).toMatchObject({ accessSubjects: 5, accessPersons: 5, demoTokens: 7, suppliers: 2, tariffs: 6, managementAssignments: 3 });
+    expect(report.counts).toMatchObject({ accessSubjects: 5, accessPersons: 5, demoTokens: 7, suppliers: 2, tariffs: 6, assignments: 3 });
     expect(report.counts.personalAccounts).toBeGreaterThanOrEqual(200);
   });
 
@@ -214,20 +215,30 @@ describe('demo data', () => {
     const lines: string[] = [];
     await printDemoTokens((line) => lines.push(line), { path: tokensFile, db: system.db });
     for (const role of demoRoles) expect(lines.some((line) => line.includes(token(role)) && line.includes(role))).toBe(true);
+    const unchecked: string[] = [];
+    await printDemoTokens((line) => unchecked.push(line), { path: tokensFile });
+    expect(unchecked).toEqual(lines);
 
     const missing: string[] = [];
     await printDemoTokens((line) => missing.push(line), { path: join(directory, 'absent.json'), db: system.db });
     expect(missing.join('\n')).toMatch(/missing[\s\S]*issueSessionToken\(personId/);
+    // The printed instructions work as printed.
+    const find = missing.map((line) => line.trim()).find((line) => line.startsWith('query {'));
+    const found = await system.query(find ?? '', {}, { token: token('administrator') });
+    expect(found.errors).toBeUndefined();
+    const osiChair = found.data?.grants.edges.map((edge: any) => edge.node.person).find((person: any) => person?.fullName === demoPersons.osiChair.fullName);
+    const issue = (/mutation \{ issueSessionToken.*\}/.exec(missing.join('\n'))?.[0] ?? '').replace('<person id>', osiChair.id);
+    const issued = await system.query(issue, {}, { token: token('administrator') });
+    expect(issued.errors).toBeUndefined();
+    expect((await system.query(ME, {}, { token: issued.data?.issueSessionToken.token })).data?.me.person.fullName).toBe(demoPersons.osiChair.fullName);
 
-    const other = await createTestDatabase();
-    try {
-      const foreign: string[] = [];
-      await printDemoTokens((line) => foreign.push(line), { path: tokensFile, db: other.db });
-      expect(foreign[0]).toContain('do not work with this database');
-      expect(foreign.join('\n')).not.toContain(token('analyst'));
-    } finally {
-      await other.close();
-    }
+    // A file from another database: its tokens are unknown here.
+    const foreignFile = join(directory, 'foreign.json');
+    await writeDemoTokens({ analyst: { token: generateToken(), who: 'someone elsewhere' } }, foreignFile);
+    const foreign: string[] = [];
+    await printDemoTokens((line) => foreign.push(line), { path: foreignFile, db: system.db });
+    expect(foreign[0]).toContain('do not work with this database');
+    expect(foreign.join('\n')).toContain('issueApiToken(digitalObjectId');
   });
 
   it('is the same data in another database seeded alike, except tokens, and acts as an administrator that existed before', async () => {
@@ -294,7 +305,7 @@ describe('demo data', () => {
 
     // The test fixture's administrator remains, so the new demo data acts as it and issues no administrator token.
     const reseeded = await seedDemoData(system.db, { buildings: BUILDINGS, seed: SEED, referenceDate }, ownSeeders(tokensFile));
-    expect(reseeded.counts).toMatchObject({ accessSubjects: 5, accessPersons: 4, suppliers: 2, managementAssignments: 3 });
+    expect(reseeded.counts).toMatchObject({ accessSubjects: 5, accessPersons: 4, suppliers: 2, assignments: 3 });
     const fresh = (await readDemoTokens(tokensFile)) ?? {};
     expect(fresh.administrator).toBeUndefined();
     expect(fresh.analyst?.token).not.toBe(oldAnalyst);

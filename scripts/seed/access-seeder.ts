@@ -248,7 +248,7 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
     select (select count(*) from access.persons where iin = any(${textArray(demoIins)}::text[]))::int as "accessPersons",
            (select count(*) from access.agreements where subject_id = any(${textArray(Object.values(subjectIds))}::uuid[]))::int as "accessAgreements",
            (select count(*) from access.grants where subject_id = any(${textArray(Object.values(subjectIds))}::uuid[]))::int as "accessGrants",
-           (select count(*) from access.applications where subject_id = any(${textArray(Object.values(subjectIds))}::uuid[]))::int as "integrationApplications"`);
+           (select count(*) from access.applications where subject_id = any(${textArray(Object.values(subjectIds))}::uuid[]))::int as "applications"`);
   return { tokens: demoTokens, counts: { accessSubjects: Object.keys(subjectIds).length, ...counts, demoTokens: Object.keys(demoTokens).length } };
 }
 
@@ -296,7 +296,7 @@ async function resetAccess(db: Database): Promise<void> {
 }
 
 export interface AccessSeederOptions {
-  /** Where the demo tokens are written; `.data/demo-tokens.json` by default (tests use a temporary file). */
+  /** Where the demo tokens are written; `defaultDemoTokensFile()` (`.data/demo-tokens.json`) when absent. */
   tokensFile?: string;
 }
 
@@ -312,8 +312,9 @@ export function createAccessSeeder(options: AccessSeederOptions = {}): Seeder {
         log('  demo subjects already present: access demo data kept as it is');
         return {};
       }
-      // With BOOTSTRAP_ADMIN_TOKEN configured, its administrator comes first, whoever runs
-      // first: once the demo administrator existed, the bootstrap would do nothing.
+      // With BOOTSTRAP_ADMIN_TOKEN configured, its administrator comes before the demo's:
+      // once any administrator exists the bootstrap does nothing. `prepareDatabase` has
+      // usually done this already; it matters after `--reset` deleted the demo administrator.
       const bootstrapToken = env().BOOTSTRAP_ADMIN_TOKEN;
       if (bootstrapToken) await bootstrapAdministrator(db, bootstrapToken);
       const { tokens, counts } = await db.transaction((tx) => seedAccess(tx, referenceDate));

@@ -4,7 +4,6 @@ import type { NameStock } from './names.js';
 import { OwnerFactory, type Owner, type Person } from './owners.js';
 import { buildPlacements, PlacementSequence, type Placement } from './placement.js';
 import { Random, uuid7 } from './random.js';
-const SEQ = process.env.SEQ_IDS === '1';
 
 export type BuildingRow = typeof buildings.$inferInsert & { id: string };
 export type PremiseRow = typeof premises.$inferInsert & { id: string };
@@ -77,6 +76,8 @@ export class BuildingGenerator {
   private readonly referenceYear: number;
   private readonly addressCodeOffset: bigint;
   private nextIndex = 0;
+  /** Millisecond clock of the ids: one tick per id, so ids rise in generation order. */
+  private idClock: number;
 
   constructor(private readonly options: GeneratorOptions) {
     const placements = buildPlacements(options.territories);
@@ -86,10 +87,8 @@ export class BuildingGenerator {
     this.referenceDay = Math.floor(options.referenceDate.getTime() / DAY) * DAY;
     this.referenceYear = new Date(this.referenceDay).getUTCFullYear();
     this.owners = new OwnerFactory(this.referenceYear);
+    this.idClock = this.referenceDay - 7 * DAY;
   }
-
-  private clock = 1_700_000_000_000;
-  private id(random: Random): string { return SEQ ? uuid7(this.clock++, random) : random.uuid(); }
 
   /** The next building of the sequence. */
   next(): GeneratedBuilding {
@@ -199,6 +198,10 @@ export class BuildingGenerator {
       floorCount, perLanding, apartmentCount, nonResidentialCount, parkingCount, storageCount, isNew, balanceOwnership,
     });
     return generated;
+  }
+
+  private id(random: Random): string {
+    return uuid7(this.idClock++, random);
   }
 
   private condition(random: Random, yearBuilt: number): BuildingRow['condition'] {

@@ -66,9 +66,9 @@ export const condominiumSeeder: Seeder = {
       log('  the demo OSI already manages buildings: condominium demo data kept as it is');
       return {};
     }
-    const managementAssignments = await db.transaction((tx) => assignBuildings(tx, osi, referenceDate));
-    if (managementAssignments === 0) log('  no unmanaged Almaty condominium in the register: the demo OSI manages none');
-    return { managementAssignments };
+    const assignments = await db.transaction((tx) => assignBuildings(tx, osi, referenceDate));
+    if (assignments === 0) log('  no unmanaged Almaty condominium in the register: the demo OSI manages none');
+    return { assignments };
   },
   reset: async (db: Database) => {
     await db.transaction(async (tx) => {

@@ -3,14 +3,22 @@ import { dirname, relative, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { hashToken } from '../../lib/auth/tokens.js';
 import type { Executor } from '../../lib/db.js';
+import { env } from '../../lib/env.js';
 
 /**
- * The tokens of the demo users, kept beside the embedded database (`.data/`, git-ignored)
- * so `npm start` can show a newcomer how to sign in as every kind of user. They are
- * random like every token: only their hashes are in the database, so this file is the
- * one place the plain values exist, hence mode 0600.
+ * The tokens of the demo users, kept in `.data/` (git-ignored) so `npm start` can show a
+ * newcomer how to sign in as every kind of user. They are random like every token: only
+ * their hashes are in the database, so this file is the one place the plain values
+ * exist, hence mode 0600.
+ *
+ * With the embedded database the file sits beside its data folder (`.data/postgres` →
+ * `.data/demo-tokens.json`): a start on another data folder, like the end-to-end test of
+ * `npm start`, then keeps its tokens apart instead of overwriting the developer's.
  */
-export const DEFAULT_DEMO_TOKENS_FILE = '.data/demo-tokens.json';
+export function defaultDemoTokensFile(): string {
+  const config = env();
+  return config.DATABASE_URL ? resolve('.data', 'demo-tokens.json') : resolve(dirname(resolve(config.EMBEDDED_PG_DIR)), 'demo-tokens.json');
+}
 
 /** The demo users, in the order they are printed. */
 export const demoRoles = ['administrator', 'analyst', 'akimat', 'akimatDeputy', 'supplierWater', 'supplierPower', 'osi'] as const;
@@ -26,7 +34,7 @@ export interface DemoToken {
 export type DemoTokens = Partial<Record<DemoRole, DemoToken>>;
 
 function resolvePath(path: string | undefined): string {
-  return resolve(path ?? DEFAULT_DEMO_TOKENS_FILE);
+  return path ? resolve(path) : defaultDemoTokensFile();
 }
 
 /** Writes the file whole or not at all (a temporary file renamed over it), readable by its owner only. */
