@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { composeSupergraph, supergraphFile } from '../gateway/compose.js';
+import { signCaller, CALLER_HEADER } from '../lib/auth/signed-caller.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
 describe('the federated gateway', () => {
@@ -29,6 +30,15 @@ describe('the federated gateway', () => {
     const forged = `${Buffer.from(JSON.stringify({ caller: { kind: 'anonymous' }, iat: Date.now() })).toString('base64url')}.AAAA`;
     const response = await postGraphQL(system.subgraphUrls.buildings, '{ __typename }', {}, { 'x-housing-caller': forged });
     expect(response.status).toBe(401);
+  });
+
+  it('subgraphs send no inline traces unless configured, even when the request asks for them', async () => {
+    const response = await postGraphQL(system.subgraphUrls.buildings, '{ directories { name } }', {}, {
+      [CALLER_HEADER]: signCaller({ kind: 'anonymous' }, system.gatewaySecret),
+      'apollo-federation-include-trace': 'ftv1',
+    });
+    expect(response.errors).toBeUndefined();
+    expect((response as { extensions?: Record<string, unknown> }).extensions?.ftv1).toBeUndefined();
   });
 
   it('serves the offline GraphiQL page and its scripts from the gateway itself', async () => {
