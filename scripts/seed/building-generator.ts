@@ -54,6 +54,11 @@ const buildingTypes: readonly BuildingType[] = [
   { floors: [13, 25], entrances: [1, 2], apartmentsPerLanding: [4, 8], built: [2006, null], regional: 0.003, metropolitan: 0.025 },
 ];
 
+/** Area ranges in square metres of 1- to 4-room apartments, by how common they are. */
+const apartmentSizes: readonly (readonly [readonly [number, number], number])[] = [
+  [[28, 42], 0.25], [[42, 62], 0.38], [[58, 85], 0.3], [[75, 130], 0.07],
+];
+
 const exitReasons = [
   'Снесён как аварийный по постановлению акимата',
   'Признан аварийным, жильцы расселены по программе реновации',
@@ -63,10 +68,10 @@ const exitReasons = [
 ];
 
 /**
- * Deterministic synthetic buildings, premises and owners. Building `i` draws from its
- * own stream (seed, i), so its attributes do not depend on how many buildings come
- * before it; owners' identification numbers come from counters, so they depend on the
- * order, which is always 0, 1, 2…
+ * Deterministic synthetic buildings, premises and owners. Building `i` draws its
+ * attributes from its own stream (seed, i); ids, cadastral numbers and identification
+ * numbers come from counters that guarantee uniqueness, so they depend on the order of
+ * generation, which is always 0, 1, 2…
  */
 export class BuildingGenerator {
   private readonly sequence: PlacementSequence;
@@ -292,8 +297,8 @@ export class BuildingGenerator {
 
     const sizeFactor = shape.isNew ? 1.15 : 1;
     for (let number = 1; number <= shape.apartmentCount; number++) {
-      const rooms = random.weighted([[1, 0.25], [2, 0.38], [3, 0.3], [4, 0.07]] as const);
-      const area = ([0, random.real(28, 42), random.real(42, 62), random.real(58, 85), random.real(75, 130)][rooms] as number) * sizeFactor;
+      const [minArea, maxArea] = random.weighted(apartmentSizes);
+      const area = random.real(minArea, maxArea) * sizeFactor;
       const floor = 1 + (Math.floor((number - 1) / shape.perLanding) % shape.floorCount);
       const id = add('APARTMENT', String(number), floor, area);
       const owner = singleOwner ?? (stateBody && random.chance(0.75) ? stateBody : null);

@@ -60,14 +60,15 @@ export async function insertBuildings(sql: Sql, options: InsertBuildingsOptions)
   if (existing && existing.count > 0) {
     throw new Error(`The register already has ${existing.count} buildings; reset it first (npm run seed -- --reset) to load demo data.`);
   }
-  const chunkSize = options.chunkSize ?? 1000;
+  const chunkSize = options.chunkSize ?? 2000;
   const generator = new BuildingGenerator({
     seed: options.seed,
     territories: options.territories ?? territoriesData,
     referenceDate: options.referenceDate,
   });
   const counts: BuildingCounts = { buildings: 0, premises: 0, premiseOwners: 0 };
-  const connectionCount = Math.max(1, Math.min(options.connections ?? 2, Math.ceil(options.buildings / chunkSize)));
+  // Never more than the pool has: a reservation beyond it would wait for ever.
+  const connectionCount = Math.max(1, Math.min(options.connections ?? 2, Math.ceil(options.buildings / chunkSize), sql.options.max));
   const connections: ReservedSql[] = [];
   try {
     for (let i = 0; i < connectionCount; i++) {

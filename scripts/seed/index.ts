@@ -111,20 +111,21 @@ export async function resetDemoData(db: Database, seeders: readonly Seeder[] = d
 export async function seedIfEmpty(
   db: Database,
   buildings: number = env().DEMO_BUILDINGS,
-  options: Omit<SeedOptions, 'buildings'> = {},
+  options: Omit<SeedOptions, 'buildings'> & { seeders?: readonly Seeder[] } = {},
 ): Promise<SeedReport | null> {
   await upsertTerritories(db);
   if (buildings <= 0) return null;
   const [row] = await db.execute<{ present: boolean }>(sql`select exists (select 1 from buildings.buildings) as present`);
   if (row?.present) return null;
-  return seedDemoData(db, { ...options, buildings });
+  const { seeders, ...seedOptions } = options;
+  return seedDemoData(db, { ...seedOptions, buildings }, seeders);
 }
 
 function startOfUtcDay(date: Date): Date {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
 }
 
-/** COPY needs postgres.js itself; `connectDatabase` gives drizzle one of its own. */
+/** Bulk writes reserve connections of postgres.js itself; `connectDatabase` gives drizzle one of its own. */
 function postgresClient(db: Database): Sql {
   const client = (db as Database & { $client?: Sql }).$client;
   if (!client) throw new Error('Seeding needs a drizzle database over postgres.js (lib/db.ts connectDatabase).');
