@@ -1,30 +1,8 @@
-/**
- * Builds valid 12-digit IINs and BINs for demo owners. The check digit is computed here
- * rather than borrowed from the API's validator so that a test can hold one against the
- * other: two independent implementations that must agree.
- */
+import { checkDigit } from '../../lib/identification-number.js';
 
-const FIRST_WEIGHTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-const SECOND_WEIGHTS = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2];
+/** Builds valid 12-digit IINs and BINs for demo owners, with the API's own check-digit rule. */
 
-/**
- * The 12th digit for 11 leading digits: the weighted sum mod 11 with weights 1..11; when
- * that is 10, again with weights 3..11,1,2. Returns null when the second sum is 10 too:
- * no valid number has those 11 digits.
- */
-export function checkDigit(first11: string): number | null {
-  if (!/^\d{11}$/.test(first11)) throw new Error('checkDigit needs exactly 11 digits.');
-  const first = weightedSum(first11, FIRST_WEIGHTS) % 11;
-  if (first !== 10) return first;
-  const second = weightedSum(first11, SECOND_WEIGHTS) % 11;
-  return second === 10 ? null : second;
-}
-
-function weightedSum(digits: string, weights: readonly number[]): number {
-  let sum = 0;
-  for (let i = 0; i < 11; i++) sum += (digits.charCodeAt(i) - 48) * (weights[i] as number);
-  return sum;
-}
+export { checkDigit };
 
 export type Sex = 'MALE' | 'FEMALE';
 
