@@ -118,7 +118,7 @@ try {
     say();
     say(`Run on ${new Date().toISOString()}, Node ${process.version}, ${server.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}.`);
     say();
-    say('## Demo data generation (bulk COPY)');
+    say('## Demo data generation (bulk multi-row inserts, two connections)');
     say();
     say(`| buildings | premises | owners | seconds | buildings/s | premises/s |`);
     say(`|---:|---:|---:|---:|---:|---:|`);
@@ -141,7 +141,7 @@ try {
     say();
     say('## Memory of the process running the gateway and four subgraphs');
     say();
-    say(`RSS ${Math.round(memory.rss / 2 ** 20)} MiB after the load (${Math.round(rssBefore / 2 ** 20)} MiB before the services started); heap used ${Math.round(memory.heapUsed / 2 ** 20)} MiB.`);
+    say(`RSS ${Math.round(memory.rss / 2 ** 20)} MiB after the load (${Math.round(rssBefore / 2 ** 20)} MiB after seeding, before the services started); heap used ${Math.round(memory.heapUsed / 2 ** 20)} MiB.`);
     say();
   } finally {
     await system.close();
