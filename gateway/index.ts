@@ -1,3 +1,4 @@
+import { closeOnSignals } from '../lib/shutdown.js';
 import { connectDatabase } from '../lib/db.js';
 import { env } from '../lib/env.js';
 import { startGateway } from './server.js';
@@ -22,10 +23,4 @@ const running = await startGateway({
   ide: config.GATEWAY_INTROSPECTION,
 });
 console.log(`Gateway ready at ${running.url}`);
-const stop = async () => {
-  await running.close();
-  await handle.close();
-  process.exit(0);
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+closeOnSignals(running.close, handle.close);

@@ -36,7 +36,6 @@ const envSchema = z.object({
   DEMO_BUILDINGS: z.coerce.number().int().min(0).default(2000),
   SMTP_URL: z.string().url().optional(),
   SMTP_FROM: z.string().default('noreply@housing.example.kz'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,3 +1,4 @@
+import { closeOnSignals } from './shutdown.js';
 import { connectDatabase } from './db.js';
 import { env } from './env.js';
 import type { SubgraphDefinition, SubgraphName } from './subgraph-server.js';
@@ -24,11 +25,5 @@ export async function runSubgraph(definition: SubgraphDefinition): Promise<void>
     inlineTraces: config.SUBGRAPH_INLINE_TRACES,
   });
   console.log(`${definition.name} subgraph at ${running.url}`);
-  const stop = async () => {
-    await running.close();
-    await handle.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignals(running.close, handle.close);
 }
