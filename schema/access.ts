@@ -196,7 +196,7 @@ export const grantHistory = accessSchema.table(
     ground: endGround('ground'),
     legalBasis: text('legal_basis'),
     comment: text('comment'),
-    /** `person:<id>`, `digital-object:<id>`, or `system` for cascades. */
+    /** `person:<id>` or `digital-object:<id>`; a CASCADE row names whoever ended the root of the chain. */
     actor: text('actor').notNull(),
     at: timestamptz('at').notNull().default(sql`clock_timestamp()`),
   },
