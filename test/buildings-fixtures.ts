@@ -33,6 +33,35 @@ export async function insertTerritories(db: Executor): Promise<void> {
     .onConflictDoNothing();
 }
 
+/** The annex fields of one valid record, apart from its identity (cadastral number, KATO, address code). */
+export const validAnnexFieldValues = {
+  purpose: 'MULTI_APARTMENT_BUILDING_OPERATION',
+  fundCategory: 'RESIDENTIAL',
+  condominiumRegistered: true,
+  hasTechnicalPassport: true,
+  balanceOwnership: 'PRIVATE_CONDOMINIUM_COMMON_PROPERTY',
+  liftCount: 2,
+  electricityConnected: true,
+  yearBuilt: 1975,
+  lastCapitalRepairDate: '2010-05-01',
+  totalPremisesCount: 60,
+  floorCount: 9,
+  apartmentCount: 54,
+  nonResidentialPremisesCount: 2,
+  heatingSupplyType: 'CENTRAL',
+  heatingSupplyKind: 'CLOSED',
+  gasSupplyKind: 'NETWORK_NATURAL',
+  hasGasPipeline: true,
+  hotWaterSupplyType: 'CENTRAL',
+  waterSupplyKind: 'CENTRALIZED',
+  hasWaterPipeline: true,
+  sewerageKind: 'CENTRALIZED',
+  hasSewer: true,
+  commonMeterCount: 3,
+  condition: 'OPERATING',
+  barrierFree: false,
+} as const;
+
 let sequence = 0;
 
 /** A valid registration input; every call gets its own cadastral number and address code. */
@@ -43,31 +72,7 @@ export function buildingInput(overrides: Record<string, unknown> = {}): Record<s
     cadastralNumber: `20-311-${unique}`,
     katoCode: ALMALY,
     addressRegistrationCode: `0000${unique}`,
-    purpose: 'MULTI_APARTMENT_BUILDING_OPERATION',
-    fundCategory: 'RESIDENTIAL',
-    condominiumRegistered: true,
-    hasTechnicalPassport: true,
-    balanceOwnership: 'PRIVATE_CONDOMINIUM_COMMON_PROPERTY',
-    liftCount: 2,
-    electricityConnected: true,
-    yearBuilt: 1975,
-    lastCapitalRepairDate: '2010-05-01',
-    totalPremisesCount: 60,
-    floorCount: 9,
-    apartmentCount: 54,
-    nonResidentialPremisesCount: 2,
-    heatingSupplyType: 'CENTRAL',
-    heatingSupplyKind: 'CLOSED',
-    gasSupplyKind: 'NETWORK_NATURAL',
-    hasGasPipeline: true,
-    hotWaterSupplyType: 'CENTRAL',
-    waterSupplyKind: 'CENTRALIZED',
-    hasWaterPipeline: true,
-    sewerageKind: 'CENTRALIZED',
-    hasSewer: true,
-    commonMeterCount: 3,
-    condition: 'OPERATING',
-    barrierFree: false,
+    ...validAnnexFieldValues,
     ...overrides,
   };
 }

@@ -4,39 +4,16 @@ import {
   katoOf, todayInKazakhstan, validateAnnexFields, validatePremises, validateRetireReason,
   type AnnexFields, type OwnerInput, type PremiseInput, type PremisesContext,
 } from './building-validation.js';
+import { validAnnexFieldValues } from '../../test/buildings-fixtures.js';
 
 const today = '2026-07-12';
 const context = { today, katoKnown: true };
 
 const valid: AnnexFields = {
+  ...validAnnexFieldValues,
   cadastralNumber: '20-311-005-123',
   katoCode: '751110000',
   addressRegistrationCode: '0200300400500607',
-  purpose: 'MULTI_APARTMENT_BUILDING_OPERATION',
-  fundCategory: 'RESIDENTIAL',
-  condominiumRegistered: true,
-  hasTechnicalPassport: true,
-  balanceOwnership: 'PRIVATE_CONDOMINIUM_COMMON_PROPERTY',
-  liftCount: 2,
-  electricityConnected: true,
-  yearBuilt: 1975,
-  lastCapitalRepairDate: '2010-05-01',
-  totalPremisesCount: 60,
-  floorCount: 9,
-  apartmentCount: 54,
-  nonResidentialPremisesCount: 2,
-  heatingSupplyType: 'CENTRAL',
-  heatingSupplyKind: 'CLOSED',
-  gasSupplyKind: 'NETWORK_NATURAL',
-  hasGasPipeline: true,
-  hotWaterSupplyType: 'CENTRAL',
-  waterSupplyKind: 'CENTRALIZED',
-  hasWaterPipeline: true,
-  sewerageKind: 'CENTRALIZED',
-  hasSewer: true,
-  commonMeterCount: 3,
-  condition: 'OPERATING',
-  barrierFree: false,
 };
 
 /** The problems of `valid` changed by `change`. */
