@@ -21,6 +21,7 @@ const running = await startGateway({
   host: config.GATEWAY_HOST,
   port: config.GATEWAY_PORT,
   ide: config.GATEWAY_INTROSPECTION,
+  corsOrigins: config.CORS_ORIGINS,
 });
 console.log(`Gateway ready at ${running.url}`);
 closeOnSignals(running.close, handle.close);

@@ -57,6 +57,8 @@ export interface StartGatewayOptions {
   ide: boolean;
   /** Deepest field nesting an operation may have. */
   maxDepth?: number;
+  /** Browser origins allowed to call (CORS); `['*']` for any. */
+  corsOrigins?: string[];
 }
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningServer> {
@@ -91,6 +93,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     host: options.host,
     port: options.port,
     assets: options.ide ? ideAssets() : {},
+    corsOrigins: options.corsOrigins ?? [],
     context: async (request: IncomingMessage) => ({ caller: await authenticate(request.headers, options.db) }),
   });
   return {

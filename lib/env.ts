@@ -30,6 +30,11 @@ const envSchema = z.object({
   SUBGRAPH_INLINE_TRACES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Introspection and the IDE page on the gateway. */
   GATEWAY_INTROSPECTION: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Browser origins allowed to call the gateway (CORS), comma-separated; `*` for any. */
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
   /** Largest page a connection returns. */
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
   /** Demo data size loaded by `npm start` into an empty database. */

@@ -16,6 +16,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   assets?: Record<string, StaticAsset>;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
+  /** Browser origins allowed to call (CORS); `['*']` for any. None: same origin only. */
+  corsOrigins?: string[];
 }
 
 export interface RunningServer {
@@ -37,8 +39,11 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        // Answer first, then let the rest of the body drain unread: destroying the socket
+        // now would leave the client with no response at all.
+        request.removeAllListeners('data');
+        request.resume();
         reject(new HttpProblem(413, `The request body is larger than ${limit} bytes.`));
-        request.destroy();
         return;
       }
       chunks.push(chunk);
@@ -50,6 +55,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
 
 function sendProblem(response: ServerResponse, status: number, message: string): void {
   response.statusCode = status;
+  if (status === 413) response.setHeader('connection', 'close');
   response.setHeader('content-type', 'application/json; charset=utf-8');
   response.end(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }));
 }
@@ -73,8 +79,30 @@ export async function serveApollo<TContext extends BaseContext>(
     });
   });
 
+  const corsOrigins = new Set(options.corsOrigins ?? []);
+
+  /** Bearer tokens, never cookies: allowing other origins exposes nothing a CSRF could use. */
+  function applyCors(request: IncomingMessage, response: ServerResponse): void {
+    const origin = request.headers.origin;
+    if (!origin || corsOrigins.size === 0) return;
+    if (corsOrigins.has('*')) response.setHeader('access-control-allow-origin', '*');
+    else if (corsOrigins.has(origin)) {
+      response.setHeader('access-control-allow-origin', origin);
+      response.setHeader('vary', 'Origin');
+    }
+  }
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    applyCors(request, response);
+    if (request.method === 'OPTIONS') {
+      response.statusCode = 204;
+      response.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+      response.setHeader('access-control-allow-headers', 'authorization, content-type, apollo-require-preflight, x-apollo-operation-name');
+      response.setHeader('access-control-max-age', '600');
+      response.end();
+      return;
+    }
     if (request.method === 'GET' && (url.pathname === '/health' || url.pathname === '/.well-known/apollo/server-health')) {
       response.setHeader('content-type', 'application/json');
       response.end('{"status":"pass"}');

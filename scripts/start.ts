@@ -45,6 +45,7 @@ try {
     },
     gatewaySecret: config.GATEWAY_SECRET,
     ide: config.GATEWAY_INTROSPECTION,
+    corsOrigins: config.CORS_ORIGINS,
     inlineTraces: config.SUBGRAPH_INLINE_TRACES,
   });
   console.log(`\nGateway ready at ${system.gatewayUrl}`);

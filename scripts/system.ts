@@ -13,6 +13,8 @@ export interface SystemOptions {
   gatewaySecret?: string | undefined;
   ide?: boolean;
   inlineTraces?: boolean;
+  /** Browser origins allowed to call the gateway. */
+  corsOrigins?: string[];
   /** Database pool size shared by the in-process services. */
   poolSize?: number;
 }
@@ -54,6 +56,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       host: options.host,
       port: options.gatewayPort,
       ide: options.ide ?? true,
+      corsOrigins: options.corsOrigins ?? ['*'],
     });
     closers.unshift(gateway.close);
     return {

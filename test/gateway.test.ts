@@ -51,6 +51,22 @@ describe('the federated gateway', () => {
     expect((await script.text()).length).toBeGreaterThan(100_000);
   });
 
+  it('lets browser frontends of other origins call it (bearer tokens, no cookies)', async () => {
+    const preflight = await fetch(system.gatewayUrl, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://analytics.example.kz', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+    const response = await fetch(system.gatewayUrl, {
+      method: 'POST',
+      headers: { origin: 'https://analytics.example.kz', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ directories { name } }' }),
+    });
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
   it('answers malformed requests with 4xx and a GraphQL error, never a 500', async () => {
     const badJson = await fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
     expect(badJson.status).toBe(400);
