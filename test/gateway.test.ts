@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { composeSupergraph, supergraphFile } from '../gateway/compose.js';
 import { signCaller, CALLER_HEADER } from '../lib/auth/signed-caller.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
@@ -65,6 +66,29 @@ describe('the federated gateway', () => {
       body: JSON.stringify({ query: '{ directories { name } }' }),
     });
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('survives arbitrary request bodies and variables: never a 5xx, and it keeps answering', async () => {
+    const operations = [
+      'mutation($input: RegisterBuildingInput!) { registerBuilding(input: $input) { building { id } } }',
+      'query($first: Int, $after: String, $filter: BuildingFilter) { buildings(first: $first, after: $after, filter: $filter) { edges { node { id } } } }',
+      'query($k: String!) { region(katoCode: $k) { katoCode } buildingByAddressRegistrationCode(addressRegistrationCode: $k) { id } }',
+    ];
+    const body = fc.oneof(
+      fc.string().map((text) => text),
+      fc.json(),
+      fc.record({ query: fc.constantFrom(...operations), variables: fc.dictionary(fc.constantFrom('input', 'first', 'after', 'filter', 'k'), fc.jsonValue()) }).map((value) => JSON.stringify(value)),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (text) => {
+        const response = await fetch(system.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+        await response.arrayBuffer();
+        return response.status < 500;
+      }),
+      { numRuns: 150 },
+    );
+    const after = await system.query('{ directories { name } }');
+    expect(after.errors).toBeUndefined();
   });
 
   it('answers malformed requests with 4xx and a GraphQL error, never a 500', async () => {
