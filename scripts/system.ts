@@ -24,6 +24,8 @@ export interface RunningSystem {
   subgraphUrls: Record<SubgraphName, string>;
   gatewaySecret: string;
   db: Database;
+  /** Stops one subgraph (failure drills: the rest of the graph must keep answering). */
+  stopSubgraph(name: SubgraphName): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const closers: Array<() => Promise<void>> = [];
   try {
     const subgraphUrls = {} as Record<SubgraphName, string>;
+    const subgraphClosers = {} as Record<SubgraphName, () => Promise<void>>;
     for (const name of subgraphNames) {
       const running = await startSubgraph(subgraphDefinitions[name], {
         db: handle.db,
@@ -46,7 +49,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         port: options.subgraphPorts[name],
         inlineTraces: options.inlineTraces ?? false,
       });
-      closers.push(running.close);
+      let stopped: Promise<void> | undefined;
+      subgraphClosers[name] = () => (stopped ??= running.close());
+      closers.push(subgraphClosers[name]);
       subgraphUrls[name] = running.url;
     }
     const gateway = await startGateway({
@@ -64,6 +69,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       subgraphUrls,
       gatewaySecret,
       db: handle.db,
+      stopSubgraph: (name) => subgraphClosers[name](),
       close: async () => {
         for (const close of closers) await close();
         await handle.close();

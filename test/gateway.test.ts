@@ -100,4 +100,13 @@ describe('the federated gateway', () => {
     const unknownField = await system.query('{ noSuchField }');
     expect(unknownField.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
+
+  it('keeps answering from the other subgraphs when one is down (runs last: it stops utilities)', async () => {
+    await system.stopSubgraph('utilities');
+    const response = await system.query('{ directories { name } supplier(id: "00000000-0000-4000-8000-000000000000") { id } }');
+    expect(response.status).toBe(200);
+    expect(response.data?.directories.length).toBeGreaterThan(0);
+    expect(response.data?.supplier ?? null).toBeNull();
+    expect(response.errors?.[0]?.message).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
+  });
 });

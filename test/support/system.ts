@@ -15,6 +15,7 @@ export interface TestSystem {
   gatewaySecret: string;
   databaseUrl: string;
   db: Database;
+  stopSubgraph(name: SubgraphName): Promise<void>;
   /** POSTs an operation to the gateway, optionally with `Authorization: Bearer <token>`. */
   query<TData = Record<string, any>>(
     query: string,
@@ -60,6 +61,7 @@ export async function startTestSystem(): Promise<TestSystem> {
     gatewaySecret: system.gatewaySecret,
     databaseUrl: database.url,
     db: system.db,
+    stopSubgraph: system.stopSubgraph,
     query: (query, variables, options = {}) =>
       postGraphQL(system.gatewayUrl, query, variables, {
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
