@@ -3,17 +3,17 @@ import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import type { SubgraphName } from '../lib/subgraph-server.js';
 
-export const subgraphOrder: SubgraphName[] = ['buildings', 'condominium', 'utilities', 'access'];
+const subgraphOrder: SubgraphName[] = ['buildings', 'condominium', 'utilities', 'access'];
 
 /** Routing URLs written into the committed supergraph; the running gateway overrides them. */
-export const defaultSubgraphUrls: Record<SubgraphName, string> = {
+const defaultSubgraphUrls: Record<SubgraphName, string> = {
   buildings: 'http://buildings:4001/',
   condominium: 'http://condominium:4002/',
   utilities: 'http://utilities:4003/',
   access: 'http://access:4004/',
 };
 
-export function readSubgraphSdl(name: SubgraphName): string {
+function readSubgraphSdl(name: SubgraphName): string {
   return readFileSync(new URL(`../subgraphs/${name}/schema.graphql`, import.meta.url), 'utf8');
 }
 

@@ -5,7 +5,6 @@ import { z } from 'zod';
  * operator fixes a deployment in one pass instead of one variable per restart.
  */
 const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().url().optional(),
   /** Folder of the embedded PostgreSQL used when DATABASE_URL is absent. */
   EMBEDDED_PG_DIR: z.string().default('.data/postgres'),

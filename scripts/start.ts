@@ -1,5 +1,6 @@
 import { connectDatabase } from '../lib/db.js';
 import { env } from '../lib/env.js';
+import { closeOnSignals } from '../lib/shutdown.js';
 import { printDemoTokens } from './seed/demo-tokens.js';
 import { seedIfEmpty } from './seed/index.js';
 import { prepareDatabase } from './database.js';
@@ -11,18 +12,7 @@ const config = env();
 // Signals are handled below, so the services close before the database does.
 const { server, url } = await prepareDatabase(console.log, { stopOnSignals: false });
 let system: Awaited<ReturnType<typeof startSystem>> | undefined;
-let stopping = false;
-
-async function stop(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    await system?.close().catch((error: unknown) => console.error(error));
-    await server.stop().catch((error: unknown) => console.error(error));
-  }
-  process.exit(code);
-}
-process.once('SIGINT', () => void stop(0));
-process.once('SIGTERM', () => void stop(0));
+const shutdown = closeOnSignals(async () => system?.close(), server.stop);
 
 try {
   const seeding = connectDatabase(url, { max: 2 });
@@ -52,5 +42,5 @@ try {
   console.log(`GraphiQL (works offline): ${system.gatewayUrl.replace(/graphql$/, '')}`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
-  await stop(1);
+  await shutdown(1);
 }
