@@ -21,7 +21,7 @@ import type { SupplierRow } from '../subgraphs/utilities/supplier-repository.js'
 // `applyMiddleware` that wraps every field. The root resolver returns rows prepared in
 // memory, so the figures are execution cost alone, not SQL.
 
-const { graphql } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+const { graphql, isObjectType } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 export interface EnforcementFigure {
   rows: number;
@@ -94,8 +94,7 @@ function inMemory(list: AccountRow[]): SubgraphDefinition {
 function everyFieldRules(schema: GraphQLSchema, permissions: IRules): IRules {
   const tree: Record<string, unknown> = { ...(permissions as Record<string, unknown>) };
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!('getFields' in type) || type.name.startsWith('__') || 'getPossibleTypes' in type || type.astNode?.kind === 'InputObjectTypeDefinition') continue;
-    if (type.constructor.name !== 'GraphQLObjectType') continue;
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const own = tree[type.name];
     if (own === undefined) tree[type.name] = allow;
     else if (!('resolve' in (own as object)) && !(own as Record<string, unknown>)['*']) tree[type.name] = { '*': allow, ...(own as object) };

@@ -19,7 +19,7 @@ interface TokenGrantRow extends Record<string, unknown> {
 }
 
 /** The bearer token of the request; null when the request carries none (anonymous). */
-export function bearerToken(headers: IncomingHttpHeaders): string | null {
+function bearerToken(headers: IncomingHttpHeaders): string | null {
   const header = headers.authorization;
   if (header === undefined) return null;
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);

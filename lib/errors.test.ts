@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { describeForLog, formatError } from './errors.js';
+import { describeForLog, formatError, uniqueViolation } from './errors.js';
 
 describe('formatError', () => {
   it('passes our own codes through and masks everything else, logging no parameters', () => {
@@ -22,5 +22,11 @@ describe('formatError', () => {
   it('keeps only the first line of other unexpected errors', () => {
     expect(describeForLog(new TypeError('x is undefined\nsecond line'))).toBe('TypeError: x is undefined');
     expect(describeForLog(Object.assign(new Error('Failed query: select\nparams: 1'), { name: 'DrizzleQueryError' }))).toBe('DrizzleQueryError: a query failed');
+  });
+  it('finds a unique violation through the cause chain, and nothing else', () => {
+    const cause = Object.assign(new Error('duplicate key'), { code: '23505', constraint_name: 'subjects_bin_key' });
+    expect(uniqueViolation(Object.assign(new Error('Failed query'), { cause }))).toEqual({ constraint: 'subjects_bin_key' });
+    expect(uniqueViolation(Object.assign(new Error('Failed query'), { cause: Object.assign(new Error('x'), { code: '23503' }) }))).toBeNull();
+    expect(uniqueViolation('23505')).toBeNull();
   });
 });

@@ -104,3 +104,17 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
     extensions: { code: ErrorCode.Internal },
   };
 }
+
+/**
+ * The unique index a database error violated (PostgreSQL 23505, found through drizzle's
+ * `cause` chain), or null for any other error: a placement that lost a race to a
+ * concurrent one then gets the same input error as the pre-check would have given.
+ */
+export function uniqueViolation(error: unknown): { constraint: string | undefined } | null {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth += 1) {
+    const database = current as DatabaseErrorFields & { cause?: unknown };
+    if (database.code === '23505') return { constraint: database.constraint_name };
+    current = database.cause;
+  }
+  return null;
+}

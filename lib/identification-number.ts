@@ -25,12 +25,15 @@ export function checkDigit(first11: string): number | null {
   return second === 10 ? null : second;
 }
 
-function checksumProblem(value: string, what: string): string | null {
-  if (!/^\d{12}$/.test(value)) return `${what} must be exactly 12 digits.`;
+const twelveDigits = /^\d{12}$/;
+
+/** Whether the 12th digit of a 12-digit `value` is the check digit of the first 11. */
+function checkDigitMatches(value: string): boolean {
   const expected = checkDigit(value.slice(0, 11));
-  if (expected === null || expected !== Number(value[11])) return `${what} has a wrong check digit; check it for a typing mistake.`;
-  return null;
+  return expected !== null && expected === Number(value[11]);
 }
+
+const wrongCheckDigit = (what: string) => `${what} has a wrong check digit; check it for a typing mistake.`;
 
 /** Century of birth by the 7th digit: 1–2 the 19th, 3–4 the 20th, 5–6 the 21st (odd for men, even for women). */
 const centuryByDigit: Record<string, number> = { '1': 1800, '2': 1800, '3': 1900, '4': 1900, '5': 2000, '6': 2000 };
@@ -40,8 +43,7 @@ const centuryByDigit: Record<string, number> = { '1': 1800, '2': 1800, '3': 1900
  * (YYMMDD) that is a real day not after `today`, a century digit 1–6, and the check digit.
  */
 export function iinProblem(value: string, today: Date = new Date()): string | null {
-  const checksum = checksumProblem(value, 'An IIN');
-  if (checksum?.startsWith('An IIN must')) return checksum;
+  if (!twelveDigits.test(value)) return 'An IIN must be exactly 12 digits.';
   const century = centuryByDigit[value[6] ?? ''];
   if (century === undefined) return 'The 7th digit of an IIN (century of birth and sex) must be 1 to 6.';
   const year = century + Number(value.slice(0, 2));
@@ -52,7 +54,7 @@ export function iinProblem(value: string, today: Date = new Date()): string | nu
     return 'The first six digits of an IIN must be a date of birth (YYMMDD).';
   }
   if (birth.getTime() > today.getTime()) return 'The date of birth in an IIN must not be in the future.';
-  return checksum;
+  return checkDigitMatches(value) ? null : wrongCheckDigit('An IIN');
 }
 
 /** 5th digit of a BIN: 4 resident legal entity, 5 non-resident legal entity, 6 individual entrepreneur in joint venture. */
@@ -65,13 +67,12 @@ const binUnitKinds = new Set(['0', '1', '2', '3']);
  * (YYMM) 01–12, the kind of entity and of unit in digits 5 and 6, and the check digit.
  */
 export function binProblem(value: string): string | null {
-  const checksum = checksumProblem(value, 'A BIN');
-  if (checksum?.startsWith('A BIN must')) return checksum;
+  if (!twelveDigits.test(value)) return 'A BIN must be exactly 12 digits.';
   const month = Number(value.slice(2, 4));
   if (month < 1 || month > 12) return 'Digits 3–4 of a BIN must be the month of registration, 01 to 12.';
   if (!binEntityKinds.has(value[4] ?? '')) return 'The 5th digit of a BIN (kind of entity) must be 4, 5 or 6.';
   if (!binUnitKinds.has(value[5] ?? '')) return 'The 6th digit of a BIN (head office, branch, representative office or farm) must be 0 to 3.';
-  return checksum;
+  return checkDigitMatches(value) ? null : wrongCheckDigit('A BIN');
 }
 
 export const isValidIin = (value: string, today?: Date): boolean => iinProblem(value, today) === null;

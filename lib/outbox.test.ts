@@ -82,6 +82,25 @@ describe('outbox', () => {
     expect(row?.lastError).toBe('connection refused');
   });
 
+  it('stops sending when its lease runs short, leaving the rest to the next run, each message sent once', async () => {
+    const { db } = database;
+    await db.delete(outbox);
+    await enqueueNotification(db, Array.from({ length: 5 }, (_, i) => message(`l-${i}`)));
+    const slow = new KeepTransport();
+    const transport: MailTransport = { send: async (m) => { await new Promise((resolve) => setTimeout(resolve, 60)); await slow.send(m); } };
+    const now = new Date(Date.now() + 1000);
+    const first = await deliverPending(db, transport, { now, leaseMs: 100 });
+    expect(first.failed).toBe(0);
+    expect(first.delivered).toBeGreaterThan(0);
+    expect(first.delivered).toBeLessThan(5);
+    // Not taken again while the lease lasts, due once it is over.
+    expect(await deliverPending(db, transport, { now: new Date(now.getTime() + 50), leaseMs: 100 })).toEqual({ delivered: 0, failed: 0 });
+    let delivered = first.delivered;
+    for (let run = 1; delivered < 5 && run < 10; run += 1) delivered += (await deliverPending(db, transport, { now: new Date(now.getTime() + run * 1000), leaseMs: 100 })).delivered;
+    expect(delivered).toBe(5);
+    expect(slow.sent.map((m) => m.recipientEmail).sort()).toEqual(['l-0@example.kz', 'l-1@example.kz', 'l-2@example.kz', 'l-3@example.kz', 'l-4@example.kz']);
+  });
+
   it('lets parallel workers share the queue without sending any message twice', async () => {
     const { db } = database;
     await db.delete(outbox);

@@ -85,7 +85,7 @@ export function retryDelayMs(attempts: number): number {
  * Delivers due messages: claims up to `batch` rows with `FOR UPDATE SKIP LOCKED` in a short
  * transaction that also moves their next attempt past a lease (so parallel workers never
  * take the same message, and no transaction stays open while mail is sent), then sends
- * each and records the outcome in one statement per outcome. A failure schedules a retry
+ * each while the lease lasts and records the outcome in one statement per outcome. A failure schedules a retry
  * with exponential backoff; the message is never lost. A message is sent twice only if a
  * worker dies between the transport accepting it and the update: transports get a stable
  * `id` to deduplicate on.
@@ -93,7 +93,9 @@ export function retryDelayMs(attempts: number): number {
 export async function deliverPending(db: Database, transport: MailTransport, options: DeliveryOptions = {}): Promise<DeliveryResult> {
   const now = options.now ?? new Date();
   const batch = options.batch ?? 50;
-  const leaseUntil = new Date(now.getTime() + (options.leaseMs ?? 5 * 60 * 1000));
+  const leaseMs = options.leaseMs ?? 5 * 60 * 1000;
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  const started = performance.now();
   const claimed = await db.transaction(async (tx) =>
     tx.execute<{ id: string; kind: string; recipient_email: string; subject: string; body: string; attempts: number }>(sql`
       update access.outbox o
@@ -110,6 +112,9 @@ export async function deliverPending(db: Database, transport: MailTransport, opt
   const delivered: string[] = [];
   const failed: Array<{ id: string; retryAt: string; error: string }> = [];
   for (const row of claimed) {
+    // Once most of the lease is spent, other workers may claim what is left: leave it to
+    // them (it is due again when the lease ends) rather than risk sending it twice.
+    if (performance.now() - started > leaseMs * 0.8) break;
     try {
       await transport.send({ id: row.id, kind: row.kind, recipientEmail: row.recipient_email, subject: row.subject, body: row.body });
       delivered.push(row.id);

@@ -10,7 +10,7 @@ interface Received {
 }
 
 /** A tiny SMTP server: enough of RFC 5321 to receive mail, and to refuse it on demand. */
-function fakeSmtp(behaviour: { refuseRecipients: number }) {
+function fakeSmtp(behaviour: { refuseRecipients: number; refusal?: string }) {
   const received: Received[] = [];
   const server: Server = createServer((socket) => {
     let state: Partial<Received> & { auth: string | null } = { auth: null };
@@ -42,7 +42,7 @@ function fakeSmtp(behaviour: { refuseRecipients: number }) {
         } else if (line.startsWith('RCPT TO:')) {
           if (behaviour.refuseRecipients > 0) {
             behaviour.refuseRecipients -= 1;
-            socket.write('451 try again later\r\n');
+            socket.write(`${behaviour.refusal ?? '451 try again later'}\r\n`);
           } else {
             state.to = line.slice(8);
             socket.write('250 ok\r\n');
@@ -60,7 +60,7 @@ function fakeSmtp(behaviour: { refuseRecipients: number }) {
 }
 
 describe('SmtpTransport', () => {
-  const behaviour = { refuseRecipients: 0 };
+  const behaviour: { refuseRecipients: number; refusal?: string } = { refuseRecipients: 0 };
   const fake = fakeSmtp(behaviour);
   let port = 0;
   beforeAll(async () => {
@@ -90,6 +90,17 @@ describe('SmtpTransport', () => {
     expect(fake.received).toHaveLength(before);
     await new SmtpTransport(`smtp://127.0.0.1:${port}`, 'noreply@housing.kz').send(message);
     expect(fake.received).toHaveLength(before + 1);
+  });
+
+  it('masks the address a refusing server echoes, so the stored error carries no personal data', async () => {
+    behaviour.refuseRecipients = 1;
+    behaviour.refusal = '550 5.1.1 <aigerim@su.kz>: Recipient address rejected';
+    try {
+      const error = await new SmtpTransport(`smtp://127.0.0.1:${port}`, 'noreply@housing.kz').send(message).then(() => null, (e: Error) => e);
+      expect(error?.message).toBe('SMTP server replied 550: 5.1.1 <<address>>: Recipient address rejected');
+    } finally {
+      delete behaviour.refusal;
+    }
   });
 
   it('refuses addresses that would inject SMTP commands or headers', async () => {

@@ -172,8 +172,10 @@ class SmtpSession {
     const reply = await this.next();
     const code = Number(reply.at(-1)?.slice(0, 3));
     if (!(Array.isArray(codes) ? codes : [codes]).includes(code)) {
-      // The server's text only: it never contains the message or the recipient we sent.
-      throw new Error(`SMTP server replied ${code}: ${(reply.at(-1) ?? '').slice(4, 200)}`);
+      // The server's text only, never the message; servers often echo the address they
+      // refuse ("550 <a@b.kz>: Recipient address rejected"), so addresses are masked.
+      const text = (reply.at(-1) ?? '').slice(4, 200).replace(/[^\s<>@]+@[^\s<>@]+/g, '<address>');
+      throw new Error(`SMTP server replied ${code}: ${text}`);
     }
     return reply.map((line) => line.slice(4));
   }

@@ -34,10 +34,15 @@ export interface WorkingCalendar {
   workingWeekends?: Set<string>;
 }
 
+/** Saturday or Sunday. */
+export function isWeekend(date: string): boolean {
+  const weekday = toUtcNoon(date).getUTCDay();
+  return weekday === 0 || weekday === 6;
+}
+
 export function isWorkingDay(date: string, holidays: Set<string>, workingWeekends: Set<string> = new Set()): boolean {
   if (workingWeekends.has(date)) return true;
-  const weekday = toUtcNoon(date).getUTCDay();
-  if (weekday === 0 || weekday === 6) return false;
+  if (isWeekend(date)) return false;
   return !holidays.has(date);
 }
 

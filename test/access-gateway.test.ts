@@ -1,7 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../lib/auth/caller.js';
 import { CALLER_HEADER, signCaller } from '../lib/auth/signed-caller.js';
+import { isAdministrator } from '../lib/auth/shield.js';
 import { TokenRepository } from '../lib/auth/tokens.js';
+import { definition } from '../subgraphs/access/definition.js';
 import { AccessFixture, makeBin, makeIin } from '../subgraphs/access/test-fixtures.js';
 import { postGraphQL, startTestSystem, type GraphQLResponse, type TestSystem } from './support/system.js';
 
@@ -194,6 +197,72 @@ describe('access subgraph through the gateway', () => {
     expect(codes(await system.query(`mutation($id: ID!) { renounceGrant(grantId: $id) { receipt { id } } }`, { id: actor.grantId }, { token: other.token }))).toEqual(['FORBIDDEN']);
   });
 
+  it('every administrators-only field refuses a person who is not one (FORBIDDEN) and anonymous callers (UNAUTHENTICATED), writing nothing', async () => {
+    const actor = await supplierWithPerson();
+    const { submitApplication: submitted } = await admin(submitApplication, {
+      input: { subjectId: actor.subjectId, digitalObjectName: 'Refused tools', functions: ['READINGS_SUBMIT'], contactEmail: 'tools@su.kz' },
+    });
+    const applicationId = submitted.application.id as string;
+    const ids = { p: actor.personId, s: actor.subjectId, g: actor.grantId, a: applicationId, ag: actor.agreementId };
+    // Each administrators-only field, called with real ids and valid arguments, so only the rule can refuse it.
+    const operations: Record<string, string> = {
+      'Query.subject': `{ subject(id: "${ids.s}") { __typename } }`,
+      'Query.subjects': '{ subjects { __typename } }',
+      'Query.person': `{ person(id: "${ids.p}") { __typename } }`,
+      'Query.grant': `{ grant(id: "${ids.g}") { __typename } }`,
+      'Query.grants': '{ grants { __typename } }',
+      'Query.explainAccess': `{ explainAccess(personId: "${ids.p}", function: READINGS_SUBMIT, subjectId: "${ids.s}") { __typename } }`,
+      'Query.revocationPreview': `{ revocationPreview(grantId: "${ids.g}") { __typename } }`,
+      'Query.application': `{ application(id: "${ids.a}") { __typename } }`,
+      'Query.applications': '{ applications { __typename } }',
+      'Query.overdueApplications': '{ overdueApplications { __typename } }',
+      'Query.digitalObject': `{ digitalObject(id: "${ids.a}") { __typename } }`,
+      'Query.notifications': '{ notifications { __typename } }',
+      'Mutation.createSubject': `mutation { createSubject(input: { kind: UTILITY_SUPPLIER, name: "Refused", identificationNumber: "${makeBin()}" }) { __typename } }`,
+      'Mutation.createPerson': `mutation { createPerson(input: { iin: "${makeIin()}", fullName: "Refused Person" }) { __typename } }`,
+      'Mutation.createAgreement': `mutation { createAgreement(input: { subjectId: "${ids.s}", functions: [READINGS_SUBMIT] }) { __typename } }`,
+      'Mutation.suspendGrant': `mutation { suspendGrant(grantId: "${ids.g}") { __typename } }`,
+      'Mutation.reinstateGrant': `mutation { reinstateGrant(grantId: "${ids.g}") { __typename } }`,
+      'Mutation.endGrant': `mutation { endGrant(input: { grantId: "${ids.g}", ground: REVOKED }) { __typename } }`,
+      'Mutation.approveApplication': `mutation { approveApplication(applicationId: "${ids.a}") { __typename } }`,
+      'Mutation.refuseApplication': `mutation { refuseApplication(applicationId: "${ids.a}", reason: "No") { __typename } }`,
+      'Mutation.markDigitalObjectTested': `mutation { markDigitalObjectTested(digitalObjectId: "${ids.a}") { __typename } }`,
+      'Mutation.addHoliday': 'mutation { addHoliday(input: { date: "2031-07-07", nameKk: "Тест", nameRu: "Тест" }) { __typename } }',
+      'Mutation.removeHoliday': 'mutation { removeHoliday(date: "2026-03-21") { __typename } }',
+      'Mutation.issueSessionToken': `mutation { issueSessionToken(personId: "${ids.p}") { __typename } }`,
+      'Mutation.issueApiToken': `mutation { issueApiToken(digitalObjectId: "${ids.a}", label: "x") { __typename } }`,
+      // Below the root: a subject's grants, reached through the caller's own grant.
+      'Subject.grants': '{ me { grants { subject { grants { id } } } } }',
+    };
+    // Reachable only below administrators-only root fields, so refused there already.
+    const onlyUnderAdministratorRoots = new Set(['Notification.recipientEmail']);
+
+    const rules = definition.permissions as Record<string, Record<string, unknown>>;
+    const administratorsOnly = Object.entries(rules).flatMap(([type, fields]) =>
+      Object.entries(fields).filter(([, rule]) => rule === isAdministrator).map(([field]) => `${type}.${field}`),
+    );
+    expect(administratorsOnly.filter((field) => !onlyUnderAdministratorRoots.has(field)).sort()).toEqual(Object.keys(operations).sort());
+
+    const counts = async () => {
+      const [row] = await system.db.execute<{ subjects: number; persons: number; agreements: number; history: number; holidays: number; tokens: number }>(sql`
+        select (select count(*)::int from access.subjects) as subjects, (select count(*)::int from access.persons) as persons,
+               (select count(*)::int from access.agreements) as agreements, (select count(*)::int from access.grant_history) as history,
+               (select count(*)::int from access.holidays) as holidays, (select count(*)::int from access.api_tokens) as tokens`);
+      return row;
+    };
+    const before = await counts();
+    for (const [field, operation] of Object.entries(operations)) {
+      const refused = await system.query(operation, {}, { token: actor.token });
+      expect(codes(refused), field).toEqual(['FORBIDDEN']);
+      expect(refused.errors?.[0]?.path?.at(-1), field).toBe(field.split('.')[1]);
+      expect(codes(await system.query(operation)), field).toEqual(['UNAUTHENTICATED']);
+    }
+    expect(await counts()).toEqual(before);
+    // Nothing changed on the way: the grant is still in effect, the application still under review.
+    const { grant, application } = await admin(`query($g: ID!, $a: ID!) { grant(id: $g) { state } application(id: $a) { status } }`, { g: ids.g, a: ids.a });
+    expect({ grant, application }).toEqual({ grant: { state: 'ACTIVE' }, application: { status: 'SUBMITTED' } });
+  });
+
   it('personal data reach administrators and the person themself only, and never appear in errors', async () => {
     const actor = await supplierWithPerson();
     const delegate = await fx.person();
@@ -237,6 +306,18 @@ describe('access subgraph through the gateway', () => {
     const strangers = await postGraphQL(url, entities, representation, as(stranger));
     expect(strangers.data?._entities[0]).toMatchObject({ id: actor.subjectId, name: 'Алматы Су', identificationNumber: null });
     expect(codes(strangers)).toEqual(['FORBIDDEN']);
+    // One field per request: a refused non-null list nulls the whole entity and hides its siblings' errors.
+    const refusedFields = async (caller: Caller) => {
+      const refused: string[] = [];
+      for (const field of ['email', 'agreements { id }', 'digitalObjects { id }', 'grants { id }']) {
+        const response = await postGraphQL(url, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { ${field} } } }`, representation, as(caller));
+        if (response.errors) refused.push(`${field.split(' ')[0]}: ${codes(response).join()}`);
+      }
+      return refused;
+    };
+    expect(await refusedFields(stranger)).toEqual(['email: FORBIDDEN', 'agreements: FORBIDDEN', 'digitalObjects: FORBIDDEN', 'grants: FORBIDDEN']);
+    // Acting for the subject opens its details, but its list of grants stays the administrators'.
+    expect(await refusedFields(member)).toEqual(['grants: FORBIDDEN']);
     const members = await postGraphQL(url, entities, representation, as(member));
     expect(members.errors).toBeUndefined();
     expect(members.data?._entities[0].identificationNumber).toMatch(/^\d{12}$/);
@@ -266,6 +347,7 @@ describe('access subgraph through the gateway', () => {
     expect(own.errors).toBeUndefined();
     const [session] = own.data?.apiTokens ?? [];
     expect(codes(await system.query(`query($id: ID) { apiTokens(personId: $id) { id } }`, { id: fx.adminPersonId }, { token: actor.token }))).toEqual(['FORBIDDEN']);
+    expect(codes(await system.query(`query($id: ID) { apiTokens(digitalObjectId: $id) { id } }`, { id: objectId }, { token: actor.token }))).toEqual(['FORBIDDEN']);
     const revoked = await system.query(`mutation($id: ID!) { revokeApiToken(tokenId: $id) { apiToken { revokedAt } } }`, { id: session.id }, { token: actor.token });
     expect(revoked.data?.revokeApiToken.apiToken.revokedAt).not.toBeNull();
     expect(codes(await system.query('{ me { isAdministrator } }', {}, { token: actor.token }))).toEqual(['UNAUTHENTICATED']);

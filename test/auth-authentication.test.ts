@@ -10,7 +10,7 @@ import { signCaller } from '../lib/auth/signed-caller.js';
 import { generateToken, TokenRepository } from '../lib/auth/tokens.js';
 import { connectDatabase } from '../lib/db.js';
 import { apiTokens, persons } from '../schema/access.js';
-import { AuthFixture } from './auth-fixtures.js';
+import { AuthFixture, makeIin } from './auth-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 
@@ -145,6 +145,25 @@ describe('bootstrapAdministrator', () => {
     expect((await bootstrapAdministrator(database.db, other)).created).toBe(false);
     expect(await refusal(authenticate(bearer(other), database.db))).toBe('UNAUTHENTICATED');
     await expect(bootstrapAdministrator(database.db, 'too-short')).rejects.toThrow(/32 to 512/);
+  });
+});
+
+describe('bootstrapAdministrator with a token that already belongs to someone', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('refuses to make that account an administrator, and creates none', async () => {
+    const [person] = await database.db.insert(persons).values({ iin: makeIin(), fullName: 'Ordinary user' }).returning({ id: persons.id });
+    const token = generateToken();
+    await new TokenRepository(database.db).store(token, { personId: person!.id }, { label: 'session', expiresAt: null });
+    await expect(bootstrapAdministrator(database.db, token)).rejects.toThrow(/already in use/);
+    expect(await database.db.select().from(persons).where(eq(persons.isAdministrator, true))).toEqual([]);
+    expect(await authenticate(bearer(token), database.db)).toMatchObject({ personId: person!.id, isAdministrator: false });
   });
 });
 

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callerForToken } from '../gateway/authenticate.js';
 import { AccessFunction } from '../lib/auth/functions.js';
+import { signCaller } from '../lib/auth/signed-caller.js';
 import { receipts } from '../schema/access.js';
 import { managementAssignments } from '../schema/condominium.js';
 import { AuthFixture, type Actor } from './auth-fixtures.js';
 import { buildingInput, insertTerritories } from './buildings-fixtures.js';
-import { startTestSystem, type TestSystem } from './support/system.js';
+import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
 // Who manages a building: open to everyone through the federated Building, assigned
 // by the Administrator only, validated against the subject and building it links.
@@ -94,8 +96,37 @@ describe('condominium management', () => {
     }
     const again = await system.query(assign, { input: { buildingId, subjectId: companyId } }, { token: fixture.adminToken });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.subjectId' });
+    // The same ids in upper case are the same building and subject.
+    const shouted = await system.query(assign, { input: { buildingId: buildingId.toUpperCase(), subjectId: companyId.toUpperCase() } }, { token: fixture.adminToken });
+    expect(shouted.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.subjectId' });
     expect(await assignments()).toBe(before);
     const [receiptsAfter] = await system.db.select({ n: count() }).from(receipts).where(eq(receipts.operation, 'condominium.assignManagement'));
     expect(receiptsAfter?.n).toBe(receiptsBefore?.n);
+  });
+
+  it('reads the history by an id written in upper case', async () => {
+    const history = await system.query(`query($id: ID!) { managementHistory(buildingId: $id) { subjectKind } }`, { id: buildingId.toUpperCase() });
+    expect(history.data?.managementHistory).toEqual([{ subjectKind: 'MANAGEMENT_COMPANY' }, { subjectKind: 'OSI' }]);
+  });
+
+  it('serves only Building entities straight from the subgraph, and never `_service`', async () => {
+    const admin = signCaller(await callerForToken(system.db, fixture.adminToken), system.gatewaySecret);
+    const entities = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Building { id management { subjectKind } } } }`;
+    const open = await postGraphQL(system.subgraphUrls.condominium, entities, { representations: [{ __typename: 'Building', id: buildingId }] }, { 'x-housing-caller': signCaller({ kind: 'anonymous' }, system.gatewaySecret) });
+    expect(open.errors).toBeUndefined();
+    expect(open.data?._entities).toEqual([{ id: buildingId, management: { subjectKind: 'MANAGEMENT_COMPANY' } }]);
+
+    const foreign = await postGraphQL(
+      system.subgraphUrls.condominium,
+      entities,
+      { representations: [{ __typename: 'Building', id: buildingId }, { __typename: 'PersonalAccount', id: randomUUID() }] },
+      { 'x-housing-caller': admin },
+    );
+    expect(foreign.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(foreign.data?._entities ?? null).toBeNull();
+
+    const service = await postGraphQL(system.subgraphUrls.condominium, '{ _service { sdl } }', {}, { 'x-housing-caller': admin });
+    expect(service.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(service.data ?? null)).not.toContain('ManagementAssignment');
   });
 });

@@ -78,7 +78,7 @@ export function buildingInput(overrides: Record<string, unknown> = {}): Record<s
 }
 
 /** Completes 11 digits into a valid IIN or BIN, bumping the 11th digit when no check digit exists. */
-export function withCheckDigit(first11: string): string {
+function withCheckDigit(first11: string): string {
   let digits = first11;
   while (checkDigit(digits) === null) digits = digits.slice(0, 10) + String((Number(digits[10]) + 1) % 10);
   return digits + String(checkDigit(digits));
@@ -89,21 +89,12 @@ export const iin = (n: number): string => withCheckDigit(`8512313${String(n).pad
 /** A valid BIN of a resident legal entity registered in January 2005, serial `n`. */
 export const bin = (n: number): string => withCheckDigit(`050140${String(n).padStart(5, '0')}`);
 
-export function grant(subjectKind: string, functions: AccessFunction[], territoryKato: string | null = null): EffectiveGrant {
-  sequence += 1;
-  return { grantId: `grant-${sequence}`, subjectId: `subject-${sequence}`, subjectKind, territoryKato, functions };
-}
-
-export function person(...grants: EffectiveGrant[]): Caller {
-  sequence += 1;
-  return { kind: 'person', personId: `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`, tokenId: `token-${sequence}`, isAdministrator: false, grants };
-}
-
 /** A person acting for the ministry (authorized body): every function of `functions`, everywhere. */
-export const nationalCaller = (...functions: AccessFunction[]): Caller => person(grant('AUTHORIZED_BODY', functions));
-/** A person acting for a local executive body: `functions` inside `territory` only. */
-export const localCaller = (territory: string, ...functions: AccessFunction[]): Caller =>
-  person(grant('LOCAL_EXECUTIVE_BODY', functions, territory));
+export function nationalCaller(...functions: AccessFunction[]): Caller {
+  sequence += 1;
+  const grant: EffectiveGrant = { grantId: `grant-${sequence}`, subjectId: `subject-${sequence}`, subjectKind: 'AUTHORIZED_BODY', territoryKato: null, functions };
+  return { kind: 'person', personId: `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`, tokenId: `token-${sequence}`, isAdministrator: false, grants: [grant] };
+}
 
 export type Send = <TData = Record<string, any>>(query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<TData>>;
 

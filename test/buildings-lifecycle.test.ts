@@ -235,8 +235,8 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
       expect(await rowCounts(system.db)).toEqual(before);
     });
 
-    it('lets a local executive body register, update, retire and confirm only in its territory', async () => {
-      const almaly = await actor('LOCAL_EXECUTIVE_BODY', [F.BuildingRegisterMaintain, F.BuildingRegisterConfirm], ALMALY);
+    it('lets a local executive body register, update, retire, confirm and add premises only in its territory', async () => {
+      const almaly = await actor('LOCAL_EXECUTIVE_BODY', [F.BuildingRegisterMaintain, F.BuildingRegisterConfirm, F.PremisesMaintain], ALMALY);
       const inside = await almaly(REGISTER, { input: buildingInput({ katoCode: ALMALY }) });
       expect(inside.errors).toBeUndefined();
       const id = inside.data!.registerBuilding.building.id;
@@ -251,12 +251,18 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
       expect((await almaly(updateLift, { id: elsewhere.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect((await almaly(`mutation($id: ID!) { retireBuilding(id: $id, reason: "x") { building { id } } }`, { id: elsewhere.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect((await almaly(`mutation($id: ID!) { confirmBuilding(id: $id) { building { id } } }`, { id: elsewhere.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const addPremises = `mutation($id: ID!) { addPremises(buildingId: $id, premises: [{ kind: APARTMENT, number: "1" }]) { premises { id } } }`;
+      expect((await almaly(addPremises, { id: elsewhere.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       // Moving its own building out of its territory is refused too.
       const moved = await almaly(`mutation($id: ID!) { updateBuilding(id: $id, input: { katoCode: "${BOSTANDYK}" }) { building { id } } }`, { id });
       expect(moved.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const after = await rowCounts(system.db);
       expect(afterRegister.buildings - before.buildings).toBe(1);
       expect(after).toEqual(afterRegister);
+      // The same premises in its own building are accepted: the refusal above was the territory's.
+      const own = await almaly(addPremises, { id });
+      expect(own.errors).toBeUndefined();
+      expect(own.data!.addPremises.premises).toHaveLength(1);
     });
 
     it('needs the function the mutation uses: maintain, confirm and premises are separate', async () => {
@@ -274,10 +280,12 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
       expect(await rowCounts(system.db)).toEqual(before);
     });
 
-    it('answers NOT_FOUND for a building that does not exist, to a caller holding the function', async () => {
+    it('answers NOT_FOUND for a building that does not exist to a caller holding the function, FORBIDDEN to one without it', async () => {
+      const confirmOnly = await actor('AUTHORIZED_BODY', [F.BuildingRegisterConfirm]);
       for (const id of ['6f1c1c1e-0000-4000-8000-000000000000', 'not-a-uuid']) {
         const response = await ministry(updateLift, { id });
         expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
+        expect((await confirmOnly(updateLift, { id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       }
     });
 

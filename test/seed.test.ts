@@ -4,7 +4,7 @@ import type { Database } from '../lib/db.js';
 import { buildings, premiseOwners, premises, territories } from '../schema/buildings.js';
 import { BuildingGenerator } from '../scripts/seed/building-generator.js';
 import { insertBuildings } from '../scripts/seed/buildings-seeder.js';
-import { demoSeeders, resetDemoData, seedDemoData, seedIfEmpty, type SeedReport } from '../scripts/seed/index.js';
+import { demoSeeders, postgresClient, resetDemoData, seedDemoData, seedIfEmpty, type SeedReport } from '../scripts/seed/index.js';
 import { todayInKazakhstan, validateAnnexFields, validatePremises, validateRetireReason, type PremiseInput } from '../subgraphs/buildings/building-validation.js';
 import { territoriesData } from '../subgraphs/buildings/territories-data.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
@@ -155,8 +155,7 @@ describe('demo data generator', () => {
       for (let i = 0; i < 2499; i++) generator.next();
       const rejected = generator.next().building.addressRegistrationCode;
       await other.db.execute(sql.raw(`alter table buildings.buildings add constraint demo_failure check (address_registration_code <> '${rejected}')`));
-      const client = (other.db as unknown as { $client: Parameters<typeof insertBuildings>[0] }).$client;
-      await expect(insertBuildings(client, { buildings: 3000, seed: 1, referenceDate, chunkSize: 500 })).rejects.toThrow(
+      await expect(insertBuildings(postgresClient(other.db), { buildings: 3000, seed: 1, referenceDate, chunkSize: 500 })).rejects.toThrow(
         /violates check constraint "demo_failure"/,
       );
       expect(await scalar(other.db, sql`select count(*) as value from buildings.buildings`)).toBe(0);

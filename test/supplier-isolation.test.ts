@@ -28,6 +28,9 @@ describe('supplier isolation', () => {
   let supplierB: Actor;
   let analyst: Actor;
   let analystWithPersonalData: Actor;
+  /** Each acts for a registered supplier with one function only: the other operation is not theirs. */
+  let tariffsOnlyA: Actor;
+  let accountsOnlyB: Actor;
   const supplierIds: Record<'A' | 'B', string> = { A: '', B: '' };
   const accountIds: Record<'A' | 'B', string[]> = { A: [], B: [] };
 
@@ -39,6 +42,8 @@ describe('supplier isolation', () => {
     supplierB = await fixture.person('UTILITY_SUPPLIER', maintain);
     analyst = await fixture.person('AUTHORIZED_BODY', [AccessFunction.AnalyticsRead]);
     analystWithPersonalData = await fixture.person('AUTHORIZED_BODY', [AccessFunction.AnalyticsRead, AccessFunction.PersonalDataRead]);
+    tariffsOnlyA = await fixture.person('UTILITY_SUPPLIER', [AccessFunction.TariffsMaintain], { subjectId: supplierA.subjectId });
+    accountsOnlyB = await fixture.person('UTILITY_SUPPLIER', [AccessFunction.PersonalAccountsMaintain], { subjectId: supplierB.subjectId });
 
     for (const [key, actor] of [['A', supplierA], ['B', supplierB]] as const) {
       const registered = await system.query(
@@ -86,6 +91,46 @@ describe('supplier isolation', () => {
     }
     const own = await system.query(query, { id: accountIds.A[0] }, { token: supplierA.token });
     expect(own.data?.personalAccount.id).toBe(accountIds.A[0]);
+  });
+
+  it('refuses accounts, listed or by id, to anonymous callers and to a signed-in caller whose grants reach none', async () => {
+    const byId = `query($id: ID!) { personalAccount(id: $id) { id accountNumber } }`;
+    const anonymous = await system.query(byId, { id: accountIds.A[0] });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(anonymous.data?.personalAccount ?? null).toBeNull();
+    // Acts for supplier A, but with TARIFFS_MAINTAIN only.
+    const noAccountsRight = await system.query(byId, { id: accountIds.A[0] }, { token: tariffsOnlyA.token });
+    expect(noAccountsRight.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(noAccountsRight.data?.personalAccount ?? null).toBeNull();
+    const list = await system.query(listAccounts, {}, { token: tariffsOnlyA.token });
+    expect(list.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(list.data).toBeNull();
+  });
+
+  it('keeps each function to its own operation, even for the supplier the caller acts for', async () => {
+    const before = await system.query(listAccounts, {}, { token: supplierA.token });
+    const write = await system.query(upsert, { supplierId: supplierIds.A, accounts: [account('A-1', { holderName: 'Overwritten' }), account('A-9')] }, { token: tariffsOnlyA.token });
+    // Refused by the rule itself (it names the missing function), not only by the write's re-check.
+    expect(write.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringContaining('PERSONAL_ACCOUNTS_MAINTAIN') });
+    expect(write.data).toBeNull();
+    expect((await system.query(listAccounts, {}, { token: supplierA.token })).data).toEqual(before.data);
+
+    const tariff = await system.query(
+      `mutation($input: PublishTariffInput!) { publishTariff(input: $input) { tariff { id } } }`,
+      { input: { supplierId: supplierIds.B, service: 'WATER_SUPPLY', pricePerUnit: '1.00', unit: 'CUBIC_METRE', validFrom: '2026-01-01' } },
+      { token: accountsOnlyB.token },
+    );
+    expect(tariff.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringContaining('TARIFFS_MAINTAIN') });
+    expect(tariff.data).toBeNull();
+    const tariffs = await system.query(`query($id: ID) { tariffs(filter: { supplierId: $id }) { edges { node { id } } } }`, { id: supplierIds.B });
+    expect(tariffs.data?.tariffs.edges).toEqual([]);
+  });
+
+  it('finds a supplier and an account by an id written in upper case', async () => {
+    const supplier = await system.query(`query($id: ID!) { supplier(id: $id) { id name } }`, { id: supplierIds.A.toUpperCase() });
+    expect(supplier.data?.supplier).toEqual({ id: supplierIds.A, name: 'Supplier A' });
+    const own = await system.query(`query($id: ID!) { personalAccount(id: $id) { id } }`, { id: accountIds.A[0]?.toUpperCase() }, { token: supplierA.token });
+    expect(own.data?.personalAccount).toEqual({ id: accountIds.A[0] });
   });
 
   it("refuses writes to another supplier's accounts and tariffs, and writes nothing", async () => {
@@ -139,6 +184,25 @@ describe('supplier isolation', () => {
       expect(response.errors).toBeUndefined();
       const numbers = (response.data?._entities[0].personalAccounts as Array<{ accountNumber: string }>).map((a) => a.accountNumber).sort();
       expect(numbers).toEqual(['B-1', 'SAME-NO']);
+    });
+
+    it('refuses Building.personalAccounts and PersonalAccount entities to callers whose grants reach no account', async () => {
+      const building = `query($representations: [_Any!]!) { _entities(representations: $representations) {
+        ... on Building { id personalAccounts(first: 50) { id accountNumber } } } }`;
+      const asBuilding = async (actor: Actor | null) => {
+        const caller = actor ? await actor.caller() : { kind: 'anonymous' as const };
+        return postGraphQL(system.subgraphUrls.utilities, building, { representations: [{ __typename: 'Building', id: buildingId }] }, { 'x-housing-caller': signCaller(caller, system.gatewaySecret) });
+      };
+      for (const [actor, code] of [[null, 'UNAUTHENTICATED'], [tariffsOnlyA, 'FORBIDDEN']] as const) {
+        const response = await asBuilding(actor);
+        // The Building itself is open; only its accounts are refused.
+        expect(response.data?._entities).toEqual([{ id: buildingId, personalAccounts: null }]);
+        expect(response.errors?.map((error) => [error.path?.join('.'), error.extensions?.code])).toEqual([['_entities.0.personalAccounts', code]]);
+      }
+
+      const account = await asCaller(tariffsOnlyA, [{ __typename: 'PersonalAccount', id: accountIds.A[0] }]);
+      expect(account.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(account.data?._entities ?? null).toBeNull();
     });
 
     it('refuses anonymous callers, and types without an entity policy, as a whole', async () => {

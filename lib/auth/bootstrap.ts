@@ -8,12 +8,12 @@ import { hashToken, isPlausibleToken, TokenRepository } from './tokens.js';
  * all-zero IIN (never issued: its date of birth does not exist) marks it, because
  * `access.persons.iin` is required.
  */
-export const BOOTSTRAP_ADMINISTRATOR_IIN = '000000000000';
+const BOOTSTRAP_ADMINISTRATOR_IIN = '000000000000';
 
 export interface BootstrapResult {
   /** True when this call created the administrator; false when one already existed. */
   created: boolean;
-  personId: string | null;
+  personId: string;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Transaction } from '../db.js';
 import { forbidden, unauthenticated } from '../errors.js';
 import type { Caller, EffectiveGrant } from './caller.js';
 import { grantInForce, tokenInForce } from './effective-grants.js';
+import { uuidArray } from '../uuid.js';
 
 /**
  * Re-checks, inside a write's own transaction, that the caller's token and at least one
@@ -26,7 +27,7 @@ export async function recheckGrants(tx: Transaction, caller: Caller, grants: Eff
          for share
     ), live as (
       select g.id from access.grants g
-       where g.id = any(${`{${grantIds.join(',')}}`}::uuid[])
+       where g.id = any(${uuidArray(grantIds)}::uuid[])
          and ${grantInForce()}
          for share
     )

@@ -6,7 +6,7 @@ import { SubjectKind, type AccessFunction } from './functions.js';
 const nationalKinds = new Set<string>([SubjectKind.AuthorizedBody, SubjectKind.Administrator, SubjectKind.CentralStateBody]);
 
 /** The caller's grants that allow `fn`. */
-export function grantsFor(caller: Caller, fn: AccessFunction): EffectiveGrant[] {
+function grantsFor(caller: Caller, fn: AccessFunction): EffectiveGrant[] {
   return grantsOf(caller).filter((grant) => grant.functions.includes(fn));
 }
 
@@ -49,15 +49,6 @@ export function grantsInTerritory(caller: Caller, fn: AccessFunction, katoCode: 
       nationalKinds.has(grant.subjectKind) ||
       (grant.subjectKind === SubjectKind.LocalExecutiveBody && grant.territoryKato !== null && withinTerritory(grant.territoryKato, katoCode)),
   );
-}
-
-/** KATO prefixes the caller may use `fn` in; `null` means everywhere. */
-export function territoriesFor(caller: Caller, fn: AccessFunction): string[] | null {
-  const grants = grantsFor(caller, fn);
-  if (grants.some((grant) => nationalKinds.has(grant.subjectKind))) return null;
-  return grants
-    .filter((grant) => grant.subjectKind === SubjectKind.LocalExecutiveBody && grant.territoryKato)
-    .map((grant) => katoPrefix(grant.territoryKato as string));
 }
 
 /** Subject ids the caller acts for with `fn` (a supplier's own accounts, an OSI's own buildings). */

@@ -3,7 +3,7 @@ import type { IRules } from 'graphql-shield';
 import type { Caller } from './caller.js';
 import { forbidden, unauthenticated } from '../errors.js';
 
-export { allow, deny, and, or, chain, rule } from 'graphql-shield';
+export { allow, deny, and, rule } from 'graphql-shield';
 
 /** What every rule can read from a subgraph's context. */
 export interface AuthContext {

@@ -81,14 +81,4 @@ describe('TokenRepository', () => {
     expect(second?.revokedAt?.getTime()).toBe(first?.revokedAt?.getTime());
     expect(await tokens.revoke('00000000-0000-4000-8000-000000000000')).toBeNull();
   });
-
-  it('revokes every live token of an owner at once', async () => {
-    const tokens = new TokenRepository(database.db);
-    const owner = (await access.person()).id;
-    await tokens.issueSessionToken(owner);
-    await tokens.issueSessionToken(owner);
-    expect(await tokens.revokeAll({ personId: owner })).toBe(2);
-    expect((await tokens.list({ personId: owner })).every((token) => token.revokedAt !== null)).toBe(true);
-    expect(await tokens.revokeAll({ personId: owner })).toBe(0);
-  });
 });

@@ -9,7 +9,7 @@ import type { Executor } from '../db.js';
  * usable credential, and a plain hash suffices because the token has 256 bits of entropy
  * (a slow password hash would only slow down every request).
  */
-export const TOKEN_PREFIX = 'kzh_';
+const TOKEN_PREFIX = 'kzh_';
 
 /** A person's session lasts a working day; digital objects' API tokens last until revoked unless given an expiry. */
 export const SESSION_TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
@@ -122,16 +122,5 @@ export class TokenRepository {
       .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
       .returning(metadataColumns);
     return revoked ?? this.findById(id);
-  }
-
-  /** Revokes every live token of an owner (a person leaving, a digital object disabled). */
-  async revokeAll(owner: TokenOwner): Promise<number> {
-    const ownedBy = 'personId' in owner ? eq(apiTokens.personId, owner.personId) : eq(apiTokens.digitalObjectId, owner.digitalObjectId);
-    const rows = await this.executor
-      .update(apiTokens)
-      .set({ revokedAt: sql`now()` })
-      .where(and(ownedBy, isNull(apiTokens.revokedAt)))
-      .returning({ id: apiTokens.id });
-    return rows.length;
   }
 }

@@ -70,14 +70,15 @@ export async function insertBuildings(sql: Sql, options: InsertBuildingsOptions)
   // Never more than the pool has: a reservation beyond it would wait for ever.
   const connectionCount = Math.max(1, Math.min(options.connections ?? 2, Math.ceil(options.buildings / chunkSize), sql.options.max));
   const connections: ReservedSql[] = [];
+  // At most one chunk in flight per connection, and one more being generated.
+  const writing: Promise<void>[] = [];
   try {
     for (let i = 0; i < connectionCount; i++) {
       const connection = await sql.reserve();
       connections.push(connection);
       await connection`begin`;
     }
-    // At most one chunk in flight per connection, and one more being generated.
-    const writing: Promise<void>[] = connections.map(() => Promise.resolve());
+    for (let i = 0; i < connections.length; i++) writing.push(Promise.resolve());
     for (let chunkIndex = 0; counts.buildings < options.buildings; chunkIndex++) {
       const size = Math.min(chunkSize, options.buildings - counts.buildings);
       const chunk = await encodeChunk(generator, size);
@@ -95,6 +96,9 @@ export async function insertBuildings(sql: Sql, options: InsertBuildingsOptions)
     await Promise.all(writing);
     for (const connection of connections) await connection`commit`;
   } catch (error) {
+    // The other lanes' chunks are still being written: rolled back and released under them,
+    // their remaining statements would run outside the transaction on a pooled connection.
+    await Promise.allSettled(writing);
     for (const connection of connections) await connection`rollback`.catch(() => {});
     throw error;
   } finally {

@@ -2,15 +2,13 @@ import { checkDigit } from '../../lib/identification-number.js';
 
 /** Builds valid 12-digit IINs and BINs for demo owners, with the API's own check-digit rule. */
 
-export { checkDigit };
-
 export type Sex = 'MALE' | 'FEMALE';
 
 /**
  * The 7th IIN digit: century of birth and sex (1/2 for the 19th century, 3/4 for the
  * 20th, 5/6 for the 21st; odd for men).
  */
-export function centurySexDigit(year: number, sex: Sex): number {
+function centurySexDigit(year: number, sex: Sex): number {
   const century = year < 1900 ? 1 : year < 2000 ? 3 : 5;
   return sex === 'MALE' ? century : century + 1;
 }
@@ -35,12 +33,6 @@ export function completeNumber(prefix: string, serial: number): string | null {
   const first11 = prefix + String(serial).padStart(serialDigits, '0');
   const check = checkDigit(first11);
   return check === null ? null : first11 + check;
-}
-
-/** True when `value` is 12 digits with a matching check digit (the generator's own test of its output). */
-export function hasValidCheckDigit(value: string): boolean {
-  if (!/^\d{12}$/.test(value)) return false;
-  return checkDigit(value.slice(0, 11)) === value.charCodeAt(11) - 48;
 }
 
 /**

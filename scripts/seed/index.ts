@@ -125,8 +125,8 @@ function startOfUtcDay(date: Date): Date {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
 }
 
-/** Bulk writes reserve connections of postgres.js itself; `connectDatabase` gives drizzle one of its own. */
-function postgresClient(db: Database): Sql {
+/** The postgres.js client under drizzle: bulk writes reserve its connections and send raw statements. */
+export function postgresClient(db: Database): Sql {
   const client = (db as Database & { $client?: Sql }).$client;
   if (!client) throw new Error('Seeding needs a drizzle database over postgres.js (lib/db.ts connectDatabase).');
   return client;

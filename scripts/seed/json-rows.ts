@@ -70,9 +70,9 @@ export class JsonBatches {
     if (this.current.length >= this.batchSize) this.close();
   }
 
-  finish(): string[] {
+  /** Closes the last, partial batch. */
+  finish(): void {
     this.close();
-    return this.batches;
   }
 
   private close(): void {

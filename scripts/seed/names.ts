@@ -67,7 +67,7 @@ export interface PersonName {
 }
 
 /** Female form of a surname that declines by sex (-ов/-ев/-ин/-ын); others do not change. */
-export function feminineSurname(surname: string): string {
+function feminineSurname(surname: string): string {
   return /(ов|ев|ёв|ин|ын)$/.test(surname) ? `${surname}а` : surname;
 }
 

@@ -28,7 +28,7 @@ const profile = (
 ): RegionProfile => ({ weight, cadastralRegion, kazakhNames, gasNetwork, centralHeating, metropolitan });
 
 /** By KATO code of the region or city of republican significance. */
-export const regionProfiles: Readonly<Record<string, RegionProfile>> = {
+const regionProfiles: Readonly<Record<string, RegionProfile>> = {
   '750000000': profile(16, '20', 0.72, 0.85, 0.8, true), // Almaty
   '710000000': profile(12, '21', 0.8, 0.3, 0.92, true), // Astana (gasified since 2020)
   '790000000': profile(6, '22', 0.9, 0.9, 0.7, true), // Shymkent

@@ -160,18 +160,26 @@ export class AccessService {
   }
 
   suspendGrant(grantId: string, comment: string | null | undefined, acting: Acting): Promise<WithReceipt<{ grant: GrantRow; affectedGrantIds: string[] }>> {
-    return this.run('suspendGrant', acting, async (tx, now) => {
-      const effect = await new GrantRepository(tx).suspend(grantId, comment, actorOf(acting.caller), now);
-      await notifyGrantEvents(tx, suspensionEvents(effect, true));
-      const affectedGrantIds = effect.affected.map((a) => a.id);
-      return { result: { grant: effect.transition.grant, affectedGrantIds }, objectIds: [grantId, ...affectedGrantIds] };
-    });
+    return this.changeSuspension('suspendGrant', grantId, comment, acting);
   }
 
   reinstateGrant(grantId: string, comment: string | null | undefined, acting: Acting): Promise<WithReceipt<{ grant: GrantRow; affectedGrantIds: string[] }>> {
-    return this.run('reinstateGrant', acting, async (tx, now) => {
-      const effect = await new GrantRepository(tx).reinstate(grantId, comment, actorOf(acting.caller), now);
-      await notifyGrantEvents(tx, suspensionEvents(effect, false));
+    return this.changeSuspension('reinstateGrant', grantId, comment, acting);
+  }
+
+  /** Suspension and reinstatement: the grant, the delegations whose effect flipped, and a notification for each. */
+  private changeSuspension(
+    operation: 'suspendGrant' | 'reinstateGrant',
+    grantId: string,
+    comment: string | null | undefined,
+    acting: Acting,
+  ): Promise<WithReceipt<{ grant: GrantRow; affectedGrantIds: string[] }>> {
+    const suspending = operation === 'suspendGrant';
+    return this.run(operation, acting, async (tx, now) => {
+      const repo = new GrantRepository(tx);
+      const actor = actorOf(acting.caller);
+      const effect = suspending ? await repo.suspend(grantId, comment, actor, now) : await repo.reinstate(grantId, comment, actor, now);
+      await notifyGrantEvents(tx, suspensionEvents(effect, suspending));
       const affectedGrantIds = effect.affected.map((a) => a.id);
       return { result: { grant: effect.transition.grant, affectedGrantIds }, objectIds: [grantId, ...affectedGrantIds] };
     });

@@ -2,8 +2,8 @@ import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import { applications, calendarDayKind, holidays } from '../../schema/access.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput } from '../../lib/errors.js';
-import { addCalendarDays, almatyDate, applicationDeadline, calendarWindowDays, APPLICATION_REVIEW_WORKING_DAYS, type WorkingCalendar } from '../../lib/working-calendar.js';
-import { uuidArray } from './ids.js';
+import { addCalendarDays, almatyDate, applicationDeadline, calendarWindowDays, isWeekend, APPLICATION_REVIEW_WORKING_DAYS, type WorkingCalendar } from '../../lib/working-calendar.js';
+import { uuidArray } from '../../lib/uuid.js';
 
 export type HolidayRow = typeof holidays.$inferSelect;
 export type CalendarDayKind = (typeof calendarDayKind.enumValues)[number];
@@ -45,8 +45,7 @@ export class CalendarRepository {
 
   async add(input: { date: string; kind?: CalendarDayKind | null; nameKk: string; nameRu: string }): Promise<HolidayRow> {
     const kind = input.kind ?? 'PUBLIC_HOLIDAY';
-    const weekday = new Date(`${input.date}T12:00:00Z`).getUTCDay();
-    const weekend = weekday === 0 || weekday === 6;
+    const weekend = isWeekend(input.date);
     if (kind === 'WORKING_WEEKEND' && !weekend) throw badUserInput({ field: 'input.kind', message: 'Only a Saturday or a Sunday can be made a working weekend day.' });
     if (kind === 'TRANSFERRED_DAY_OFF' && weekend) throw badUserInput({ field: 'input.kind', message: 'A transferred day off falls on a weekday; weekends are days off already.' });
     if (!input.nameKk.trim()) throw badUserInput({ field: 'input.nameKk', message: 'Give the name in Kazakh.' });

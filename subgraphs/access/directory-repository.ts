@@ -1,9 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { digitalObjects, persons, subjects, subjectKind } from '../../schema/access.js';
 import type { Executor } from '../../lib/db.js';
-import { badUserInput, conflict, type FieldProblem } from '../../lib/errors.js';
+import { badUserInput, conflict, uniqueViolation, type FieldProblem } from '../../lib/errors.js';
 import { binProblem, iinProblem } from '../../lib/identification-number.js';
-import { isUniqueViolation } from './ids.js';
 
 export type SubjectRow = typeof subjects.$inferSelect;
 export type PersonRow = typeof persons.$inferSelect;
@@ -42,6 +41,18 @@ function required(value: string, field: string, what: string, max = 500): FieldP
   return null;
 }
 
+/** The one row an insert returns; a unique violation is the input error `duplicate` (the value itself never appears in it). */
+async function insertUnique<T>(insert: PromiseLike<T[]>, duplicate: FieldProblem): Promise<T> {
+  try {
+    const [row] = await insert;
+    if (!row) throw new Error('The row was not recorded.');
+    return row;
+  } catch (error) {
+    if (uniqueViolation(error)) throw badUserInput(duplicate);
+    throw error;
+  }
+}
+
 /** Subjects, persons and digital objects: who acts in the system. */
 export class DirectoryRepository {
   constructor(private readonly db: Executor) {}
@@ -67,8 +78,8 @@ export class DirectoryRepository {
     const email = emailProblem(input.email, 'input.email');
     if (email) problems.push(email);
     if (problems.length) throw badUserInput(problems);
-    try {
-      const [row] = await this.db
+    return insertUnique(
+      this.db
         .insert(subjects)
         .values({
           kind: input.kind,
@@ -78,13 +89,9 @@ export class DirectoryRepository {
           email: input.email ?? null,
           createdAt: instant,
         })
-        .returning();
-      if (!row) throw new Error('The subject was not recorded.');
-      return row;
-    } catch (error) {
-      if (isUniqueViolation(error)) throw badUserInput({ field: 'input.identificationNumber', message: 'A subject with this identification number is already registered.' });
-      throw error;
-    }
+        .returning(),
+      { field: 'input.identificationNumber', message: 'A subject with this identification number is already registered.' },
+    );
   }
 
   async createPerson(input: CreatePersonInput, instant: Date): Promise<PersonRow> {
@@ -97,8 +104,8 @@ export class DirectoryRepository {
     if (email) problems.push(email);
     if (input.phone && !/^\+?[0-9 ()-]{7,20}$/.test(input.phone)) problems.push({ field: 'input.phone', message: 'The phone number may contain only digits, spaces, brackets, dashes and a leading +.' });
     if (problems.length) throw badUserInput(problems);
-    try {
-      const [row] = await this.db
+    return insertUnique(
+      this.db
         .insert(persons)
         .values({
           iin: input.iin,
@@ -108,13 +115,9 @@ export class DirectoryRepository {
           isAdministrator: input.isAdministrator ?? false,
           createdAt: instant,
         })
-        .returning();
-      if (!row) throw new Error('The person was not recorded.');
-      return row;
-    } catch (error) {
-      if (isUniqueViolation(error)) throw badUserInput({ field: 'input.iin', message: 'A person with this IIN is already registered.' });
-      throw error;
-    }
+        .returning(),
+      { field: 'input.iin', message: 'A person with this IIN is already registered.' },
+    );
   }
 
   async subject(id: string): Promise<SubjectRow | undefined> {

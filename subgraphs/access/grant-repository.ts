@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { agreements, digitalObjects, endGround, grantHistory, grants, grantState, persons } from '../../schema/access.js';
 import { accessFunctions } from '../../lib/auth/functions.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, conflict } from '../../lib/errors.js';
-import { uuidArray } from './ids.js';
+import { uuidArray } from '../../lib/uuid.js';
+import { after, type Position } from './pages.js';
 
 export type GrantRow = typeof grants.$inferSelect;
 export type AgreementRow = typeof agreements.$inferSelect;
@@ -400,10 +401,20 @@ export class GrantRepository {
     if (!row) return null;
     if (row.state === 'ENDED') return { blockedReason: `The grant has already ended (${row.endGround}).`, grants: [], digitalObjectIds: [] };
     if (isExpired(row, instant)) return { blockedReason: 'The grant\'s term has run out (AGREEMENT_EXPIRED).', grants: [], digitalObjectIds: [] };
-    const ids = await this.db.execute<{ id: string; depth: number }>(sql`${this.subtree(grantId, instant)} select id, depth from tree order by depth, id`);
-    const order = new Map(ids.map((r, index) => [r.id, index]));
-    const rows = await this.db.select().from(grants).where(inArray(grants.id, ids.map((r) => r.id)));
-    rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+    const rows = await this.db.select().from(grants).where(sql`${grants.id} in (${this.subtree(grantId, instant)} select id from tree)`);
+    // Top down, as `end` reports them: by depth below the grant, then id. Each row's parent is in the subtree, the grant's own excepted.
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const depths = new Map<string, number>();
+    const depth = (row: GrantRow): number => {
+      let known = depths.get(row.id);
+      if (known === undefined) {
+        const parent = row.id === grantId || !row.parentGrantId ? undefined : byId.get(row.parentGrantId);
+        known = parent ? depth(parent) + 1 : 0;
+        depths.set(row.id, known);
+      }
+      return known;
+    };
+    rows.sort((a, b) => depth(a) - depth(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const objects = await this.db.execute<{ id: string }>(sql`
       ${this.subtree(grantId, instant)}
       select distinct g.digital_object_id as id
@@ -434,7 +445,7 @@ export class GrantRepository {
   }
 
   /** Keyset page of grants matching `filter`, newest first. */
-  async list(filter: GrantFilter, page: { first: number; after?: { createdAt: Date; id: string } | null }, instant: Date): Promise<GrantRow[]> {
+  async list(filter: GrantFilter, page: { first: number; after: Position | null }, instant: Date): Promise<GrantRow[]> {
     const conditions: SQL[] = [];
     if (filter.subjectId) conditions.push(eq(grants.subjectId, filter.subjectId));
     if (filter.personId) conditions.push(eq(grants.personId, filter.personId));
@@ -443,14 +454,10 @@ export class GrantRepository {
     const expired = sql`(${grants.validUntil} is not null and ${grants.validUntil} <= ${at(instant)})`;
     if (filter.state === 'ENDED') conditions.push(sql`(${grants.state} = 'ENDED' or ${expired})`);
     else if (filter.state) conditions.push(sql`${grants.state} = ${filter.state} and not ${expired}`);
-    if (page.after) {
-      const { createdAt, id } = page.after;
-      conditions.push(or(lt(grants.createdAt, createdAt), and(eq(grants.createdAt, createdAt), lt(grants.id, id))) as SQL);
-    }
     return this.db
       .select()
       .from(grants)
-      .where(conditions.length ? and(...conditions) : undefined)
+      .where(and(...conditions, after(grants.createdAt, grants.id, page.after)))
       .orderBy(desc(grants.createdAt), desc(grants.id))
       .limit(page.first + 1);
   }

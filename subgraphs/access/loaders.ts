@@ -1,68 +1,54 @@
 import DataLoader from 'dataloader';
-import { asc, inArray } from 'drizzle-orm';
+import { asc, inArray, type InferSelectModel } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { agreements, applications, digitalObjects, grantHistory, grants, persons, subjects } from '../../schema/access.js';
 import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
-import type { ApplicationRow } from './application-repository.js';
-import type { DigitalObjectRow, PersonRow, SubjectRow } from './directory-repository.js';
-import type { AgreementRow, GrantHistoryRow, GrantRow } from './grant-repository.js';
 
-function byId<T extends { id: string }>(load: (ids: string[]) => Promise<T[]>): DataLoader<string, T | null> {
-  return new DataLoader(async (ids) => {
-    const rows = await load([...ids]);
-    const found = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => found.get(id) ?? null);
-  });
-}
+type Table = PgTable & { id: AnyPgColumn };
 
-function groupedBy<T>(load: (keys: string[]) => Promise<T[]>, keyOf: (row: T) => string | null): DataLoader<string, T[]> {
-  return new DataLoader(async (keys) => {
-    const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
-    for (const row of await load([...keys])) {
-      const key = keyOf(row);
-      if (key !== null) groups.get(key)?.push(row);
-    }
-    return keys.map((key) => groups.get(key) ?? []);
-  });
-}
+/** Creation order where the table records it (ties by id), else the id (a serial, e.g. history rows). */
+const oldestFirst = (table: Table): AnyPgColumn[] => ('createdAt' in table ? [table.createdAt as AnyPgColumn, table.id] : [table.id]);
 
 /** One set per request: every relation of the access graph is one query per level, never one per row. */
 export function createAccessLoaders(db: Database, _caller: Caller) {
+  /** Rows of `table` by primary key: one `id in (…)` per batch, null for an absent id. */
+  function byId<T extends Table>(table: T): DataLoader<string, InferSelectModel<T> | null> {
+    return new DataLoader(async (ids) => {
+      const rows = (await db.select().from(table as PgTable).where(inArray(table.id, [...ids]))) as Array<InferSelectModel<T> & { id: string }>;
+      const found = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => found.get(id) ?? null);
+    });
+  }
+
+  /** Rows of `table` whose `key` is one of the batch, grouped per key, oldest first. */
+  function groupedBy<T extends Table, K extends keyof InferSelectModel<T> & keyof T & string>(table: T, key: K): DataLoader<string, Array<InferSelectModel<T>>> {
+    return new DataLoader(async (keys) => {
+      const rows = (await db
+        .select()
+        .from(table as PgTable)
+        .where(inArray(table[key] as AnyPgColumn, [...keys]))
+        .orderBy(...oldestFirst(table).map((column) => asc(column)))) as Array<InferSelectModel<T>>;
+      const groups = new Map<string, Array<InferSelectModel<T>>>(keys.map((k) => [k, []]));
+      for (const row of rows) groups.get(row[key] as string)?.push(row);
+      return keys.map((k) => groups.get(k) ?? []);
+    });
+  }
+
   const loaders = {
-    subjectById: byId<SubjectRow>((ids) => db.select().from(subjects).where(inArray(subjects.id, ids))),
-    personById: byId<PersonRow>((ids) => db.select().from(persons).where(inArray(persons.id, ids))),
-    agreementById: byId<AgreementRow>((ids) => db.select().from(agreements).where(inArray(agreements.id, ids))),
-    grantById: byId<GrantRow>((ids) => db.select().from(grants).where(inArray(grants.id, ids))),
-    digitalObjectById: byId<DigitalObjectRow>((ids) => db.select().from(digitalObjects).where(inArray(digitalObjects.id, ids))),
-    applicationById: byId<ApplicationRow>((ids) => db.select().from(applications).where(inArray(applications.id, ids))),
-    historyByGrantId: groupedBy<GrantHistoryRow>(
-      (ids) => db.select().from(grantHistory).where(inArray(grantHistory.grantId, ids)).orderBy(asc(grantHistory.id)),
-      (row) => row.grantId,
-    ),
-    delegationsByGrantId: groupedBy<GrantRow>(
-      (ids) => db.select().from(grants).where(inArray(grants.parentGrantId, ids)).orderBy(asc(grants.createdAt), asc(grants.id)),
-      (row) => row.parentGrantId,
-    ),
-    grantsBySubjectId: groupedBy<GrantRow>(
-      (ids) => db.select().from(grants).where(inArray(grants.subjectId, ids)).orderBy(asc(grants.createdAt), asc(grants.id)),
-      (row) => row.subjectId,
-    ),
-    grantsByPersonId: groupedBy<GrantRow>(
-      (ids) => db.select().from(grants).where(inArray(grants.personId, ids)).orderBy(asc(grants.createdAt), asc(grants.id)),
-      (row) => row.personId,
-    ),
-    grantsByDigitalObjectId: groupedBy<GrantRow>(
-      (ids) => db.select().from(grants).where(inArray(grants.digitalObjectId, ids)).orderBy(asc(grants.createdAt), asc(grants.id)),
-      (row) => row.digitalObjectId,
-    ),
-    agreementsBySubjectId: groupedBy<AgreementRow>(
-      (ids) => db.select().from(agreements).where(inArray(agreements.subjectId, ids)).orderBy(asc(agreements.createdAt), asc(agreements.id)),
-      (row) => row.subjectId,
-    ),
-    digitalObjectsBySubjectId: groupedBy<DigitalObjectRow>(
-      (ids) => db.select().from(digitalObjects).where(inArray(digitalObjects.subjectId, ids)).orderBy(asc(digitalObjects.createdAt), asc(digitalObjects.id)),
-      (row) => row.subjectId,
-    ),
+    subjectById: byId(subjects),
+    personById: byId(persons),
+    agreementById: byId(agreements),
+    grantById: byId(grants),
+    digitalObjectById: byId(digitalObjects),
+    applicationById: byId(applications),
+    historyByGrantId: groupedBy(grantHistory, 'grantId'),
+    delegationsByGrantId: groupedBy(grants, 'parentGrantId'),
+    grantsBySubjectId: groupedBy(grants, 'subjectId'),
+    grantsByPersonId: groupedBy(grants, 'personId'),
+    grantsByDigitalObjectId: groupedBy(grants, 'digitalObjectId'),
+    agreementsBySubjectId: groupedBy(agreements, 'subjectId'),
+    digitalObjectsBySubjectId: groupedBy(digitalObjects, 'subjectId'),
   };
   return {
     ...loaders,

@@ -1,9 +1,9 @@
-import { and, desc, eq, isNull, lt, or, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { and, desc, eq, isNull, lt, or, type InferSelectModel, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { applications, outbox, subjects } from '../../schema/access.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput } from '../../lib/errors.js';
-import { isUuid } from './ids.js';
+import { isUuid } from '../../lib/uuid.js';
 import type { ApplicationRow, ApplicationStatus } from './application-repository.js';
 import type { SubjectKindValue, SubjectRow } from './directory-repository.js';
 
@@ -62,30 +62,32 @@ export function after(atColumn: AnyPgColumn, idColumn: AnyPgColumn, position: Po
 export class AdminListRepository {
   constructor(private readonly db: Executor) {}
 
-  subjects(kind: SubjectKindValue | null | undefined, first: number, position: Position | null): Promise<SubjectRow[]> {
-    return this.db
+  /** A keyset page of `table` newest first by (`atColumn`, id), one row beyond `first` to tell whether more follow. */
+  private async newestFirst<T extends PgTable & { id: AnyPgColumn }>(
+    table: T,
+    atColumn: AnyPgColumn,
+    filter: SQL | undefined,
+    first: number,
+    position: Position | null,
+  ): Promise<Array<InferSelectModel<T>>> {
+    const rows = await this.db
       .select()
-      .from(subjects)
-      .where(and(kind ? eq(subjects.kind, kind) : undefined, after(subjects.createdAt, subjects.id, position)))
-      .orderBy(desc(subjects.createdAt), desc(subjects.id))
+      .from(table as PgTable)
+      .where(and(filter, after(atColumn, table.id, position)))
+      .orderBy(desc(atColumn), desc(table.id))
       .limit(first + 1);
+    return rows as Array<InferSelectModel<T>>;
+  }
+
+  subjects(kind: SubjectKindValue | null | undefined, first: number, position: Position | null): Promise<SubjectRow[]> {
+    return this.newestFirst(subjects, subjects.createdAt, kind ? eq(subjects.kind, kind) : undefined, first, position);
   }
 
   applications(status: ApplicationStatus | null | undefined, first: number, position: Position | null): Promise<ApplicationRow[]> {
-    return this.db
-      .select()
-      .from(applications)
-      .where(and(status ? eq(applications.status, status) : undefined, after(applications.submittedAt, applications.id, position)))
-      .orderBy(desc(applications.submittedAt), desc(applications.id))
-      .limit(first + 1);
+    return this.newestFirst(applications, applications.submittedAt, status ? eq(applications.status, status) : undefined, first, position);
   }
 
   notifications(undeliveredOnly: boolean, first: number, position: Position | null) {
-    return this.db
-      .select()
-      .from(outbox)
-      .where(and(undeliveredOnly ? isNull(outbox.deliveredAt) : undefined, after(outbox.createdAt, outbox.id, position)))
-      .orderBy(desc(outbox.createdAt), desc(outbox.id))
-      .limit(first + 1);
+    return this.newestFirst(outbox, outbox.createdAt, undeliveredOnly ? isNull(outbox.deliveredAt) : undefined, first, position);
   }
 }

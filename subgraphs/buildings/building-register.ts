@@ -4,14 +4,14 @@ import { AccessFunction } from '../../lib/auth/functions.js';
 import { recheckGrants } from '../../lib/auth/recheck.js';
 import { actorOf, grantsInTerritory } from '../../lib/auth/scope.js';
 import type { Database, Transaction } from '../../lib/db.js';
-import { badUserInput, conflict, notFound, type FieldProblem } from '../../lib/errors.js';
-import { receiptFor, type Receipt } from '../../lib/receipts.js';
+import { badUserInput, conflict, notFound, uniqueViolation, type FieldProblem } from '../../lib/errors.js';
+import { receiptFor, type PlacementSource, type Receipt } from '../../lib/receipts.js';
 import {
   annexFieldNames, katoOf, todayInKazakhstan, validateAnnexFields, validatePremises, validateRetireReason,
   type AnnexFields, type PremiseInput,
 } from './building-validation.js';
 import { BuildingsRepository, type BuildingRow, type PremiseRow } from './buildings-repository.js';
-import { isUuid } from './loaders.js';
+import { isUuid } from '../../lib/uuid.js';
 
 /**
  * The lifecycle of a building record (p.13): register, update, retire, confirm, add
@@ -21,10 +21,9 @@ import { isUuid } from './loaders.js';
  * refusal writes nothing.
  */
 
-export interface Placement {
+/** Who places the change and when it arrived (for the receipt), and the database to write it to. */
+export interface Placement extends PlacementSource {
   db: Database;
-  caller: Caller;
-  receivedAt: Date;
 }
 
 export interface BuildingResult {
@@ -42,24 +41,17 @@ const uniqueIndexFields: Record<string, string> = {
 };
 
 /** A unique index raced by a concurrent placement becomes the same error the pre-check gives. */
-function uniqueViolation(error: unknown): GraphQLError | null {
-  let cause: unknown = error;
-  while (cause instanceof Error) {
-    const pg = cause as Error & { code?: string; constraint_name?: string };
-    if (pg.code === '23505' && pg.constraint_name) {
-      const field = uniqueIndexFields[pg.constraint_name];
-      if (field) return badUserInput({ field, message: 'Another record already uses this value; it must be unique in the register.' });
-    }
-    cause = cause.cause;
-  }
-  return null;
+function uniqueIndexProblem(error: unknown): GraphQLError | null {
+  const constraint = uniqueViolation(error)?.constraint;
+  const field = constraint ? uniqueIndexFields[constraint] : undefined;
+  return field ? badUserInput({ field, message: 'Another record already uses this value; it must be unique in the register.' }) : null;
 }
 
 async function inTransaction<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
   try {
     return await db.transaction(work);
   } catch (error) {
-    throw uniqueViolation(error) ?? error;
+    throw uniqueIndexProblem(error) ?? error;
   }
 }
 

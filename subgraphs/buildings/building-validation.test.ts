@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkDigit } from '../../lib/identification-number.js';
 import {
   katoOf, todayInKazakhstan, validateAnnexFields, validatePremises, validateRetireReason,
   type AnnexFields, type OwnerInput, type PremiseInput, type PremisesContext,
 } from './building-validation.js';
-import { validAnnexFieldValues } from '../../test/buildings-fixtures.js';
+import { bin as binNumber, iin as iinNumber, validAnnexFieldValues } from '../../test/buildings-fixtures.js';
 
 const today = '2026-07-12';
 const context = { today, katoKnown: true };
@@ -230,13 +229,8 @@ describe('all problems at once', () => {
 
 // Premises and owners.
 
-function complete(first11: string): string {
-  let digits = first11;
-  while (checkDigit(digits) === null) digits = digits.slice(0, 10) + String((Number(digits[10]) + 1) % 10);
-  return digits + checkDigit(digits);
-}
-const iin = complete('85123130001');
-const bin = complete('05014000012');
+const iin = iinNumber(1);
+const bin = binNumber(12);
 
 const building: PremisesContext['building'] = { totalPremisesCount: 10, floorCount: 5, apartmentCount: 6, nonResidentialPremisesCount: 2 };
 

@@ -38,7 +38,7 @@ export const annexFieldNames: (keyof AnnexFields)[] = [
   'sewerageKind', 'hasSewer', 'commonMeterCount', 'condition', 'barrierFree',
 ];
 
-export const limits = {
+const limits = {
   cadastralNumberLength: 200,
   katoCodeLength: 500,
   addressRegistrationCodeLength: 16,

@@ -233,17 +233,10 @@ export class BuildingsRepository {
   ): Promise<BuildingRow> {
     const changes = diff(before, patch);
     if (Object.keys(changes).length === 0) return before;
-    const [row] = await this.db
-      .update(buildings)
-      .set({ ...patch, version: sql`${buildings.version} + 1`, updatedAt: sql`now()` })
-      .where(eq(buildings.id, before.id))
-      .returning();
-    if (!row) throw new Error('The building was not updated.');
-    await this.appendHistory(before.id, change, changedBy, changes);
-    return row;
+    return this.touchBuilding(before.id, patch, change, changedBy, changes);
   }
 
-  /** Bumps the version and logs `changes` without changing annex fields (confirmation, premises). */
+  /** Sets `set` as it is, bumps the version and logs `changes` as given (confirmation and premises log what the columns do not show). */
   async touchBuilding(id: string, set: Partial<BuildingRow>, change: BuildingChange, changedBy: string, changes: FieldChanges): Promise<BuildingRow> {
     const [row] = await this.db
       .update(buildings)
@@ -255,7 +248,7 @@ export class BuildingsRepository {
     return row;
   }
 
-  async appendHistory(buildingId: string, change: BuildingChange, changedBy: string, changes: FieldChanges): Promise<void> {
+  private async appendHistory(buildingId: string, change: BuildingChange, changedBy: string, changes: FieldChanges): Promise<void> {
     await this.db.insert(buildingHistory).values({ buildingId, change, changedBy, changes });
   }
 
@@ -333,7 +326,7 @@ function comparable(value: unknown): unknown {
 }
 
 /** Old and new values of the fields `patch` really changes. */
-export function diff(before: BuildingRow, patch: Partial<BuildingRow>): FieldChanges {
+function diff(before: BuildingRow, patch: Partial<BuildingRow>): FieldChanges {
   const changes: FieldChanges = {};
   for (const [field, value] of Object.entries(patch)) {
     if (value === undefined) continue;

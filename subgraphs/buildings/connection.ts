@@ -2,7 +2,8 @@ import { badUserInput, type FieldProblem } from '../../lib/errors.js';
 import { env } from '../../lib/env.js';
 import { katoPrefix } from '../../lib/auth/scope.js';
 import type { BuildingListFilter, BuildingRow } from './buildings-repository.js';
-import { isUuid, type CountKey, type PageKey } from './loaders.js';
+import { isUuid } from '../../lib/uuid.js';
+import { type CountKey, type PageKey } from './loaders.js';
 
 /** `BuildingFilter` as the schema gives it. */
 export interface BuildingFilterArgs extends BuildingListFilter {

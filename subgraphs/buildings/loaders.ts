@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { isUuid } from '../../lib/uuid.js';
 import type { Executor } from '../../lib/db.js';
 import {
   BuildingsRepository, type BuildingListFilter, type BuildingRow, type HistoryRow, type OwnerRow, type PremiseRow, type TerritoryRow,
@@ -17,9 +18,6 @@ export interface CountKey {
   filter: BuildingListFilter;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids that are not UUIDs match nothing; filtering them keeps Postgres from failing the whole batch. */
-export const isUuid = (value: string): boolean => uuidPattern.test(value);
 
 /** Postgres prints UUIDs in lower case and reads them in any case; keys follow the printed form. */
 const uuidKey = { cacheKeyFn: (id: string) => id.toLowerCase() };

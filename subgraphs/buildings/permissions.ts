@@ -1,12 +1,11 @@
 import type { IRules } from 'graphql-shield';
-import type { Caller } from '../../lib/auth/caller.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
 import { hasFunction, mayActInTerritory } from '../../lib/auth/scope.js';
 import { entitiesRule, openEntity } from '../../lib/auth/entities.js';
 import { deny, isOpenPart, rule } from '../../lib/auth/shield.js';
 import { forbidden, unauthenticated } from '../../lib/errors.js';
 import type { OwnerRow } from './buildings-repository.js';
-import { isUuid } from './loaders.js';
+import { isUuid } from '../../lib/uuid.js';
 import type { Context } from './resolvers/context.js';
 
 /**
@@ -33,7 +32,7 @@ function inTerritory(fn: AccessFunction, katoCodes: KatoCodes) {
 }
 
 async function buildingKato(id: unknown, context: Context): Promise<string | null> {
-  if (typeof id !== 'string' || !isUuid(id)) return null;
+  if (!isUuid(id)) return null;
   return (await context.loaders.buildingById.load(id))?.katoCode ?? null;
 }
 
@@ -57,12 +56,8 @@ const ofNewBuilding: KatoCodes = async (args) => [String((args.input as { katoCo
 /** Fields holding personal data; test/permissions-coverage.test.ts checks each has a resolver and a restricting rule. */
 export const personalDataFields = ['PremiseOwner.identificationNumber', 'PremiseOwner.name'];
 
-export function mayReadPersonalData(caller: Caller, owner: Pick<OwnerRow, 'katoCode'>): boolean {
-  return mayActInTerritory(caller, AccessFunction.PersonalDataRead, owner.katoCode);
-}
-
 const readsPersonalData = rule({ cache: 'no_cache' })((owner: OwnerRow, _args, context: Context) =>
-  mayReadPersonalData(context.caller, owner)
+  mayActInTerritory(context.caller, AccessFunction.PersonalDataRead, owner.katoCode)
     ? true
     : forbidden("Owners' identities are personal data: they need PERSONAL_DATA_READ in the building's territory."),
 );

@@ -31,10 +31,6 @@ export function readsAnyAccount(scope: AccountScope): boolean {
   return scope.readSubjects === null || scope.readSubjects.size > 0;
 }
 
-export function readsAccountOf(scope: AccountScope, supplierSubjectId: string): boolean {
-  return scope.readSubjects === null || scope.readSubjects.has(supplierSubjectId);
-}
-
 export function readsHolderDataOf(scope: AccountScope, supplierSubjectId: string): boolean {
   return scope.holderDataSubjects === null || scope.holderDataSubjects.has(supplierSubjectId);
 }

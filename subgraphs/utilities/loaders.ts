@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
+import { isUuid } from '../../lib/uuid.js';
 import { accountScopeOf, type AccountScope } from './account-scope.js';
-import { isUuid } from './pagination.js';
 import { PersonalAccountRepository, type AccountRow } from './personal-account-repository.js';
 import { SupplierRepository, type SupplierRow } from './supplier-repository.js';
 import { TariffRepository, type TariffRow } from './tariff-repository.js';
@@ -18,9 +18,12 @@ export interface UtilitiesLoaders {
   publishedTariffsBySupplier: DataLoader<string, TariffRow[]>;
 }
 
+// Postgres prints UUIDs in lower case but reads any case, so results are matched to
+// keys in lower case: an id given in upper case still finds its row.
+
 function byId<T extends { id: string }>(keys: readonly string[], rows: T[]): Array<T | null> {
   const map = new Map(rows.map((row) => [row.id, row]));
-  return keys.map((key) => map.get(key) ?? null);
+  return keys.map((key) => map.get(key.toLowerCase()) ?? null);
 }
 
 export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
@@ -49,7 +52,7 @@ export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
           found.set(key, list);
         }
       }
-      return keys.map((key) => found.get(key) ?? []);
+      return keys.map((key) => found.get(key.toLowerCase()) ?? []);
     }),
     publishedTariffsBySupplier: new DataLoader(async (ids) => {
       const bySupplier = new Map<string, TariffRow[]>();
@@ -58,7 +61,7 @@ export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
         list.push(row);
         bySupplier.set(row.supplierId, list);
       }
-      return ids.map((id) => bySupplier.get(id) ?? []);
+      return ids.map((id) => bySupplier.get(id.toLowerCase()) ?? []);
     }),
   };
 }

@@ -1,11 +1,6 @@
 import { env } from '../../lib/env.js';
 import { badUserInput } from '../../lib/errors.js';
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && uuid.test(value);
-}
+import { isUuid } from '../../lib/uuid.js';
 
 /** The page size asked for, checked against MAX_PAGE_SIZE. */
 export function pageSize(first: number | null | undefined, field = 'first', max = env().MAX_PAGE_SIZE): number {
@@ -17,7 +12,7 @@ export function pageSize(first: number | null | undefined, field = 'first', max 
 }
 
 /** Cursors are the row id, opaque to clients so the ordering may change later. */
-export function encodeCursor(id: string): string {
+function encodeCursor(id: string): string {
   return Buffer.from(id, 'utf8').toString('base64url');
 }
 

@@ -53,7 +53,8 @@ export const permissions: IRules = {
       Supplier: openEntity,
       Building: openEntity,
       // Which accounts: `PersonalAccount.__resolveReference` returns null outside the scope.
-      PersonalAccount: (caller, _representation, context) => caller.kind !== 'anonymous' && readsAnyAccount(context.loaders.accountScope),
+      // An anonymous caller reaches none, and `entitiesRule` answers it UNAUTHENTICATED.
+      PersonalAccount: (_caller, _representation, context) => readsAnyAccount(context.loaders.accountScope),
     }),
     _service: deny,
   },

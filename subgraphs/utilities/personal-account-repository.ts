@@ -3,11 +3,8 @@ import { personalAccounts, suppliers, type UtilityService } from '../../schema/u
 import type { Executor } from '../../lib/db.js';
 import type { AccountScope } from './account-scope.js';
 
-/** An account with its supplier's subject, which every scope and personal-data decision needs. */
-export interface AccountRow {
-  id: string;
-  supplierId: string;
-  supplierSubjectId: string;
+/** One account as a supplier places it. */
+export interface AccountInput {
   buildingId: string;
   premiseNumber: string | null;
   accountNumber: string;
@@ -18,15 +15,11 @@ export interface AccountRow {
   closedAt: string | null;
 }
 
-export interface AccountInput {
-  buildingId: string;
-  premiseNumber: string | null;
-  accountNumber: string;
-  holderName: string;
-  holderIin: string;
-  service: UtilityService;
-  openedAt: string;
-  closedAt: string | null;
+/** A stored account with its supplier's subject, which every scope and personal-data decision needs. */
+export interface AccountRow extends AccountInput {
+  id: string;
+  supplierId: string;
+  supplierSubjectId: string;
 }
 
 export interface AccountFilter {

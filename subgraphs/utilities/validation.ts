@@ -1,10 +1,10 @@
 import { badUserInput, type FieldProblem } from '../../lib/errors.js';
 import { binProblem, iinProblem } from '../../lib/identification-number.js';
+import { isUuid } from '../../lib/uuid.js';
 import { almatyDate } from '../../lib/working-calendar.js';
 import type { TariffUnit, UtilityService } from '../../schema/utilities.js';
 import type { AccountInput } from './personal-account-repository.js';
 import type { NewSupplier } from './supplier-repository.js';
-import { isUuid } from './pagination.js';
 
 /** Largest batch of one upsert: bounded request size, and a transaction short enough to hold grant locks. */
 export const MAX_ACCOUNTS_PER_UPSERT = 10_000;

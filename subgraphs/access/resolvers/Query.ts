@@ -1,5 +1,3 @@
-import { inArray } from 'drizzle-orm';
-import { agreements } from '../../../schema/access.js';
 import { TokenRepository } from '../../../lib/auth/tokens.js';
 import { badUserInput, forbidden } from '../../../lib/errors.js';
 import { ApplicationRepository, type ApplicationStatus } from '../application-repository.js';
@@ -7,7 +5,8 @@ import { CalendarRepository } from '../calendar-repository.js';
 import type { SubjectKindValue } from '../directory-repository.js';
 import { explainAccess } from '../explain.js';
 import { GrantRepository, type GrantFilter } from '../grant-repository.js';
-import { isUuid, requireUuid } from '../ids.js';
+import { isUuid } from '../../../lib/uuid.js';
+import { requireUuid } from '../ids.js';
 import { loadAll } from '../loaders.js';
 import { AdminListRepository, decodeCursor, pageSize, toConnection } from '../pages.js';
 import type { AccessContext } from './context.js';
@@ -54,8 +53,7 @@ export const Query = {
   async grants(_: unknown, args: { filter?: GrantFilter | null; first?: number | null; after?: string | null }, context: AccessContext) {
     checkFilterIds(args.filter as Record<string, unknown> | null | undefined);
     const first = pageSize(args.first);
-    const position = decodeCursor(args.after);
-    const rows = await new GrantRepository(context.db).list(args.filter ?? {}, { first, after: position ? { createdAt: position.at, id: position.id } : null }, context.receivedAt);
+    const rows = await new GrantRepository(context.db).list(args.filter ?? {}, { first, after: decodeCursor(args.after) }, context.receivedAt);
     for (const row of rows) context.loaders.grantById.prime(row.id, row);
     return toConnection(rows, first, (row) => ({ at: row.createdAt, id: row.id }), Boolean(args.after));
   },
@@ -65,9 +63,9 @@ export const Query = {
     const subjectId = requireUuid(args.subjectId, 'subjectId', 'A subject');
     const rows = await new GrantRepository(context.db).grantsWithAncestors(personId, subjectId);
     const agreementIds = [...new Set(rows.map((r) => r.agreementId))];
-    const agreementRows = agreementIds.length ? await context.db.select().from(agreements).where(inArray(agreements.id, agreementIds)) : [];
+    // Through the loader: the explanation's `agreement` field then costs no query of its own.
+    const agreementRows = await loadAll(context.loaders.agreementById, agreementIds);
     for (const row of rows) context.loaders.grantById.prime(row.id, row);
-    for (const row of agreementRows) context.loaders.agreementById.prime(row.id, row);
     const explanation = explainAccess(personId, args.function, subjectId, rows, new Map(agreementRows.map((a) => [a.id, a])), context.receivedAt);
     return {
       decision: explanation.allowed ? 'ALLOWED' : 'REFUSED',

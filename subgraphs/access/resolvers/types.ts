@@ -1,7 +1,7 @@
 import type { ApplicationRow } from '../application-repository.js';
 import type { DigitalObjectRow, PersonRow, SubjectRow } from '../directory-repository.js';
 import { effectiveState, isInEffect, type AgreementRow, type EndResult, type GrantRow } from '../grant-repository.js';
-import { isUuid } from '../ids.js';
+import { isUuid } from '../../../lib/uuid.js';
 import { loadAll } from '../loaders.js';
 import { almatyDate } from '../../../lib/working-calendar.js';
 import type { AccessContext } from './context.js';

@@ -4,10 +4,10 @@ import type { PremiseKind } from '../building-validation.js';
 import type { Context } from './context.js';
 
 /** A registered record is overdue when its last confirmation is missing or more than a year old (p.13). */
-export function isConfirmationOverdue(building: Pick<BuildingRow, 'status' | 'confirmedAt'>, now = new Date()): boolean {
+function isConfirmationOverdue(building: Pick<BuildingRow, 'status' | 'confirmedAt'>): boolean {
   if (building.status !== 'REGISTERED') return false;
   if (building.confirmedAt === null) return true;
-  const yearAgo = new Date(now);
+  const yearAgo = new Date();
   yearAgo.setUTCFullYear(yearAgo.getUTCFullYear() - 1);
   return building.confirmedAt.getTime() < yearAgo.getTime();
 }

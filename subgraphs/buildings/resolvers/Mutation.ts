@@ -11,10 +11,6 @@ interface PremiseArgs {
   owners?: { kind: OwnerKind; identificationNumber: string; name: string; share?: number | null }[] | null;
 }
 
-function placement(context: Context): register.Placement {
-  return { db: context.db, caller: context.caller, receivedAt: context.receivedAt };
-}
-
 /** The payload's building and premises resolve through the loaders: refresh them with what was written. */
 function remember(context: Context, building: BuildingRow, premises: PremiseRow[] = []): void {
   context.loaders.buildingById.clear(building.id).prime(building.id, building);
@@ -36,7 +32,7 @@ function premiseInput(args: PremiseArgs): PremiseInput {
 
 export const Mutation = {
   async registerBuilding(_: unknown, args: { input: AnnexFields }, context: Context) {
-    const result = await register.registerBuilding(placement(context), args.input);
+    const result = await register.registerBuilding(context, args.input);
     remember(context, result.building);
     return result;
   },
@@ -46,25 +42,25 @@ export const Mutation = {
     args: { id: string; expectedVersion?: number | null; input: Partial<{ [K in keyof AnnexFields]: AnnexFields[K] | null }> },
     context: Context,
   ) {
-    const result = await register.updateBuilding(placement(context), args.id, args.expectedVersion, args.input);
+    const result = await register.updateBuilding(context, args.id, args.expectedVersion, args.input);
     remember(context, result.building);
     return result;
   },
 
   async retireBuilding(_: unknown, args: { id: string; reason: string }, context: Context) {
-    const result = await register.retireBuilding(placement(context), args.id, args.reason);
+    const result = await register.retireBuilding(context, args.id, args.reason);
     remember(context, result.building);
     return result;
   },
 
   async confirmBuilding(_: unknown, args: { id: string }, context: Context) {
-    const result = await register.confirmBuilding(placement(context), args.id);
+    const result = await register.confirmBuilding(context, args.id);
     remember(context, result.building);
     return result;
   },
 
   async addPremises(_: unknown, args: { buildingId: string; premises: PremiseArgs[] }, context: Context) {
-    const result = await register.addPremises(placement(context), args.buildingId, args.premises.map(premiseInput));
+    const result = await register.addPremises(context, args.buildingId, args.premises.map(premiseInput));
     remember(context, result.building, result.premises);
     return result;
   },

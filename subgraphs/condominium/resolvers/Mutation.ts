@@ -4,6 +4,7 @@ import { actorOf } from '../../../lib/auth/scope.js';
 import { badUserInput, conflict, type FieldProblem } from '../../../lib/errors.js';
 import { receiptFor } from '../../../lib/receipts.js';
 import type { SubgraphContext } from '../../../lib/subgraph-server.js';
+import { isUuid } from '../../../lib/uuid.js';
 import { almatyDate } from '../../../lib/working-calendar.js';
 import { subjects } from '../../../schema/access.js';
 import { buildings } from '../../../schema/buildings.js';
@@ -14,16 +15,17 @@ import { toAssignment } from './assignment.js';
 
 type Context = SubgraphContext<CondominiumLoaders>;
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const managingKinds = new Set<string>(['OSI', 'MANAGEMENT_COMPANY']);
 
 export const Mutation = {
   async assignManagement(_parent: unknown, args: { input: { buildingId: string; subjectId: string; validFrom?: string | null } }, context: Context) {
-    const { buildingId, subjectId } = args.input;
+    // Lower case as Postgres prints ids: the advisory lock and the "already manages" check compare strings.
+    const buildingId = args.input.buildingId.toLowerCase();
+    const subjectId = args.input.subjectId.toLowerCase();
     const validFrom = args.input.validFrom ?? almatyDate(context.receivedAt);
     const problems: FieldProblem[] = [];
-    if (!uuid.test(buildingId)) problems.push({ field: 'input.buildingId', message: 'input.buildingId must be the id of a registered building.' });
-    if (!uuid.test(subjectId)) problems.push({ field: 'input.subjectId', message: 'input.subjectId must be the id of an OSI or a management company.' });
+    if (!isUuid(buildingId)) problems.push({ field: 'input.buildingId', message: 'input.buildingId must be the id of a registered building.' });
+    if (!isUuid(subjectId)) problems.push({ field: 'input.subjectId', message: 'input.subjectId must be the id of an OSI or a management company.' });
     if (problems.length) throw badUserInput(problems);
 
     return context.db.transaction(async (tx) => {

@@ -1,7 +1,8 @@
 import type { SubgraphContext } from '../../../lib/subgraph-server.js';
+import { isUuid } from '../../../lib/uuid.js';
 import type { UtilityService } from '../../../schema/utilities.js';
 import type { UtilitiesLoaders } from '../loaders.js';
-import { decodeCursor, isUuid, pageSize, toConnection } from '../pagination.js';
+import { decodeCursor, pageSize, toConnection } from '../pagination.js';
 import { PersonalAccountRepository, type AccountFilter } from '../personal-account-repository.js';
 import { SupplierRepository } from '../supplier-repository.js';
 import { TariffRepository } from '../tariff-repository.js';
