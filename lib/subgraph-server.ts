@@ -15,7 +15,8 @@ import type { Database } from './db.js';
 import { formatError, unauthenticated } from './errors.js';
 import { serveApollo, type RunningServer } from './http-server.js';
 
-export type SubgraphName = 'buildings' | 'condominium' | 'utilities' | 'access';
+import type { SubgraphName } from './subgraph-names.js';
+export type { SubgraphName } from './subgraph-names.js';
 
 /** The per-request context every subgraph's resolvers receive. */
 export interface SubgraphContext<TLoaders = unknown> {
