@@ -24,6 +24,32 @@ export function ideAssets(): Record<string, StaticAsset> {
   };
 }
 
+/**
+ * The operation GraphiQL opens with. It reads the open part (p.21), so it runs as it is:
+ * the IDE opens with no headers, and its first schema load and this query need no token.
+ * Its leading comment tells a newcomer how to act as a user instead.
+ */
+export const ideDefaultQuery = `# Housing and utilities graph: press the run button (▶) to execute this query.
+#
+# Without a token you are the anonymous public and read the open part: the
+# building register without personal data, suppliers, published tariffs.
+#
+# To act as a user, put a token in the Headers pane below:
+#   {"Authorization": "Bearer kzh_…"}
+# Demo tokens for every kind of user (administrator, analyst, akimat, supplier,
+# OSI) are printed by \`npm start\` and kept in .data/demo-tokens.json.
+query AlmatyBuildings {
+  buildings(first: 5, filter: { katoCode: "750000000" }) {
+    edges { node { id cadastralNumber yearBuilt condition region { nameRu nameKk } } }
+  }
+}
+`;
+
+/** A value as a JavaScript literal inside <script>: `<` escaped, so no string can close the element. */
+function scriptLiteral(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
 export const ideHtml = `<!doctype html>
 <html lang="en">
 <head>
@@ -40,11 +66,13 @@ export const ideHtml = `<!doctype html>
 <script>
   var fetcher = GraphiQL.createFetcher({ url: window.location.origin + '/graphql' });
   var root = ReactDOM.createRoot(document.getElementById('ide'));
+  // The headers pane starts empty, so the schema loads and the default query runs
+  // anonymously (a placeholder token would only earn a 401). GraphiQL does not store
+  // headers typed into it.
   root.render(React.createElement(GraphiQL, {
     fetcher: fetcher,
-    defaultEditorToolsVisibility: true,
-    defaultHeaders: '{\\n  "Authorization": "Bearer <your token>"\\n}',
-    defaultQuery: '# Buildings of Almaty city (open part: no token needed)\\nquery {\\n  buildings(first: 5, filter: { katoCode: "750000000" }) {\\n    edges { node { cadastralNumber yearBuilt condition region { nameRu nameKk } } }\\n  }\\n}\\n'
+    defaultEditorToolsVisibility: 'headers',
+    defaultQuery: ${scriptLiteral(ideDefaultQuery)}
   }));
 </script>
 </body>
