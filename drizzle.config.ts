@@ -4,8 +4,8 @@ import { defineConfig } from 'drizzle-kit';
 // against the snapshots committed in migrations/meta.
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './schema/*.ts',
+  schema: ['./schema/platform.ts', './schema/buildings.ts', './schema/condominium.ts', './schema/utilities.ts', './schema/access.ts'],
   out: './migrations',
-  schemaFilter: ['buildings', 'condominium', 'utilities', 'access'],
+  schemaFilter: ['platform', 'buildings', 'condominium', 'utilities', 'access'],
   strict: true,
 });

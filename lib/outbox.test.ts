@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { outbox } from '../schema/access.js';
+import { outbox } from '../schema/platform.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.js';
 import { deliverPending, enqueueNotification, KeepTransport, retryDelayMs, type MailTransport, type OutgoingMessage } from './outbox.js';
 

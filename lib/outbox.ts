@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { outbox } from '../schema/access.js';
+import { outbox } from '../schema/platform.js';
 import type { Database, Executor } from './db.js';
 
 /** A notification to write in the same transaction as the change it reports. */
@@ -98,10 +98,10 @@ export async function deliverPending(db: Database, transport: MailTransport, opt
   const started = performance.now();
   const claimed = await db.transaction(async (tx) =>
     tx.execute<{ id: string; kind: string; recipient_email: string; subject: string; body: string; attempts: number }>(sql`
-      update access.outbox o
+      update platform.outbox o
          set attempts = o.attempts + 1, next_attempt_at = ${leaseUntil.toISOString()}::timestamptz
        where o.id in (
-         select id from access.outbox
+         select id from platform.outbox
           where delivered_at is null and next_attempt_at <= ${now.toISOString()}::timestamptz
           order by next_attempt_at, created_at
           limit ${batch}
@@ -127,12 +127,12 @@ export async function deliverPending(db: Database, transport: MailTransport, opt
 
   if (delivered.length) {
     await db.execute(sql`
-      update access.outbox set delivered_at = ${now.toISOString()}::timestamptz, last_error = null
+      update platform.outbox set delivered_at = ${now.toISOString()}::timestamptz, last_error = null
        where id = any(${`{${delivered.join(',')}}`}::uuid[])`);
   }
   if (failed.length) {
     await db.execute(sql`
-      update access.outbox o
+      update platform.outbox o
          set next_attempt_at = f.retry_at, last_error = f.error
         from unnest(${`{${failed.map((f) => f.id).join(',')}}`}::uuid[],
                     ${pgTextArray(failed.map((f) => f.retryAt))}::timestamptz[],

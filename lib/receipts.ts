@@ -1,4 +1,4 @@
-import { receipts } from '../schema/access.js';
+import { receipts } from '../schema/platform.js';
 import type { Caller } from './auth/caller.js';
 import { actorOf } from './auth/scope.js';
 import type { Executor } from './db.js';

@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, char, check, date, index, integer, jsonb, pgSchema, text, timestamp, uniqueIndex, uuid, varchar,
+  bigserial, boolean, char, check, date, index, pgSchema, text, timestamp, uniqueIndex, uuid, varchar,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
-import { accessFunctions, subjectKinds } from '../lib/auth/functions.js';
 
-/** Subjects, persons, agreements, grants and their lifecycle; also the receipts of p.30. */
+/** Subjects, persons, agreements, grants and their lifecycle, tokens, integration applications. */
 export const accessSchema = pgSchema('access');
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -17,9 +16,40 @@ const keysetTimestamptz = (name: string) => timestamp(name, { withTimezone: true
  * enum array: postgres.js returns enum arrays as unparsed strings in raw SQL, and the
  * per-request grant check reads them raw. The values are our own constants, never input.
  */
-const functionsDirectory = sql.raw(`array[${accessFunctions.map((fn) => `'${fn}'`).join(', ')}]::text[]`);
+/** The functions directory of the CS (p.14, p.19); `lib/auth/functions.ts` names each. */
+export const accessFunctionCodes = [
+  'BUILDING_REGISTER_MAINTAIN',
+  'BUILDING_REGISTER_CONFIRM',
+  'PREMISES_MAINTAIN',
+  'PERSONAL_DATA_READ',
+  'CONDOMINIUM_MANAGE',
+  'SUPPLIER_REGISTER_MAINTAIN',
+  'PERSONAL_ACCOUNTS_MAINTAIN',
+  'METERS_MAINTAIN',
+  'READINGS_SUBMIT',
+  'TARIFFS_MAINTAIN',
+  'ENGINEERING_NETWORKS_MAINTAIN',
+  'ANALYTICS_READ',
+] as const;
 
-export const subjectKind = accessSchema.enum('subject_kind', subjectKinds as [string, ...string[]]);
+/** Subject kinds of p.2.4 and p.19. */
+export const subjectKindCodes = [
+  'AUTHORIZED_BODY',
+  'ADMINISTRATOR',
+  'CENTRAL_STATE_BODY',
+  'LOCAL_EXECUTIVE_BODY',
+  'NATURAL_MONOPOLY',
+  'UTILITY_SUPPLIER',
+  'OSI',
+  'MANAGEMENT_COMPANY',
+  'PREMISES_OWNER',
+  'HOUSE_COUNCIL',
+  'OTHER',
+] as const;
+
+const functionsDirectory = sql.raw(`array[${accessFunctionCodes.map((fn) => `'${fn}'`).join(', ')}]::text[]`);
+
+export const subjectKind = accessSchema.enum('subject_kind', subjectKindCodes);
 export const agreementKind = accessSchema.enum('agreement_kind', [
   /** With the authorized body, for state bodies and suppliers working through the personal cabinet (p.19, p.22). */
   'ACCESS',
@@ -39,15 +69,6 @@ export const endGround = accessSchema.enum('end_ground', [
 ]);
 export const digitalObjectStatus = accessSchema.enum('digital_object_status', ['TESTING', 'LIVE', 'DISABLED']);
 export const applicationStatus = accessSchema.enum('application_status', ['SUBMITTED', 'APPROVED', 'REFUSED']);
-export const calendarDayKind = accessSchema.enum('calendar_day_kind', [
-  /** A public holiday named in the law. */
-  'PUBLIC_HOLIDAY',
-  /** A day off moved onto a working day (a holiday on a weekend, or a government decree). */
-  'TRANSFERRED_DAY_OFF',
-  /** A Saturday or Sunday made a working day by a decree that moved its day off elsewhere. */
-  'WORKING_WEEKEND',
-]);
-
 /** Organisations and persons acting in the digital environment (p.2.4, p.19). */
 export const subjects = accessSchema.table(
   'subjects',
@@ -257,61 +278,40 @@ export const applications = accessSchema.table(
   ],
 );
 
-/** Kazakhstan's working calendar as data: public holidays, transferred days off, working weekends. */
-export const holidays = accessSchema.table('holidays', {
-  date: date('date', { mode: 'string' }).primaryKey(),
-  kind: calendarDayKind('kind').notNull().default('PUBLIC_HOLIDAY'),
-  nameKk: text('name_kk').notNull(),
-  nameRu: text('name_ru').notNull(),
-});
+// ── Published views: what other subgraphs may read of this one (read-only, no personal data).
+
+/** A subject's kind and territory: enough to validate a link (a supplier, a manager) and to scope by territory. */
+export const publishedSubjects = accessSchema
+  .view('published_subjects')
+  .as((qb) => qb.select({ id: subjects.id, kind: subjects.kind, territoryKato: subjects.territoryKato }).from(subjects));
 
 /**
- * Transactional outbox: notifications written in the same transaction as the change
- * they report, delivered later by `lib/outbox.ts`.
+ * Grants as the write path re-checks them inside a write's transaction (`lib/auth/recheck.ts`),
+ * locking the rows FOR SHARE through the view so a revocation waits for the write or wins before it.
  */
-export const outbox = accessSchema.table(
-  'outbox',
-  {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    /** What happened, e.g. `application.approved`, `grant.ended`. */
-    kind: text('kind').notNull(),
-    recipientEmail: text('recipient_email').notNull(),
-    subject: text('subject').notNull(),
-    body: text('body').notNull(),
-    /** One message per event and recipient, however often the event is reported. */
-    dedupeKey: text('dedupe_key').notNull(),
-    createdAt: keysetTimestamptz('created_at').notNull().defaultNow(),
-    attempts: integer('attempts').notNull().default(0),
-    nextAttemptAt: timestamptz('next_attempt_at').notNull().defaultNow(),
-    deliveredAt: timestamptz('delivered_at'),
-    /** Transport's message of the last failed attempt (no message content). */
-    lastError: text('last_error'),
-  },
-  (t) => [
-    uniqueIndex('outbox_dedupe_key_key').on(t.dedupeKey),
-    index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`${t.deliveredAt} is null`),
-    index('outbox_created_idx').on(t.createdAt, t.id),
-  ],
+export const publishedGrants = accessSchema.view('published_grants').as((qb) =>
+  qb
+    .select({
+      id: grants.id,
+      personId: grants.personId,
+      digitalObjectId: grants.digitalObjectId,
+      subjectId: grants.subjectId,
+      state: grants.state,
+      ancestorSuspended: grants.ancestorSuspended,
+      validFrom: grants.validFrom,
+      validUntil: grants.validUntil,
+    })
+    .from(grants),
 );
 
-/**
- * Confirmation of every placement of information (p.30), written by all subgraphs
- * through `lib/receipts.ts` in the same transaction as the placement itself.
- */
-export const receipts = accessSchema.table(
-  'receipts',
-  {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    /** What was placed, e.g. `buildings.registerBuilding`. */
-    operation: text('operation').notNull(),
-    /** `person:<id>` or `digital-object:<id>`. */
-    placedBy: text('placed_by').notNull(),
-    /** When the request reached the system. */
-    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
-    /** When the placement was recorded (inside its transaction). */
-    recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`clock_timestamp()`),
-    /** Ids of the records the placement created or changed. */
-    objectIds: jsonb('object_ids').notNull().$type<string[]>(),
-  },
-  (t) => [index('receipts_placed_by_idx').on(t.placedBy, t.recordedAt)],
+/** Tokens without their hashes: whether a caller's token is still in force. */
+export const publishedTokens = accessSchema.view('published_tokens').as((qb) =>
+  qb
+    .select({ id: apiTokens.id, personId: apiTokens.personId, digitalObjectId: apiTokens.digitalObjectId, revokedAt: apiTokens.revokedAt, expiresAt: apiTokens.expiresAt })
+    .from(apiTokens),
 );
+
+/** The Administrator's staff (p.11). */
+export const publishedAdministrators = accessSchema
+  .view('published_administrators')
+  .as((qb) => qb.select({ id: persons.id }).from(persons).where(sql`${persons.isAdministrator}`));

@@ -158,3 +158,15 @@ export const premiseOwners = buildingsSchema.table(
     index('premise_owners_identification_number_idx').on(t.identificationNumber),
   ],
 );
+
+// ── Published views: what other subgraphs may read of this one (read-only, no personal data).
+
+/** Whether a building exists, where it is and whether it is still on the register. */
+export const publishedBuildings = buildingsSchema
+  .view('published_buildings')
+  .as((qb) => qb.select({ id: buildings.id, katoCode: buildings.katoCode, status: buildings.status }).from(buildings));
+
+/** Premises of the register, for links such as a personal account's premises. */
+export const publishedPremises = buildingsSchema
+  .view('published_premises')
+  .as((qb) => qb.select({ id: premises.id, buildingId: premises.buildingId, kind: premises.kind, number: premises.number }).from(premises));

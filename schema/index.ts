@@ -3,3 +3,4 @@ export * from './buildings.js';
 export * from './access.js';
 export * from './condominium.js';
 export * from './utilities.js';
+export * from './platform.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { agreements, applications, digitalObjects, outbox } from '../schema/access.js';
+import { agreements, applications, digitalObjects } from '../schema/access.js';
+import { outbox } from '../schema/platform.js';
 import { loadEffectiveGrants } from '../lib/auth/effective-grants.js';
 import { AccessFixture, personCaller } from '../subgraphs/access/test-fixtures.js';
 import { ApplicationRepository } from '../subgraphs/access/application-repository.js';

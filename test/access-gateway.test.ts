@@ -247,7 +247,7 @@ describe('access subgraph through the gateway', () => {
       const [row] = await system.db.execute<{ subjects: number; persons: number; agreements: number; history: number; holidays: number; tokens: number }>(sql`
         select (select count(*)::int from access.subjects) as subjects, (select count(*)::int from access.persons) as persons,
                (select count(*)::int from access.agreements) as agreements, (select count(*)::int from access.grant_history) as history,
-               (select count(*)::int from access.holidays) as holidays, (select count(*)::int from access.api_tokens) as tokens`);
+               (select count(*)::int from platform.holidays) as holidays, (select count(*)::int from access.api_tokens) as tokens`);
       return row;
     };
     const before = await counts();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
-import { digitalObjects, grantHistory, grants, outbox, receipts } from '../schema/access.js';
+import { digitalObjects, grantHistory, grants } from '../schema/access.js';
+import { outbox, receipts } from '../schema/platform.js';
 import { loadEffectiveGrants } from '../lib/auth/effective-grants.js';
 import { AccessFixture, personCaller } from '../subgraphs/access/test-fixtures.js';
 import { effectiveState, GrantRepository } from '../subgraphs/access/grant-repository.js';
@@ -257,7 +258,7 @@ describe('revocation preview', () => {
     const count = async () => {
       const [row] = await database.db.execute<{ g: number; h: number; o: number; r: number; d: number }>(sql`
         select (select count(*) from access.grants where state = 'ENDED')::int as g, (select count(*) from access.grant_history)::int as h,
-               (select count(*) from access.outbox)::int as o, (select count(*) from access.receipts)::int as r,
+               (select count(*) from platform.outbox)::int as o, (select count(*) from platform.receipts)::int as r,
                (select count(*) from access.digital_objects where status = 'DISABLED')::int as d`);
       return row;
     };
@@ -298,9 +299,9 @@ describe('notifications and receipts', () => {
 
   it('a failed change leaves neither notification nor receipt', async () => {
     const { grant } = await rootGrant();
-    const before = await database.db.execute<{ o: number; r: number }>(sql`select (select count(*) from access.outbox)::int as o, (select count(*) from access.receipts)::int as r`);
+    const before = await database.db.execute<{ o: number; r: number }>(sql`select (select count(*) from platform.outbox)::int as o, (select count(*) from platform.receipts)::int as r`);
     await expect(fx.service.reinstateGrant(grant.id, null, fx.acting())).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
-    const after = await database.db.execute<{ o: number; r: number }>(sql`select (select count(*) from access.outbox)::int as o, (select count(*) from access.receipts)::int as r`);
+    const after = await database.db.execute<{ o: number; r: number }>(sql`select (select count(*) from platform.outbox)::int as o, (select count(*) from platform.receipts)::int as r`);
     expect(after[0]).toEqual(before[0]);
   });
 });

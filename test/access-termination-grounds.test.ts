@@ -123,7 +123,7 @@ function placeAccount(who: Grantee) {
 async function written(who: Grantee): Promise<{ accounts: number; receipts: number }> {
   const [row] = await system.db.execute<{ accounts: number; receipts: number }>(sql`
     select (select count(*)::int from utilities.personal_accounts where supplier_id = ${who.supplierId}::uuid) as accounts,
-           (select count(*)::int from access.receipts where placed_by = ${placedBy(who.owner)}) as receipts`);
+           (select count(*)::int from platform.receipts where placed_by = ${placedBy(who.owner)}) as receipts`);
   return { accounts: row!.accounts, receipts: row!.receipts };
 }
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerForToken } from '../gateway/authenticate.js';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { signCaller } from '../lib/auth/signed-caller.js';
-import { receipts } from '../schema/access.js';
+import { receipts } from '../schema/platform.js';
 import { managementAssignments } from '../schema/condominium.js';
 import { AuthFixture, type Actor } from './auth-fixtures.js';
 import { buildingInput, insertTerritories } from './buildings-fixtures.js';

@@ -129,7 +129,7 @@ export async function rowCounts(db: Executor): Promise<RowCounts> {
            (select count(*) from buildings.building_history)::int as history,
            (select count(*) from buildings.premises)::int as premises,
            (select count(*) from buildings.premise_owners)::int as owners,
-           (select count(*) from access.receipts where operation like 'buildings.%')::int as receipts,
+           (select count(*) from platform.receipts where operation like 'buildings.%')::int as receipts,
            (select coalesce(sum(version), 0) from buildings.buildings)::int as versions`);
   if (!row) throw new Error('no counts');
   return row;

@@ -55,7 +55,7 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
     expect(receipt.operation).toBe('buildings.registerBuilding');
     expect(new Date(receipt.recordedAt).getTime()).toBeGreaterThanOrEqual(new Date(receipt.receivedAt).getTime());
     const [stored] = await system.db.execute<{ object_ids: string[]; placed_by: string }>(
-      sql`select object_ids, placed_by from access.receipts where id = ${receipt.id}`,
+      sql`select object_ids, placed_by from platform.receipts where id = ${receipt.id}`,
     );
     expect(stored?.object_ids).toEqual([building.id]);
     expect(stored?.placed_by).toMatch(/^person:/);

@@ -295,9 +295,9 @@ describe('demo data', () => {
     expect(await count(system.db, sql`select count(*) from access.grant_history where grant_id = ${grant.id}`)).toBe(2);
     expect(await count(system.db, sql`select count(*) from access.grant_history where grant_id <> ${grant.id}`)).toBe(0);
     // Receipts of the demo placements went with them; those of other placements stay.
-    expect(await count(system.db, sql`select count(*) from access.receipts where placed_by like 'digital-object:%'`)).toBe(0);
-    expect(await count(system.db, sql`select count(*) from access.receipts where operation like 'access.%'`)).toBe(6);
-    expect(await count(system.db, sql`select count(*) from access.receipts where operation = 'buildings.registerBuilding'`)).toBe(2);
+    expect(await count(system.db, sql`select count(*) from platform.receipts where placed_by like 'digital-object:%'`)).toBe(0);
+    expect(await count(system.db, sql`select count(*) from platform.receipts where operation like 'access.%'`)).toBe(6);
+    expect(await count(system.db, sql`select count(*) from platform.receipts where operation = 'buildings.registerBuilding'`)).toBe(2);
     await expect(readDemoTokens(tokensFile)).resolves.toBeNull();
     // The history stays append-only for everything else.
     await expect(system.db.execute(sql`delete from access.grant_history where grant_id = ${grant.id}`)).rejects.toThrow();

@@ -1,3 +1,5 @@
+import { accessFunctionCodes, subjectKindCodes } from '../../schema/access.js';
+
 /**
  * The functions directory of the CS (p.14, p.19): what an access right may allow.
  * An access agreement and each grant choose several of these.
@@ -27,9 +29,10 @@ export const AccessFunction = {
   EngineeringNetworksMaintain: 'ENGINEERING_NETWORKS_MAINTAIN',
   /** Read-only analytics across regions (ministry frontends). */
   AnalyticsRead: 'ANALYTICS_READ',
-} as const;
-export type AccessFunction = (typeof AccessFunction)[keyof typeof AccessFunction];
-export const accessFunctions = Object.values(AccessFunction);
+} as const satisfies Record<string, (typeof accessFunctionCodes)[number]>;
+export type AccessFunction = (typeof accessFunctionCodes)[number];
+/** Every function of the directory, in the database's order. */
+export const accessFunctions: readonly AccessFunction[] = accessFunctionCodes;
 
 /** Subject kinds of p.2.4 and p.19. */
 export const SubjectKind = {
@@ -44,6 +47,13 @@ export const SubjectKind = {
   PremisesOwner: 'PREMISES_OWNER',
   HouseCouncil: 'HOUSE_COUNCIL',
   Other: 'OTHER',
-} as const;
-export type SubjectKind = (typeof SubjectKind)[keyof typeof SubjectKind];
-export const subjectKinds = Object.values(SubjectKind);
+} as const satisfies Record<string, (typeof subjectKindCodes)[number]>;
+export type SubjectKind = (typeof subjectKindCodes)[number];
+export const subjectKinds: readonly SubjectKind[] = subjectKindCodes;
+
+// Every code of the database's directories has a name here, and no name lacks a code.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _everyFunctionNamed: Exactly<(typeof AccessFunction)[keyof typeof AccessFunction], AccessFunction> = true;
+const _everyKindNamed: Exactly<(typeof SubjectKind)[keyof typeof SubjectKind], SubjectKind> = true;
+void _everyFunctionNamed;
+void _everyKindNamed;

@@ -10,7 +10,7 @@ import { AccessService, type Acting } from '../../subgraphs/access/access-servic
 import { DirectoryRepository, type SubjectKindValue } from '../../subgraphs/access/directory-repository.js';
 import { deleteDemoTokens, writeDemoTokens, type DemoTokens } from './demo-tokens.js';
 import { binPrefix, completeNumber, iinPrefix, type Sex } from './identification-numbers.js';
-import type { Seeder } from './index.js';
+import type { Seeder } from './seeder.js';
 
 /*
  * The demo users: one of every kind a newcomer wants to try (administrator, ministry
@@ -125,7 +125,7 @@ export async function findAdministrator(executor: Executor): Promise<string | nu
  */
 export async function deleteReceiptsOf(executor: Executor, objectIds: readonly string[]): Promise<void> {
   if (objectIds.length === 0) return;
-  await executor.execute(sql`delete from access.receipts where object_ids ?| ${textArray(objectIds)}::text[]`);
+  await executor.execute(sql`delete from platform.receipts where object_ids ?| ${textArray(objectIds)}::text[]`);
 }
 
 function personCaller(personId: string, isAdministrator: boolean): Caller {
@@ -277,7 +277,7 @@ async function resetAccess(db: Database): Promise<void> {
                     where person_id = any(${personList}::uuid[]) or digital_object_id in (select id from objects)) as tokens`);
     if (!ids) return;
     await deleteReceiptsOf(tx, [...subjectIds, ...personIds, ...ids.objects, ...ids.grants, ...ids.agreements, ...ids.applications, ...ids.tokens]);
-    await tx.execute(sql`delete from access.outbox where recipient_email = any(${textArray(demoEmails)}::text[])`);
+    await tx.execute(sql`delete from platform.outbox where recipient_email = any(${textArray(demoEmails)}::text[])`);
     await tx.execute(sql`delete from access.api_tokens where id = any(${textArray(ids.tokens)}::uuid[])`);
     if (ids.grants.length > 0) {
       // The history is append-only for real grants' audit trail; the demo's made-up grants

@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
-import { applications, calendarDayKind, holidays } from '../../schema/access.js';
+import { applications } from '../../schema/access.js';
+import { calendarDayKind, holidays } from '../../schema/platform.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput } from '../../lib/errors.js';
 import { addCalendarDays, almatyDate, applicationDeadline, calendarWindowDays, isWeekend, APPLICATION_REVIEW_WORKING_DAYS, type WorkingCalendar } from '../../lib/working-calendar.js';
@@ -8,7 +9,7 @@ import { uuidArray } from '../../lib/uuid.js';
 export type HolidayRow = typeof holidays.$inferSelect;
 export type CalendarDayKind = (typeof calendarDayKind.enumValues)[number];
 
-/** The working calendar kept as data (`access.holidays`), editable by administrators. */
+/** The working calendar kept as data (`platform.holidays`), editable by administrators. */
 export class CalendarRepository {
   constructor(private readonly db: Executor) {}
 
