@@ -44,11 +44,41 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const result = envSchema.safeParse(source);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
+/**
+ * What each entry point cannot run without when it runs as its own process (the
+ * docker-compose shape). `npm start` runs everything in one process and needs none of them.
+ */
+export const requiredVariables = {
+  gateway: ['DATABASE_URL', 'GATEWAY_SECRET', 'BUILDINGS_URL', 'CONDOMINIUM_URL', 'UTILITIES_URL', 'ACCESS_URL'],
+  subgraph: ['DATABASE_URL', 'GATEWAY_SECRET'],
+} as const satisfies Record<string, ReadonlyArray<keyof Env>>;
+
+export type EntryPoint = keyof typeof requiredVariables;
+
+/** The configuration of `entryPoint`, its required variables known to be present. */
+export type RequiredEnv<E extends EntryPoint> = Env & { [K in (typeof requiredVariables)[E][number]]-?: NonNullable<Env[K]> };
+
+const entryPointNames: Record<EntryPoint, string> = {
+  gateway: 'the gateway running as its own process (`npm start` runs everything in one)',
+  subgraph: 'a subgraph running as its own process (`npm start` runs everything in one)',
+};
+
+/**
+ * Parses `source`; with `entryPoint`, its required variables must be present. An empty
+ * variable counts as unset, as with docker-compose's `${VAR:?}` and `${VAR:-default}`.
+ */
+export function parseEnv(source?: NodeJS.ProcessEnv): Env;
+export function parseEnv<E extends EntryPoint>(source: NodeJS.ProcessEnv | undefined, entryPoint: E): RequiredEnv<E>;
+export function parseEnv(source: NodeJS.ProcessEnv = process.env, entryPoint?: EntryPoint): Env {
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const result = envSchema.safeParse(present);
+  const problems = new Map<string, string>(result.success ? [] : result.error.issues.map((issue) => [issue.path.join('.'), issue.message]));
+  for (const name of entryPoint ? requiredVariables[entryPoint] : []) {
+    if (problems.has(name) || present[name] !== undefined) continue;
+    problems.set(name, `${name} is required by ${entryPointNames[entryPoint as EntryPoint]} and is unset or empty`);
+  }
+  if (!result.success || problems.size > 0) {
+    throw new Error(`Invalid configuration:\n${[...problems].map(([name, message]) => `  - ${name}: ${message}`).join('\n')}`);
   }
   return result.data;
 }
@@ -57,4 +87,9 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv();
   return cached;
+}
+
+/** The configuration of an entry point running as its own process; stops naming every missing variable. */
+export function requireEnv<E extends EntryPoint>(entryPoint: E): RequiredEnv<E> {
+  return parseEnv(process.env, entryPoint);
 }

@@ -1,6 +1,6 @@
 import { closeOnSignals } from './shutdown.js';
 import { connectDatabase } from './db.js';
-import { env } from './env.js';
+import { requireEnv } from './env.js';
 import type { SubgraphDefinition, SubgraphName } from './subgraph-server.js';
 import { startSubgraph } from './subgraph-server.js';
 
@@ -13,9 +13,7 @@ const portVariable: Record<SubgraphName, 'BUILDINGS_PORT' | 'CONDOMINIUM_PORT' |
 
 /** Entry point of a subgraph running as its own process (docker-compose, scaling out). */
 export async function runSubgraph(definition: SubgraphDefinition): Promise<void> {
-  const config = env();
-  if (!config.DATABASE_URL) throw new Error('A subgraph running alone needs DATABASE_URL (npm start runs everything with an embedded database).');
-  if (!config.GATEWAY_SECRET) throw new Error('A subgraph running alone needs GATEWAY_SECRET, the secret it shares with the gateway.');
+  const config = requireEnv('subgraph');
   const handle = connectDatabase(config.DATABASE_URL);
   const running = await startSubgraph(definition, {
     db: handle.db,
