@@ -10,6 +10,8 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   NotFound: 'NOT_FOUND',
   Conflict: 'CONFLICT',
+  /** A dependency (the database) is unreachable: nothing was decided or written; retry later. */
+  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   Internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -46,12 +48,32 @@ export function conflict(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.Conflict, ...(field ? { field } : {}) } });
 }
 
+export function serviceUnavailable(): GraphQLError {
+  return new GraphQLError('The service is temporarily unavailable; nothing was decided or written. Retry shortly.', {
+    extensions: { code: ErrorCode.ServiceUnavailable },
+  });
+}
+
+/** postgres.js connection codes, and SQLSTATE classes/codes that mean the server is unreachable, shutting down or full. */
+const outageCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', '53300']);
+
+/** Whether `error` (or its cause) says the database could not be reached, rather than that a statement failed. */
+export function isDatabaseOutage(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (outageCodes.has(code) || code.startsWith('08'))) return true;
+    current = (current as { cause?: unknown }).cause ?? (current instanceof GraphQLError ? current.originalError : undefined);
+  }
+  return false;
+}
+
 const publicCodes = new Set<string>([
   ErrorCode.BadUserInput,
   ErrorCode.Unauthenticated,
   ErrorCode.Forbidden,
   ErrorCode.NotFound,
   ErrorCode.Conflict,
+  ErrorCode.ServiceUnavailable,
   // Apollo's own request-level codes describe the client's request, not our internals.
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -96,6 +118,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
     return { ...formatted, extensions };
   }
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (isDatabaseOutage(original)) {
+    log(`[unavailable] ${formatted.path ? formatted.path.join('.') + ': ' : ''}${describeForLog(original)}`);
+    const { extensions } = serviceUnavailable();
+    return { message: serviceUnavailable().message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}), extensions };
+  }
   log(`[error] ${formatted.path ? formatted.path.join('.') + ': ' : ''}${describeForLog(original)}`);
   return {
     message: 'An internal error occurred; it has been logged.',

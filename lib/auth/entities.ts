@@ -1,6 +1,6 @@
-import { rule } from 'graphql-shield';
+import { type AuthContext, rule } from './shield.js';
 import type { Caller } from './caller.js';
-import type { AuthContext } from './shield.js';
+
 import { forbidden, unauthenticated } from '../errors.js';
 
 /** One `_entities` representation: the entity's key fields plus `__typename`. */
