@@ -4,7 +4,7 @@ import { issueReceipt } from '../../lib/receipts.js';
 import { managementAssignments } from '../../schema/condominium.js';
 import { lockBuilding, ManagementRepository } from '../../subgraphs/condominium/management-repository.js';
 import { deleteReceiptsOf, findAdministrator, findDemoSubjects } from './access-seeder.js';
-import type { Seeder } from './index.js';
+import type { Seeder } from './seeder.js';
 
 /*
  * The demo OSI manages a few Almaty buildings: condominiums of private common property,

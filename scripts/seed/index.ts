@@ -7,6 +7,9 @@ import { insertBuildings } from './buildings-seeder.js';
 import { condominiumSeeder } from './condominium-seeder.js';
 import { upsertTerritories } from './territories-seeder.js';
 import { utilitiesSeeder } from './utilities-seeder.js';
+import type { SeedContext, Seeder } from './seeder.js';
+
+export type { SeedContext, Seeder } from './seeder.js';
 
 /** The seed used when none is given: `npm start` and `npm run seed` load the same data. */
 export const DEFAULT_SEED = 1;
@@ -18,27 +21,6 @@ export interface SeedOptions {
   /** "Today" of the data; defaults to the current UTC day, so runs on one day are identical. */
   referenceDate?: Date;
   log?: (line: string) => void;
-}
-
-/** What every seeder gets. */
-export interface SeedContext {
-  db: Database;
-  buildings: number;
-  seed: number;
-  referenceDate: Date;
-  log: (line: string) => void;
-}
-
-/**
- * One subgraph's demo data. Seeders run in the order of `demoSeeders`, so a later one can
- * read what an earlier one wrote (the access seeder can pick buildings to grant on).
- */
-export interface Seeder {
-  name: string;
-  /** Writes the demo data; returns row counts by table for the report. */
-  seed(context: SeedContext): Promise<Record<string, number>>;
-  /** Deletes the demo data for `--reset`; seeders are reset in reverse order. */
-  reset?(db: Database): Promise<void>;
 }
 
 export interface SeedReport {

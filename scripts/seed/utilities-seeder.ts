@@ -8,7 +8,7 @@ import { TariffRepository } from '../../subgraphs/utilities/tariff-repository.js
 import { validateAccounts, validateSupplier, validateTariff, type AccountInputArgs } from '../../subgraphs/utilities/validation.js';
 import { deleteReceiptsOf, demoSubjects, findAdministrator, findDemoSubjects } from './access-seeder.js';
 import { Random } from './random.js';
-import type { Seeder } from './index.js';
+import type { Seeder } from './seeder.js';
 
 /*
  * The two demo suppliers in the supplier register, their published tariffs, and personal

@@ -8,7 +8,8 @@ import { GrantRepository, type GrantFilter } from '../grant-repository.js';
 import { isUuid } from '../../../lib/uuid.js';
 import { requireUuid } from '../ids.js';
 import { loadAll } from '../loaders.js';
-import { AdminListRepository, decodeCursor, pageSize, toConnection } from '../pages.js';
+import { AdminListRepository } from '../admin-list-repository.js';
+import { decodeCursor, pageSize, toConnection } from '../pages.js';
 import type { AccessContext } from './context.js';
 
 /** Look-ups by id: null for an id that is absent or not even a UUID. */
