@@ -1,6 +1,9 @@
 import type { Caller, EffectiveGrant } from './caller.js';
 import { grantsOf } from './caller.js';
 import { SubjectKind, type AccessFunction } from './functions.js';
+import { withinTerritory } from '../kato.js';
+
+export { katoPrefix, withinTerritory } from '../kato.js';
 
 /** Kinds whose rights reach the whole country rather than one territory or one subject. */
 const nationalKinds = new Set<string>([SubjectKind.AuthorizedBody, SubjectKind.Administrator, SubjectKind.CentralStateBody]);
@@ -12,26 +15,6 @@ function grantsFor(caller: Caller, fn: AccessFunction): EffectiveGrant[] {
 
 export function hasFunction(caller: Caller, fn: AccessFunction): boolean {
   return grantsFor(caller, fn).length > 0;
-}
-
-/**
- * Leading digits shared by every code under a territory. KATO is AB CD EF HHH: AB the
- * region, CD a district or city in it, EF a rural district, HHH a settlement. A district
- * or city carries "10" in EF for its own centre (Almaly district 751110000, Karaganda
- * 351010000), so its prefix is AB CD; a rural district's is AB CD EF; a settlement is
- * itself.
- */
-export function katoPrefix(katoCode: string): string {
-  const code = katoCode.slice(0, 9);
-  if (/^\d{2}0{7}$/.test(code)) return code.slice(0, 2);
-  if (/^\d{4}(00|10)000$/.test(code)) return code.slice(0, 4);
-  if (/^\d{6}000$/.test(code)) return code.slice(0, 6);
-  return code;
-}
-
-/** Whether `katoCode` lies in the territory `territoryKato` (a code covers everything under it). */
-export function withinTerritory(territoryKato: string, katoCode: string): boolean {
-  return katoCode.startsWith(katoPrefix(territoryKato));
 }
 
 /**

@@ -1,0 +1,41 @@
+/**
+ * The classifier of administrative-territorial objects (KATO), the one module that knows
+ * its structure: codes are 9 digits, AB CD EF HHH — AB the region, CD a district or city in
+ * it, EF a rural district, HHH a settlement. Every territorial scope, filter and
+ * aggregate goes through these functions.
+ */
+
+const katoCodePattern = /^\d{9}$/;
+
+/** Whether `value` is a 9-digit KATO code. */
+export function isKatoCode(value: unknown): value is string {
+  return typeof value === 'string' && katoCodePattern.test(value);
+}
+
+/**
+ * Leading digits shared by every code under a territory. A district or city carries "10"
+ * in EF for its own centre (Almaly district 751110000, Karaganda 351010000), so its prefix
+ * is AB CD; a rural district's is AB CD EF; a settlement is itself.
+ */
+export function katoPrefix(katoCode: string): string {
+  const code = katoCode.slice(0, 9);
+  if (/^\d{2}0{7}$/.test(code)) return code.slice(0, 2);
+  if (/^\d{4}(00|10)000$/.test(code)) return code.slice(0, 4);
+  if (/^\d{6}000$/.test(code)) return code.slice(0, 6);
+  return code;
+}
+
+/** Whether `katoCode` lies in the territory `territoryKato` (a code covers everything under it). */
+export function withinTerritory(territoryKato: string, katoCode: string): boolean {
+  return katoCode.startsWith(katoPrefix(territoryKato));
+}
+
+/**
+ * The half-open range `[from, to)` of codes under a prefix, for an index range scan
+ * (`kato_code >= from and kato_code < to`) instead of `like prefix || '%'`.
+ */
+export function katoRange(prefix: string): { from: string; to: string } {
+  const last = prefix.length - 1;
+  const next = prefix.slice(0, last) + String.fromCharCode(prefix.charCodeAt(last) + 1);
+  return { from: prefix, to: next };
+}
