@@ -1,189 +1,105 @@
-import { connect as netConnect, type Socket } from 'node:net';
-import { hostname } from 'node:os';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
+import { createTransport, type Transporter } from 'nodemailer';
 import type { MailTransport, OutgoingMessage } from './outbox.js';
 
+export interface SmtpTransportOptions {
+  /** Gives up on a server that does not connect, greet or answer within this time. Default 30 s. */
+  timeoutMs?: number;
+  /** Extra TLS settings, e.g. `ca` for a server whose certificate is signed by a private CA. */
+  tls?: ConnectionOptions;
+}
+
 /**
- * A minimal SMTP client (RFC 5321) for the outbox, so mail needs no new dependency:
- * `smtp://user:pass@host:587` upgrades with STARTTLS when the server offers it,
- * `smtps://host:465` speaks TLS from the start; AUTH PLAIN when credentials are given.
- * One connection per message keeps failure handling trivial: a message either got a
- * 250 after DATA or the attempt failed and the outbox retries it.
+ * Sends the outbox's messages through an SMTP server, with nodemailer:
+ * `smtp://user:pass@host:587` upgrades with STARTTLS when the server offers it (and fails
+ * rather than send in clear when the upgrade fails), `smtps://host:465` speaks TLS from
+ * the start; certificates are verified. One connection per message keeps failure handling
+ * trivial: a message either was accepted after DATA or the attempt failed and the outbox
+ * retries it.
  */
 export class SmtpTransport implements MailTransport {
-  private readonly url: URL;
+  private readonly mailer: Transporter;
+  private readonly fromAddress: string;
+  private readonly messageIdDomain: string;
+
   constructor(
     smtpUrl: string,
     private readonly from: string,
-    private readonly options: { timeoutMs?: number; rejectUnauthorized?: boolean } = {},
+    options: SmtpTransportOptions = {},
   ) {
-    this.url = new URL(smtpUrl);
-    if (this.url.protocol !== 'smtp:' && this.url.protocol !== 'smtps:') throw new Error('SMTP_URL must start with smtp:// or smtps://.');
-  }
-
-  async send(message: OutgoingMessage): Promise<void> {
-    for (const value of [message.recipientEmail, this.from]) {
-      if (/[\r\n<>]/.test(value)) throw new Error('An address contains characters not allowed in SMTP.');
-    }
-    const implicitTls = this.url.protocol === 'smtps:';
-    const host = this.url.hostname;
-    const port = Number(this.url.port || (implicitTls ? 465 : 25));
-    const socket: Socket = implicitTls
-      ? tlsConnect({ host, port, servername: host, rejectUnauthorized: this.options.rejectUnauthorized ?? true })
-      : netConnect({ host, port });
-    let session = new SmtpSession(socket, this.options.timeoutMs ?? 30_000);
-    try {
-      await session.expect(220);
-      let features = await session.command(`EHLO ${ehloName()}`, 250);
-      if (!implicitTls && /^STARTTLS$/im.test(features.join('\n'))) {
-        await session.command('STARTTLS', 220);
-        session.close();
-        const secured: TLSSocket = tlsConnect({ socket, servername: host, rejectUnauthorized: this.options.rejectUnauthorized ?? true });
-        session = new SmtpSession(secured, this.options.timeoutMs ?? 30_000);
-        await new Promise<void>((resolve, reject) => {
-          secured.once('secureConnect', resolve);
-          secured.once('error', reject);
-        });
-        features = await session.command(`EHLO ${ehloName()}`, 250);
-      }
-      if (this.url.username) {
-        const user = decodeURIComponent(this.url.username);
-        const password = decodeURIComponent(this.url.password);
-        await session.command(`AUTH PLAIN ${Buffer.from(`\0${user}\0${password}`).toString('base64')}`, 235);
-      }
-      await session.command(`MAIL FROM:<${this.from}>`, 250);
-      await session.command(`RCPT TO:<${message.recipientEmail}>`, [250, 251]);
-      await session.command('DATA', 354);
-      await session.command(`${formatMessage(message, this.from)}\r\n.`, 250);
-      await session.command('QUIT', 221).catch(() => {});
-    } finally {
-      session.close();
-      socket.destroy();
-    }
-  }
-}
-
-function ehloName(): string {
-  return hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'localhost';
-}
-
-/** RFC 2047 encoded-word for a UTF-8 header value. */
-function encodeHeader(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
-}
-
-/** Headers and a base64 body: no line of user text can end the DATA phase or inject headers. */
-export function formatMessage(message: OutgoingMessage, from: string): string {
-  const domain = from.split('@')[1] ?? 'localhost';
-  const body = Buffer.from(message.body, 'utf8').toString('base64').replace(/.{1,76}/g, '$&\r\n').trimEnd();
-  return [
-    `From: <${from}>`,
-    `To: <${message.recipientEmail}>`,
-    `Subject: ${encodeHeader(message.subject.replace(/[\r\n]+/g, ' '))}`,
-    `Date: ${new Date().toUTCString()}`,
-    // Stable across retries: a receiving system can drop a duplicate.
-    `Message-ID: <${message.id}@${domain}>`,
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: base64',
-    '',
-    body,
-  ].join('\r\n');
-}
-
-/** Reads SMTP replies (multi-line `250-…` up to `250 …`) from one socket. */
-class SmtpSession {
-  private buffer = '';
-  private readonly replies: string[][] = [];
-  private current: string[] = [];
-  private waiting: { resolve: (lines: string[]) => void; reject: (error: Error) => void } | null = null;
-  private failure: Error | null = null;
-  private readonly onData = (chunk: Buffer) => this.receive(chunk.toString('utf8'));
-  private readonly onError = (error: Error) => this.fail(new Error(`SMTP connection failed: ${error.message}`));
-  private readonly onClose = () => this.fail(new Error('The SMTP server closed the connection.'));
-
-  constructor(private readonly socket: Socket, private readonly timeoutMs: number) {
-    socket.on('data', this.onData);
-    socket.on('error', this.onError);
-    socket.on('close', this.onClose);
-  }
-
-  close(): void {
-    this.socket.off('data', this.onData);
-    this.socket.off('error', this.onError);
-    this.socket.off('close', this.onClose);
-  }
-
-  private receive(text: string): void {
-    this.buffer += text;
-    let newline: number;
-    while ((newline = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, newline).replace(/\r$/, '');
-      this.buffer = this.buffer.slice(newline + 1);
-      this.current.push(line);
-      if (!/^\d{3}-/.test(line)) {
-        this.replies.push(this.current);
-        this.current = [];
-      }
-    }
-    this.flush();
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    this.flush();
-  }
-
-  private flush(): void {
-    if (!this.waiting) return;
-    const reply = this.replies.shift();
-    if (reply) {
-      const waiting = this.waiting;
-      this.waiting = null;
-      waiting.resolve(reply);
-    } else if (this.failure) {
-      const waiting = this.waiting;
-      this.waiting = null;
-      waiting.reject(this.failure);
-    }
-  }
-
-  private next(): Promise<string[]> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting = null;
-        reject(new Error('The SMTP server did not answer in time.'));
-      }, this.timeoutMs);
-      this.waiting = {
-        resolve: (lines) => {
-          clearTimeout(timer);
-          resolve(lines);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      };
-      this.flush();
+    const url = new URL(smtpUrl);
+    if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error('SMTP_URL must start with smtp:// or smtps://.');
+    this.fromAddress = /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
+    if (!isSingleAddress(this.fromAddress)) throw new Error('SMTP_FROM must be one e-mail address, e.g. noreply@housing.example.kz.');
+    this.messageIdDomain = this.fromAddress.split('@')[1] ?? 'localhost';
+    const secure = url.protocol === 'smtps:';
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    // Options are spelled out rather than handing nodemailer the URL: its query parameters
+    // could otherwise switch on a logger that writes addresses and content to the console.
+    this.mailer = createTransport({
+      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: Number(url.port || (secure ? 465 : 25)),
+      secure,
+      auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+      tls: options.tls,
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+      logger: false,
+      debug: false,
     });
   }
 
-  async expect(codes: number | number[]): Promise<string[]> {
-    const reply = await this.next();
-    const code = Number(reply.at(-1)?.slice(0, 3));
-    if (!(Array.isArray(codes) ? codes : [codes]).includes(code)) {
-      // The server's text only, never the message; servers often echo the address they
-      // refuse ("550 <a@b.kz>: Recipient address rejected"), so addresses are masked.
-      const text = (reply.at(-1) ?? '').slice(4, 200).replace(/[^\s<>@]+@[^\s<>@]+/g, '<address>');
-      throw new Error(`SMTP server replied ${code}: ${text}`);
+  async send(message: OutgoingMessage): Promise<void> {
+    // One plain address only: a list or a display name would send to someone else too.
+    if (!isSingleAddress(message.recipientEmail))
+      throw new Error('The recipient is not a single e-mail address; correct it, then the message is retried.');
+    try {
+      await this.mailer.sendMail({
+        from: this.from,
+        to: { name: '', address: message.recipientEmail },
+        envelope: { from: this.fromAddress, to: [message.recipientEmail] },
+        subject: message.subject,
+        text: message.body,
+        // Stable across retries: a receiving system can drop a duplicate.
+        messageId: `<${message.id}@${this.messageIdDomain}>`,
+      });
+    } catch (error) {
+      // The outbox stores this message as `last_error`: it must carry no personal data, so
+      // only the failure's kind and the server's reply, with addresses masked (servers often
+      // echo the address they refuse: "550 5.1.1 <a@b.kz>: Recipient address rejected").
+      // The original error is not attached as a cause, for the same reason.
+      throw new Error(maskAddresses(describeFailure(error), message.recipientEmail));
     }
-    return reply.map((line) => line.slice(4));
   }
+}
 
-  async command(line: string, codes: number | number[]): Promise<string[]> {
-    this.socket.write(`${line}\r\n`);
-    return this.expect(codes);
+/** A bare address: one `@`, no spaces, commas, quotes, angle brackets or control characters. */
+function isSingleAddress(value: string): boolean {
+  return /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+$/.test(value) && !/[\p{Cc}]/u.test(value);
+}
+
+function describeFailure(error: unknown): string {
+  const failure = (error ?? {}) as { code?: unknown; command?: unknown; responseCode?: unknown; response?: unknown; message?: unknown };
+  const command = typeof failure.command === 'string' ? ` to ${failure.command.split(' ')[0]}` : '';
+  if (typeof failure.responseCode === 'number' && failure.responseCode > 0 && typeof failure.response === 'string') {
+    const text = failure.response
+      .replace(/^\d{3}[ -]?/, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+    return `SMTP server replied ${failure.responseCode}${command}: ${text}`.slice(0, 300);
   }
+  const code = typeof failure.code === 'string' ? ` (${failure.code})` : '';
+  const text = typeof failure.message === 'string' ? failure.message : 'unknown error';
+  return `SMTP delivery failed${code}: ${text}`.slice(0, 300);
+}
+
+/** Replaces anything shaped like an address, and the recipient's own name part, with `[address]`. */
+function maskAddresses(text: string, recipient: string): string {
+  let masked = text.replace(/[^\s<>()[\]"',;:]+@[^\s<>()[\]"',;:]+/g, '[address]');
+  const localPart = recipient.split('@')[0] ?? '';
+  if (localPart.length >= 2) masked = masked.replace(new RegExp(localPart.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[address]');
+  return masked;
 }
 
 /**
