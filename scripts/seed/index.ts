@@ -5,7 +5,6 @@ import { env } from '../../lib/env.js';
 import { accessSeeder } from './access-seeder.js';
 import { insertBuildings } from './buildings-seeder.js';
 import { condominiumSeeder } from './condominium-seeder.js';
-import { upsertTerritories } from './territories-seeder.js';
 import { utilitiesSeeder } from './utilities-seeder.js';
 import type { SeedContext, Seeder } from './seeder.js';
 
@@ -27,11 +26,6 @@ export interface SeedReport {
   counts: Record<string, number>;
   elapsedMs: number;
 }
-
-const territoriesSeeder: Seeder = {
-  name: 'territories',
-  seed: async ({ db }) => ({ territories: await upsertTerritories(db) }),
-};
 
 const buildingsSeeder: Seeder = {
   name: 'buildings',
@@ -59,9 +53,10 @@ const buildingsSeeder: Seeder = {
 
 /**
  * The demo seeders, in order. Another subgraph adds its demo data by appending its
- * seeder here (and its reset, which `--reset` calls).
+ * seeder here (and its reset, which `--reset` calls). Territories are not demo data: a
+ * migration loads them into every database (scripts/territories-migration.ts).
  */
-export const demoSeeders: Seeder[] = [territoriesSeeder, buildingsSeeder, accessSeeder, utilitiesSeeder, condominiumSeeder];
+export const demoSeeders: Seeder[] = [buildingsSeeder, accessSeeder, utilitiesSeeder, condominiumSeeder];
 
 /** Runs every seeder in order and reports row counts and the elapsed time. */
 export async function seedDemoData(db: Database, options: SeedOptions, seeders: readonly Seeder[] = demoSeeders): Promise<SeedReport> {
@@ -87,15 +82,14 @@ export async function resetDemoData(db: Database, seeders: readonly Seeder[] = d
 }
 
 /**
- * For `npm start`: keeps the territories current on every start, and loads the demo data
- * only into a fresh database (no buildings yet). With 0 buildings asked for, loads none.
+ * For `npm start`: loads the demo data only into a fresh database (no buildings yet).
+ * With 0 buildings asked for, loads none.
  */
 export async function seedIfEmpty(
   db: Database,
   buildings: number = env().DEMO_BUILDINGS,
   options: Omit<SeedOptions, 'buildings'> & { seeders?: readonly Seeder[] } = {},
 ): Promise<SeedReport | null> {
-  await upsertTerritories(db);
   if (buildings <= 0) return null;
   const [row] = await db.execute<{ present: boolean }>(sql`select exists (select 1 from buildings.buildings) as present`);
   if (row?.present) return null;
