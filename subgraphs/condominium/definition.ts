@@ -1,17 +1,36 @@
-import type { SubgraphDefinition } from '../../lib/subgraph-server.js';
-import { loadSchemaFile } from '../../lib/subgraph-server.js';
+/**
+ * The condominium subgraph: who manages each building (p.4, the start of categories 2–8).
+ *
+ * It is laid out as every subgraph is (docs/architecture.md, "A subgraph, file for file"),
+ * and it is the example the next condominium features (reports, meetings, e-voting,
+ * requests …) copy:
+ *
+ *   schema.graphql            the SDL; every type and field described
+ *   permissions.ts            a rule for every field of every type; the personal data (none yet)
+ *   context.ts, loaders.ts    the request's context; its DataLoaders, one statement per relation
+ *   resolvers/<Type>.ts       thin: parse ids (`parseId`), call a loader or the manager in `placeWrite`
+ *   management-manager.ts     the feature's decisions, checked against the database
+ *   management-repository.ts  its SQL; other subgraphs only through their `published_*` views
+ *
+ * A write, `assignManagement`: the rule (`isAdministrator`) relies on the Administrator;
+ * the resolver parses the ids and calls `placeWrite`, which opens a transaction, re-checks
+ * that reliance, runs `ManagementManager.assign`, writes the receipt and maps unique
+ * violations to CONFLICT; the payload then reads through fresh loaders.
+ */
 import { scalarResolvers } from '../../lib/scalars.js';
-import { createLoaders, type CondominiumLoaders } from './loaders.js';
-import { permissions } from './permissions.js';
+import { loadSchemaFile, type SubgraphDefinition } from '../../lib/subgraph-schema.js';
+import { createLoaders, type Loaders } from './loaders.js';
+import { permissions, personalData } from './permissions.js';
 import { Building } from './resolvers/Building.js';
+import { ManagementAssignment } from './resolvers/ManagementAssignment.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { Query } from './resolvers/Query.js';
 
-/** The condominium subgraph: who manages each building (grows with categories 2–8). */
-export const definition: SubgraphDefinition<CondominiumLoaders> = {
+export const definition: SubgraphDefinition<Loaders> = {
   name: 'condominium',
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
-  resolvers: { ...scalarResolvers, Query, Mutation, Building },
+  resolvers: { ...scalarResolvers, Query, Mutation, Building, ManagementAssignment },
   permissions,
+  personalData,
   createLoaders,
 };

@@ -1,34 +1,32 @@
 import DataLoader from 'dataloader';
-import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
-import { isUuid } from '../../lib/uuid.js';
 import { almatyDate } from '../../lib/working-calendar.js';
-import { ManagementRepository, type AssignmentRow } from './management-repository.js';
+import { type AssignmentRow, ManagementRepository } from './management-repository.js';
 
-export interface CondominiumLoaders {
+/**
+ * One request's DataLoaders: one statement per relation, whatever the number of buildings
+ * asked for. Keys are building ids as `parseId` returns them (lower case, as PostgreSQL
+ * prints them), so the rows are matched to their keys by plain comparison.
+ */
+export interface Loaders {
+  /** The assignment in force today (in Almaty) of each building; null when none is. */
   currentManagement: DataLoader<string, AssignmentRow | null>;
+  /** Every assignment of each building, newest first; empty when it never had one. */
   managementHistory: DataLoader<string, AssignmentRow[]>;
 }
 
-// Postgres prints UUIDs in lower case but reads any case: results are matched to keys in
-// lower case, so a building id given in upper case still finds its rows.
-
-export function createLoaders(db: Database, _caller: Caller): CondominiumLoaders {
+export function createLoaders(db: Database): Loaders {
   const repository = new ManagementRepository(db);
+  const today = almatyDate(new Date());
   return {
-    currentManagement: new DataLoader(async (ids) => {
-      const rows = await repository.currentOf(ids.filter(isUuid), almatyDate(new Date()));
-      const byBuilding = new Map(rows.map((row) => [row.buildingId, row]));
-      return ids.map((id) => byBuilding.get(id.toLowerCase()) ?? null);
+    currentManagement: new DataLoader(async (buildingIds) => {
+      const current = new Map((await repository.currentOf(buildingIds, today)).map((row) => [row.buildingId, row]));
+      return buildingIds.map((id) => current.get(id) ?? null);
     }),
-    managementHistory: new DataLoader(async (ids) => {
-      const byBuilding = new Map<string, AssignmentRow[]>();
-      for (const row of await repository.historyOf(ids.filter(isUuid))) {
-        const list = byBuilding.get(row.buildingId) ?? [];
-        list.push(row);
-        byBuilding.set(row.buildingId, list);
-      }
-      return ids.map((id) => byBuilding.get(id.toLowerCase()) ?? []);
+    managementHistory: new DataLoader(async (buildingIds) => {
+      const history = new Map<string, AssignmentRow[]>(buildingIds.map((id) => [id, []]));
+      for (const row of await repository.historyOf(buildingIds)) history.get(row.buildingId)?.push(row);
+      return buildingIds.map((id) => history.get(id) ?? []);
     }),
   };
 }

@@ -1,14 +1,30 @@
 import { and, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
-import { managementAssignments, type ManagementSubjectKind } from '../../schema/condominium.js';
 import type { Executor } from '../../lib/db.js';
+import { publishedSubjects } from '../../schema/access.js';
+import { publishedBuildings } from '../../schema/buildings.js';
+import { type ManagementSubjectKind, managementAssignments } from '../../schema/condominium.js';
 
 export type AssignmentRow = typeof managementAssignments.$inferSelect;
 
-/** Management assignments of buildings over time. */
+export interface NewAssignment {
+  buildingId: string;
+  managementSubjectId: string;
+  managementSubjectKind: ManagementSubjectKind;
+  validFrom: string;
+  /** `actorOf(caller)`. */
+  assignedBy: string;
+}
+
+/**
+ * The SQL of management assignments: which subject manages a building, over time. Takes an
+ * `Executor`, so the same code reads for the loaders and writes inside a write's transaction.
+ * The buildings and subjects an assignment links to belong to other subgraphs: they are read
+ * only through those subgraphs' published views, never their tables.
+ */
 export class ManagementRepository {
   constructor(private readonly executor: Executor) {}
 
-  /** The assignment in force on `day` for each building that has one. */
+  /** The assignment in force on `day` of each building that has one. */
   currentOf(buildingIds: readonly string[], day: string): Promise<AssignmentRow[]> {
     if (buildingIds.length === 0) return Promise.resolve([]);
     return this.executor
@@ -24,6 +40,7 @@ export class ManagementRepository {
       .orderBy(managementAssignments.buildingId, desc(managementAssignments.validFrom));
   }
 
+  /** Every assignment of these buildings, newest first. */
   historyOf(buildingIds: readonly string[]): Promise<AssignmentRow[]> {
     if (buildingIds.length === 0) return Promise.resolve([]);
     return this.executor
@@ -33,7 +50,30 @@ export class ManagementRepository {
       .orderBy(desc(managementAssignments.validFrom), desc(managementAssignments.createdAt));
   }
 
-  /** The open assignment of a building, locked so two assignments cannot interleave. */
+  /** Whether the register (buildings subgraph) has a building with this id. */
+  async buildingExists(buildingId: string): Promise<boolean> {
+    const [row] = await this.executor
+      .select({ id: publishedBuildings.id })
+      .from(publishedBuildings)
+      .where(eq(publishedBuildings.id, buildingId));
+    return row !== undefined;
+  }
+
+  /** The kind of the subject with this id (access subgraph), or null when there is none. */
+  async subjectKindOf(subjectId: string): Promise<string | null> {
+    const [row] = await this.executor
+      .select({ kind: publishedSubjects.kind })
+      .from(publishedSubjects)
+      .where(eq(publishedSubjects.id, subjectId));
+    return row?.kind ?? null;
+  }
+
+  /** Holds the building's assignments for this transaction, even when it has none yet to lock. */
+  lockBuilding(buildingId: string): Promise<void> {
+    return lockBuilding(this.executor, buildingId);
+  }
+
+  /** The open assignment of a building, locked until the transaction ends. */
   async openForUpdate(buildingId: string): Promise<AssignmentRow | null> {
     const [row] = await this.executor
       .select()
@@ -47,14 +87,17 @@ export class ManagementRepository {
     await this.executor.update(managementAssignments).set({ validTo }).where(eq(managementAssignments.id, id));
   }
 
-  async insert(assignment: { buildingId: string; managementSubjectId: string; managementSubjectKind: ManagementSubjectKind; validFrom: string; assignedBy: string }): Promise<AssignmentRow> {
+  async insert(assignment: NewAssignment): Promise<AssignmentRow> {
     const [row] = await this.executor.insert(managementAssignments).values(assignment).returning();
     if (!row) throw new Error('The assignment was not recorded.');
     return row;
   }
 }
 
-/** Serializes assignments of one building even when it has no open assignment yet to lock. */
+/**
+ * Serializes assignments of one building until the transaction ends (an advisory lock, as
+ * a building with no assignment yet has no row to lock). Exported for the demo seeder.
+ */
 export async function lockBuilding(executor: Executor, buildingId: string): Promise<void> {
   await executor.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`condominium.management:${buildingId}`}, 0))`);
 }

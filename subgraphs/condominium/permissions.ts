@@ -1,11 +1,14 @@
-import type { IRules } from 'graphql-shield';
 import { entitiesRule, openEntity } from '../../lib/auth/entities.js';
-import { deny, isAdministrator, isOpenPart } from '../../lib/auth/shield.js';
+import { deny, type IRules, isAdministrator, isOpenPart, visibleWithParent } from '../../lib/auth/shield.js';
+import type { PersonalDataOf } from '../../lib/subgraph-schema.js';
+import type { AssignmentRow } from './management-repository.js';
 
-/** No personal data here yet: management subjects are organisations. */
-export const personalDataFields: string[] = [];
-
-export const permissions: IRules = {
+/**
+ * A rule for every field of every type (the subgraph refuses to start otherwise). Who
+ * manages a building is open part (p.21); assigning is the Administrator's, and the rule's
+ * reliance (`relyOnAdministrator`) is what the write path re-checks.
+ */
+export const permissions = {
   Query: {
     managementHistory: isOpenPart,
     _entities: entitiesRule({ Building: openEntity }),
@@ -14,5 +17,12 @@ export const permissions: IRules = {
   Mutation: {
     assignManagement: isAdministrator,
   },
-  Building: { management: isOpenPart },
-};
+  Building: { '*': isOpenPart },
+  ManagementAssignment: { '*': isOpenPart },
+  // Reachable only as the answer of a mutation its rule already allowed.
+  ManagementAssignmentPayload: { '*': visibleWithParent },
+  Receipt: { '*': visibleWithParent },
+} satisfies IRules;
+
+/** Personal data (p.9, p.24): none. Management subjects are organisations, known by their ids. */
+export const personalData: PersonalDataOf<{ ManagementAssignment: AssignmentRow }> = {};

@@ -1,16 +1,16 @@
-import type { SubgraphContext } from '../../../lib/subgraph-server.js';
-import type { CondominiumLoaders } from '../loaders.js';
-import { toAssignment } from './assignment.js';
-
-type Context = SubgraphContext<CondominiumLoaders>;
+import { isUuid } from '../../../lib/uuid.js';
+import type { Context } from '../context.js';
 
 /** The buildings subgraph owns buildings; this one adds who manages them. */
 export const Building = {
-  __resolveReference(reference: { id: string }) {
-    return { id: reference.id };
+  /**
+   * The key is all this subgraph needs of a building (it keeps no row of its own), so the
+   * reference is not read. An id that is not one refers to nothing: null.
+   */
+  __resolveReference(reference: { id: unknown }) {
+    return isUuid(reference.id) ? { id: reference.id.toLowerCase() } : null;
   },
-  async management(parent: { id: string }, _args: unknown, context: Context) {
-    const row = await context.loaders.currentManagement.load(parent.id);
-    return row ? toAssignment(row) : null;
+  management(building: { id: string }, _args: unknown, context: Context) {
+    return context.loaders.currentManagement.load(building.id);
   },
 };

@@ -1,11 +1,9 @@
-import type { SubgraphContext } from '../../../lib/subgraph-server.js';
-import type { CondominiumLoaders } from '../loaders.js';
-import { toAssignment } from './assignment.js';
-
-type Context = SubgraphContext<CondominiumLoaders>;
+import { parseId } from '../../../lib/ids.js';
+import type { Context } from '../context.js';
 
 export const Query = {
-  async managementHistory(_parent: unknown, args: { buildingId: string }, context: Context) {
-    return (await context.loaders.managementHistory.load(args.buildingId)).map(toAssignment);
+  /** Empty for a building with no assignment, also for an id no building has (a look-up of nothing is not an error). */
+  managementHistory(_parent: unknown, args: { buildingId: string }, context: Context) {
+    return context.loaders.managementHistory.load(parseId(args.buildingId, 'buildingId', 'a building'));
   },
 };
