@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { describeForLog, formatError, uniqueViolation } from './errors.js';
+import { describeForLog, formatError, isDatabaseOutage, uniqueViolation } from './errors.js';
 
 describe('formatError', () => {
   it('passes our own codes through and masks everything else, logging no parameters', () => {
@@ -22,11 +22,30 @@ describe('formatError', () => {
   it('keeps only the first line of other unexpected errors', () => {
     expect(describeForLog(new TypeError('x is undefined\nsecond line'))).toBe('TypeError: x is undefined');
     expect(describeForLog(Object.assign(new Error('Failed query: select\nparams: 1'), { name: 'DrizzleQueryError' }))).toBe('DrizzleQueryError: a query failed');
+    // drizzle's own class keeps the name "Error" and puts the statement and parameters in its message.
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const failed = Object.assign(new Error('Failed query: select iin from persons where iin = $1\nparams: 850101300012'), { query: 'select …', params: ['850101300012'], cause: refused });
+    expect(describeForLog(failed)).toBe('DrizzleQueryError: a query failed ECONNREFUSED (Error)');
+    expect(describeForLog(failed)).not.toContain('850101300012');
   });
   it('finds a unique violation through the cause chain, and nothing else', () => {
     const cause = Object.assign(new Error('duplicate key'), { code: '23505', constraint_name: 'subjects_bin_key' });
     expect(uniqueViolation(Object.assign(new Error('Failed query'), { cause }))).toEqual({ constraint: 'subjects_bin_key' });
     expect(uniqueViolation(Object.assign(new Error('Failed query'), { cause: Object.assign(new Error('x'), { code: '23503' }) }))).toBeNull();
     expect(uniqueViolation('23505')).toBeNull();
+  });
+});
+
+describe('database outages', () => {
+  it('are reported as SERVICE_UNAVAILABLE, logged without values, never as FORBIDDEN or internal', () => {
+    const lines: string[] = [];
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const failed = Object.assign(new Error('Failed query: select 1\nparams: 850101300012'), { query: 'select 1', params: ['850101300012'], cause: refused });
+    const formatted = formatError({ message: failed.message, path: ['buildings'] }, new GraphQLError(failed.message, { originalError: failed }), (line) => lines.push(line));
+    expect(formatted.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(formatted.message).not.toContain('850101300012');
+    expect(lines.join('\n')).not.toContain('850101300012');
+    expect(isDatabaseOutage(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
+    expect(isDatabaseOutage(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
   });
 });

@@ -102,7 +102,12 @@ export function describeForLog(error: unknown): string {
     const names = [database.table_name, database.column_name, database.constraint_name].filter(Boolean).join(', ');
     return `${error.name}: database error ${database.code}${names ? ` (${names})` : ''}`;
   }
-  if (error.name === 'DrizzleQueryError') return `${error.name}: a query failed`;
+  // drizzle's query errors (name "Error") carry the statement and its parameters in the message.
+  if (('query' in error && 'params' in error) || error.name === 'DrizzleQueryError') {
+    const cause = error.cause instanceof Error ? error.cause : null;
+    const code = cause && typeof (cause as DatabaseErrorFields).code === 'string' ? ` ${(cause as DatabaseErrorFields).code}` : '';
+    return `DrizzleQueryError: a query failed${code}${cause ? ` (${cause.name})` : ''}`;
+  }
   return `${error.name}: ${error.message.split('\n')[0]?.slice(0, 300) ?? ''}`;
 }
 
