@@ -29,18 +29,24 @@ export function ideAssets(): Record<string, StaticAsset> {
  * the IDE opens with no headers, and its first schema load and this query need no token.
  * Its leading comment tells a newcomer how to act as a user instead.
  */
-export const ideDefaultQuery = `# Housing and utilities graph: press the run button (▶) to execute this query.
+export const ideDefaultQuery = `# Housing and utilities graph. Press ▶ to run this query.
 #
-# Without a token you are the anonymous public and read the open part: the
-# building register without personal data, suppliers, published tariffs.
+# Without a token you are the anonymous public and read
+# the open part: buildings without personal data,
+# suppliers, published tariffs.
 #
-# To act as a user, put a token in the Headers pane below:
+# To act as a user, put a token in the Headers pane:
 #   {"Authorization": "Bearer kzh_…"}
-# Demo tokens for every kind of user (administrator, analyst, akimat, supplier,
-# OSI) are printed by \`npm start\` and kept in .data/demo-tokens.json.
+# Demo tokens for each kind of user are printed by
+# \`npm start\` and kept in .data/demo-tokens.json.
 query AlmatyBuildings {
   buildings(first: 5, filter: { katoCode: "750000000" }) {
-    edges { node { id cadastralNumber yearBuilt condition region { nameRu nameKk } } }
+    edges {
+      node {
+        id cadastralNumber yearBuilt condition
+        region { nameRu nameKk }
+      }
+    }
   }
 }
 `;
