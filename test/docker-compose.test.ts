@@ -44,7 +44,9 @@ function interpolate(value: string, variables: Record<string, string>): string {
 
 /** The environment a service's process sees once compose has interpolated the file. */
 function environmentOf(service: Service, variables: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(service.environment ?? {}).map(([name, value]) => [name, interpolate(String(value), variables)]));
+  return Object.fromEntries(
+    Object.entries(service.environment ?? {}).map(([name, value]) => [name, interpolate(String(value), variables)]),
+  );
 }
 
 /** What an application service runs, by its command (the image's entry point is `node --import tsx`). */
@@ -65,10 +67,12 @@ const migrateJobRequires = ['DATABASE_URL', 'BOOTSTRAP_ADMIN_TOKEN'];
 
 const applicationServices = Object.entries(compose.services).filter(([, service]) => service.build !== undefined);
 const secrets = { GATEWAY_SECRET: 'g'.repeat(48), BOOTSTRAP_ADMIN_TOKEN: 'b'.repeat(48) };
-const requiredInCompose = [...new Set([...text.matchAll(reference)].filter((match) => match[2] === ':?').map((match) => match[1] as string))];
+const requiredInCompose = [
+  ...new Set([...text.matchAll(reference)].filter((match) => match[2] === ':?').map((match) => match[1] as string)),
+];
 
 describe('docker-compose.yml', () => {
-  it('uses ${NAME:?message naming NAME} for every variable without a default', () => {
+  it('uses the :? form with a message naming the variable for every variable without a default', () => {
     const references = [...text.matchAll(reference)];
     expect(references.length).toBeGreaterThan(0);
     for (const [whole, name, operator, argument] of references) {
@@ -89,9 +93,12 @@ describe('docker-compose.yml', () => {
 
   it('stops with a message naming each required variable that is missing or empty', () => {
     for (const name of requiredInCompose) {
-      for (const variables of [{ ...secrets, [name]: undefined }, { ...secrets, [name]: '' }]) {
+      for (const variables of [
+        { ...secrets, [name]: undefined },
+        { ...secrets, [name]: '' },
+      ]) {
         const defined = Object.fromEntries(Object.entries(variables).filter(([, value]) => value !== undefined)) as Record<string, string>;
-        expect(() => applicationServices.forEach(([, service]) => environmentOf(service, defined))).toThrow(
+        expect(() => applicationServices.map(([, service]) => environmentOf(service, defined))).toThrow(
           new RegExp(`required variable ${name} is missing a value: .*${name}`),
         );
       }
