@@ -1,17 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import type { SubgraphName } from '../lib/subgraph-server.js';
-
-const subgraphOrder: SubgraphName[] = ['buildings', 'condominium', 'utilities', 'access'];
-
-/** Routing URLs written into the committed supergraph; the running gateway overrides them. */
-const defaultSubgraphUrls: Record<SubgraphName, string> = {
-  buildings: 'http://buildings:4001/',
-  condominium: 'http://condominium:4002/',
-  utilities: 'http://utilities:4003/',
-  access: 'http://access:4004/',
-};
+import { defaultSubgraphUrls, type SubgraphName, subgraphNames } from '../lib/subgraph-names.js';
 
 function readSubgraphSdl(name: SubgraphName): string {
   return readFileSync(new URL(`../subgraphs/${name}/schema.graphql`, import.meta.url), 'utf8');
@@ -19,9 +9,14 @@ function readSubgraphSdl(name: SubgraphName): string {
 
 export class CompositionFailed extends Error {}
 
-/** Composes the four hand-written subgraph schemas; throws a readable list of composition errors. */
-export function composeSupergraph(urls: Record<SubgraphName, string> = defaultSubgraphUrls): string {
-  return composeSubgraphs(subgraphOrder.map((name) => ({ name, url: urls[name], sdl: readSubgraphSdl(name) })));
+/**
+ * Composes the hand-written subgraph schemas; throws a readable list of composition errors.
+ * The committed supergraph routes to `npm start`'s addresses (`http://127.0.0.1:4001/` …),
+ * so any router can serve it as it is next to `npm start`; our gateway composes with the
+ * URLs it is given, and other routers override them in their own configuration.
+ */
+export function composeSupergraph(urls: Record<SubgraphName, string> = defaultSubgraphUrls()): string {
+  return composeSubgraphs(subgraphNames.map((name) => ({ name, url: urls[name], sdl: readSubgraphSdl(name) })));
 }
 
 export function composeSubgraphs(subgraphs: Array<{ name: string; url: string; sdl: string }>): string {

@@ -1,14 +1,13 @@
-import { closeOnSignals } from '../lib/shutdown.js';
-import { connectDatabase } from '../lib/db.js';
 import { requireEnv } from '../lib/env.js';
+import { closeOnSignals } from '../lib/shutdown.js';
+import { callerEndpointOf } from './caller-client.js';
 import { startGateway } from './server.js';
 
-// The gateway as its own process (docker-compose): subgraph URLs from the environment.
+// The gateway as its own process (docker-compose): subgraph URLs from the environment, no
+// database and no secret (callers are resolved at the access service's `/caller`).
 const config = requireEnv('gateway');
-const handle = connectDatabase(config.DATABASE_URL);
 const running = await startGateway({
-  db: handle.db,
-  gatewaySecret: config.GATEWAY_SECRET,
+  callerUrl: config.ACCESS_CALLER_URL ?? callerEndpointOf(config.ACCESS_URL),
   subgraphUrls: {
     buildings: config.BUILDINGS_URL,
     condominium: config.CONDOMINIUM_URL,
@@ -21,4 +20,4 @@ const running = await startGateway({
   corsOrigins: config.CORS_ORIGINS,
 });
 console.log(`Gateway ready at ${running.url}`);
-closeOnSignals(running.close, handle.close);
+closeOnSignals(running.close);

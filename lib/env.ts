@@ -21,7 +21,9 @@ const envSchema = z.object({
   CONDOMINIUM_URL: z.string().url().optional(),
   UTILITIES_URL: z.string().url().optional(),
   ACCESS_URL: z.string().url().optional(),
-  /** Shared secret the gateway signs caller identities with; subgraphs refuse anything unsigned. */
+  /** The access service's caller endpoint the gateway resolves each request's caller at; default: `caller` under ACCESS_URL. */
+  ACCESS_CALLER_URL: z.string().url().optional(),
+  /** Shared secret the access service signs callers with (`POST /caller`); every subgraph refuses anything else. The gateway does not need it. */
   GATEWAY_SECRET: z.string().min(32, 'GATEWAY_SECRET must be at least 32 characters').optional(),
   /** Token of the first administrator, created at first start when no administrator exists. */
   BOOTSTRAP_ADMIN_TOKEN: z.string().min(32, 'BOOTSTRAP_ADMIN_TOKEN must be at least 32 characters').optional(),
@@ -49,7 +51,8 @@ export type Env = z.infer<typeof envSchema>;
  * docker-compose shape). `npm start` runs everything in one process and needs none of them.
  */
 export const requiredVariables = {
-  gateway: ['DATABASE_URL', 'GATEWAY_SECRET', 'BUILDINGS_URL', 'CONDOMINIUM_URL', 'UTILITIES_URL', 'ACCESS_URL'],
+  // No database and no secret: the gateway resolves callers at the access service (ACCESS_CALLER_URL).
+  gateway: ['BUILDINGS_URL', 'CONDOMINIUM_URL', 'UTILITIES_URL', 'ACCESS_URL'],
   subgraph: ['DATABASE_URL', 'GATEWAY_SECRET'],
 } as const satisfies Record<string, ReadonlyArray<keyof Env>>;
 

@@ -1,10 +1,30 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+import { describeForLog } from './errors.js';
 
 export interface StaticAsset {
   contentType: string;
   body: string | Buffer;
+}
+
+/** What an HTTP route answers: a status and a JSON body. */
+export interface HttpReply {
+  status: number;
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  body: unknown;
+}
+
+/**
+ * A plain HTTP endpoint a service serves beside GraphQL (the access service's
+ * `POST /caller`). Expected refusals are replies; anything thrown is logged without its
+ * details and answered 500.
+ */
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  /** `body` is the request body as text (bounded like GraphQL bodies); empty for GET. */
+  handle(request: IncomingMessage, body: string): Promise<HttpReply>;
 }
 
 export interface ServeOptions<TContext extends BaseContext> {
@@ -14,6 +34,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   context: (request: IncomingMessage) => Promise<TContext>;
   /** Extra GET routes served as they are (the offline IDE's scripts). */
   assets?: Record<string, StaticAsset>;
+  /** Extra HTTP endpoints by path, e.g. `{ '/caller': route }`; they bypass the GraphQL context. */
+  routes?: Record<string, HttpRoute>;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
   /** Browser origins allowed to call (CORS); `['*']` for any. None: same origin only. */
@@ -27,7 +49,10 @@ export interface RunningServer {
 }
 
 class HttpProblem extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -53,11 +78,31 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-function sendProblem(response: ServerResponse, status: number, message: string): void {
+function sendProblem(response: ServerResponse, status: number, message: string, code = 'BAD_REQUEST'): void {
   response.statusCode = status;
   if (status === 413) response.setHeader('connection', 'close');
   response.setHeader('content-type', 'application/json; charset=utf-8');
-  response.end(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }));
+  response.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+async function serveRoute(route: HttpRoute, request: IncomingMessage, response: ServerResponse, limit: number): Promise<void> {
+  if (request.method !== route.method) {
+    response.setHeader('allow', route.method);
+    throw new HttpProblem(405, `Use ${route.method} for this endpoint.`);
+  }
+  const body = route.method === 'POST' ? await readBody(request, limit) : '';
+  let reply: HttpReply;
+  try {
+    reply = await route.handle(request, body);
+  } catch (error) {
+    console.error(`[http] ${request.url ?? ''}: ${describeForLog(error)}`);
+    sendProblem(response, 500, 'The request could not be processed; it has been logged.', 'INTERNAL_SERVER_ERROR');
+    return;
+  }
+  response.statusCode = reply.status;
+  for (const [key, value] of Object.entries(reply.headers ?? {})) response.setHeader(key, value);
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.end(JSON.stringify(reply.body));
 }
 
 /**
@@ -108,6 +153,8 @@ export async function serveApollo<TContext extends BaseContext>(
       response.end('{"status":"pass"}');
       return;
     }
+    const route = Object.hasOwn(options.routes ?? {}, url.pathname) ? options.routes?.[url.pathname] : undefined;
+    if (route) return serveRoute(route, request, response, limit);
     const asset = request.method === 'GET' ? options.assets?.[url.pathname] : undefined;
     if (asset) {
       response.setHeader('content-type', asset.contentType);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { connectDatabase, type Database } from '../lib/db.js';
-import { startSubgraph, type SubgraphName } from '../lib/subgraph-server.js';
+import { callerEndpointOf } from '../gateway/caller-client.js';
 import { startGateway } from '../gateway/server.js';
+import { connectDatabase, type Database } from '../lib/db.js';
+import { type SubgraphName, startSubgraph } from '../lib/subgraph-server.js';
 import { subgraphDefinitions, subgraphNames } from '../subgraphs/index.js';
 
 export interface SystemOptions {
@@ -10,6 +11,7 @@ export interface SystemOptions {
   gatewayPort: number;
   /** 0 picks a free port. */
   subgraphPorts: Record<SubgraphName, number>;
+  /** Shared by the subgraphs (the access service signs callers with it); random when not given. The gateway does not need it. */
   gatewaySecret?: string | undefined;
   ide?: boolean;
   inlineTraces?: boolean;
@@ -54,9 +56,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       closers.push(subgraphClosers[name]);
       subgraphUrls[name] = running.url;
     }
+    // Database-free: it resolves each request's caller at the access service, as any other router would.
     const gateway = await startGateway({
-      db: handle.db,
-      gatewaySecret,
+      callerUrl: callerEndpointOf(subgraphUrls.access),
       subgraphUrls,
       host: options.host,
       port: options.gatewayPort,

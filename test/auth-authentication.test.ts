@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
-import { authenticate, callerForToken } from '../gateway/authenticate.js';
+import { authenticate, callerForToken } from '../subgraphs/access/caller-resolution.js';
 import { bootstrapAdministrator } from '../lib/auth/bootstrap.js';
 import type { Caller } from '../lib/auth/caller.js';
 import { loadEffectiveGrants } from '../lib/auth/effective-grants.js';

@@ -1,7 +1,7 @@
 import type { Caller } from '../lib/auth/caller.js';
 import { TokenRepository } from '../lib/auth/tokens.js';
 import type { Database } from '../lib/db.js';
-import { callerForToken } from '../gateway/authenticate.js';
+import { callerForToken } from '../subgraphs/access/caller-resolution.js';
 import { AccessFixture, makeBin, makeIin } from '../subgraphs/access/test-fixtures.js';
 import type { SubjectKindValue } from '../subgraphs/access/directory-repository.js';
 

@@ -1,27 +1,25 @@
-import type { SubgraphDefinition } from '../../lib/subgraph-server.js';
-import { loadSchemaFile } from '../../lib/subgraph-server.js';
-import { scalarResolvers } from '../../lib/scalars.js';
 import { env } from '../../lib/env.js';
 import { startOutboxWorker } from '../../lib/outbox.js';
 import { mailTransportFromConfig } from '../../lib/smtp-transport.js';
-import { createAccessLoaders, type AccessLoaders } from './loaders.js';
-import { buildPermissions } from './permissions.js';
-import { Mutation } from './resolvers/Mutation.js';
-import { Query } from './resolvers/Query.js';
-import * as types from './resolvers/types.js';
+import { loadSchemaFile, type SubgraphDefinition } from '../../lib/subgraph-schema.js';
+import { CALLER_PATH, callerRoute } from './caller-endpoint.js';
+import { type AccessLoaders, createAccessLoaders } from './loaders.js';
+import { permissions, personalData } from './permissions.js';
+import { resolvers } from './resolvers/index.js';
 
-const resolvers = { ...scalarResolvers, Query, Mutation, ...types };
-
-/** The access subgraph: subjects, persons, agreements, grants and their lifecycle, applications, notifications, calendar. */
+/** The access subgraph: subjects, persons, agreements, grants and their lifecycle, applications, notifications, calendar, tokens. */
 export const definition: SubgraphDefinition<AccessLoaders> = {
   name: 'access',
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
   resolvers,
-  permissions: buildPermissions({ Query, Mutation, ...types }),
+  permissions,
+  personalData,
   createLoaders: createAccessLoaders,
   // The access subgraph owns the outbox; without SMTP_URL messages stay listable for administrators.
   startBackgroundWork: (db) => {
     const transport = mailTransportFromConfig(env());
     return transport ? startOutboxWorker(db, transport) : null;
   },
+  // Routers resolve each client request's caller here (docs/authentication.md).
+  httpRoutes: (db, sign) => ({ [CALLER_PATH]: callerRoute(db, sign) }),
 };

@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { sql } from 'drizzle-orm';
-import { anonymousCaller, type Caller, type EffectiveGrant } from '../lib/auth/caller.js';
-import { grantInForce, tokenInForce } from '../lib/auth/effective-grants.js';
-import { hashToken, isPlausibleToken } from '../lib/auth/tokens.js';
-import type { Executor } from '../lib/db.js';
-import { unauthenticated } from '../lib/errors.js';
+import { anonymousCaller, type Caller, type EffectiveGrant } from '../../lib/auth/caller.js';
+import { grantInForce, tokenInForce } from '../../lib/auth/effective-grants.js';
+import { hashToken, isPlausibleToken } from '../../lib/auth/tokens.js';
+import type { Executor } from '../../lib/db.js';
+import { unauthenticated } from '../../lib/errors.js';
 
 interface TokenGrantRow extends Record<string, unknown> {
   token_id: string;
@@ -31,8 +31,8 @@ function bearerToken(headers: IncomingHttpHeaders): string | null {
 
 /**
  * Establishes who is calling from the request's own credentials only: the bearer token.
- * Identity headers a client sends (`x-housing-caller` among them) are never read here,
- * and the gateway's data source overwrites that header with its own signature.
+ * Identity headers a client sends (`x-housing-caller` among them) are never read here.
+ * Served to routers by the access service's `POST /caller` (`caller-endpoint.ts`).
  *
  * Revocation, suspension and expiry take effect on the very next request because
  * nothing is cached: every request reads its token and effective grants afresh in ONE
