@@ -8,10 +8,10 @@ import type { Caller } from '../lib/auth/caller.js';
 import { allow, guard } from '../lib/auth/shield.js';
 import type { IRules } from 'graphql-shield';
 import type { Database } from '../lib/db.js';
+import { byId, toConnection } from '../lib/pagination.js';
 import { buildSubgraph, type SubgraphDefinition } from '../lib/subgraph-server.js';
 import { definition as utilities } from '../subgraphs/utilities/definition.js';
 import { createLoaders } from '../subgraphs/utilities/loaders.js';
-import { toConnection } from '../subgraphs/utilities/pagination.js';
 import type { AccountRow } from '../subgraphs/utilities/personal-account-repository.js';
 import type { SupplierRow } from '../subgraphs/utilities/supplier-repository.js';
 
@@ -82,7 +82,7 @@ function inMemory(list: AccountRow[]): SubgraphDefinition {
     ...utilities,
     resolvers: {
       ...resolvers,
-      Query: { ...resolvers.Query, personalAccounts: (_: unknown, args: { first: number }) => toConnection(list, args.first, null) },
+      Query: { ...resolvers.Query, personalAccounts: (_: unknown, args: { first: number }) => toConnection('personalAccounts', list, { first: args.first, after: null }, byId) },
     } as SubgraphDefinition['resolvers'],
   };
 }

@@ -1,23 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../lib/auth/caller.js';
 import { AccessFunction } from '../lib/auth/functions.js';
-import { buildSubgraph } from '../lib/subgraph-server.js';
+import { buildSubgraph, createSubgraphContext } from '../lib/subgraph-server.js';
 import { definition as utilities } from '../subgraphs/utilities/definition.js';
-import { createLoaders } from '../subgraphs/utilities/loaders.js';
 import { SupplierRepository } from '../subgraphs/utilities/supplier-repository.js';
 import { AuthFixture, makeBin, makeIin } from './auth-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { insertBuildingsWithApartments } from './utilities-fixtures.js';
 
 // The schema comes from @apollo/subgraph's CommonJS graphql; execute with the same copy.
 const { graphql } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 /**
  * The utilities subgraph's bulk write and entity relations cost a fixed number of SQL
- * statements whatever their size: one upsert statement per batch, one statement for the
- * accounts of a page of buildings, one for a list of account entities.
+ * statements whatever their size: one upsert statement per batch (and one each for the
+ * check of its buildings and premises), one statement for the accounts of a page of
+ * buildings, one for a list of account entities.
  */
 describe('SQL statements of the utilities subgraph', () => {
   let database: TestDatabase;
@@ -25,12 +25,15 @@ describe('SQL statements of the utilities subgraph', () => {
   let caller: Caller;
   let supplierId: string;
   const statements: string[] = [];
-  const buildingIds = Array.from({ length: 30 }, () => randomUUID());
+  /** Buildings of the register with apartments "1" to "100": accounts must name existing ones. */
+  let buildingIds: string[] = [];
 
   beforeAll(async () => {
     // One connection, so postgres.js's one-off type query is not repeated by a fresh connection mid-test.
     database = await createTestDatabase({ max: 1, onQuery: (query) => statements.push(query) });
     const fixture = await AuthFixture.create(database.db);
+    // The buildings subgraph is not running here: the register's rows are written straight.
+    buildingIds = await insertBuildingsWithApartments(database.db, 30, 100);
     const supplier = await fixture.machine('UTILITY_SUPPLIER', [AccessFunction.PersonalAccountsMaintain]);
     caller = await supplier.caller();
     supplierId = (await new SupplierRepository(database.db).insert({ subjectId: supplier.subjectId, name: 'Vodokanal', bin: makeBin(), services: ['WATER_SUPPLY'] })).id;
@@ -41,7 +44,7 @@ describe('SQL statements of the utilities subgraph', () => {
   });
 
   async function countStatements(source: string, variables: Record<string, unknown>): Promise<{ count: number; data: any }> {
-    const contextValue = { caller, db: database.db, loaders: createLoaders(database.db, caller), receivedAt: new Date() };
+    const contextValue = createSubgraphContext(utilities, database.db, caller);
     statements.length = 0;
     const result = await graphql({ schema, source, variableValues: variables, contextValue });
     expect(result.errors).toBeUndefined();
@@ -54,7 +57,7 @@ describe('SQL statements of the utilities subgraph', () => {
   function accounts(prefix: string, n: number) {
     return Array.from({ length: n }, (_, i) => ({
       buildingId: buildingIds[i % buildingIds.length],
-      premiseNumber: String(i + 1),
+      premiseNumber: String((i % 100) + 1),
       accountNumber: `${prefix}-${i}`,
       holderName: 'Holder',
       holderIin: makeIin(),

@@ -2,10 +2,9 @@ import { inArray, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../lib/db.js';
 import { issueReceipt } from '../../lib/receipts.js';
 import { suppliers, type TariffUnit, type UtilityService } from '../../schema/utilities.js';
-import { PersonalAccountRepository } from '../../subgraphs/utilities/personal-account-repository.js';
-import { SupplierRepository } from '../../subgraphs/utilities/supplier-repository.js';
-import { TariffRepository } from '../../subgraphs/utilities/tariff-repository.js';
-import { validateAccounts, validateSupplier, validateTariff, type AccountInputArgs } from '../../subgraphs/utilities/validation.js';
+import { type PersonalAccountItem, PersonalAccountManager } from '../../subgraphs/utilities/personal-account-manager.js';
+import { SupplierManager } from '../../subgraphs/utilities/supplier-manager.js';
+import { TariffManager } from '../../subgraphs/utilities/tariff-manager.js';
 import { deleteReceiptsOf, demoSubjects, findAdministrator, findDemoSubjects } from './access-seeder.js';
 import { Random } from './random.js';
 import type { Seeder } from './seeder.js';
@@ -13,9 +12,10 @@ import type { Seeder } from './seeder.js';
 /*
  * The two demo suppliers in the supplier register, their published tariffs, and personal
  * accounts for the apartments of a few Almaty buildings of the register, held by the
- * apartments' owners. Written through the utilities subgraph's repositories and validation,
- * with a receipt for each placement as the API would give; accounts and tariffs are placed
- * by the supplier's own billing system (its digital object), as in production.
+ * apartments' owners. Written through the utilities subgraph's managers, which check them as
+ * the API does (accounts against the register's buildings and premises), with a receipt for
+ * each placement as the API would give; accounts and tariffs are placed by the supplier's own
+ * billing system (its digital object), as in production.
  */
 
 type SupplierKey = 'waterSupplier' | 'powerSupplier';
@@ -116,8 +116,8 @@ function openedOn(random: Random, yearBuilt: number, referenceDate: Date): strin
   return new Date(earliest + Math.floor(random.float() * ((latest - earliest) / DAY_MS + 1)) * DAY_MS).toISOString().slice(0, 10);
 }
 
-function accountsOf(plan: SupplierPlan, apartments: readonly ApartmentRow[], seed: number, referenceDate: Date): AccountInputArgs[] {
-  const accounts: AccountInputArgs[] = [];
+function accountsOf(plan: SupplierPlan, apartments: readonly ApartmentRow[], seed: number, referenceDate: Date): PersonalAccountItem[] {
+  const accounts: PersonalAccountItem[] = [];
   for (const [kindIndex, kind] of plan.accounts.entries()) {
     apartments.forEach((apartment, index) => {
       if (!kind.connected(apartment)) return;
@@ -146,7 +146,12 @@ async function billingSystems(tx: Transaction, subjectIds: string[]): Promise<Ma
   return new Map(rows.map((row) => [row.subject_id, row.id]));
 }
 
-async function seedUtilities(tx: Transaction, subjectIds: Record<SupplierKey, string>, seed: number, referenceDate: Date): Promise<Record<string, number>> {
+async function seedUtilities(
+  tx: Transaction,
+  subjectIds: Record<SupplierKey, string>,
+  seed: number,
+  referenceDate: Date,
+): Promise<Record<string, number>> {
   const adminId = await findAdministrator(tx);
   if (!adminId) throw new Error('The utilities demo data needs an administrator; the access seeder creates one.');
   const administrator = `person:${adminId}`;
@@ -162,17 +167,30 @@ async function seedUtilities(tx: Transaction, subjectIds: Record<SupplierKey, st
     const system = systems.get(subjectId);
     const placedBy = system ? `digital-object:${system}` : administrator;
 
-    const supplier = await new SupplierRepository(tx).insert(
-      validateSupplier({ subjectId, name: subject.name, bin: subject.identificationNumber, services: plan.services }),
-    );
-    await issueReceipt(tx, { operation: 'utilities.registerSupplier', placedBy: administrator, receivedAt: new Date(), objectIds: [supplier.id] });
+    const supplier = await new SupplierManager(tx).register({
+      subjectId,
+      name: subject.name,
+      bin: subject.identificationNumber,
+      services: plan.services,
+    });
+    await issueReceipt(tx, {
+      operation: 'utilities.registerSupplier',
+      placedBy: administrator,
+      receivedAt: new Date(),
+      objectIds: [supplier.id],
+    });
     counts.suppliers += 1;
 
-    const tariffs = new TariffRepository(tx);
+    const tariffs = new TariffManager(tx);
     for (const tariff of plan.tariffs) {
-      for (const [validFrom, pricePerUnit] of [[`${year - 1}-01-01`, tariff.previous], [`${year}-01-01`, tariff.current]] as const) {
-        const input = validateTariff({ supplierId: supplier.id, service: tariff.service, unit: tariff.unit, pricePerUnit, validFrom }, supplier.services);
-        const row = await tariffs.insertPublished({ ...input, createdBy: placedBy });
+      for (const [validFrom, pricePerUnit] of [
+        [`${year - 1}-01-01`, tariff.previous],
+        [`${year}-01-01`, tariff.current],
+      ] as const) {
+        const row = await tariffs.publish(
+          { supplierId: supplier.id, service: tariff.service, unit: tariff.unit, pricePerUnit, validFrom },
+          placedBy,
+        );
         await issueReceipt(tx, { operation: 'utilities.publishTariff', placedBy, receivedAt: new Date(), objectIds: [row.id] });
         counts.tariffs += 1;
       }
@@ -180,8 +198,22 @@ async function seedUtilities(tx: Transaction, subjectIds: Record<SupplierKey, st
 
     const accounts = accountsOf(plan, apartments, seed, referenceDate);
     if (accounts.length === 0) continue;
-    const written = await new PersonalAccountRepository(tx).upsert(supplier.id, validateAccounts(accounts, supplier.services, now));
-    await issueReceipt(tx, { operation: 'utilities.upsertPersonalAccounts', placedBy, receivedAt: new Date(), objectIds: written.map((row) => row.id) });
+    const manager = new PersonalAccountManager(tx);
+    const checked = await manager.check(supplier.id, accounts, now);
+    const refused = checked.flatMap((outcome, index) =>
+      'problems' in outcome ? outcome.problems.map((problem) => `accounts[${index}].${problem.field}: ${problem.message}`) : [],
+    );
+    if (refused.length > 0) throw new Error(`The utilities demo accounts are invalid:\n${refused.slice(0, 10).join('\n')}`);
+    const written = await manager.write(
+      supplier.id,
+      checked.flatMap((outcome) => ('value' in outcome ? [outcome.value] : [])),
+    );
+    await issueReceipt(tx, {
+      operation: 'utilities.upsertPersonalAccounts',
+      placedBy,
+      receivedAt: new Date(),
+      objectIds: written.map((row) => row.id),
+    });
     counts.personalAccounts += written.length;
   }
   return counts;

@@ -1,8 +1,7 @@
-import type { SubgraphDefinition } from '../../lib/subgraph-server.js';
-import { loadSchemaFile } from '../../lib/subgraph-server.js';
 import { scalarResolvers } from '../../lib/scalars.js';
+import { loadSchemaFile, type SubgraphDefinition } from '../../lib/subgraph-schema.js';
 import { createLoaders, type UtilitiesLoaders } from './loaders.js';
-import { permissions } from './permissions.js';
+import { permissions, personalData } from './permissions.js';
 import { Building } from './resolvers/Building.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { PersonalAccount } from './resolvers/PersonalAccount.js';
@@ -16,5 +15,6 @@ export const definition: SubgraphDefinition<UtilitiesLoaders> = {
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
   resolvers: { ...scalarResolvers, Query, Mutation, Supplier, PersonalAccount, Tariff, Building },
   permissions,
+  personalData,
   createLoaders,
 };

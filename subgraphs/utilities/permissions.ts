@@ -1,20 +1,29 @@
-import type { IRules } from 'graphql-shield';
 import { entitiesRule, openEntity } from '../../lib/auth/entities.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
 import { grantsForSubject, hasFunction } from '../../lib/auth/scope.js';
-import { deny, isAdministrator, isOpenPart, rule } from '../../lib/auth/shield.js';
+import { deny, type IRules, isAdministrator, isOpenPart, relyOnGrants, rule, visibleWithParent } from '../../lib/auth/shield.js';
 import { forbidden, notFound, unauthenticated } from '../../lib/errors.js';
-import type { SubgraphContext } from '../../lib/subgraph-server.js';
-import { readsAnyAccount, readsHolderDataOf } from './account-scope.js';
-import type { UtilitiesLoaders } from './loaders.js';
+import { parseId } from '../../lib/ids.js';
+import type { PersonalDataOf } from '../../lib/subgraph-schema.js';
+import type { Context } from './context.js';
+import { readsAnyAccount, readsHolderDataOf } from './personal-account-manager.js';
 import type { AccountRow } from './personal-account-repository.js';
 
-type Context = SubgraphContext<UtilitiesLoaders>;
+/**
+ * Who may do what with suppliers, personal accounts and tariffs. The supplier register and
+ * published tariffs are the open part (p.21); personal accounts are read within the
+ * caller's account scope (personal-account-manager.ts), their holders' name and IIN only
+ * by the supplier keeping the account or with PERSONAL_DATA_READ; changes to a supplier's
+ * accounts or tariffs need the function for that supplier's subject, and rely on exactly
+ * those grants, which the write path re-checks.
+ */
 
-/** Fields carrying personal data: each has a declared resolver and a rule (test/permissions-coverage.test.ts). */
-export const personalDataFields = ['PersonalAccount.holderName', 'PersonalAccount.holderIin'];
+/** The holder's name and IIN are personal data (p.9, p.24): each has a restricting rule of its own below. */
+export const personalData = {
+  PersonalAccount: ['holderName', 'holderIin'],
+} as const satisfies PersonalDataOf<{ PersonalAccount: AccountRow }>;
 
-/** Listing or looking up personal accounts: only callers whose grants reach some accounts. */
+/** Listing or looking up personal accounts: only callers whose grants reach some accounts. A read: relies on nothing. */
 const mayReadAccounts = rule({ cache: 'contextual' })((_parent, _args, context: Context) => {
   if (context.caller.kind === 'anonymous') return unauthenticated();
   return readsAnyAccount(context.loaders.accountScope)
@@ -23,22 +32,27 @@ const mayReadAccounts = rule({ cache: 'contextual' })((_parent, _args, context: 
 });
 
 /** Per account: the supplier keeping it, or PERSONAL_DATA_READ. */
-const mayReadHolderData = rule({ cache: 'no_cache' })((parent: AccountRow, _args, context: Context) =>
-  readsHolderDataOf(context.loaders.accountScope, parent.supplierSubjectId)
+const mayReadHolderData = rule({ cache: 'no_cache' })((account: AccountRow, _args, context: Context) =>
+  readsHolderDataOf(context.loaders.accountScope, account.supplierSubjectId)
     ? true
     : forbidden("Reading an account holder's personal data needs PERSONAL_DATA_READ."),
 );
 
-/** The caller acts for the supplier named in the arguments with `fn` (a supplier only on its own data). */
-function actsForSupplier(fn: AccessFunction, field: string, supplierIdOf: (args: Record<string, any>) => unknown) {
-  return rule({ cache: 'no_cache' })(async (_parent, args: Record<string, any>, context: Context) => {
+/**
+ * The caller acts with `fn` for the supplier named in the arguments at `field`: relies on
+ * the caller's grants of `fn` for that supplier's subject (a supplier only on its own data).
+ * A malformed id is BAD_USER_INPUT, a supplier that does not exist NOT_FOUND.
+ */
+function actsForSupplier(fn: AccessFunction, field: string, supplierIdOf: (args: Record<string, unknown>) => unknown) {
+  return rule({ cache: 'no_cache' })(async (_parent, args, context: Context) => {
     const { caller } = context;
     if (caller.kind === 'anonymous') return unauthenticated();
     if (!hasFunction(caller, fn)) return forbidden(`This operation needs ${fn}.`);
-    const supplierId = supplierIdOf(args);
-    const supplier = typeof supplierId === 'string' ? await context.loaders.supplierById.load(supplierId) : null;
+    const supplier = await context.loaders.supplierById.load(parseId(supplierIdOf(args), field, 'a supplier'));
     if (!supplier) return notFound('The supplier', field);
-    return grantsForSubject(caller, fn, supplier.subjectId).length > 0 ? true : forbidden(`You may use ${fn} only for the suppliers you act for.`);
+    return relyOnGrants(grantsForSubject(caller, fn, supplier.subjectId), () =>
+      forbidden(`You may use ${fn} only for the suppliers you act for.`),
+    );
   });
 }
 
@@ -56,20 +70,41 @@ export const permissions: IRules = {
       // An anonymous caller reaches none, and `entitiesRule` answers it UNAUTHENTICATED.
       PersonalAccount: (_caller, _representation, context) => readsAnyAccount(context.loaders.accountScope),
     }),
+    // The gateway composes from the committed SDL files; nobody needs the schema from here.
     _service: deny,
   },
   Mutation: {
     registerSupplier: isAdministrator,
     upsertPersonalAccounts: actsForSupplier(AccessFunction.PersonalAccountsMaintain, 'supplierId', (args) => args.supplierId),
-    publishTariff: actsForSupplier(AccessFunction.TariffsMaintain, 'input.supplierId', (args) => args.input?.supplierId),
+    publishTariff: actsForSupplier(
+      AccessFunction.TariffsMaintain,
+      'input.supplierId',
+      (args) => (args.input as { supplierId?: unknown } | undefined)?.supplierId,
+    ),
   },
-  Supplier: { tariffs: isOpenPart },
-  Tariff: { supplier: isOpenPart },
+  // The register and published tariffs (only published ones are ever read) are the open part.
+  Supplier: { '*': isOpenPart },
+  Tariff: { '*': isOpenPart },
+  SupplierConnection: { '*': isOpenPart },
+  SupplierEdge: { '*': isOpenPart },
+  TariffConnection: { '*': isOpenPart },
+  TariffEdge: { '*': isOpenPart },
+  PageInfo: { '*': isOpenPart },
+  // Accounts are reached only through the guarded root fields, `Building.personalAccounts`
+  // and the `_entities` policy, all of which apply the caller's scope.
   PersonalAccount: {
-    supplier: isOpenPart,
-    building: isOpenPart,
+    '*': visibleWithParent,
     holderName: mayReadHolderData,
     holderIin: mayReadHolderData,
   },
-  Building: { personalAccounts: mayReadAccounts },
+  PersonalAccountConnection: { '*': visibleWithParent },
+  PersonalAccountEdge: { '*': visibleWithParent },
+  Building: { id: isOpenPart, personalAccounts: mayReadAccounts },
+  // Payloads are reached only through the mutations, whose rules decided.
+  SupplierPayload: { '*': visibleWithParent },
+  TariffPayload: { '*': visibleWithParent },
+  UpsertPersonalAccountsPayload: { '*': visibleWithParent },
+  BulkItemResult: { '*': visibleWithParent },
+  FieldError: { '*': visibleWithParent },
+  Receipt: { '*': visibleWithParent },
 };

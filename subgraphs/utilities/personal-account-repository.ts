@@ -1,7 +1,17 @@
-import { and, asc, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { personalAccounts, suppliers, type UtilityService } from '../../schema/utilities.js';
+import { and, asc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
-import type { AccountScope } from './account-scope.js';
+import { personalAccounts, suppliers, type UtilityService } from '../../schema/utilities.js';
+
+/**
+ * Which personal accounts a caller reaches (decided by `accountScopeOf` in
+ * personal-account-manager.ts, once per request), as every read applies it in SQL.
+ */
+export interface AccountScope {
+  /** Subjects of the suppliers whose accounts the caller reads; null means every supplier. */
+  readSubjects: ReadonlySet<string> | null;
+  /** Suppliers' subjects whose holders' personal data the caller reads; null means all. */
+  holderDataSubjects: ReadonlySet<string> | null;
+}
 
 /** One account as a supplier places it. */
 export interface AccountInput {
@@ -67,7 +77,7 @@ export class PersonalAccountRepository {
       .where(and(inArray(personalAccounts.id, [...ids]), inScope));
   }
 
-  /** `limit` accounts after `after` in id order. */
+  /** `limit` accounts after the id `after`, in id order. */
   async page(options: { limit: number; after: string | null; filter: AccountFilter; scope: AccountScope }): Promise<AccountRow[]> {
     const inScope = this.scopeCondition(options.scope);
     if (inScope === false) return [];
@@ -108,9 +118,10 @@ export class PersonalAccountRepository {
    * Creates or updates `accounts` of one supplier in ONE statement (matched by account
    * number within the supplier, so another supplier's accounts are out of reach).
    * The rows travel as one JSON parameter: a VALUES list would hit the protocol's
-   * 65,535-parameter limit at about 7,000 accounts.
+   * 65,535-parameter limit at about 7,000 accounts. Account numbers must not repeat within
+   * the call. Returns each account's id and whether it was created, in the order given.
    */
-  async upsert(supplierId: string, accounts: readonly AccountInput[]): Promise<Array<{ id: string; inserted: boolean }>> {
+  async upsert(supplierId: string, accounts: readonly AccountInput[]): Promise<Array<{ id: string; created: boolean }>> {
     if (accounts.length === 0) return [];
     const records = accounts.map((account) => ({
       building_id: account.buildingId,
@@ -122,7 +133,7 @@ export class PersonalAccountRepository {
       opened_at: account.openedAt,
       closed_at: account.closedAt,
     }));
-    const rows = await this.executor.execute<{ id: string; inserted: boolean }>(sql`
+    const rows = await this.executor.execute<{ id: string; account_number: string; created: boolean }>(sql`
       insert into utilities.personal_accounts
              (supplier_id, building_id, premise_number, account_number, holder_name, holder_iin, service, opened_at, closed_at)
       select ${supplierId}::uuid, r.building_id, r.premise_number, r.account_number, r.holder_name, r.holder_iin, r.service, r.opened_at, r.closed_at
@@ -139,7 +150,13 @@ export class PersonalAccountRepository {
              closed_at = excluded.closed_at,
              updated_at = now(),
              version = utilities.personal_accounts.version + 1
-      returning id, (xmax = 0) as inserted`);
-    return [...rows];
+      returning id, account_number, (xmax = 0) as created`);
+    // RETURNING promises no order: match the rows to the accounts by their number.
+    const byNumber = new Map(rows.map((row) => [row.account_number, { id: row.id, created: row.created }]));
+    return accounts.map((account) => {
+      const written = byNumber.get(account.accountNumber);
+      if (!written) throw new Error('An account of the batch was not written.');
+      return written;
+    });
   }
 }

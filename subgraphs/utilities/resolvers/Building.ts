@@ -1,8 +1,8 @@
-import type { SubgraphContext } from '../../../lib/subgraph-server.js';
-import type { UtilitiesLoaders } from '../loaders.js';
-import { pageSize } from '../pagination.js';
+import { parsePage } from '../../../lib/pagination.js';
+import type { Context } from '../context.js';
 
-type Context = SubgraphContext<UtilitiesLoaders>;
+/** Most accounts of one building in one answer. */
+const MAX_ACCOUNTS_PER_BUILDING = 500;
 
 /** The buildings subgraph owns buildings; this one only adds their accounts. */
 export const Building = {
@@ -10,6 +10,7 @@ export const Building = {
     return { id: reference.id };
   },
   personalAccounts(parent: { id: string }, args: { first?: number | null }, context: Context) {
-    return context.loaders.accountsByBuilding.load(`${pageSize(args.first, 'first', 500)}:${parent.id}`);
+    const { first } = parsePage({ first: args.first }, 'buildingAccounts', 'accounts of a building', MAX_ACCOUNTS_PER_BUILDING);
+    return context.loaders.accountsByBuilding.load(`${first}:${parent.id}`);
   },
 };

@@ -1,50 +1,67 @@
-import type { SubgraphContext } from '../../../lib/subgraph-server.js';
-import { isUuid } from '../../../lib/uuid.js';
+import { parseId, parseOptionalId } from '../../../lib/ids.js';
+import { byId, type PageArgs, parsePage, toConnection } from '../../../lib/pagination.js';
 import type { UtilityService } from '../../../schema/utilities.js';
-import type { UtilitiesLoaders } from '../loaders.js';
-import { decodeCursor, pageSize, toConnection } from '../pagination.js';
-import { PersonalAccountRepository, type AccountFilter } from '../personal-account-repository.js';
+import type { Context } from '../context.js';
+import { PersonalAccountRepository } from '../personal-account-repository.js';
 import { SupplierRepository } from '../supplier-repository.js';
 import { TariffRepository } from '../tariff-repository.js';
 
-type Context = SubgraphContext<UtilitiesLoaders>;
-interface PageArgs {
-  first?: number | null;
-  after?: string | null;
+interface PersonalAccountFilterArgs {
+  supplierId?: string | null;
+  buildingId?: string | null;
+  service?: UtilityService | null;
+  accountNumber?: string | null;
 }
 
 export const Query = {
   async suppliers(_parent: unknown, args: PageArgs & { service?: UtilityService | null }, context: Context) {
-    const first = pageSize(args.first);
-    const after = decodeCursor(args.after);
-    const rows = await new SupplierRepository(context.db).page({ limit: first + 1, after, service: args.service ?? null });
-    return toConnection(rows, first, after);
+    const page = parsePage(args, 'suppliers', 'suppliers');
+    const rows = await new SupplierRepository(context.db).page({
+      limit: page.first + 1,
+      after: page.after?.id ?? null,
+      service: args.service ?? null,
+    });
+    return toConnection('suppliers', rows, page, byId);
   },
 
   supplier(_parent: unknown, args: { id: string }, context: Context) {
-    return context.loaders.supplierById.load(args.id);
+    return context.loaders.supplierById.load(parseId(args.id, 'id', 'a supplier'));
   },
 
-  async tariffs(_parent: unknown, args: PageArgs & { filter?: { supplierId?: string | null; service?: UtilityService | null } | null }, context: Context) {
-    const first = pageSize(args.first);
-    const after = decodeCursor(args.after);
-    const supplierId = args.filter?.supplierId ?? null;
-    if (supplierId !== null && !isUuid(supplierId)) return toConnection([], first, after);
-    const rows = await new TariffRepository(context.db).publishedPage({ limit: first + 1, after, supplierId, service: args.filter?.service ?? null });
-    return toConnection(rows, first, after);
+  async tariffs(
+    _parent: unknown,
+    args: PageArgs & { filter?: { supplierId?: string | null; service?: UtilityService | null } | null },
+    context: Context,
+  ) {
+    const page = parsePage(args, 'tariffs', 'tariffs');
+    const supplierId = parseOptionalId(args.filter?.supplierId, 'filter.supplierId', 'a supplier');
+    const rows = await new TariffRepository(context.db).publishedPage({
+      limit: page.first + 1,
+      after: page.after?.id ?? null,
+      supplierId,
+      service: args.filter?.service ?? null,
+    });
+    return toConnection('tariffs', rows, page, byId);
   },
 
-  async personalAccounts(_parent: unknown, args: PageArgs & { filter?: AccountFilter | null }, context: Context) {
-    const first = pageSize(args.first);
-    const after = decodeCursor(args.after);
-    const filter = args.filter ?? {};
-    // An id that cannot exist matches nothing, rather than failing in SQL.
-    if ((filter.supplierId && !isUuid(filter.supplierId)) || (filter.buildingId && !isUuid(filter.buildingId))) return toConnection([], first, after);
-    const rows = await new PersonalAccountRepository(context.db).page({ limit: first + 1, after, filter, scope: context.loaders.accountScope });
-    return toConnection(rows, first, after);
+  async personalAccounts(_parent: unknown, args: PageArgs & { filter?: PersonalAccountFilterArgs | null }, context: Context) {
+    const page = parsePage(args, 'personalAccounts', 'accounts');
+    const filter = {
+      supplierId: parseOptionalId(args.filter?.supplierId, 'filter.supplierId', 'a supplier'),
+      buildingId: parseOptionalId(args.filter?.buildingId, 'filter.buildingId', 'a building'),
+      service: args.filter?.service ?? null,
+      accountNumber: args.filter?.accountNumber ?? null,
+    };
+    const rows = await new PersonalAccountRepository(context.db).page({
+      limit: page.first + 1,
+      after: page.after?.id ?? null,
+      filter,
+      scope: context.loaders.accountScope,
+    });
+    return toConnection('personalAccounts', rows, page, byId);
   },
 
   personalAccount(_parent: unknown, args: { id: string }, context: Context) {
-    return context.loaders.accountById.load(args.id);
+    return context.loaders.accountById.load(parseId(args.id, 'id', 'a personal account'));
   },
 };

@@ -4,12 +4,14 @@ import { AccessFunction } from '../lib/auth/functions.js';
 import { signCaller } from '../lib/auth/signed-caller.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 import { AuthFixture, makeBin, makeIin, type Actor } from './auth-fixtures.js';
+import { registerBuildingWithApartments } from './utilities-fixtures.js';
 
 // A supplier reaches its own personal accounts and nobody else's: through every root
 // field, through `_entities` sent straight to the subgraph, and through the entity
 // extension of Building. Analysts read all accounts but no personal data without the right.
 
-const buildingId = randomUUID();
+/** A building of the register with apartment 12, registered through the buildings subgraph: accounts must name real premises. */
+let buildingId = '';
 
 const registerSupplier = `mutation($input: RegisterSupplierInput!) { registerSupplier(input: $input) { supplier { id subjectId } receipt { id operation } } }`;
 const upsert = `mutation($supplierId: ID!, $accounts: [PersonalAccountInput!]!) {
@@ -37,6 +39,7 @@ describe('supplier isolation', () => {
   beforeAll(async () => {
     system = await startTestSystem();
     fixture = await AuthFixture.create(system.db);
+    buildingId = await registerBuildingWithApartments(system, fixture, ['12']);
     const maintain = [AccessFunction.PersonalAccountsMaintain, AccessFunction.TariffsMaintain];
     supplierA = await fixture.machine('UTILITY_SUPPLIER', maintain);
     supplierB = await fixture.person('UTILITY_SUPPLIER', maintain);
@@ -225,7 +228,7 @@ describe('supplier isolation', () => {
     });
 
     async function callerOf(token: string) {
-      const { callerForToken } = await import('../gateway/authenticate.js');
+      const { callerForToken } = await import('../subgraphs/access/caller-resolution.js');
       return callerForToken(system.db, token);
     }
   });
