@@ -3,8 +3,8 @@ import { eq } from 'drizzle-orm';
 import { agreements, applications, digitalObjects } from '../schema/access.js';
 import { outbox } from '../schema/platform.js';
 import { loadEffectiveGrants } from '../lib/auth/effective-grants.js';
-import { AccessFixture, personCaller } from '../subgraphs/access/test-fixtures.js';
-import { ApplicationRepository } from '../subgraphs/access/application-repository.js';
+import { ApplicationManager } from '../subgraphs/access/application-manager.js';
+import { AccessFixture } from './support/access-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 let database: TestDatabase;
@@ -23,7 +23,7 @@ async function submit(at: Date, subjectId?: string) {
   const subject = subjectId ?? (await fx.subject('UTILITY_SUPPLIER')).id;
   const { application } = await fx.service.submitApplication(
     { subjectId: subject, digitalObjectName: 'Billing 2.0', functions, contactEmail: 'it@supplier.kz' },
-    { ...fx.acting(at), now: at },
+    fx.acting(at),
   );
   return application;
 }
@@ -66,17 +66,19 @@ describe('integration applications: the 5-working-day deadline on the seeded cal
     await expect(fx.service.addHoliday({ date: '2027-06-11', kind: 'WORKING_WEEKEND', nameKk: 'x', nameRu: 'x' }, fx.acting())).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'input.kind' },
     });
+    // A day already in the calendar is a duplicate: CONFLICT (it was BAD_USER_INPUT before the error convention).
     await expect(fx.service.addHoliday({ date: '2026-12-16', nameKk: 'x', nameRu: 'x' }, fx.acting())).rejects.toMatchObject({
-      extensions: { code: 'BAD_USER_INPUT', field: 'input.date' },
+      extensions: { code: 'CONFLICT', field: 'input.date' },
     });
-    await expect(fx.service.removeHoliday('2026-12-17', fx.acting())).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'date' } });
+    // The target of the write does not exist: NOT_FOUND (it was BAD_USER_INPUT before the error convention).
+    await expect(fx.service.removeHoliday('2026-12-17', fx.acting())).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND', field: 'date' } });
   });
 });
 
 describe('integration applications: review', () => {
   it('lists applications past their deadline, oldest deadline first, until decided', async () => {
     const late = await submit(new Date('2026-11-12T10:00:00Z')); // deadline 2026-11-19
-    const repo = new ApplicationRepository(database.db);
+    const repo = new ApplicationManager(database.db);
     const onDeadline = new Date('2026-11-19T18:00:00Z'); // 23:00 in Almaty on the last day: not overdue yet
     const nextDay = new Date('2026-11-19T19:30:00Z'); // 00:30 on the 20th in Almaty
     expect((await repo.overdue(onDeadline)).map((a) => a.id)).not.toContain(late.id);
@@ -129,8 +131,8 @@ describe('integration applications: review', () => {
     await fx.grant({ personId: member.id, agreementId: agreement.id, functions: ['CONDOMINIUM_MANAGE'] });
     const stranger = await fx.person();
     const input = { subjectId: subject.id, digitalObjectName: 'OSI app', functions: ['CONDOMINIUM_MANAGE'], contactEmail: 'osi@example.kz' };
-    await expect(fx.service.submitApplication(input, { caller: personCaller(stranger.id), receivedAt: new Date() })).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
-    const { application, receipt } = await fx.service.submitApplication(input, { caller: personCaller(member.id), receivedAt: new Date() });
+    await expect(fx.service.submitApplication(input, await fx.as(stranger.id))).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    const { application, receipt } = await fx.service.submitApplication(input, await fx.as(member.id));
     expect(application).toMatchObject({ status: 'SUBMITTED', submittedBy: `person:${member.id}` });
     expect(receipt.operation).toBe('access.submitApplication');
   });

@@ -3,8 +3,8 @@ import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { digitalObjects, grantHistory, grants } from '../schema/access.js';
 import { outbox, receipts } from '../schema/platform.js';
 import { loadEffectiveGrants } from '../lib/auth/effective-grants.js';
-import { AccessFixture, personCaller } from '../subgraphs/access/test-fixtures.js';
-import { effectiveState, GrantRepository } from '../subgraphs/access/grant-repository.js';
+import { effectiveState, GrantLifecycleManager } from '../subgraphs/access/grant-lifecycle-manager.js';
+import { AccessFixture } from './support/access-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 let database: TestDatabase;
@@ -87,9 +87,9 @@ describe('grant lifecycle: the seven grounds of p.20', () => {
   it('3. RENOUNCED: only the grantee renounces their own grant', async () => {
     const { person, grant } = await rootGrant();
     const stranger = await fx.person();
-    await expect(fx.service.renounceGrant(grant.id, null, { caller: personCaller(stranger.id), receivedAt: new Date() })).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(fx.service.renounceGrant(grant.id, null, await fx.as(stranger.id))).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     expect(await effectiveIds(person.id)).toEqual([grant.id]);
-    await fx.service.renounceGrant(grant.id, 'I left the company.', { caller: personCaller(person.id), receivedAt: new Date() });
+    await fx.service.renounceGrant(grant.id, 'I left the company.', await fx.as(person.id));
     expect(await effectiveIds(person.id)).toEqual([]);
     expect((await historyOf(grant.id)).at(-1)).toMatchObject({ toState: 'ENDED', ground: 'RENOUNCED', actor: `person:${person.id}` });
   });
@@ -204,8 +204,8 @@ describe('grant lifecycle: rules', () => {
   it('nobody delegates from a suspended grant; a person delegates only from their own grant in effect', async () => {
     const { person, grant } = await rootGrant();
     const other = await fx.person();
-    const asPerson = { caller: personCaller(person.id), receivedAt: new Date() };
-    const asOther = { caller: personCaller(other.id), receivedAt: new Date() };
+    const asPerson = await fx.as(person.id);
+    const asOther = await fx.as(other.id);
     await expect(fx.service.grantAccess({ personId: other.id, parentGrantId: grant.id, functions: [F.readings] }, asOther)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     const { grant: child } = await fx.service.grantAccess({ personId: other.id, parentGrantId: grant.id, functions: [F.readings] }, asPerson);
     await fx.service.activateGrant(child.id, null, asPerson);
@@ -263,7 +263,7 @@ describe('revocation preview', () => {
       return row;
     };
     const before = await count();
-    const preview = await new GrantRepository(database.db).previewEnd(links[0]!.grantId, new Date());
+    const preview = await new GrantLifecycleManager(database.db).previewEnd(links[0]!.grantId, new Date());
     expect(await count()).toEqual(before);
     expect(preview?.blockedReason).toBeNull();
     expect(preview?.digitalObjectIds).toEqual([objectOnly!.id]);
@@ -277,7 +277,7 @@ describe('revocation preview', () => {
     expect(result.disabledDigitalObjectIds).toEqual([objectOnly!.id]);
     const objects = await database.db.select().from(digitalObjects).where(inArray(digitalObjects.id, [objectOnly!.id, objectShared!.id]));
     expect(Object.fromEntries(objects.map((o) => [o.name, o.status]))).toEqual({ Billing: 'DISABLED', Meters: 'LIVE' });
-    expect(await new GrantRepository(database.db).previewEnd(links[0]!.grantId, new Date())).toMatchObject({ grants: [], blockedReason: expect.stringContaining('REVOKED') });
+    expect(await new GrantLifecycleManager(database.db).previewEnd(links[0]!.grantId, new Date())).toMatchObject({ grants: [], blockedReason: expect.stringContaining('REVOKED') });
   });
 });
 

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEffectiveGrants } from '../lib/auth/effective-grants.js';
+import { GrantLifecycleManager } from '../subgraphs/access/grant-lifecycle-manager.js';
 import type { EndGround } from '../subgraphs/access/grant-repository.js';
-import { GrantRepository } from '../subgraphs/access/grant-repository.js';
-import { explainAccess } from '../subgraphs/access/explain.js';
-import { AccessFixture, personCaller } from '../subgraphs/access/test-fixtures.js';
+import { AccessFixture } from './support/access-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 // Delegation forests under random lifecycle events, checked against a model that knows
@@ -131,7 +130,7 @@ describe('access decisions against an in-memory model (fast-check)', () => {
         runs += 1;
         const t0 = Date.now() + 1000;
         let t = t0;
-        const at = () => ({ ...fx.acting(new Date(t)), now: new Date(t) });
+        const at = () => fx.acting(new Date(t));
         const subject = await fx.subject('UTILITY_SUPPLIER');
         const agreementEnds = agreementHours.map((h) => (h === null ? null : t0 + h * HOUR));
         const agreements = await Promise.all(
@@ -186,7 +185,7 @@ describe('access decisions against an in-memory model (fast-check)', () => {
                 case 'activate':
                   return fx.service.activateGrant(id, null, at());
                 case 'renounce':
-                  return fx.service.renounceGrant(id, null, { caller: personCaller(persons[effective[event.target]!.holder]!.id), receivedAt: new Date(t), now: new Date(t) });
+                  return fx.as(persons[effective[event.target]!.holder]!.id, new Date(t)).then((holder) => fx.service.renounceGrant(id, null, holder));
                 case 'end':
                   return fx.service.endGrant({ grantId: id, ground: event.ground, legalBasis: event.ground === 'OTHER_LEGAL_GROUND' ? 'Law No. 1' : null }, at());
               }
@@ -205,10 +204,9 @@ describe('access decisions against an in-memory model (fast-check)', () => {
         }
 
         // explainAccess gives the same verdict as enforcement, person by person.
-        const repo = new GrantRepository(database.db);
+        const lifecycle = new GrantLifecycleManager(database.db);
         for (const [p, person] of persons.entries()) {
-          const rows = await repo.grantsWithAncestors(person.id, subject.id);
-          const explanation = explainAccess(person.id, FN, subject.id, rows, new Map(agreements.map((a) => [a.id, a])), new Date(t));
+          const { explanation } = await lifecycle.explain(person.id, FN, subject.id, new Date(t));
           expect(explanation.allowed).toBe(ids.some((_, i) => effective[i]!.holder === p && model.inEffect(i, t, t0)));
         }
       }),

@@ -10,11 +10,11 @@ import { buildSubgraph, type SubgraphDefinition } from '../lib/subgraph-server.j
 import { grantHistory } from '../schema/access.js';
 import { receipts } from '../schema/platform.js';
 import { personalAccounts } from '../schema/utilities.js';
-import { AccessService } from '../subgraphs/access/access-service.js';
 import { definition as utilities } from '../subgraphs/utilities/definition.js';
 import { createLoaders } from '../subgraphs/utilities/loaders.js';
 import { SupplierRepository } from '../subgraphs/utilities/supplier-repository.js';
 import { AuthFixture, makeBin, makeIin, type Actor } from './auth-fixtures.js';
+import { AccessWrites } from './support/access-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
@@ -158,7 +158,7 @@ describe('a bulk write and a concurrent revocation', () => {
     return { actor, supplierId: await registerSupplier(system.db, actor.subjectId) };
   }
 
-  const service = (db: Database) => new AccessService(db);
+  const service = (db: Database) => new AccessWrites(db);
 
   it('refuses the bulk write when the revocation commits while the write waits: 0 accounts written', async () => {
     const { actor, supplierId } = await supplierWithAccountsRight();

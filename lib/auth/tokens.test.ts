@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiTokens } from '../../schema/access.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { AccessFixture } from '../../subgraphs/access/test-fixtures.js';
+import { AccessFixture } from '../../test/support/access-fixtures.js';
 import { generateToken, hashToken, isPlausibleToken, SESSION_TOKEN_TTL_MS, TokenRepository } from './tokens.js';
 
 describe('token values', () => {

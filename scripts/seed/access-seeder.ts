@@ -3,19 +3,24 @@ import { bootstrapAdministrator } from '../../lib/auth/bootstrap.js';
 import type { Caller } from '../../lib/auth/caller.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
 import { TokenRepository } from '../../lib/auth/tokens.js';
+import { loadEffectiveGrants } from '../../lib/auth/effective-grants.js';
 import type { Database, Executor, Transaction } from '../../lib/db.js';
 import { env } from '../../lib/env.js';
 import { persons, subjects } from '../../schema/access.js';
-import { AccessService, type Acting } from '../../subgraphs/access/access-service.js';
-import { DirectoryRepository, type SubjectKindValue } from '../../subgraphs/access/directory-repository.js';
+import type { ApplicationRow } from '../../subgraphs/access/application-repository.js';
+import { definition as accessSubgraph } from '../../subgraphs/access/definition.js';
+import { DirectoryManager } from '../../subgraphs/access/directory-manager.js';
+import type { DigitalObjectRow, PersonRow, SubjectKindValue, SubjectRow } from '../../subgraphs/access/directory-repository.js';
+import type { AgreementRow, GrantRow } from '../../subgraphs/access/grant-repository.js';
 import { deleteDemoTokens, writeDemoTokens, type DemoTokens } from './demo-tokens.js';
 import { binPrefix, completeNumber, iinPrefix, type Sex } from './identification-numbers.js';
+import { mutateAs } from './mutate-as.js';
 import type { Seeder } from './seeder.js';
 
 /*
  * The demo users: one of every kind a newcomer wants to try (administrator, ministry
- * analyst, akimat, its deputy, two utility suppliers' systems, an OSI), built through the
- * access subgraph's own service so the data obeys its rules (valid BIN/IIN, grants within
+ * analyst, akimat, its deputy, two utility suppliers' systems, an OSI), placed through the
+ * access subgraph's own mutations so the data obeys its rules (valid BIN/IIN, grants within
  * agreements, delegation from a grant in effect, history and receipts).
  *
  * Demo rows are known by their identification numbers: fixed BINs and IINs computed here,
@@ -128,10 +133,6 @@ export async function deleteReceiptsOf(executor: Executor, objectIds: readonly s
   await executor.execute(sql`delete from platform.receipts where object_ids ?| ${textArray(objectIds)}::text[]`);
 }
 
-function personCaller(personId: string, isAdministrator: boolean): Caller {
-  return { kind: 'person', personId, tokenId: 'demo-seed', isAdministrator, grants: [] };
-}
-
 function addYears(date: Date, years: number): Date {
   return new Date(Date.UTC(date.getUTCFullYear() + years, date.getUTCMonth(), date.getUTCDate()));
 }
@@ -141,52 +142,67 @@ interface Seeded {
   counts: Record<string, number>;
 }
 
-/** Everything in one transaction: the service's own transactions become savepoints of it. */
+/**
+ * Everything in one transaction, placed through the access subgraph's own mutations
+ * (`mutateAs`: rule, re-check, manager, receipt), each write a savepoint of it: the demo
+ * data appears all at once or not at all, and obeys the rules requests obey.
+ */
 async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded> {
-  // AccessService takes the database to open its transactions on; given this transaction,
-  // they nest as savepoints, so the demo data appears all at once or not at all.
-  const service = new AccessService(tx as unknown as Database);
   const tokens = new TokenRepository(tx);
   const demoTokens: DemoTokens = {};
   // The demo world is set up at the start of the reference day (never later than now, or
   // the grants would not be in effect yet): its records and periods are then the same on
-  // every run of that day. Receipts keep the real time their placement was received.
+  // every run of that day. The placements are received then too, receipts included.
   const setUpAt = new Date(Math.min(referenceDate.getTime(), Date.now()));
   const term = { validFrom: setUpAt, validUntil: addYears(setUpAt, AGREEMENT_YEARS) };
 
-  let adminId = await findAdministrator(tx);
-  if (!adminId) {
+  // The administrator the placements are made as, with a token in force (the write path re-checks it).
+  let administrator: { personId: string; tokenId: string; seedingOnly: boolean };
+  const existing = await findAdministrator(tx);
+  if (existing) {
+    // Someone else's administrator: a token of the seeding's own, revoked when it is done.
+    const issued = await tokens.issueSessionToken(existing, { label: 'demo seeding (scripts/seed), revoked when done', ttlMs: 60 * 60 * 1000 });
+    administrator = { personId: existing, tokenId: issued.metadata.id, seedingOnly: true };
+  } else {
     // Like the bootstrap administrator, the first administrator is placed by no one: no receipt.
-    const admin = await new DirectoryRepository(tx).createPerson({ ...demoPersons.administrator, isAdministrator: true }, setUpAt);
-    adminId = admin.id;
+    const admin = await new DirectoryManager(tx).registerPerson({ ...demoPersons.administrator, isAdministrator: true }, setUpAt);
     const issued = await tokens.issueSessionToken(admin.id, { label: TOKEN_LABEL, ttlMs: DEMO_SESSION_TTL_MS });
     demoTokens.administrator = {
       token: issued.token,
       who: `${admin.fullName}, staff of the Administrator: reviews integration applications, grants, suspends and revokes access`,
     };
+    administrator = { personId: admin.id, tokenId: issued.metadata.id, seedingOnly: false };
   }
-  const administratorId = adminId;
-  const asAdmin = (): Acting => ({ caller: personCaller(administratorId, true), receivedAt: new Date(), now: setUpAt });
-  const asPerson = (personId: string): Acting => ({ caller: personCaller(personId, false), receivedAt: new Date(), now: setUpAt });
+  const asAdmin: Caller = { kind: 'person', personId: administrator.personId, tokenId: administrator.tokenId, isAdministrator: true, grants: [] };
+  /** A demo person as the gateway resolves them: their token and the grants in effect. */
+  const asPerson = async (personId: string, tokenId: string): Promise<Caller> => ({
+    kind: 'person',
+    personId,
+    tokenId,
+    isAdministrator: false,
+    grants: await loadEffectiveGrants(tx, { personId }),
+  });
+  const place = <T>(caller: Caller, field: string, args: Record<string, unknown>) => mutateAs<T>(accessSubgraph, tx, caller, field, args, setUpAt);
 
   const year = setUpAt.getUTCFullYear();
 
   const subjectIds = {} as Record<DemoSubjectKey, string>;
   for (const [key, input] of Object.entries(demoSubjects) as Array<[DemoSubjectKey, (typeof demoSubjects)[DemoSubjectKey]]>) {
-    const { subject } = await service.createSubject(input, asAdmin());
+    const { subject } = await place<{ subject: SubjectRow }>(asAdmin, 'createSubject', { input });
     subjectIds[key] = subject.id;
   }
   const agreementFor = async (key: DemoSubjectKey, functions: string[], number: number) => {
-    const { agreement } = await service.createAgreement({ subjectId: subjectIds[key], functions, reference: `№ ${number}-ЦС/${year}`, ...term }, asAdmin());
+    const input = { subjectId: subjectIds[key], functions, reference: `№ ${number}-ЦС/${year}`, ...term };
+    const { agreement } = await place<{ agreement: AgreementRow }>(asAdmin, 'createAgreement', { input });
     return agreement;
   };
   /** A person with an active grant under the agreement and a session token. */
   const personWithGrant = async (key: keyof typeof demoPersons, agreementId: string, functions: string[]) => {
-    const { person } = await service.createPerson(demoPersons[key], asAdmin());
-    const { grant } = await service.grantAccess({ personId: person.id, agreementId, functions, comment: 'Demo data' }, asAdmin());
-    await service.activateGrant(grant.id, null, asAdmin());
+    const { person } = await place<{ person: PersonRow }>(asAdmin, 'createPerson', { input: demoPersons[key] });
+    const { grant } = await place<{ grant: GrantRow }>(asAdmin, 'grantAccess', { input: { personId: person.id, agreementId, functions, comment: 'Demo data' } });
+    await place(asAdmin, 'activateGrant', { grantId: grant.id });
     const issued = await tokens.issueSessionToken(person.id, { label: TOKEN_LABEL, ttlMs: DEMO_SESSION_TTL_MS });
-    return { person, grant, token: issued.token };
+    return { person, grant, token: issued.token, tokenId: issued.metadata.id };
   };
 
   const ministryAgreement = await agreementFor('ministry', [AccessFunction.AnalyticsRead], 1);
@@ -201,12 +217,12 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
   };
 
   // The deputy's grant is delegated by the akimat person, not by the Administrator (p.20.4: it ends with its parent).
-  const { person: deputy } = await service.createPerson(demoPersons.akimatDeputy, asAdmin());
-  const { grant: delegated } = await service.grantAccess(
-    { personId: deputy.id, parentGrantId: akimat.grant.id, functions: deputyFunctions, comment: 'Заместитель: ведение и ежегодное подтверждение реестра МЖД' },
-    asPerson(akimat.person.id),
-  );
-  await service.activateGrant(delegated.id, null, asPerson(akimat.person.id));
+  const { person: deputy } = await place<{ person: PersonRow }>(asAdmin, 'createPerson', { input: demoPersons.akimatDeputy });
+  const akimatPerson = await asPerson(akimat.person.id, akimat.tokenId);
+  const { grant: delegated } = await place<{ grant: GrantRow }>(akimatPerson, 'grantAccess', {
+    input: { personId: deputy.id, parentGrantId: akimat.grant.id, functions: deputyFunctions, comment: 'Заместитель: ведение и ежегодное подтверждение реестра МЖД' },
+  });
+  await place(akimatPerson, 'activateGrant', { grantId: delegated.id });
   const deputyToken = await tokens.issueSessionToken(deputy.id, { label: TOKEN_LABEL, ttlMs: DEMO_SESSION_TTL_MS });
   demoTokens.akimatDeputy = {
     token: deputyToken.token,
@@ -222,12 +238,14 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
   let agreementNumber = 3;
   for (const [key, role, systemName, services] of suppliers) {
     await agreementFor(key, supplierFunctions, agreementNumber++);
-    const { application } = await service.submitApplication(
-      { subjectId: subjectIds[key], digitalObjectName: systemName, functions: supplierFunctions, contactEmail: demoSubjects[key].email },
-      asAdmin(),
-    );
-    const { digitalObject } = await service.approveApplication(application.id, { reference: `№ ${agreementNumber++}-ИНТ/${year}`, validUntil: term.validUntil }, asAdmin());
-    await service.markDigitalObjectTested(digitalObject.id, asAdmin());
+    const { application } = await place<{ application: ApplicationRow }>(asAdmin, 'submitApplication', {
+      input: { subjectId: subjectIds[key], digitalObjectName: systemName, functions: supplierFunctions, contactEmail: demoSubjects[key].email },
+    });
+    const { digitalObject } = await place<{ digitalObject: DigitalObjectRow }>(asAdmin, 'approveApplication', {
+      applicationId: application.id,
+      terms: { reference: `№ ${agreementNumber++}-ИНТ/${year}`, validUntil: term.validUntil },
+    });
+    await place(asAdmin, 'markDigitalObjectTested', { digitalObjectId: digitalObject.id });
     const issued = await tokens.issueApiToken(digitalObject.id, { label: TOKEN_LABEL });
     demoTokens[role] = {
       token: issued.token,
@@ -239,10 +257,15 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
   const chair = await personWithGrant('osiChair', osiAgreement.id, [AccessFunction.CondominiumManage]);
   demoTokens.osi = { token: chair.token, who: `${chair.person.fullName}, chair of ${demoSubjects.osi.name}: manages its Almaty buildings (CONDOMINIUM_MANAGE)` };
   // Left under review, so the administrator has an application to decide.
-  await service.submitApplication(
-    { subjectId: subjectIds.osi, digitalObjectName: 'Мобильное приложение ОСИ «Береке-Алмалы»', functions: [AccessFunction.CondominiumManage], contactEmail: demoPersons.osiChair.email },
-    asPerson(chair.person.id),
-  );
+  await place(await asPerson(chair.person.id, chair.tokenId), 'submitApplication', {
+    input: {
+      subjectId: subjectIds.osi,
+      digitalObjectName: 'Мобильное приложение ОСИ «Береке-Алмалы»',
+      functions: [AccessFunction.CondominiumManage],
+      contactEmail: demoPersons.osiChair.email,
+    },
+  });
+  if (administrator.seedingOnly) await tokens.revoke(administrator.tokenId);
 
   const [counts] = await tx.execute<Record<string, number>>(sql`
     select (select count(*) from access.persons where iin = any(${textArray(demoIins)}::text[]))::int as "accessPersons",

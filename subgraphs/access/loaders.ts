@@ -10,7 +10,10 @@ type Table = PgTable & { id: AnyPgColumn };
 /** Creation order where the table records it (ties by id), else the id (a serial, e.g. history rows). */
 const oldestFirst = (table: Table): AnyPgColumn[] => ('createdAt' in table ? [table.createdAt as AnyPgColumn, table.id] : [table.id]);
 
-/** One set per request: every relation of the access graph is one query per level, never one per row. */
+/**
+ * One set per request (a write's payload gets a fresh set: `refreshLoaders`): every relation
+ * of the access graph and `Subject.__resolveReference` is one query per level, never one per row.
+ */
 export function createAccessLoaders(db: Database, _caller: Caller) {
   /** Rows of `table` by primary key: one `id in (…)` per batch, null for an absent id. */
   function byId<T extends Table>(table: T): DataLoader<string, InferSelectModel<T> | null> {
@@ -35,7 +38,7 @@ export function createAccessLoaders(db: Database, _caller: Caller) {
     });
   }
 
-  const loaders = {
+  return {
     subjectById: byId(subjects),
     personById: byId(persons),
     agreementById: byId(agreements),
@@ -49,13 +52,6 @@ export function createAccessLoaders(db: Database, _caller: Caller) {
     grantsByDigitalObjectId: groupedBy(grants, 'digitalObjectId'),
     agreementsBySubjectId: groupedBy(agreements, 'subjectId'),
     digitalObjectsBySubjectId: groupedBy(digitalObjects, 'subjectId'),
-  };
-  return {
-    ...loaders,
-    /** After a mutation: what was cached before it is stale. */
-    clearAll(): void {
-      for (const loader of Object.values(loaders)) loader.clearAll();
-    },
   };
 }
 

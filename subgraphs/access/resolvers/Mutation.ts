@@ -1,108 +1,162 @@
-import type { Transaction } from '../../../lib/db.js';
-import { recheckAdministrator } from '../../../lib/auth/recheck.js';
-import { AccessService, type Acting, type EndGrantInput } from '../access-service.js';
-import type { CalendarDayKind } from '../calendar-repository.js';
-import type { CreatePersonInput, CreateSubjectInput } from '../directory-repository.js';
-import type { CreateGrantInput } from '../grant-repository.js';
-import { requireUuid } from '../ids.js';
-import type { AccessContext } from './context.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { parseId, parseOptionalId } from '../../../lib/ids.js';
+import { placeWrite, runWrite } from '../../../lib/write.js';
+import { ApplicationManager, type ApplicationInput, type IntegrationTerms } from '../application-manager.js';
+import { CalendarManager, calendarConflicts, type HolidayInput } from '../calendar-manager.js';
+import { actingOf, type Context } from '../context.js';
+import { DirectoryManager, directoryConflicts, type PersonInput, type SubjectInput } from '../directory-manager.js';
+import { type AgreementInput, type EndGrantInput, GrantLifecycleManager, type GrantInput } from '../grant-lifecycle-manager.js';
+import { TokenManager } from '../token-manager.js';
 
-/** Administrators' changes re-check, inside their transaction, that the caller still is one. */
-function asAdministrator(context: AccessContext): Acting {
-  return { caller: context.caller, receivedAt: context.receivedAt, verify: (tx: Transaction) => recheckAdministrator(tx, context.caller) };
-}
+// Each mutation: parse the arguments (a malformed id is BAD_USER_INPUT naming its field),
+// then the manager's change inside the write path, which re-checks what the field's rule
+// relied on, writes the receipt and maps unique violations to CONFLICT.
 
-/** Changes open to other callers too; the service checks their own right inside the transaction. */
-function asCaller(context: AccessContext): Acting {
-  const { caller } = context;
-  return caller.kind === 'person' && caller.isAdministrator ? asAdministrator(context) : { caller, receivedAt: context.receivedAt };
-}
-
-function optionalUuid(value: string | null | undefined, field: string, what: string): string | null {
-  return value === null || value === undefined ? null : requireUuid(value, field, what);
-}
-
-/** Mutations return rows fresh from their transaction; anything a loader cached earlier in the request is stale. */
-async function fresh<T>(context: AccessContext, work: (service: AccessService) => Promise<T>): Promise<T> {
-  const result = await work(new AccessService(context.db));
-  context.loaders.clearAll();
-  return result;
-}
+type WithComment = { comment?: string | null };
 
 export const Mutation = {
-  createSubject: (_: unknown, { input }: { input: CreateSubjectInput }, context: AccessContext) =>
-    fresh(context, (s) => s.createSubject(input, asAdministrator(context))),
-
-  createPerson: (_: unknown, { input }: { input: CreatePersonInput }, context: AccessContext) =>
-    fresh(context, (s) => s.createPerson(input, asAdministrator(context))),
-
-  createAgreement: (
-    _: unknown,
-    { input }: { input: { subjectId: string; reference?: string | null; functions: string[]; validFrom?: Date | null; validUntil?: Date | null } },
-    context: AccessContext,
-  ) => fresh(context, (s) => s.createAgreement({ ...input, subjectId: requireUuid(input.subjectId, 'input.subjectId', 'A subject') }, asAdministrator(context))),
-
-  grantAccess: (_: unknown, { input }: { input: CreateGrantInput }, context: AccessContext) =>
-    fresh(context, (s) =>
-      s.grantAccess(
-        {
-          ...input,
-          personId: optionalUuid(input.personId, 'input.personId', 'A person'),
-          digitalObjectId: optionalUuid(input.digitalObjectId, 'input.digitalObjectId', 'A digital object'),
-          agreementId: optionalUuid(input.agreementId, 'input.agreementId', 'An agreement'),
-          parentGrantId: optionalUuid(input.parentGrantId, 'input.parentGrantId', 'A grant'),
-        },
-        asCaller(context),
-      ),
-    ),
-
-  activateGrant: (_: unknown, args: { grantId: string; comment?: string | null }, context: AccessContext) =>
-    fresh(context, (s) => s.activateGrant(requireUuid(args.grantId, 'grantId', 'A grant'), args.comment, asCaller(context))),
-
-  suspendGrant: (_: unknown, args: { grantId: string; comment?: string | null }, context: AccessContext) =>
-    fresh(context, (s) => s.suspendGrant(requireUuid(args.grantId, 'grantId', 'A grant'), args.comment, asAdministrator(context))),
-
-  reinstateGrant: (_: unknown, args: { grantId: string; comment?: string | null }, context: AccessContext) =>
-    fresh(context, (s) => s.reinstateGrant(requireUuid(args.grantId, 'grantId', 'A grant'), args.comment, asAdministrator(context))),
-
-  endGrant: (_: unknown, { input }: { input: EndGrantInput }, context: AccessContext) =>
-    fresh(context, (s) => s.endGrant({ ...input, grantId: requireUuid(input.grantId, 'input.grantId', 'A grant') }, asAdministrator(context))),
-
-  renounceGrant: (_: unknown, args: { grantId: string; comment?: string | null }, context: AccessContext) =>
-    fresh(context, (s) => s.renounceGrant(requireUuid(args.grantId, 'grantId', 'A grant'), args.comment, asCaller(context))),
-
-  submitApplication: (
-    _: unknown,
-    { input }: { input: { subjectId: string; digitalObjectName: string; functions: string[]; contactEmail: string } },
-    context: AccessContext,
-  ) => fresh(context, (s) => s.submitApplication({ ...input, subjectId: requireUuid(input.subjectId, 'input.subjectId', 'A subject') }, asCaller(context))),
-
-  approveApplication: (_: unknown, args: { applicationId: string; terms?: { reference?: string | null; validUntil?: Date | null } | null }, context: AccessContext) =>
-    fresh(context, (s) => s.approveApplication(requireUuid(args.applicationId, 'applicationId', 'An application'), args.terms ?? {}, asAdministrator(context))),
-
-  refuseApplication: (_: unknown, args: { applicationId: string; reason: string }, context: AccessContext) =>
-    fresh(context, (s) => s.refuseApplication(requireUuid(args.applicationId, 'applicationId', 'An application'), args.reason, asAdministrator(context))),
-
-  markDigitalObjectTested: (_: unknown, args: { digitalObjectId: string }, context: AccessContext) =>
-    fresh(context, (s) => s.markDigitalObjectTested(requireUuid(args.digitalObjectId, 'digitalObjectId', 'A digital object'), asAdministrator(context))),
-
-  addHoliday: (_: unknown, { input }: { input: { date: string; kind?: CalendarDayKind | null; nameKk: string; nameRu: string } }, context: AccessContext) =>
-    fresh(context, (s) => s.addHoliday(input, asAdministrator(context))),
-
-  removeHoliday: (_: unknown, args: { date: string }, context: AccessContext) => fresh(context, (s) => s.removeHoliday(args.date, asAdministrator(context))),
-
-  issueSessionToken: (_: unknown, args: { personId: string; label?: string | null }, context: AccessContext) =>
-    fresh(context, async (s) => {
-      const { token, metadata, receipt } = await s.issueSessionToken(requireUuid(args.personId, 'personId', 'A person'), args.label, asAdministrator(context));
-      return { token, apiToken: metadata, receipt };
+  createSubject: (_: unknown, { input }: { input: SubjectInput }, context: Context, info: GraphQLResolveInfo) =>
+    placeWrite(context, info, {
+      operation: 'access.createSubject',
+      conflicts: directoryConflicts,
+      run: (tx, scope) => new DirectoryManager(tx).createSubject(input, actingOf(context, scope)),
     }),
 
-  issueApiToken: (_: unknown, args: { digitalObjectId: string; label: string; expiresAt?: Date | null }, context: AccessContext) =>
-    fresh(context, async (s) => {
-      const { token, metadata, receipt } = await s.issueApiToken(requireUuid(args.digitalObjectId, 'digitalObjectId', 'A digital object'), args.label, args.expiresAt, asAdministrator(context));
-      return { token, apiToken: metadata, receipt };
+  createPerson: (_: unknown, { input }: { input: PersonInput }, context: Context, info: GraphQLResolveInfo) =>
+    placeWrite(context, info, {
+      operation: 'access.createPerson',
+      conflicts: directoryConflicts,
+      run: (tx, scope) => new DirectoryManager(tx).createPerson(input, actingOf(context, scope)),
     }),
 
-  revokeApiToken: (_: unknown, args: { tokenId: string }, context: AccessContext) =>
-    fresh(context, (s) => s.revokeApiToken(requireUuid(args.tokenId, 'tokenId', 'A token'), asCaller(context))),
+  createAgreement: (_: unknown, { input }: { input: AgreementInput }, context: Context, info: GraphQLResolveInfo) => {
+    const agreement = { ...input, subjectId: parseId(input.subjectId, 'input.subjectId', 'a subject') };
+    return placeWrite(context, info, {
+      operation: 'access.createAgreement',
+      run: (tx, scope) => new GrantLifecycleManager(tx).createAgreement(agreement, actingOf(context, scope)),
+    });
+  },
+
+  grantAccess: (_: unknown, { input }: { input: GrantInput }, context: Context, info: GraphQLResolveInfo) => {
+    const grant: GrantInput = {
+      ...input,
+      personId: parseOptionalId(input.personId, 'input.personId', 'a person'),
+      digitalObjectId: parseOptionalId(input.digitalObjectId, 'input.digitalObjectId', 'a digital object'),
+      agreementId: parseOptionalId(input.agreementId, 'input.agreementId', 'an agreement'),
+      parentGrantId: parseOptionalId(input.parentGrantId, 'input.parentGrantId', 'a grant'),
+    };
+    return placeWrite(context, info, {
+      operation: 'access.grantAccess',
+      run: (tx, scope) => new GrantLifecycleManager(tx).grantAccess(grant, actingOf(context, scope)),
+    });
+  },
+
+  activateGrant: (_: unknown, args: { grantId: unknown } & WithComment, context: Context, info: GraphQLResolveInfo) => {
+    const grantId = parseId(args.grantId, 'grantId', 'a grant');
+    return placeWrite(context, info, {
+      operation: 'access.activateGrant',
+      run: (tx, scope) => new GrantLifecycleManager(tx).activateGrant(grantId, args.comment, actingOf(context, scope)),
+    });
+  },
+
+  suspendGrant: (_: unknown, args: { grantId: unknown } & WithComment, context: Context, info: GraphQLResolveInfo) => {
+    const grantId = parseId(args.grantId, 'grantId', 'a grant');
+    return placeWrite(context, info, {
+      operation: 'access.suspendGrant',
+      run: (tx, scope) => new GrantLifecycleManager(tx).suspendGrant(grantId, args.comment, actingOf(context, scope)),
+    });
+  },
+
+  reinstateGrant: (_: unknown, args: { grantId: unknown } & WithComment, context: Context, info: GraphQLResolveInfo) => {
+    const grantId = parseId(args.grantId, 'grantId', 'a grant');
+    return placeWrite(context, info, {
+      operation: 'access.reinstateGrant',
+      run: (tx, scope) => new GrantLifecycleManager(tx).reinstateGrant(grantId, args.comment, actingOf(context, scope)),
+    });
+  },
+
+  endGrant: (_: unknown, { input }: { input: EndGrantInput }, context: Context, info: GraphQLResolveInfo) => {
+    const end = { ...input, grantId: parseId(input.grantId, 'input.grantId', 'a grant') };
+    return placeWrite(context, info, {
+      operation: 'access.endGrant',
+      run: (tx, scope) => new GrantLifecycleManager(tx).endGrant(end, actingOf(context, scope)),
+    });
+  },
+
+  renounceGrant: (_: unknown, args: { grantId: unknown } & WithComment, context: Context, info: GraphQLResolveInfo) => {
+    const grantId = parseId(args.grantId, 'grantId', 'a grant');
+    return placeWrite(context, info, {
+      operation: 'access.renounceGrant',
+      run: (tx, scope) => new GrantLifecycleManager(tx).renounceGrant(grantId, args.comment, actingOf(context, scope)),
+    });
+  },
+
+  submitApplication: (_: unknown, { input }: { input: ApplicationInput }, context: Context, info: GraphQLResolveInfo) => {
+    const application = { ...input, subjectId: parseId(input.subjectId, 'input.subjectId', 'a subject') };
+    return placeWrite(context, info, {
+      operation: 'access.submitApplication',
+      run: (tx, scope) => new ApplicationManager(tx).submit(application, actingOf(context, scope)),
+    });
+  },
+
+  approveApplication: (_: unknown, args: { applicationId: unknown; terms?: IntegrationTerms | null }, context: Context, info: GraphQLResolveInfo) => {
+    const applicationId = parseId(args.applicationId, 'applicationId', 'an application');
+    return placeWrite(context, info, {
+      operation: 'access.approveApplication',
+      run: (tx, scope) => new ApplicationManager(tx).approve(applicationId, args.terms ?? {}, actingOf(context, scope)),
+    });
+  },
+
+  refuseApplication: (_: unknown, args: { applicationId: unknown; reason: string }, context: Context, info: GraphQLResolveInfo) => {
+    const applicationId = parseId(args.applicationId, 'applicationId', 'an application');
+    return placeWrite(context, info, {
+      operation: 'access.refuseApplication',
+      run: (tx, scope) => new ApplicationManager(tx).refuse(applicationId, args.reason, actingOf(context, scope)),
+    });
+  },
+
+  markDigitalObjectTested: (_: unknown, args: { digitalObjectId: unknown }, context: Context, info: GraphQLResolveInfo) => {
+    const digitalObjectId = parseId(args.digitalObjectId, 'digitalObjectId', 'a digital object');
+    return placeWrite(context, info, {
+      operation: 'access.markDigitalObjectTested',
+      run: (tx, scope) => new ApplicationManager(tx).markDigitalObjectTested(digitalObjectId, actingOf(context, scope)),
+    });
+  },
+
+  addHoliday: (_: unknown, { input }: { input: HolidayInput }, context: Context, info: GraphQLResolveInfo) =>
+    placeWrite(context, info, {
+      operation: 'access.addHoliday',
+      conflicts: calendarConflicts,
+      run: (tx, scope) => new CalendarManager(tx).addHoliday(input, actingOf(context, scope)),
+    }),
+
+  removeHoliday: (_: unknown, args: { date: string }, context: Context, info: GraphQLResolveInfo) =>
+    placeWrite(context, info, {
+      operation: 'access.removeHoliday',
+      run: (tx, scope) => new CalendarManager(tx).removeHoliday(args.date, actingOf(context, scope)),
+    }),
+
+  issueSessionToken: (_: unknown, args: { personId: unknown; label?: string | null }, context: Context, info: GraphQLResolveInfo) => {
+    const personId = parseId(args.personId, 'personId', 'a person');
+    return runWrite(context, info, {
+      operation: 'access.issueSessionToken',
+      run: (tx, scope) => new TokenManager(tx).issueSessionToken(personId, args.label, actingOf(context, scope)),
+    });
+  },
+
+  issueApiToken: (_: unknown, args: { digitalObjectId: unknown; label: string; expiresAt?: Date | null }, context: Context, info: GraphQLResolveInfo) => {
+    const digitalObjectId = parseId(args.digitalObjectId, 'digitalObjectId', 'a digital object');
+    return runWrite(context, info, {
+      operation: 'access.issueApiToken',
+      run: (tx, scope) => new TokenManager(tx).issueApiToken(digitalObjectId, args.label, args.expiresAt, actingOf(context, scope)),
+    });
+  },
+
+  revokeApiToken: (_: unknown, args: { tokenId: unknown }, context: Context, info: GraphQLResolveInfo) => {
+    const tokenId = parseId(args.tokenId, 'tokenId', 'a token');
+    return runWrite(context, info, {
+      operation: 'access.revokeApiToken',
+      run: (tx, scope) => new TokenManager(tx).revokeApiToken(tokenId, actingOf(context, scope)),
+    });
+  },
 };

@@ -1,73 +1,75 @@
-import { TokenRepository } from '../../../lib/auth/tokens.js';
-import { badUserInput, forbidden } from '../../../lib/errors.js';
-import { ApplicationRepository, type ApplicationStatus } from '../application-repository.js';
-import { CalendarRepository } from '../calendar-repository.js';
+import type { GrantFilter as GrantFilterArgument } from '../grant-repository.js';
+import { byTime, type PageArgs, parsePage, toConnection } from '../../../lib/pagination.js';
+import { parseId, parseOptionalId } from '../../../lib/ids.js';
+import { badUserInput } from '../../../lib/errors.js';
+import { ApplicationManager } from '../application-manager.js';
+import type { ApplicationStatus } from '../application-repository.js';
+import { CalendarManager } from '../calendar-manager.js';
+import type { Context } from '../context.js';
+import { DirectoryManager } from '../directory-manager.js';
 import type { SubjectKindValue } from '../directory-repository.js';
-import { explainAccess } from '../explain.js';
-import { GrantRepository, type GrantFilter } from '../grant-repository.js';
-import { isUuid } from '../../../lib/uuid.js';
-import { requireUuid } from '../ids.js';
+import { GrantLifecycleManager } from '../grant-lifecycle-manager.js';
 import { loadAll } from '../loaders.js';
-import { AdminListRepository } from '../admin-list-repository.js';
-import { decodeCursor, pageSize, toConnection } from '../pages.js';
-import type { AccessContext } from './context.js';
+import { NotificationManager } from '../notification-manager.js';
+import { TokenManager } from '../token-manager.js';
 
-/** Look-ups by id: null for an id that is absent or not even a UUID. */
+/** A look-up by id: BAD_USER_INPUT for a malformed id, null when nothing has it. */
 const byId =
-  (loader: (context: AccessContext) => { load(id: string): Promise<unknown> }) =>
-  (_: unknown, args: { id: string }, context: AccessContext) =>
-    isUuid(args.id) ? loader(context).load(args.id.toLowerCase()) : null;
+  (loader: (context: Context) => { load(id: string): Promise<unknown> }) =>
+  (_: unknown, args: { id: unknown }, context: Context) =>
+    loader(context).load(parseId(args.id, 'id'));
 
-function checkFilterIds(filter: Record<string, unknown> | null | undefined): void {
-  for (const key of ['subjectId', 'personId', 'digitalObjectId']) {
-    const value = filter?.[key];
-    if (value !== null && value !== undefined) requireUuid(value, `filter.${key}`, key.replace(/Id$/, ''));
-  }
+function grantFilter(filter: GrantFilterArgument | null | undefined): GrantFilterArgument {
+  return {
+    ...filter,
+    subjectId: parseOptionalId(filter?.subjectId, 'filter.subjectId', 'a subject'),
+    personId: parseOptionalId(filter?.personId, 'filter.personId', 'a person'),
+    digitalObjectId: parseOptionalId(filter?.digitalObjectId, 'filter.digitalObjectId', 'a digital object'),
+  };
 }
 
 export const Query = {
-  async me(_: unknown, __: unknown, context: AccessContext) {
-    const { caller, loaders } = context;
+  async me(_: unknown, __: unknown, { caller, loaders }: Context) {
     if (caller.kind === 'anonymous') return { person: null, digitalObject: null, isAdministrator: false, grants: [] };
-    // The grants the gateway resolved for this very request: what every rule here judges by.
-    const effective = caller.grants;
     return {
       person: caller.kind === 'person' ? await loaders.personById.load(caller.personId) : null,
       digitalObject: caller.kind === 'machine' ? await loaders.digitalObjectById.load(caller.digitalObjectId) : null,
       isAdministrator: caller.kind === 'person' && caller.isAdministrator,
-      grants: await loadAll(loaders.grantById, effective.map((g) => g.grantId)),
+      // The grants the gateway resolved for this very request: what every rule here judges by.
+      grants: await loadAll(
+        loaders.grantById,
+        caller.grants.map((g) => g.grantId),
+      ),
     };
   },
 
-  subject: byId((c) => c.loaders.subjectById),
-  person: byId((c) => c.loaders.personById),
-  grant: byId((c) => c.loaders.grantById),
-  application: byId((c) => c.loaders.applicationById),
-  digitalObject: byId((c) => c.loaders.digitalObjectById),
+  subject: byId((context) => context.loaders.subjectById),
+  person: byId((context) => context.loaders.personById),
+  grant: byId((context) => context.loaders.grantById),
+  application: byId((context) => context.loaders.applicationById),
+  digitalObject: byId((context) => context.loaders.digitalObjectById),
 
-  async subjects(_: unknown, args: { kind?: SubjectKindValue | null; first?: number | null; after?: string | null }, context: AccessContext) {
-    const first = pageSize(args.first);
-    const rows = await new AdminListRepository(context.db).subjects(args.kind, first, decodeCursor(args.after));
-    return toConnection(rows, first, (row) => ({ at: row.createdAt, id: row.id }), Boolean(args.after));
+  async subjects(_: unknown, args: PageArgs & { kind?: SubjectKindValue | null }, context: Context) {
+    const page = parsePage(args, 'access.subjects', 'subjects');
+    const rows = await new DirectoryManager(context.db).subjects(args.kind, page);
+    return toConnection('access.subjects', rows, page, byTime((row) => row.createdAt));
   },
 
-  async grants(_: unknown, args: { filter?: GrantFilter | null; first?: number | null; after?: string | null }, context: AccessContext) {
-    checkFilterIds(args.filter as Record<string, unknown> | null | undefined);
-    const first = pageSize(args.first);
-    const rows = await new GrantRepository(context.db).list(args.filter ?? {}, { first, after: decodeCursor(args.after) }, context.receivedAt);
+  async grants(_: unknown, args: PageArgs & { filter?: GrantFilterArgument | null }, context: Context) {
+    const filter = grantFilter(args.filter);
+    const page = parsePage(args, 'access.grants', 'grants');
+    const rows = await new GrantLifecycleManager(context.db).page(filter, page, context.receivedAt);
     for (const row of rows) context.loaders.grantById.prime(row.id, row);
-    return toConnection(rows, first, (row) => ({ at: row.createdAt, id: row.id }), Boolean(args.after));
+    return toConnection('access.grants', rows, page, byTime((row) => row.createdAt));
   },
 
-  async explainAccess(_: unknown, args: { personId: string; function: string; subjectId: string }, context: AccessContext) {
-    const personId = requireUuid(args.personId, 'personId', 'A person');
-    const subjectId = requireUuid(args.subjectId, 'subjectId', 'A subject');
-    const rows = await new GrantRepository(context.db).grantsWithAncestors(personId, subjectId);
-    const agreementIds = [...new Set(rows.map((r) => r.agreementId))];
-    // Through the loader: the explanation's `agreement` field then costs no query of its own.
-    const agreementRows = await loadAll(context.loaders.agreementById, agreementIds);
-    for (const row of rows) context.loaders.grantById.prime(row.id, row);
-    const explanation = explainAccess(personId, args.function, subjectId, rows, new Map(agreementRows.map((a) => [a.id, a])), context.receivedAt);
+  async explainAccess(_: unknown, args: { personId: unknown; function: string; subjectId: unknown }, context: Context) {
+    const personId = parseId(args.personId, 'personId', 'a person');
+    const subjectId = parseId(args.subjectId, 'subjectId', 'a subject');
+    const { explanation, grants, agreements } = await new GrantLifecycleManager(context.db).explain(personId, args.function, subjectId, context.receivedAt);
+    // What was read serves the explanation's own fields (`grant`, `chain`, `agreement`) without another query.
+    for (const row of grants) context.loaders.grantById.prime(row.id, row);
+    for (const row of agreements) context.loaders.agreementById.prime(row.id, row);
     return {
       decision: explanation.allowed ? 'ALLOWED' : 'REFUSED',
       reason: explanation.reason,
@@ -78,45 +80,37 @@ export const Query = {
     };
   },
 
-  async revocationPreview(_: unknown, args: { grantId: string }, context: AccessContext) {
-    if (!isUuid(args.grantId)) return null;
-    const preview = await new GrantRepository(context.db).previewEnd(args.grantId.toLowerCase(), context.receivedAt);
-    if (!preview) return null;
-    for (const row of preview.grants) context.loaders.grantById.prime(row.id, row);
-    return { grantId: args.grantId.toLowerCase(), blockedReason: preview.blockedReason, grants: preview.grants, digitalObjectIds: preview.digitalObjectIds };
+  async revocationPreview(_: unknown, args: { grantId: unknown }, context: Context) {
+    const preview = await new GrantLifecycleManager(context.db).previewEnd(parseId(args.grantId, 'grantId', 'a grant'), context.receivedAt);
+    for (const row of preview?.grants ?? []) context.loaders.grantById.prime(row.id, row);
+    return preview;
   },
 
-  async applications(_: unknown, args: { status?: ApplicationStatus | null; first?: number | null; after?: string | null }, context: AccessContext) {
-    const first = pageSize(args.first);
-    const rows = await new AdminListRepository(context.db).applications(args.status, first, decodeCursor(args.after));
-    return toConnection(rows, first, (row) => ({ at: row.submittedAt, id: row.id }), Boolean(args.after));
+  async applications(_: unknown, args: PageArgs & { status?: ApplicationStatus | null }, context: Context) {
+    const page = parsePage(args, 'access.applications', 'applications');
+    const rows = await new ApplicationManager(context.db).page(args.status, page);
+    return toConnection('access.applications', rows, page, byTime((row) => row.submittedAt));
   },
 
-  overdueApplications(_: unknown, __: unknown, context: AccessContext) {
-    return new ApplicationRepository(context.db).overdue(context.receivedAt);
+  overdueApplications(_: unknown, __: unknown, context: Context) {
+    return new ApplicationManager(context.db).overdue(context.receivedAt);
   },
 
-  async notifications(_: unknown, args: { undeliveredOnly?: boolean | null; first?: number | null; after?: string | null }, context: AccessContext) {
-    const first = pageSize(args.first);
-    const rows = await new AdminListRepository(context.db).notifications(Boolean(args.undeliveredOnly), first, decodeCursor(args.after));
-    return toConnection(rows, first, (row) => ({ at: row.createdAt, id: row.id }), Boolean(args.after));
+  async notifications(_: unknown, args: PageArgs & { undeliveredOnly?: boolean | null }, context: Context) {
+    const page = parsePage(args, 'access.notifications', 'notifications');
+    const rows = await new NotificationManager(context.db).page(Boolean(args.undeliveredOnly), page);
+    return toConnection('access.notifications', rows, page, byTime((row) => row.createdAt));
   },
 
-  apiTokens(_: unknown, args: { personId?: string | null; digitalObjectId?: string | null }, context: AccessContext) {
-    if (Boolean(args.personId) === Boolean(args.digitalObjectId)) throw badUserInput({ field: 'personId', message: 'Give exactly one owner: personId or digitalObjectId.' });
-    const { caller } = context;
-    const administrator = caller.kind === 'person' && caller.isAdministrator;
-    if (args.personId) {
-      const personId = requireUuid(args.personId, 'personId', 'A person');
-      if (!administrator && !(caller.kind === 'person' && caller.personId === personId)) throw forbidden('You may list only your own tokens.');
-      return new TokenRepository(context.db).list({ personId });
-    }
-    if (!administrator) throw forbidden("Only administrators list a digital object's tokens.");
-    return new TokenRepository(context.db).list({ digitalObjectId: requireUuid(args.digitalObjectId, 'digitalObjectId', 'A digital object') });
+  /** Who may list whose tokens is the rule's; here the owner is parsed (exactly one). */
+  apiTokens(_: unknown, args: { personId?: unknown; digitalObjectId?: unknown }, context: Context) {
+    const personId = parseOptionalId(args.personId, 'personId', 'a person');
+    const digitalObjectId = parseOptionalId(args.digitalObjectId, 'digitalObjectId', 'a digital object');
+    if ((personId === null) === (digitalObjectId === null)) throw badUserInput({ field: 'personId', message: 'Give exactly one owner: personId or digitalObjectId.' });
+    return new TokenManager(context.db).list(personId !== null ? { personId } : { digitalObjectId: digitalObjectId as string });
   },
 
-  holidays(_: unknown, args: { year: number }, context: AccessContext) {
-    if (!Number.isInteger(args.year) || args.year < 2000 || args.year > 2100) throw badUserInput({ field: 'year', message: 'Give a year between 2000 and 2100.' });
-    return new CalendarRepository(context.db).year(args.year);
+  holidays(_: unknown, args: { year: number }, context: Context) {
+    return new CalendarManager(context.db).year(args.year);
   },
 };
