@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Kind, parse, print, type FieldDefinitionNode, type ObjectTypeDefinitionNode } from 'graphql';
+import { type FieldDefinitionNode, Kind, type ObjectTypeDefinitionNode, parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -27,7 +27,8 @@ function passportRows(): Row[] {
 function supergraphBuildingFields(): Map<string, FieldDefinitionNode> {
   const document = parse(readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8'));
   const building = document.definitions.find(
-    (definition): definition is ObjectTypeDefinitionNode => definition.kind === Kind.OBJECT_TYPE_DEFINITION && definition.name.value === 'Building',
+    (definition): definition is ObjectTypeDefinitionNode =>
+      definition.kind === Kind.OBJECT_TYPE_DEFINITION && definition.name.value === 'Building',
   );
   if (!building) throw new Error('The supergraph has no Building type.');
   return new Map((building.fields ?? []).map((field) => [field.name.value, field]));
@@ -49,11 +50,13 @@ describe('building passport mapping (docs/building-passport.md)', () => {
     const mismatches = rows
       .map((row) => ({ row, field: fields.get(row.field) }))
       .filter(({ row, field }) => !field || print(field.type) !== row.type)
-      .map(({ row, field }) => `${row.number} ${row.field}: documented ${row.type}, supergraph ${field ? print(field.type) : 'no such field'}`);
+      .map(
+        ({ row, field }) => `${row.number} ${row.field}: documented ${row.type}, supergraph ${field ? print(field.type) : 'no such field'}`,
+      );
     expect(mismatches).toEqual([]);
   });
 
-  it('mentions the annex number in each mapped field\'s description in the supergraph', () => {
+  it("mentions the annex number in each mapped field's description in the supergraph", () => {
     // The supergraph keeps descriptions; each annex field says which row it is.
     const missing = rows.filter((row) => !fields.get(row.field)?.description?.value.startsWith(`Annex field ${row.number}:`));
     expect(missing.map((row) => row.field)).toEqual([]);

@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { Caller, EffectiveGrant } from '../lib/auth/caller.js';
 import type { AccessFunction } from '../lib/auth/functions.js';
-import { signCaller, CALLER_HEADER } from '../lib/auth/signed-caller.js';
+import { CALLER_HEADER, signCaller } from '../lib/auth/signed-caller.js';
 import type { Executor } from '../lib/db.js';
 import { checkDigit } from '../lib/identification-number.js';
 import { territories } from '../schema/buildings.js';
 import { territoriesData } from '../subgraphs/buildings/territories-data.js';
-import { postGraphQL, type GraphQLResponse, type TestSystem } from './support/system.js';
 import type { Actor } from './auth-fixtures.js';
+import { type GraphQLResponse, postGraphQL, type TestSystem } from './support/system.js';
 
 /**
  * What the buildings tests share: the territories they use, valid building inputs,
@@ -93,8 +93,20 @@ export const bin = (n: number): string => withCheckDigit(`050140${String(n).padS
 /** A person acting for the ministry (authorized body): every function of `functions`, everywhere. */
 export function nationalCaller(...functions: AccessFunction[]): Caller {
   sequence += 1;
-  const grant: EffectiveGrant = { grantId: `grant-${sequence}`, subjectId: `subject-${sequence}`, subjectKind: 'AUTHORIZED_BODY', territoryKato: null, functions };
-  return { kind: 'person', personId: `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`, tokenId: `token-${sequence}`, isAdministrator: false, grants: [grant] };
+  const grant: EffectiveGrant = {
+    grantId: `grant-${sequence}`,
+    subjectId: `subject-${sequence}`,
+    subjectKind: 'AUTHORIZED_BODY',
+    territoryKato: null,
+    functions,
+  };
+  return {
+    kind: 'person',
+    personId: `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`,
+    tokenId: `token-${sequence}`,
+    isAdministrator: false,
+    grants: [grant],
+  };
 }
 
 export type Send = <TData = Record<string, any>>(query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<TData>>;
@@ -111,7 +123,8 @@ export function viaGateway(system: TestSystem, actor: Actor): Send {
  * grants in the database, which a hand-made caller does not have.
  */
 export function asCaller(system: TestSystem, caller: Caller): Send {
-  return (query, variables = {}) => postGraphQL(system.subgraphUrls.buildings, query, variables, { [CALLER_HEADER]: signCaller(caller, system.gatewaySecret) });
+  return (query, variables = {}) =>
+    postGraphQL(system.subgraphUrls.buildings, query, variables, { [CALLER_HEADER]: signCaller(caller, system.gatewaySecret) });
 }
 
 export interface RowCounts {

@@ -1,14 +1,26 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessFunction } from '../lib/auth/functions.js';
 import { anonymousCaller } from '../lib/auth/caller.js';
-import { signCaller, CALLER_HEADER } from '../lib/auth/signed-caller.js';
-import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
+import { AccessFunction } from '../lib/auth/functions.js';
+import { CALLER_HEADER, signCaller } from '../lib/auth/signed-caller.js';
 import { AuthFixture } from './auth-fixtures.js';
 import {
-  ALMALY, ALMATY, ASTANA, BOSTANDYK, REGISTER, asCaller, bin, buildingInput, iin, insertTerritories, nationalCaller, rowCounts, viaGateway,
+  ALMALY,
+  ALMATY,
+  ASTANA,
+  asCaller,
+  BOSTANDYK,
+  bin,
+  buildingInput,
+  iin,
+  insertTerritories,
+  nationalCaller,
+  REGISTER,
+  rowCounts,
   type Send,
+  viaGateway,
 } from './buildings-fixtures.js';
+import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
 const F = AccessFunction;
 
@@ -26,7 +38,12 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
     system = await startTestSystem();
     await insertTerritories(system.db);
     fixture = await AuthFixture.create(system.db);
-    ministry = await actor('AUTHORIZED_BODY', [F.BuildingRegisterMaintain, F.BuildingRegisterConfirm, F.PremisesMaintain, F.PersonalDataRead]);
+    ministry = await actor('AUTHORIZED_BODY', [
+      F.BuildingRegisterMaintain,
+      F.BuildingRegisterConfirm,
+      F.PremisesMaintain,
+      F.PersonalDataRead,
+    ]);
   });
   afterAll(async () => {
     await system?.close();
@@ -49,7 +66,11 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
     // Leading zeros of field 3 are kept.
     expect(building.addressRegistrationCode).toBe('0000000000001234');
     expect({ status, confirmationOverdue, retiredAt, version, registerExitReason }).toEqual({
-      status: 'REGISTERED', confirmationOverdue: false, retiredAt: null, version: 1, registerExitReason: null,
+      status: 'REGISTERED',
+      confirmationOverdue: false,
+      retiredAt: null,
+      version: 1,
+      registerExitReason: null,
     });
     expect(new Date(confirmedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(receipt.operation).toBe('buildings.registerBuilding');
@@ -75,12 +96,21 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
           receipt { operation }
         }
       }`,
-      { id: building.id, v: 1, input: { liftCount: 4, condition: 'OPERATING_NEEDS_CAPITAL_REPAIR', heatingSupplyType: 'AUTONOMOUS', heatingSupplyKind: null } },
+      {
+        id: building.id,
+        v: 1,
+        input: { liftCount: 4, condition: 'OPERATING_NEEDS_CAPITAL_REPAIR', heatingSupplyType: 'AUTONOMOUS', heatingSupplyKind: null },
+      },
     );
     expect(response.errors).toBeUndefined();
     const updated = response.data!.updateBuilding.building;
     expect(updated).toMatchObject({
-      version: 2, liftCount: 4, condition: 'OPERATING_NEEDS_CAPITAL_REPAIR', heatingSupplyType: 'AUTONOMOUS', heatingSupplyKind: null, yearBuilt: 1975,
+      version: 2,
+      liftCount: 4,
+      condition: 'OPERATING_NEEDS_CAPITAL_REPAIR',
+      heatingSupplyType: 'AUTONOMOUS',
+      heatingSupplyKind: null,
+      yearBuilt: 1975,
     });
     expect(response.data!.updateBuilding.receipt.operation).toBe('buildings.updateBuilding');
     expect(updated.history.map((entry: any) => entry.change)).toEqual(['REGISTERED', 'UPDATED']);
@@ -116,10 +146,17 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
     );
     expect(response.errors).toBeUndefined();
     const retired = response.data!.retireBuilding.building;
-    expect(retired).toMatchObject({ status: 'RETIRED', registerExitReason: 'Снесён по программе реновации.', confirmationOverdue: false, version: 2 });
+    expect(retired).toMatchObject({
+      status: 'RETIRED',
+      registerExitReason: 'Снесён по программе реновации.',
+      confirmationOverdue: false,
+      version: 2,
+    });
     expect(retired.retiredAt).not.toBeNull();
     expect(retired.history.at(-1).change).toBe('RETIRED');
-    expect(retired.history.at(-1).changes.map((c: any) => c.field)).toEqual(expect.arrayContaining(['status', 'registerExitReason', 'retiredAt']));
+    expect(retired.history.at(-1).changes.map((c: any) => c.field)).toEqual(
+      expect.arrayContaining(['status', 'registerExitReason', 'retiredAt']),
+    );
 
     const before = await rowCounts(system.db);
     for (const mutation of [
@@ -172,16 +209,35 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
       {
         id: building.id,
         premises: [
-          { kind: 'APARTMENT', number: '1', floor: 1, area: 54.5, owners: [{ kind: 'PERSON', identificationNumber: iin(1), name: 'Сапарова Айгүл', share: 0.5 }, { kind: 'PERSON', identificationNumber: iin(2), name: 'Сапаров Ерлан', share: 0.5 }] },
+          {
+            kind: 'APARTMENT',
+            number: '1',
+            floor: 1,
+            area: 54.5,
+            owners: [
+              { kind: 'PERSON', identificationNumber: iin(1), name: 'Сапарова Айгүл', share: 0.5 },
+              { kind: 'PERSON', identificationNumber: iin(2), name: 'Сапаров Ерлан', share: 0.5 },
+            ],
+          },
           { kind: 'APARTMENT', number: '2', floor: 1, area: 61 },
-          { kind: 'NON_RESIDENTIAL', number: 'Н-1', floor: 0, owners: [{ kind: 'ORGANISATION', identificationNumber: bin(7), name: 'ТОО «Дәмді»' }] },
+          {
+            kind: 'NON_RESIDENTIAL',
+            number: 'Н-1',
+            floor: 0,
+            owners: [{ kind: 'ORGANISATION', identificationNumber: bin(7), name: 'ТОО «Дәмді»' }],
+          },
           { kind: 'STORAGE_ROOM', number: '1', floor: -1, area: 3.2 },
         ],
       },
     );
     expect(response.errors).toBeUndefined();
     const result = response.data!.addPremises;
-    expect(result.premises.map((p: any) => `${p.kind}:${p.number}`)).toEqual(['APARTMENT:1', 'APARTMENT:2', 'NON_RESIDENTIAL:Н-1', 'STORAGE_ROOM:1']);
+    expect(result.premises.map((p: any) => `${p.kind}:${p.number}`)).toEqual([
+      'APARTMENT:1',
+      'APARTMENT:2',
+      'NON_RESIDENTIAL:Н-1',
+      'STORAGE_ROOM:1',
+    ]);
     expect(result.premises[0].owners).toEqual([
       { kind: 'PERSON', share: 0.5, identificationNumber: iin(1), name: 'Сапарова Айгүл' },
       { kind: 'PERSON', share: 0.5, identificationNumber: iin(2), name: 'Сапаров Ерлан' },
@@ -189,9 +245,14 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
     expect(result.premises[2].owners).toEqual([{ kind: 'ORGANISATION', share: 1, identificationNumber: bin(7), name: 'ТОО «Дәмді»' }]);
     expect(result.building.premises).toHaveLength(4);
     expect(result.building.version).toBe(2);
-    expect(result.building.history.at(-1)).toEqual({ change: 'PREMISES_ADDED', changes: [{ field: 'premises', oldValue: '0', newValue: '4' }] });
+    expect(result.building.history.at(-1)).toEqual({
+      change: 'PREMISES_ADDED',
+      changes: [{ field: 'premises', oldValue: '0', newValue: '4' }],
+    });
     // Personal data never lands in the history.
-    const [history] = await system.db.execute<{ text: string }>(sql`select string_agg(changes::text, ' ') as text from buildings.building_history where building_id = ${building.id}`);
+    const [history] = await system.db.execute<{ text: string }>(
+      sql`select string_agg(changes::text, ' ') as text from buildings.building_history where building_id = ${building.id}`,
+    );
     expect(history?.text).not.toContain(iin(1));
     expect(history?.text).not.toContain('Сапаров');
   });
@@ -200,11 +261,21 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
     const building = await register();
     const response = await ministry(
       `mutation($id: ID!, $p: [PremiseInput!]!) { addPremises(buildingId: $id, premises: $p) { building { premises { kind number } } } }`,
-      { id: building.id, p: ['10', 'P-1', '2', '12А', '12'].map((number) => ({ kind: 'APARTMENT', number })).concat([{ kind: 'PARKING_PLACE', number: '1' }]) },
+      {
+        id: building.id,
+        p: ['10', 'P-1', '2', '12А', '12']
+          .map((number) => ({ kind: 'APARTMENT', number }))
+          .concat([{ kind: 'PARKING_PLACE', number: '1' }]),
+      },
     );
     expect(response.errors).toBeUndefined();
     expect(response.data!.addPremises.building.premises.map((p: any) => `${p.kind}:${p.number}`)).toEqual([
-      'APARTMENT:2', 'APARTMENT:10', 'APARTMENT:12', 'APARTMENT:12А', 'APARTMENT:P-1', 'PARKING_PLACE:1',
+      'APARTMENT:2',
+      'APARTMENT:10',
+      'APARTMENT:12',
+      'APARTMENT:12А',
+      'APARTMENT:P-1',
+      'PARKING_PLACE:1',
     ]);
   });
 
@@ -226,9 +297,14 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
       const stale = await person.caller();
       await fixture.revoke(person.grantId);
       const before = await rowCounts(system.db);
-      const inFlight = await postGraphQL(system.subgraphUrls.buildings, REGISTER, { input: buildingInput() }, {
-        [CALLER_HEADER]: signCaller(stale, system.gatewaySecret),
-      });
+      const inFlight = await postGraphQL(
+        system.subgraphUrls.buildings,
+        REGISTER,
+        { input: buildingInput() },
+        {
+          [CALLER_HEADER]: signCaller(stale, system.gatewaySecret),
+        },
+      );
       expect(inFlight.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const next = await live(REGISTER, { input: buildingInput() });
       expect(next.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -236,7 +312,11 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
     });
 
     it('lets a local executive body register, update, retire, confirm and add premises only in its territory', async () => {
-      const almaly = await actor('LOCAL_EXECUTIVE_BODY', [F.BuildingRegisterMaintain, F.BuildingRegisterConfirm, F.PremisesMaintain], ALMALY);
+      const almaly = await actor(
+        'LOCAL_EXECUTIVE_BODY',
+        [F.BuildingRegisterMaintain, F.BuildingRegisterConfirm, F.PremisesMaintain],
+        ALMALY,
+      );
       const inside = await almaly(REGISTER, { input: buildingInput({ katoCode: ALMALY }) });
       expect(inside.errors).toBeUndefined();
       const id = inside.data!.registerBuilding.building.id;
@@ -249,12 +329,21 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
       const elsewhere = await register({ katoCode: ASTANA });
       const afterRegister = await rowCounts(system.db);
       expect((await almaly(updateLift, { id: elsewhere.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      expect((await almaly(`mutation($id: ID!) { retireBuilding(id: $id, reason: "x") { building { id } } }`, { id: elsewhere.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      expect((await almaly(`mutation($id: ID!) { confirmBuilding(id: $id) { building { id } } }`, { id: elsewhere.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(
+        (await almaly(`mutation($id: ID!) { retireBuilding(id: $id, reason: "x") { building { id } } }`, { id: elsewhere.id })).errors?.[0]
+          ?.extensions?.code,
+      ).toBe('FORBIDDEN');
+      expect(
+        (await almaly(`mutation($id: ID!) { confirmBuilding(id: $id) { building { id } } }`, { id: elsewhere.id })).errors?.[0]?.extensions
+          ?.code,
+      ).toBe('FORBIDDEN');
       const addPremises = `mutation($id: ID!) { addPremises(buildingId: $id, premises: [{ kind: APARTMENT, number: "1" }]) { premises { id } } }`;
       expect((await almaly(addPremises, { id: elsewhere.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       // Moving its own building out of its territory is refused too.
-      const moved = await almaly(`mutation($id: ID!) { updateBuilding(id: $id, input: { katoCode: "${BOSTANDYK}" }) { building { id } } }`, { id });
+      const moved = await almaly(
+        `mutation($id: ID!) { updateBuilding(id: $id, input: { katoCode: "${BOSTANDYK}" }) { building { id } } }`,
+        { id },
+      );
       expect(moved.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const after = await rowCounts(system.db);
       expect(afterRegister.buildings - before.buildings).toBe(1);
@@ -265,6 +354,39 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
       expect(own.data!.addPremises.premises).toHaveLength(1);
     });
 
+    it('relies on grants in both territories when an update moves a building, and re-checks both in the write', async () => {
+      const mover = await fixture.person('LOCAL_EXECUTIVE_BODY', [F.BuildingRegisterMaintain], { territoryKato: ALMALY });
+      // The same person also acts for Bostandyk's local executive body.
+      const bostandyk = await fixture.access.subject('LOCAL_EXECUTIVE_BODY', { territoryKato: BOSTANDYK });
+      const agreement = await fixture.access.agreement(bostandyk.id, [F.BuildingRegisterMaintain]);
+      const personId = (mover.owner as { personId: string }).personId;
+      const there = await fixture.access.grant({ personId, agreementId: agreement.id, functions: [F.BuildingRegisterMaintain] });
+      const send = viaGateway(system, mover);
+      const registered = async () =>
+        (await send(REGISTER, { input: buildingInput({ katoCode: ALMALY }) })).data!.registerBuilding.building.id as string;
+      const [first, second] = [await registered(), await registered()];
+      const move = `mutation($id: ID!) { updateBuilding(id: $id, input: { katoCode: "${BOSTANDYK}" }) { building { katoCode version } } }`;
+
+      const moved = await send(move, { id: first });
+      expect(moved.errors).toBeUndefined();
+      expect(moved.data!.updateBuilding.building).toEqual({ katoCode: BOSTANDYK, version: 2 });
+
+      // A request under way while the grant where the building goes ends writes nothing.
+      const stale = await mover.caller();
+      await fixture.revoke(there.id);
+      const before = await rowCounts(system.db);
+      const inFlight = await postGraphQL(
+        system.subgraphUrls.buildings,
+        move,
+        { id: second },
+        { [CALLER_HEADER]: signCaller(stale, system.gatewaySecret) },
+      );
+      expect(inFlight.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(await rowCounts(system.db)).toEqual(before);
+      // The grant where it is still allows a change that does not move it.
+      expect((await send(updateLift, { id: second })).errors).toBeUndefined();
+    });
+
     it('needs the function the mutation uses: maintain, confirm and premises are separate', async () => {
       const building = await register();
       const confirmOnly = await actor('AUTHORIZED_BODY', [F.BuildingRegisterConfirm]);
@@ -272,29 +394,53 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
       const before = await rowCounts(system.db);
       expect((await confirmOnly(updateLift, { id: building.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect((await confirmOnly(REGISTER, { input: buildingInput() })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      expect((await maintainOnly(`mutation($id: ID!) { confirmBuilding(id: $id) { building { id } } }`, { id: building.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect(
-        (await maintainOnly(`mutation($id: ID!) { addPremises(buildingId: $id, premises: [{ kind: APARTMENT, number: "9" }]) { building { id } } }`, { id: building.id }))
-          .errors?.[0]?.extensions?.code,
+        (await maintainOnly(`mutation($id: ID!) { confirmBuilding(id: $id) { building { id } } }`, { id: building.id })).errors?.[0]
+          ?.extensions?.code,
+      ).toBe('FORBIDDEN');
+      expect(
+        (
+          await maintainOnly(
+            `mutation($id: ID!) { addPremises(buildingId: $id, premises: [{ kind: APARTMENT, number: "9" }]) { building { id } } }`,
+            { id: building.id },
+          )
+        ).errors?.[0]?.extensions?.code,
       ).toBe('FORBIDDEN');
       expect(await rowCounts(system.db)).toEqual(before);
     });
 
     it('answers NOT_FOUND for a building that does not exist to a caller holding the function, FORBIDDEN to one without it', async () => {
       const confirmOnly = await actor('AUTHORIZED_BODY', [F.BuildingRegisterConfirm]);
-      for (const id of ['6f1c1c1e-0000-4000-8000-000000000000', 'not-a-uuid']) {
+      // A malformed id is BAD_USER_INPUT naming the argument (docs/architecture.md), no longer NOT_FOUND.
+      for (const [id, code] of [
+        ['6f1c1c1e-0000-4000-8000-000000000000', 'NOT_FOUND'],
+        ['not-a-uuid', 'BAD_USER_INPUT'],
+      ] as const) {
         const response = await ministry(updateLift, { id });
-        expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
+        expect(response.errors?.[0]?.extensions).toMatchObject({ code, field: 'id' });
         expect((await confirmOnly(updateLift, { id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       }
+      const nowhere = '6f1c1c1e-0000-4000-8000-000000000001';
+      const before = await rowCounts(system.db);
+      for (const [mutation, field] of [
+        [`mutation($id: ID!) { retireBuilding(id: $id, reason: "Снесён.") { building { id } } }`, 'id'],
+        [`mutation($id: ID!) { confirmBuilding(id: $id) { building { id } } }`, 'id'],
+        [
+          `mutation($id: ID!) { addPremises(buildingId: $id, premises: [{ kind: APARTMENT, number: "1" }]) { building { id } } }`,
+          'buildingId',
+        ],
+      ] as const) {
+        expect((await ministry(mutation, { id: nowhere })).errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field });
+      }
+      expect(await rowCounts(system.db)).toEqual(before);
     });
 
     it("shows owners' identities only with PERSONAL_DATA_READ in the building's territory; the rest of the row survives", async () => {
       const building = await register({ katoCode: ALMALY });
-      await ministry(
-        `mutation($id: ID!, $p: [PremiseInput!]!) { addPremises(buildingId: $id, premises: $p) { building { id } } }`,
-        { id: building.id, p: [{ kind: 'APARTMENT', number: '1', owners: [{ kind: 'PERSON', identificationNumber: iin(3), name: 'Нұрланов Бауыржан' }] }] },
-      );
+      await ministry(`mutation($id: ID!, $p: [PremiseInput!]!) { addPremises(buildingId: $id, premises: $p) { building { id } } }`, {
+        id: building.id,
+        p: [{ kind: 'APARTMENT', number: '1', owners: [{ kind: 'PERSON', identificationNumber: iin(3), name: 'Нұрланов Бауыржан' }] }],
+      });
       const query = `query($id: ID!) { building(id: $id) { cadastralNumber premises { number owners { kind share identificationNumber name } } } }`;
       const readers = {
         inside: await actor('LOCAL_EXECUTIVE_BODY', [F.PersonalDataRead], ALMATY),
@@ -304,7 +450,9 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
       };
       const allowed = await readers.inside(query, { id: building.id });
       expect(allowed.errors).toBeUndefined();
-      expect(allowed.data!.building.premises[0].owners).toEqual([{ kind: 'PERSON', share: 1, identificationNumber: iin(3), name: 'Нұрланов Бауыржан' }]);
+      expect(allowed.data!.building.premises[0].owners).toEqual([
+        { kind: 'PERSON', share: 1, identificationNumber: iin(3), name: 'Нұрланов Бауыржан' },
+      ]);
       for (const reader of [readers.outside, readers.noFunction, readers.anonymous]) {
         const refused = await reader(query, { id: building.id });
         expect(refused.data!.building.cadastralNumber).toBe(building.cadastralNumber);
@@ -321,7 +469,10 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
       const building = await register();
       const added = await ministry(
         `mutation($id: ID!, $p: [PremiseInput!]!) { addPremises(buildingId: $id, premises: $p) { premises { id } } }`,
-        { id: building.id, p: [{ kind: 'APARTMENT', number: '1', owners: [{ kind: 'PERSON', identificationNumber: iin(4), name: 'Әлиев Дәулет' }] }] },
+        {
+          id: building.id,
+          p: [{ kind: 'APARTMENT', number: '1', owners: [{ kind: 'PERSON', identificationNumber: iin(4), name: 'Әлиев Дәулет' }] }],
+        },
       );
       const premiseId = added.data!.addPremises.premises[0].id;
       const anonymous = asCaller(system, anonymousCaller);
@@ -330,7 +481,13 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
           ... on Premise { number owners { share identificationNumber name } }
           ... on Building { cadastralNumber }
           ... on Region { nameRu } } }`,
-        { r: [{ __typename: 'Premise', id: premiseId }, { __typename: 'Building', cadastralNumber: building.cadastralNumber }, { __typename: 'Region', katoCode: ALMALY }] },
+        {
+          r: [
+            { __typename: 'Premise', id: premiseId },
+            { __typename: 'Building', cadastralNumber: building.cadastralNumber },
+            { __typename: 'Region', katoCode: ALMALY },
+          ],
+        },
       );
       expect(entities.data!._entities).toEqual([
         { number: '1', owners: [{ share: 1, identificationNumber: null, name: null }] },
@@ -340,7 +497,9 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
       expect(entities.errors?.every((error) => error.extensions?.code === 'FORBIDDEN')).toBe(true);
       expect(JSON.stringify(entities)).not.toContain(iin(4));
 
-      const unknownType = await anonymous(`query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`, { r: [{ __typename: 'PremiseOwner', id: 'x' }] });
+      const unknownType = await anonymous(`query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`, {
+        r: [{ __typename: 'PremiseOwner', id: 'x' }],
+      });
       expect(unknownType.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const service = await asCaller(system, nationalCaller(F.BuildingRegisterMaintain))(`{ _service { sdl } }`);
       expect(service.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -2,9 +2,21 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { env } from '../lib/env.js';
-import { startTestSystem, type TestSystem } from './support/system.js';
 import { AuthFixture } from './auth-fixtures.js';
-import { ALMALY, ALMATY, ASTANA, BOSTANDYK, BUILDING_FIELDS, ESIL, REGISTER, buildingInput, iin, insertTerritories, viaGateway } from './buildings-fixtures.js';
+import {
+  ALMALY,
+  ALMATY,
+  ASTANA,
+  BOSTANDYK,
+  BUILDING_FIELDS,
+  buildingInput,
+  ESIL,
+  iin,
+  insertTerritories,
+  REGISTER,
+  viaGateway,
+} from './buildings-fixtures.js';
+import { startTestSystem, type TestSystem } from './support/system.js';
 
 /**
  * The open part (p.21): the register read anonymously through the gateway, with every
@@ -19,13 +31,28 @@ describe('reading the building register through the gateway, anonymously', () =>
     system = await startTestSystem();
     await insertTerritories(system.db);
     const fixture = await AuthFixture.create(system.db);
-    const ministry = viaGateway(system, await fixture.person('AUTHORIZED_BODY', [AccessFunction.BuildingRegisterMaintain, AccessFunction.PremisesMaintain]));
+    const ministry = viaGateway(
+      system,
+      await fixture.person('AUTHORIZED_BODY', [AccessFunction.BuildingRegisterMaintain, AccessFunction.PremisesMaintain]),
+    );
     const specs: Record<string, Record<string, unknown>> = {
       almaly1970: { katoCode: ALMALY, yearBuilt: 1970, condition: 'OPERATING' },
       almaly1985: { katoCode: ALMALY, yearBuilt: 1985, condition: 'EMERGENCY', heatingSupplyType: 'AUTONOMOUS', heatingSupplyKind: null },
-      almaly2001: { katoCode: `${ALMALY} көше 5`, yearBuilt: 2001, condition: 'OPERATING_NEEDS_CAPITAL_REPAIR', lastCapitalRepairDate: null },
+      almaly2001: {
+        katoCode: `${ALMALY} көше 5`,
+        yearBuilt: 2001,
+        condition: 'OPERATING_NEEDS_CAPITAL_REPAIR',
+        lastCapitalRepairDate: null,
+      },
       bostandyk1960: { katoCode: BOSTANDYK, yearBuilt: 1960, condition: 'EMERGENCY', lastCapitalRepairDate: null },
-      bostandyk2010: { katoCode: BOSTANDYK, yearBuilt: 2010, condition: 'OPERATING', heatingSupplyType: 'INDIVIDUAL_INSTALLATIONS', heatingSupplyKind: null, lastCapitalRepairDate: null },
+      bostandyk2010: {
+        katoCode: BOSTANDYK,
+        yearBuilt: 2010,
+        condition: 'OPERATING',
+        heatingSupplyType: 'INDIVIDUAL_INSTALLATIONS',
+        heatingSupplyKind: null,
+        lastCapitalRepairDate: null,
+      },
       esil2015: { katoCode: ESIL, yearBuilt: 2015, condition: 'OPERATING', lastCapitalRepairDate: null },
       astana1999: { katoCode: ASTANA, yearBuilt: 1999, condition: 'NOT_OPERATING', lastCapitalRepairDate: null },
     };
@@ -38,10 +65,10 @@ describe('reading the building register through the gateway, anonymously', () =>
     await ministry(`mutation($id: ID!) { retireBuilding(id: $id, reason: "Снесён.") { building { id } } }`, { id: ids.astana1999 });
     await system.db.execute(sql`update buildings.buildings set confirmed_at = now() - interval '400 days' where id = ${ids.bostandyk2010}`);
     await system.db.execute(sql`update buildings.buildings set confirmed_at = null where id = ${ids.esil2015}`);
-    await ministry(
-      `mutation($id: ID!, $p: [PremiseInput!]!) { addPremises(buildingId: $id, premises: $p) { building { id } } }`,
-      { id: ids.almaly1970, p: [{ kind: 'APARTMENT', number: '1', owners: [{ kind: 'PERSON', identificationNumber: iin(11), name: 'Жұмабаев Асқар' }] }] },
-    );
+    await ministry(`mutation($id: ID!, $p: [PremiseInput!]!) { addPremises(buildingId: $id, premises: $p) { building { id } } }`, {
+      id: ids.almaly1970,
+      p: [{ kind: 'APARTMENT', number: '1', owners: [{ kind: 'PERSON', identificationNumber: iin(11), name: 'Жұмабаев Асқар' }] }],
+    });
   });
   afterAll(async () => {
     await system?.close();
@@ -51,7 +78,10 @@ describe('reading the building register through the gateway, anonymously', () =>
     response.data.buildings.edges.map((edge: any) => Object.keys(ids).find((name) => ids[name] === edge.node.id)).sort();
 
   async function list(filter: Record<string, unknown>, first = 100) {
-    const response = await system.query(`query($filter: BuildingFilter, $first: Int) { buildings(first: $first, filter: $filter) { edges { node { id } } } }`, { filter, first });
+    const response = await system.query(
+      `query($filter: BuildingFilter, $first: Int) { buildings(first: $first, filter: $filter) { edges { node { id } } } }`,
+      { filter, first },
+    );
     expect(response.errors).toBeUndefined();
     return namesOf(response);
   }
@@ -66,8 +96,20 @@ describe('reading the building register through the gateway, anonymously', () =>
     expect(namesOf(response)).toEqual(['almaly1970', 'almaly1985', 'almaly2001', 'bostandyk1960', 'bostandyk2010']);
     const almaly = page.edges.find((edge: any) => edge.node.id === ids.almaly1970).node;
     for (const [field, value] of Object.entries(inputs.almaly1970!)) expect(almaly[field], field).toEqual(value);
-    expect(almaly.region).toEqual({ katoCode: ALMALY, kind: 'DISTRICT', level: 2, nameKk: 'Алмалы ауданы', nameRu: 'Алмалинский район', parent: { katoCode: ALMATY, nameRu: 'город Алматы' } });
-    expect(page.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false, startCursor: page.edges[0].cursor, endCursor: page.edges[4].cursor });
+    expect(almaly.region).toEqual({
+      katoCode: ALMALY,
+      kind: 'DISTRICT',
+      level: 2,
+      nameKk: 'Алмалы ауданы',
+      nameRu: 'Алмалинский район',
+      parent: { katoCode: ALMATY, nameRu: 'город Алматы' },
+    });
+    expect(page.pageInfo).toMatchObject({
+      hasNextPage: false,
+      hasPreviousPage: false,
+      startCursor: page.edges[0].cursor,
+      endCursor: page.edges[4].cursor,
+    });
   });
 
   it('filters by territory: a district code covers the buildings under it, a city code its districts', async () => {
@@ -131,7 +173,6 @@ describe('reading the building register through the gateway, anonymously', () =>
         buildingByAddressRegistrationCode(addressRegistrationCode: $code) { id }
         upper: building(id: "${ids.esil2015!.toUpperCase()}") { id }
         missing: building(id: "00000000-0000-4000-8000-000000000000") { id }
-        garbage: building(id: "not an id") { id }
         noCadastral: buildingByCadastralNumber(cadastralNumber: "nope") { id }
       }`,
       { id: ids.bostandyk1960, cadastral: inputs.almaly1985!.cadastralNumber, code: inputs.esil2015!.addressRegistrationCode },
@@ -143,9 +184,12 @@ describe('reading the building register through the gateway, anonymously', () =>
       buildingByAddressRegistrationCode: { id: ids.esil2015 },
       upper: { id: ids.esil2015 },
       missing: null,
-      garbage: null,
       noCadastral: null,
     });
+    // A malformed id is an input error naming the argument (docs/architecture.md), not an empty look-up.
+    const garbage = await system.query(`{ garbage: building(id: "not an id") { id } }`);
+    expect(garbage.data?.garbage ?? null).toBeNull();
+    expect(garbage.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
   });
 
   it('serves the KATO tree as Region entities with their buildings', async () => {
@@ -164,7 +208,11 @@ describe('reading the building register through the gateway, anonymously', () =>
     // The whole tree is there (the migration loads it): 17 regions and 3 cities of republican significance.
     expect(data.regions).toHaveLength(20);
     const level1 = new Map(data.regions.map((region: any) => [region.katoCode, region]));
-    expect(level1.get(ASTANA)).toMatchObject({ kind: 'CITY_OF_REPUBLICAN_SIGNIFICANCE', nameRu: 'город Астана', children: expect.arrayContaining([{ katoCode: ESIL }]) });
+    expect(level1.get(ASTANA)).toMatchObject({
+      kind: 'CITY_OF_REPUBLICAN_SIGNIFICANCE',
+      nameRu: 'город Астана',
+      children: expect.arrayContaining([{ katoCode: ESIL }]),
+    });
     expect(level1.get(ALMATY)).toMatchObject({
       kind: 'CITY_OF_REPUBLICAN_SIGNIFICANCE',
       nameRu: 'город Алматы',
@@ -187,13 +235,22 @@ describe('reading the building register through the gateway, anonymously', () =>
     const condition = response.data!.directories.find((directory: any) => directory.name === 'BuildingCondition');
     expect(condition.annexFields).toEqual([27]);
     expect(condition.titleRu).toBe('Состояние дома');
-    expect(condition.values.find((value: any) => value.code === 'EMERGENCY')).toEqual({ code: 'EMERGENCY', labelKk: 'Апатты деп танылды', labelRu: 'Признан аварийным' });
+    expect(condition.values.find((value: any) => value.code === 'EMERGENCY')).toEqual({
+      code: 'EMERGENCY',
+      labelKk: 'Апатты деп танылды',
+      labelRu: 'Признан аварийным',
+    });
     expect(response.data!.directories.find((directory: any) => directory.name === 'SupplySystemType').annexFields).toEqual([17, 21]);
   });
 
   it("shows the public premises and shares but not the owners' identities", async () => {
-    const response = await system.query(`query($id: ID!) { building(id: $id) { premises { kind number owners { kind share identificationNumber name } } } }`, { id: ids.almaly1970 });
-    expect(response.data!.building.premises).toEqual([{ kind: 'APARTMENT', number: '1', owners: [{ kind: 'PERSON', share: 1, identificationNumber: null, name: null }] }]);
+    const response = await system.query(
+      `query($id: ID!) { building(id: $id) { premises { kind number owners { kind share identificationNumber name } } } }`,
+      { id: ids.almaly1970 },
+    );
+    expect(response.data!.building.premises).toEqual([
+      { kind: 'APARTMENT', number: '1', owners: [{ kind: 'PERSON', share: 1, identificationNumber: null, name: null }] },
+    ]);
     expect(response.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
     expect(JSON.stringify(response)).not.toContain(iin(11));
     expect(JSON.stringify(response)).not.toContain('Жұмабаев');

@@ -3,13 +3,14 @@ import DataLoader from 'dataloader';
 import type { GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
+import { createSubgraphContext } from '../lib/subgraph-context.js';
 import { buildSubgraph } from '../lib/subgraph-server.js';
 import { buildings, premiseOwners, premises } from '../schema/buildings.js';
 import { definition } from '../subgraphs/buildings/definition.js';
-import { BuildingsRepository, type PremiseRow } from '../subgraphs/buildings/buildings-repository.js';
-import { createBuildingLoaders, type BuildingLoaders } from '../subgraphs/buildings/loaders.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { type BuildingLoaders, createBuildingLoaders } from '../subgraphs/buildings/loaders.js';
+import { type PremiseRow, PremisesRepository } from '../subgraphs/buildings/premises-repository.js';
 import { ALMALY, BOSTANDYK, bin, buildingInput, iin, insertTerritories, nationalCaller } from './buildings-fixtures.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 // The schema comes from @apollo/subgraph, which loads graphql's CommonJS build; executing
 // it with the ES build vite would resolve for this file fails graphql's realm check.
@@ -31,10 +32,17 @@ describe('SQL statements per page of buildings', () => {
     database = await createTestDatabase({ max: 1, onQuery: (query) => statements.push(query) });
     await insertTerritories(database.db);
     const rows = Array.from({ length: 60 }, (_, i) => buildingInput({ katoCode: i % 2 ? ALMALY : BOSTANDYK }));
-    const inserted = await database.db.insert(buildings).values(rows as (typeof buildings.$inferInsert)[]).returning({ id: buildings.id });
+    const inserted = await database.db
+      .insert(buildings)
+      .values(rows as (typeof buildings.$inferInsert)[])
+      .returning({ id: buildings.id });
     const premiseRows = await database.db
       .insert(premises)
-      .values(inserted.flatMap(({ id }) => [1, 2, 3].map((n) => ({ buildingId: id, kind: 'APARTMENT' as const, number: String(n), floor: n, area: 40 + n }))))
+      .values(
+        inserted.flatMap(({ id }) =>
+          [1, 2, 3].map((n) => ({ buildingId: id, kind: 'APARTMENT' as const, number: String(n), floor: n, area: 40 + n })),
+        ),
+      )
       .returning({ id: premises.id });
     await database.db.insert(premiseOwners).values(
       premiseRows.flatMap(({ id }, i) => [
@@ -48,8 +56,13 @@ describe('SQL statements per page of buildings', () => {
     await database?.close();
   });
 
-  async function countStatements(query: string, variables: Record<string, unknown>, loaders?: BuildingLoaders): Promise<{ count: number; data: any }> {
-    const contextValue = { caller, db: database.db, loaders: loaders ?? createBuildingLoaders(database.db), receivedAt: new Date() };
+  async function countStatements(
+    query: string,
+    variables: Record<string, unknown>,
+    loaders?: BuildingLoaders,
+  ): Promise<{ count: number; data: any }> {
+    const contextValue = createSubgraphContext(definition, database.db, caller);
+    if (loaders) contextValue.loaders = loaders;
     statements.length = 0;
     const result = await graphql({ schema, source: query, variableValues: variables, contextValue });
     expect(result.errors).toBeUndefined();
@@ -83,7 +96,12 @@ describe('SQL statements per page of buildings', () => {
     const five = await countStatements(perRegion, { first: 5 });
     const fifty = await countStatements(perRegion, { first: 50 });
     const sizes = fifty.data.regions.map((region: any) => [region.nameRu, region.buildings.edges.length, region.buildings.totalCount]);
-    expect(sizes).toEqual(expect.arrayContaining([['Алмалинский район', 30, 30], ['Бостандыкский район', 30, 30]]));
+    expect(sizes).toEqual(
+      expect.arrayContaining([
+        ['Алмалинский район', 30, 30],
+        ['Бостандыкский район', 30, 30],
+      ]),
+    );
     expect(fifty.count).toBe(five.count);
     // The territories, one lateral page query, one lateral count, the premises, the owners.
     expect(five.count).toBeLessThanOrEqual(5);
@@ -92,11 +110,10 @@ describe('SQL statements per page of buildings', () => {
   it('would grow with the page if premises were loaded per building (control: the count does catch N+1)', async () => {
     const perRow = (): BuildingLoaders => {
       const loaders = createBuildingLoaders(database.db);
-      const repository = new BuildingsRepository(database.db);
-      loaders.premisesByBuildingId = new DataLoader<string, PremiseRow[]>(
-        async ([id]) => [await repository.premisesByBuildingIds([id!])],
-        { batch: false },
-      );
+      const repository = new PremisesRepository(database.db);
+      loaders.premisesByBuildingId = new DataLoader<string, PremiseRow[]>(async ([id]) => [await repository.byBuildingIds([id!])], {
+        batch: false,
+      });
       return loaders;
     };
     const five = await countStatements(page, { first: 5 }, perRow());

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import {
-  katoOf, todayInKazakhstan, validateAnnexFields, validatePremises, validateRetireReason,
-  type AnnexFields, type OwnerInput, type PremiseInput, type PremisesContext,
-} from './building-validation.js';
 import { bin as binNumber, iin as iinNumber, validAnnexFieldValues } from '../../test/buildings-fixtures.js';
+import {
+  type AnnexFields,
+  katoOf,
+  type OwnerInput,
+  type PremiseInput,
+  type PremisesContext,
+  todayInKazakhstan,
+  validateAnnexFields,
+  validatePremises,
+  validateRetireReason,
+} from './building-validation.js';
 
 const today = '2026-07-12';
 const context = { today, katoKnown: true };
@@ -34,7 +41,9 @@ describe('a valid building record', () => {
 
 describe('field 1: cadastral number', () => {
   it('must not be empty', () => {
-    expect(problemsOf({ cadastralNumber: '   ' })).toEqual([{ field: 'input.cadastralNumber', message: 'The cadastral number (field 1) must not be empty.' }]);
+    expect(problemsOf({ cadastralNumber: '   ' })).toEqual([
+      { field: 'input.cadastralNumber', message: 'The cadastral number (field 1) must not be empty.' },
+    ]);
   });
   it('must be at most 200 characters', () => {
     expect(problemsOf({ cadastralNumber: '1'.repeat(200) })).toEqual([]);
@@ -94,12 +103,18 @@ describe('counts: fields 9, 11, 13–16, 26', () => {
     it(`${field} has a lower and an upper bound and is whole`, () => {
       // Keep fields 13 ≥ 15 + 16 true so only the bound under test is reported.
       const base: Partial<AnnexFields> = { totalPremisesCount: 10_000, apartmentCount: 0, nonResidentialPremisesCount: 0 };
-      expect(problemsOf({ ...base, [field]: tooLow })).toContainEqual({ field: `input.${field}`, message: `${label} must be ${lower}; it is ${tooLow}.` });
+      expect(problemsOf({ ...base, [field]: tooLow })).toContainEqual({
+        field: `input.${field}`,
+        message: `${label} must be ${lower}; it is ${tooLow}.`,
+      });
       expect(problemsOf({ ...base, [field]: tooHigh })).toContainEqual({
         field: `input.${field}`,
         message: `${label} must be at most ${tooHigh - 1}; it is ${tooHigh}.`,
       });
-      expect(problemsOf({ ...base, [field]: 1.5 })).toContainEqual({ field: `input.${field}`, message: `${label} must be a whole number.` });
+      expect(problemsOf({ ...base, [field]: 1.5 })).toContainEqual({
+        field: `input.${field}`,
+        message: `${label} must be a whole number.`,
+      });
     });
   }
   it('field 11: year built from 1800 to the current year', () => {
@@ -107,7 +122,9 @@ describe('counts: fields 9, 11, 13–16, 26', () => {
     expect(problemsOf({ yearBuilt: 2027, lastCapitalRepairDate: null })).toEqual([
       { field: 'input.yearBuilt', message: 'The year built (field 11) must be at most 2026; it is 2027.' },
     ]);
-    expect(problemsOf({ yearBuilt: 1799 })).toEqual([{ field: 'input.yearBuilt', message: 'The year built (field 11) must be at least 1800; it is 1799.' }]);
+    expect(problemsOf({ yearBuilt: 1799 })).toEqual([
+      { field: 'input.yearBuilt', message: 'The year built (field 11) must be at least 1800; it is 1799.' },
+    ]);
   });
 });
 
@@ -119,7 +136,8 @@ describe('fields 13, 15, 16: apartments plus non-residential premises never exce
     expect(problemsOf({ totalPremisesCount: 55, apartmentCount: 54, nonResidentialPremisesCount: 2 })).toEqual([
       {
         field: 'input.totalPremisesCount',
-        message: 'The total number of premises (field 13) is 55, fewer than the apartments (field 15) and non-residential premises (field 16) together, 56.',
+        message:
+          'The total number of premises (field 13) is 55, fewer than the apartments (field 15) and non-residential premises (field 16) together, 56.',
       },
     ]);
   });
@@ -132,12 +150,18 @@ describe('field 12: last capital repair', () => {
   });
   it('must not be before the year built', () => {
     expect(problemsOf({ lastCapitalRepairDate: '1974-12-31' })).toEqual([
-      { field: 'input.lastCapitalRepairDate', message: 'The last capital repair date (field 12) must not be before the year built (field 11), 1975.' },
+      {
+        field: 'input.lastCapitalRepairDate',
+        message: 'The last capital repair date (field 12) must not be before the year built (field 11), 1975.',
+      },
     ]);
   });
   it('must not be in the future', () => {
     expect(problemsOf({ lastCapitalRepairDate: '2026-07-13' })).toEqual([
-      { field: 'input.lastCapitalRepairDate', message: 'The last capital repair date (field 12) must not be in the future; today is 2026-07-12.' },
+      {
+        field: 'input.lastCapitalRepairDate',
+        message: 'The last capital repair date (field 12) must not be in the future; today is 2026-07-12.',
+      },
     ]);
   });
   it('today is taken in Kazakhstan (UTC+5)', () => {
@@ -151,7 +175,8 @@ describe('fields 17 and 18: heating supply kind only with central heating', () =
     expect(problemsOf({ heatingSupplyKind: null })).toEqual([
       {
         field: 'input.heatingSupplyKind',
-        message: 'The heating supply kind (field 18) is required when the heating supply type (field 17) is CENTRAL: choose OPEN or CLOSED.',
+        message:
+          'The heating supply kind (field 18) is required when the heating supply type (field 17) is CENTRAL: choose OPEN or CLOSED.',
       },
     ]);
   });
@@ -172,7 +197,8 @@ describe('fields 19 and 20: network gas implies a gas pipeline', () => {
     expect(problemsOf({ hasGasPipeline: false })).toEqual([
       {
         field: 'input.hasGasPipeline',
-        message: 'A building supplied with network natural gas (field 19) has a gas pipeline: set field 20 to true, or choose another gas supply kind.',
+        message:
+          'A building supplied with network natural gas (field 19) has a gas pipeline: set field 20 to true, or choose another gas supply kind.',
       },
     ]);
   });
@@ -204,7 +230,9 @@ describe('field 28: reason for leaving the register', () => {
   it('is required and at most 500 characters when retiring', () => {
     expect(validateRetireReason('Demolished under the renovation programme.')).toEqual([]);
     expect(validateRetireReason('x'.repeat(500))).toEqual([]);
-    expect(validateRetireReason(' ')).toEqual([{ field: 'reason', message: 'The reason for leaving the register (field 28) must not be empty.' }]);
+    expect(validateRetireReason(' ')).toEqual([
+      { field: 'reason', message: 'The reason for leaving the register (field 28) must not be empty.' },
+    ]);
     expect(validateRetireReason('x'.repeat(501))).toEqual([
       { field: 'reason', message: 'The reason for leaving the register (field 28) must be at most 500 characters; it has 501.' },
     ]);
@@ -235,7 +263,14 @@ const bin = binNumber(12);
 const building: PremisesContext['building'] = { totalPremisesCount: 10, floorCount: 5, apartmentCount: 6, nonResidentialPremisesCount: 2 };
 
 function premise(change: Partial<PremiseInput> = {}): PremiseInput {
-  return { kind: 'APARTMENT', number: '1', floor: 1, area: 54.3, owners: [{ kind: 'PERSON', identificationNumber: iin, name: 'Owner', share: 1 }], ...change };
+  return {
+    kind: 'APARTMENT',
+    number: '1',
+    floor: 1,
+    area: 54.3,
+    owners: [{ kind: 'PERSON', identificationNumber: iin, name: 'Owner', share: 1 }],
+    ...change,
+  };
 }
 function owner(change: Partial<OwnerInput>): OwnerInput {
   return { kind: 'PERSON', identificationNumber: iin, name: 'Owner', share: 1, ...change };
@@ -246,7 +281,10 @@ describe('premises', () => {
   it('accepts valid premises with persons and organisations', () => {
     expect(
       validatePremises(
-        [premise(), premise({ number: '2', owners: [owner({ share: 0.5 }), owner({ kind: 'ORGANISATION', identificationNumber: bin, share: 0.5 })] })],
+        [
+          premise(),
+          premise({ number: '2', owners: [owner({ share: 0.5 }), owner({ kind: 'ORGANISATION', identificationNumber: bin, share: 0.5 })] }),
+        ],
         premisesContext,
       ),
     ).toEqual([]);
@@ -263,7 +301,9 @@ describe('premises', () => {
   it('takes at most 10,000 owners per call', () => {
     const owners = Array.from({ length: 2001 }, () => owner({ share: 0.0001 }));
     const many = Array.from({ length: 5 }, (_, i) => premise({ number: String(i), owners }));
-    expect(validatePremises(many, premisesContext)).toEqual([{ field: 'premises', message: 'Add at most 10000 owners in one call; this call has 10005.' }]);
+    expect(validatePremises(many, premisesContext)).toEqual([
+      { field: 'premises', message: 'Add at most 10000 owners in one call; this call has 10005.' },
+    ]);
   });
   it('needs a number of 1 to 20 characters', () => {
     expect(validatePremises([premise({ number: ' ' })], premisesContext)).toEqual([
@@ -324,14 +364,18 @@ describe('premises', () => {
   });
   it('needs each share in (0, 1] and their sum at most 1', () => {
     const message = 'An ownership share must be greater than 0 and at most 1.';
-    expect(validatePremises([premise({ owners: [owner({ share: 0 })] })], premisesContext)).toEqual([{ field: 'premises[0].owners[0].share', message }]);
-    expect(validatePremises([premise({ owners: [owner({ share: 1.2 })] })], premisesContext)).toEqual([{ field: 'premises[0].owners[0].share', message }]);
+    expect(validatePremises([premise({ owners: [owner({ share: 0 })] })], premisesContext)).toEqual([
+      { field: 'premises[0].owners[0].share', message },
+    ]);
+    expect(validatePremises([premise({ owners: [owner({ share: 1.2 })] })], premisesContext)).toEqual([
+      { field: 'premises[0].owners[0].share', message },
+    ]);
     expect(validatePremises([premise({ owners: [owner({ share: 0.6 }), owner({ share: 0.6 })] })], premisesContext)).toEqual([
       { field: 'premises[0].owners', message: "The owners' shares add up to 1.2; they must add up to at most 1." },
     ]);
-    expect(validatePremises([premise({ owners: [owner({ share: 1 / 3 }), owner({ share: 1 / 3 }), owner({ share: 1 / 3 })] })], premisesContext)).toEqual(
-      [],
-    );
+    expect(
+      validatePremises([premise({ owners: [owner({ share: 1 / 3 }), owner({ share: 1 / 3 }), owner({ share: 1 / 3 })] })], premisesContext),
+    ).toEqual([]);
   });
   it("keeps the building's apartments within field 15, non-residential within 16, and all but storage rooms within 13", () => {
     const apartments = Array.from({ length: 7 }, (_, i) => premise({ number: String(i), owners: [] }));
@@ -352,7 +396,8 @@ describe('premises', () => {
     expect(validatePremises(parking, premisesContext)).toEqual([
       {
         field: 'premises',
-        message: 'The building would have 11 premises (apartments, non-residential, parking places), more than its total (field 13), 10; update the building first.',
+        message:
+          'The building would have 11 premises (apartments, non-residential, parking places), more than its total (field 13), 10; update the building first.',
       },
     ]);
     const storage = Array.from({ length: 30 }, (_, i) => premise({ kind: 'STORAGE_ROOM', number: String(i), owners: [] }));

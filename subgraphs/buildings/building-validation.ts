@@ -1,6 +1,7 @@
 import type { FieldProblem } from '../../lib/errors.js';
 import { binProblem, iinProblem } from '../../lib/identification-number.js';
-import type { buildings, premiseKind, ownerKind } from '../../schema/buildings.js';
+import { isKatoCode } from '../../lib/kato.js';
+import type { buildings, ownerKind, premiseKind } from '../../schema/buildings.js';
 
 /**
  * The rules of the building record (annex to the Rules, DOMAIN.md) as pure functions:
@@ -23,19 +24,65 @@ type BuildingRow = typeof buildings.$inferSelect;
 /** The annex fields a caller places (all but 28, which only retirement sets). */
 export type AnnexFields = Pick<
   BuildingRow,
-  | 'cadastralNumber' | 'katoCode' | 'addressRegistrationCode' | 'purpose' | 'fundCategory' | 'condominiumRegistered'
-  | 'hasTechnicalPassport' | 'balanceOwnership' | 'liftCount' | 'electricityConnected' | 'yearBuilt' | 'lastCapitalRepairDate'
-  | 'totalPremisesCount' | 'floorCount' | 'apartmentCount' | 'nonResidentialPremisesCount' | 'heatingSupplyType'
-  | 'heatingSupplyKind' | 'gasSupplyKind' | 'hasGasPipeline' | 'hotWaterSupplyType' | 'waterSupplyKind' | 'hasWaterPipeline'
-  | 'sewerageKind' | 'hasSewer' | 'commonMeterCount' | 'condition' | 'barrierFree'
+  | 'cadastralNumber'
+  | 'katoCode'
+  | 'addressRegistrationCode'
+  | 'purpose'
+  | 'fundCategory'
+  | 'condominiumRegistered'
+  | 'hasTechnicalPassport'
+  | 'balanceOwnership'
+  | 'liftCount'
+  | 'electricityConnected'
+  | 'yearBuilt'
+  | 'lastCapitalRepairDate'
+  | 'totalPremisesCount'
+  | 'floorCount'
+  | 'apartmentCount'
+  | 'nonResidentialPremisesCount'
+  | 'heatingSupplyType'
+  | 'heatingSupplyKind'
+  | 'gasSupplyKind'
+  | 'hasGasPipeline'
+  | 'hotWaterSupplyType'
+  | 'waterSupplyKind'
+  | 'hasWaterPipeline'
+  | 'sewerageKind'
+  | 'hasSewer'
+  | 'commonMeterCount'
+  | 'condition'
+  | 'barrierFree'
 >;
 
 export const annexFieldNames: (keyof AnnexFields)[] = [
-  'cadastralNumber', 'katoCode', 'addressRegistrationCode', 'purpose', 'fundCategory', 'condominiumRegistered',
-  'hasTechnicalPassport', 'balanceOwnership', 'liftCount', 'electricityConnected', 'yearBuilt', 'lastCapitalRepairDate',
-  'totalPremisesCount', 'floorCount', 'apartmentCount', 'nonResidentialPremisesCount', 'heatingSupplyType',
-  'heatingSupplyKind', 'gasSupplyKind', 'hasGasPipeline', 'hotWaterSupplyType', 'waterSupplyKind', 'hasWaterPipeline',
-  'sewerageKind', 'hasSewer', 'commonMeterCount', 'condition', 'barrierFree',
+  'cadastralNumber',
+  'katoCode',
+  'addressRegistrationCode',
+  'purpose',
+  'fundCategory',
+  'condominiumRegistered',
+  'hasTechnicalPassport',
+  'balanceOwnership',
+  'liftCount',
+  'electricityConnected',
+  'yearBuilt',
+  'lastCapitalRepairDate',
+  'totalPremisesCount',
+  'floorCount',
+  'apartmentCount',
+  'nonResidentialPremisesCount',
+  'heatingSupplyType',
+  'heatingSupplyKind',
+  'gasSupplyKind',
+  'hasGasPipeline',
+  'hotWaterSupplyType',
+  'waterSupplyKind',
+  'hasWaterPipeline',
+  'sewerageKind',
+  'hasSewer',
+  'commonMeterCount',
+  'condition',
+  'barrierFree',
 ];
 
 const limits = {
@@ -63,9 +110,10 @@ export function todayInKazakhstan(now: Date = new Date()): string {
   return new Date(now.getTime() + 5 * 3_600_000).toISOString().slice(0, 10);
 }
 
-/** The first 9 characters of field 2 when they are digits: the KATO code that places the building. */
+/** The first 9 characters of field 2 when they are a KATO code: the territory that places the building. */
 export function katoOf(katoCode: string): string | null {
-  return /^\d{9}/.test(katoCode) ? katoCode.slice(0, 9) : null;
+  const code = katoCode.slice(0, 9);
+  return isKatoCode(code) ? code : null;
 }
 
 export interface AnnexContext {
@@ -77,24 +125,15 @@ export interface AnnexContext {
   path?: string;
 }
 
-function count(
-  problems: FieldProblem[],
-  field: string,
-  label: string,
-  value: number,
-  min: number,
-  max: number,
-): void {
+function count(problems: FieldProblem[], field: string, label: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value)) problems.push({ field, message: `${label} must be a whole number.` });
-  else if (value < min) problems.push({ field, message: `${label} must be ${min === 0 ? 'zero or more' : `at least ${min}`}; it is ${value}.` });
+  else if (value < min)
+    problems.push({ field, message: `${label} must be ${min === 0 ? 'zero or more' : `at least ${min}`}; it is ${value}.` });
   else if (value > max) problems.push({ field, message: `${label} must be at most ${max}; it is ${value}.` });
 }
 
 /** Every problem of a building record; `record` is the whole record after the change. */
-export function validateAnnexFields(
-  record: AnnexFields & { registerExitReason?: unknown },
-  context: AnnexContext,
-): FieldProblem[] {
+export function validateAnnexFields(record: AnnexFields & { registerExitReason?: unknown }, context: AnnexContext): FieldProblem[] {
   const at = (field: string) => `${context.path ?? 'input'}.${field}`;
   const problems: FieldProblem[] = [];
   const currentYear = Number(context.today.slice(0, 4));
@@ -116,7 +155,10 @@ export function validateAnnexFields(
       message: `The KATO code (field 2) must be at most ${limits.katoCodeLength} characters; it has ${record.katoCode.length}.`,
     });
   } else if (katoOf(record.katoCode) === null) {
-    problems.push({ field: at('katoCode'), message: 'The KATO code (field 2) must start with the 9-digit code of the territory, e.g. 751110000.' });
+    problems.push({
+      field: at('katoCode'),
+      message: 'The KATO code (field 2) must start with the 9-digit code of the territory, e.g. 751110000.',
+    });
   } else if (!context.katoKnown) {
     problems.push({
       field: at('katoCode'),
@@ -146,7 +188,14 @@ export function validateAnnexFields(
     0,
     limits.premisesCount,
   );
-  count(problems, at('commonMeterCount'), 'The number of common-house meters (field 26)', record.commonMeterCount, 0, limits.commonMeterCount);
+  count(
+    problems,
+    at('commonMeterCount'),
+    'The number of common-house meters (field 26)',
+    record.commonMeterCount,
+    0,
+    limits.commonMeterCount,
+  );
 
   // Fields 13, 15, 16 together, once each of them is a valid count on its own.
   const validCount = (value: number) => Number.isInteger(value) && value >= 0;
@@ -194,7 +243,8 @@ export function validateAnnexFields(
   if (record.gasSupplyKind === 'NETWORK_NATURAL' && !record.hasGasPipeline) {
     problems.push({
       field: at('hasGasPipeline'),
-      message: 'A building supplied with network natural gas (field 19) has a gas pipeline: set field 20 to true, or choose another gas supply kind.',
+      message:
+        'A building supplied with network natural gas (field 19) has a gas pipeline: set field 20 to true, or choose another gas supply kind.',
     });
   }
 
@@ -257,6 +307,28 @@ export interface PremisesContext {
   /** For IIN dates of birth. */
   now?: Date;
   path?: string;
+  /**
+   * Leave numbers the building already has to `takenPremises` (the write path reports a
+   * duplicate as CONFLICT, as its unique index does); by default they are problems here.
+   */
+  skipTaken?: boolean;
+}
+
+const premiseKey = (premise: { kind: PremiseKind; number: string }) => `${premise.kind}\u0000${premise.number}`;
+
+/** Premises of the call whose kind and number the building already has, with paths like `premises[2].number`. */
+export function takenPremises(premises: PremiseInput[], existing: PremisesContext['existing'], path = 'premises'): FieldProblem[] {
+  const taken = new Set(existing.map(premiseKey));
+  return premises.flatMap((premise, index) =>
+    taken.has(premiseKey(premise))
+      ? [
+          {
+            field: `${path}[${index}].number`,
+            message: `The building already has a premise of kind ${premise.kind} numbered "${premise.number}".`,
+          },
+        ]
+      : [],
+  );
 }
 
 /** Shares are decimals with 6 places in the database; a sum may exceed 1 by rounding only. */
@@ -268,26 +340,40 @@ export function validatePremises(premises: PremiseInput[], context: PremisesCont
   const problems: FieldProblem[] = [];
   if (premises.length === 0) return [{ field: root, message: 'Give at least one premise to add.' }];
   if (premises.length > limits.premisesPerCall) {
-    return [{ field: root, message: `Add at most ${limits.premisesPerCall} premises in one call; split the ${premises.length} into several calls.` }];
+    return [
+      {
+        field: root,
+        message: `Add at most ${limits.premisesPerCall} premises in one call; split the ${premises.length} into several calls.`,
+      },
+    ];
   }
   const ownerTotal = premises.reduce((sum, premise) => sum + premise.owners.length, 0);
   if (ownerTotal > limits.ownersPerCall) {
     return [{ field: root, message: `Add at most ${limits.ownersPerCall} owners in one call; this call has ${ownerTotal}.` }];
   }
 
-  const taken = new Set(context.existing.map((premise) => `${premise.kind}\u0000${premise.number}`));
+  const taken = new Set(context.skipTaken ? [] : context.existing.map(premiseKey));
   const seen = new Map<string, number>();
   premises.forEach((premise, index) => {
     const at = (field: string) => `${root}[${index}].${field}`;
-    const key = `${premise.kind}\u0000${premise.number}`;
+    const key = premiseKey(premise);
     if (premise.number.trim() === '') {
       problems.push({ field: at('number'), message: 'The premise number must not be empty.' });
     } else if (premise.number.length > limits.premiseNumberLength) {
-      problems.push({ field: at('number'), message: `The premise number must be at most ${limits.premiseNumberLength} characters; it has ${premise.number.length}.` });
+      problems.push({
+        field: at('number'),
+        message: `The premise number must be at most ${limits.premiseNumberLength} characters; it has ${premise.number.length}.`,
+      });
     } else if (taken.has(key)) {
-      problems.push({ field: at('number'), message: `The building already has a premise of kind ${premise.kind} numbered "${premise.number}".` });
+      problems.push({
+        field: at('number'),
+        message: `The building already has a premise of kind ${premise.kind} numbered "${premise.number}".`,
+      });
     } else if (seen.has(key)) {
-      problems.push({ field: at('number'), message: `Premise ${seen.get(key)} of this call already has kind ${premise.kind} and number "${premise.number}".` });
+      problems.push({
+        field: at('number'),
+        message: `Premise ${seen.get(key)} of this call already has kind ${premise.kind} and number "${premise.number}".`,
+      });
     } else {
       seen.set(key, index);
     }
@@ -307,7 +393,8 @@ export function validatePremises(premises: PremiseInput[], context: PremisesCont
     let shares = 0;
     premise.owners.forEach((owner, ownerIndex) => {
       const ownerAt = (field: string) => `${at('owners')}[${ownerIndex}].${field}`;
-      const idProblem = owner.kind === 'PERSON' ? iinProblem(owner.identificationNumber, context.now) : binProblem(owner.identificationNumber);
+      const idProblem =
+        owner.kind === 'PERSON' ? iinProblem(owner.identificationNumber, context.now) : binProblem(owner.identificationNumber);
       if (idProblem) {
         problems.push({
           field: ownerAt('identificationNumber'),
@@ -326,13 +413,17 @@ export function validatePremises(premises: PremiseInput[], context: PremisesCont
       }
     });
     if (shares > 1 + shareTolerance) {
-      problems.push({ field: at('owners'), message: `The owners' shares add up to ${Number(shares.toFixed(6))}; they must add up to at most 1.` });
+      problems.push({
+        field: at('owners'),
+        message: `The owners' shares add up to ${Number(shares.toFixed(6))}; they must add up to at most 1.`,
+      });
     }
   });
 
   // The premises list must stay within the building's counts from the address register.
   const counts = (kinds: PremiseKind[]) =>
-    context.existing.filter((premise) => kinds.includes(premise.kind)).length + premises.filter((premise) => kinds.includes(premise.kind)).length;
+    context.existing.filter((premise) => kinds.includes(premise.kind)).length +
+    premises.filter((premise) => kinds.includes(premise.kind)).length;
   const apartments = counts(['APARTMENT']);
   if (apartments > context.building.apartmentCount) {
     problems.push({

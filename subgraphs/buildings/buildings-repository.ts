@@ -1,33 +1,25 @@
-import { and, asc, eq, getTableColumns, gt, gte, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, gte, inArray, lte, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
-import { buildingHistory, buildings, premiseOwners, premises, territories } from '../../schema/buildings.js';
-import type { AnnexFields, PremiseInput } from './building-validation.js';
+import { katoRange } from '../../lib/kato.js';
+import type { PageRequest } from '../../lib/pagination.js';
+import { buildingHistory, buildings } from '../../schema/buildings.js';
+import type { AnnexFields } from './building-validation.js';
+import { textArray } from './territories-repository.js';
 
 export type BuildingRow = typeof buildings.$inferSelect;
-export type TerritoryRow = typeof territories.$inferSelect;
-export type PremiseRow = typeof premises.$inferSelect;
 export type HistoryRow = typeof buildingHistory.$inferSelect;
 export type BuildingChange = HistoryRow['change'];
-/** An owner with the KATO code of its building, which the personal-data rule needs. */
-export type OwnerRow = typeof premiseOwners.$inferSelect & { katoCode: string };
 export type FieldChanges = Record<string, { old: unknown; new: unknown }>;
 
 /** Conditions of a building list, apart from the territory. */
 export interface BuildingListFilter {
-  conditions?: BuildingRow['condition'][] | null;
-  heatingSupplyTypes?: BuildingRow['heatingSupplyType'][] | null;
-  yearBuiltFrom?: number | null;
-  yearBuiltTo?: number | null;
-  emergency?: boolean | null;
-  confirmationOverdue?: boolean | null;
-  status?: BuildingRow['status'] | null;
-}
-
-export interface PageRequest {
-  /** Rows to return; the repository reads one more to tell whether a next page exists. */
-  first: number;
-  /** Keyset: only ids greater than this. */
-  afterId: string | null;
+  conditions: BuildingRow['condition'][] | null;
+  heatingSupplyTypes: BuildingRow['heatingSupplyType'][] | null;
+  yearBuiltFrom: number | null;
+  yearBuiltTo: number | null;
+  emergency: boolean | null;
+  confirmationOverdue: boolean | null;
+  status: BuildingRow['status'] | null;
 }
 
 /** A registered building whose last confirmation is older than a year (p.13) or missing. */
@@ -47,92 +39,84 @@ function filterConditions(filter: BuildingListFilter): SQL[] {
   return conditions;
 }
 
-/** `array[$1, $2, …]::text[]`: drizzle would otherwise expand a JS array into a parenthesised list. */
-function textArray(values: string[]): SQL {
-  return sql`array[${sql.join(
-    values.map((value) => sql`${value}`),
-    sql`, `,
-  )}]::text[]`;
+/**
+ * Field 2 under a territory prefix, as an index range scan (`katoRange`): the operators
+ * compare byte by byte, as the `text_pattern_ops` index on `kato_code` orders.
+ */
+function underPrefix(from: SQL | string, to: SQL | string): SQL {
+  return sql`${buildings.katoCode} ~>=~ ${from} and ${buildings.katoCode} ~<~ ${to}`;
 }
 
-/** SQL of one aggregate: the building register, its premises, owners and history. Works inside a transaction. */
+/** Each prefix with the end of its range, for a lateral join over `p(prefix, upto)`. */
+function prefixRanges(prefixes: readonly string[]): SQL {
+  return sql`unnest(${textArray(prefixes)}, ${textArray(prefixes.map((prefix) => katoRange(prefix).to))}) as p(prefix, upto)`;
+}
+
+/** A cadastral number as compared for uniqueness: near-duplicates ("X", " X", "x") are the same number. */
+const comparable = (cadastralNumber: SQL | string): SQL => sql`lower(btrim(${cadastralNumber}))`;
+const comparableCadastralNumber = comparable(sql`${buildings.cadastralNumber}`);
+
+/** SQL of the building register: the records and their history. Works inside a transaction. */
 export class BuildingsRepository {
   constructor(private readonly db: Executor) {}
 
-  // Territories.
-
-  async territoriesByCodes(codes: readonly string[]): Promise<TerritoryRow[]> {
-    if (codes.length === 0) return [];
-    return this.db.select().from(territories).where(inArray(territories.katoCode, [...codes]));
-  }
-
-  /** For each 9-digit code, the most specific territory whose prefix it starts with (longest prefix). */
-  async territoriesContaining(katoCodes: readonly string[]): Promise<Map<string, TerritoryRow>> {
-    const found = new Map<string, TerritoryRow>();
-    if (katoCodes.length === 0) return found;
-    const rows = await this.db
-      .selectDistinctOn([sql`k.code`], { code: sql<string>`k.code`, territory: territories })
-      .from(sql`unnest(${textArray([...katoCodes])}) as k(code)`)
-      .innerJoin(territories, sql`k.code like ${territories.katoPrefix} || '%'`)
-      .orderBy(sql`k.code`, sql`length(${territories.katoPrefix}) desc`);
-    for (const row of rows) found.set(row.code, row.territory);
-    return found;
-  }
-
-  async territoriesByParents(parentCodes: readonly string[]): Promise<TerritoryRow[]> {
-    if (parentCodes.length === 0) return [];
-    return this.db
-      .select()
-      .from(territories)
-      .where(inArray(territories.parentKatoCode, [...parentCodes]))
-      .orderBy(asc(territories.katoCode));
-  }
-
-  async territoriesOfLevel(level: number | null): Promise<TerritoryRow[]> {
-    return this.db
-      .select()
-      .from(territories)
-      .where(level === null ? undefined : eq(territories.level, level))
-      .orderBy(asc(territories.katoCode));
-  }
-
-  // Buildings.
-
-  async buildingsByIds(ids: readonly string[]): Promise<BuildingRow[]> {
+  async byIds(ids: readonly string[]): Promise<BuildingRow[]> {
     if (ids.length === 0) return [];
-    return this.db.select().from(buildings).where(inArray(buildings.id, [...ids]));
+    return this.db
+      .select()
+      .from(buildings)
+      .where(inArray(buildings.id, [...ids]));
   }
 
-  async buildingsByCadastralNumbers(numbers: readonly string[]): Promise<BuildingRow[]> {
+  async byCadastralNumbers(numbers: readonly string[]): Promise<BuildingRow[]> {
     if (numbers.length === 0) return [];
-    return this.db.select().from(buildings).where(inArray(buildings.cadastralNumber, [...numbers]));
+    return this.db
+      .select()
+      .from(buildings)
+      .where(inArray(buildings.cadastralNumber, [...numbers]));
   }
 
-  async buildingByAddressRegistrationCode(code: string): Promise<BuildingRow | null> {
-    const [row] = await this.db.select().from(buildings).where(eq(buildings.addressRegistrationCode, code));
-    return row ?? null;
+  async byAddressRegistrationCodes(codes: readonly string[]): Promise<BuildingRow[]> {
+    if (codes.length === 0) return [];
+    return this.db
+      .select()
+      .from(buildings)
+      .where(inArray(buildings.addressRegistrationCode, [...codes]));
   }
 
   /**
    * One page per KATO prefix (`null`: the whole country) in one statement: a lateral
    * join runs the keyset query once per prefix, each stopping at its limit.
    */
-  async pagesByPrefixes(prefixes: readonly (string | null)[], filter: BuildingListFilter, page: PageRequest): Promise<Map<string | null, BuildingRow[]>> {
+  async pagesByPrefixes(
+    prefixes: readonly (string | null)[],
+    filter: BuildingListFilter,
+    page: PageRequest,
+  ): Promise<Map<string | null, BuildingRow[]>> {
     const result = new Map<string | null, BuildingRow[]>(prefixes.map((prefix) => [prefix, []]));
     const common = filterConditions(filter);
-    if (page.afterId) common.push(gt(buildings.id, page.afterId));
+    if (page.after) common.push(gt(buildings.id, page.after.id));
     const limit = page.first + 1;
 
     if (prefixes.includes(null)) {
-      result.set(null, await this.db.select().from(buildings).where(and(...common)).orderBy(asc(buildings.id)).limit(limit));
+      result.set(
+        null,
+        await this.db
+          .select()
+          .from(buildings)
+          .where(and(...common))
+          .orderBy(asc(buildings.id))
+          .limit(limit),
+      );
     }
     const territorial = prefixes.filter((prefix): prefix is string => prefix !== null);
     if (territorial.length === 1) {
       const [prefix] = territorial as [string];
+      const range = katoRange(prefix);
       const rows = await this.db
         .select()
         .from(buildings)
-        .where(and(sql`${buildings.katoCode} like ${`${prefix}%`}`, ...common))
+        .where(and(underPrefix(range.from, range.to), ...common))
         .orderBy(asc(buildings.id))
         .limit(limit);
       result.set(prefix, rows);
@@ -140,7 +124,7 @@ export class BuildingsRepository {
       const pageOfPrefix = this.db
         .select()
         .from(buildings)
-        .where(and(sql`${buildings.katoCode} like p.prefix || '%'`, ...common))
+        .where(and(underPrefix(sql`p.prefix`, sql`p.upto`), ...common))
         .orderBy(asc(buildings.id))
         .limit(limit)
         .as('page');
@@ -150,7 +134,7 @@ export class BuildingsRepository {
       ) as unknown as typeof buildings._.columns;
       const rows = await this.db
         .select({ prefix: sql<string>`p.prefix`, building: pageColumns })
-        .from(sql`unnest(${textArray(territorial)}) as p(prefix)`)
+        .from(prefixRanges(territorial))
         .crossJoinLateral(pageOfPrefix)
         .orderBy(sql`p.prefix`, pageOfPrefix.id);
       for (const row of rows) result.get(row.prefix)?.push(row.building as BuildingRow);
@@ -163,7 +147,10 @@ export class BuildingsRepository {
     const common = filterConditions(filter);
     const result = new Map<string | null, number>();
     if (prefixes.includes(null)) {
-      const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(buildings).where(and(...common));
+      const [row] = await this.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(buildings)
+        .where(and(...common));
       result.set(null, row?.n ?? 0);
     }
     const territorial = prefixes.filter((prefix): prefix is string => prefix !== null);
@@ -171,11 +158,11 @@ export class BuildingsRepository {
       const counted = this.db
         .select({ n: sql<number>`count(*)::int`.as('n') })
         .from(buildings)
-        .where(and(sql`${buildings.katoCode} like p.prefix || '%'`, ...common))
+        .where(and(underPrefix(sql`p.prefix`, sql`p.upto`), ...common))
         .as('counted');
       const rows = await this.db
         .select({ prefix: sql<string>`p.prefix`, n: counted.n })
-        .from(sql`unnest(${textArray(territorial)}) as p(prefix)`)
+        .from(prefixRanges(territorial))
         .crossJoinLateral(counted);
       for (const row of rows) result.set(row.prefix, Number(row.n));
     }
@@ -183,33 +170,44 @@ export class BuildingsRepository {
   }
 
   /** The building, locked until the transaction ends, so concurrent changes queue up. */
-  async lockBuilding(id: string): Promise<BuildingRow | null> {
+  async lock(id: string): Promise<BuildingRow | null> {
     const [row] = await this.db.select().from(buildings).where(eq(buildings.id, id)).for('update');
     return row ?? null;
   }
 
-  /** Which of the unique fields 1 and 3 another building already uses. */
+  /**
+   * Serialises, until the transaction ends, every placement of this cadastral number and
+   * its near-duplicates (case and surrounding spaces aside): the unique index compares
+   * exact values, so without this two concurrent registrations of "X" and "x" would both pass.
+   */
+  async lockCadastralNumber(cadastralNumber: string): Promise<void> {
+    await this.db.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended('buildings.cadastral_number:' || ${comparable(cadastralNumber)}, 0))`,
+    );
+  }
+
+  /**
+   * Which of the unique fields 1 and 3 another building already uses; field 1 compared
+   * without regard to case or surrounding spaces.
+   */
   async takenUniqueFields(
     fields: Pick<AnnexFields, 'cadastralNumber' | 'addressRegistrationCode'>,
     exceptId: string | null,
   ): Promise<{ cadastralNumber: boolean; addressRegistrationCode: boolean }> {
+    const sameCadastralNumber = sql<boolean>`${comparableCadastralNumber} = ${comparable(fields.cadastralNumber)}`;
+    const sameAddressCode = sql<boolean>`${buildings.addressRegistrationCode} = ${fields.addressRegistrationCode}`;
     const rows = await this.db
-      .select({ cadastralNumber: buildings.cadastralNumber, addressRegistrationCode: buildings.addressRegistrationCode })
+      .select({ cadastralNumber: sameCadastralNumber, addressRegistrationCode: sameAddressCode })
       .from(buildings)
-      .where(
-        and(
-          or(eq(buildings.cadastralNumber, fields.cadastralNumber), eq(buildings.addressRegistrationCode, fields.addressRegistrationCode)),
-          exceptId ? ne(buildings.id, exceptId) : undefined,
-        ),
-      );
+      .where(and(or(sameCadastralNumber, sameAddressCode), exceptId ? ne(buildings.id, exceptId) : undefined));
     return {
-      cadastralNumber: rows.some((row) => row.cadastralNumber === fields.cadastralNumber),
-      addressRegistrationCode: rows.some((row) => row.addressRegistrationCode === fields.addressRegistrationCode),
+      cadastralNumber: rows.some((row) => row.cadastralNumber),
+      addressRegistrationCode: rows.some((row) => row.addressRegistrationCode),
     };
   }
 
   /** Registers a building (confirmed as of now: registration is its first confirmation) and logs it. */
-  async insertBuilding(fields: AnnexFields, changedBy: string): Promise<BuildingRow> {
+  async insert(fields: AnnexFields, changedBy: string): Promise<BuildingRow> {
     const [row] = await this.db
       .insert(buildings)
       .values({ ...fields, confirmedAt: sql`now()` })
@@ -225,19 +223,20 @@ export class BuildingsRepository {
    * Applies `patch` to the locked `before`, bumps the version and logs old and new values
    * of the fields that changed. Returns `before` untouched when nothing changes.
    */
-  async updateBuilding(
-    before: BuildingRow,
-    patch: Partial<BuildingRow>,
-    change: BuildingChange,
-    changedBy: string,
-  ): Promise<BuildingRow> {
+  async update(before: BuildingRow, patch: Partial<BuildingRow>, change: BuildingChange, changedBy: string): Promise<BuildingRow> {
     const changes = diff(before, patch);
     if (Object.keys(changes).length === 0) return before;
-    return this.touchBuilding(before.id, patch, change, changedBy, changes);
+    return this.touch(before.id, patch, change, changedBy, changes);
   }
 
   /** Sets `set` as it is, bumps the version and logs `changes` as given (confirmation and premises log what the columns do not show). */
-  async touchBuilding(id: string, set: Partial<BuildingRow>, change: BuildingChange, changedBy: string, changes: FieldChanges): Promise<BuildingRow> {
+  async touch(
+    id: string,
+    set: Partial<BuildingRow>,
+    change: BuildingChange,
+    changedBy: string,
+    changes: FieldChanges,
+  ): Promise<BuildingRow> {
     const [row] = await this.db
       .update(buildings)
       .set({ ...set, version: sql`${buildings.version} + 1`, updatedAt: sql`now()` })
@@ -260,68 +259,9 @@ export class BuildingsRepository {
       .where(inArray(buildingHistory.buildingId, [...ids]))
       .orderBy(asc(buildingHistory.changedAt), asc(buildingHistory.id));
   }
-
-  // Premises and owners.
-
-  async premisesByBuildingIds(ids: readonly string[]): Promise<PremiseRow[]> {
-    if (ids.length === 0) return [];
-    return this.db
-      .select()
-      .from(premises)
-      .where(inArray(premises.buildingId, [...ids]))
-      // Numbers in their natural order ("2" before "10", "12А" after "12"), lettered ones last.
-      .orderBy(asc(premises.kind), sql`nullif(substring(${premises.number} from '^[0-9]{1,9}'), '')::int nulls last`, asc(premises.number));
-  }
-
-  async premisesByIds(ids: readonly string[]): Promise<PremiseRow[]> {
-    if (ids.length === 0) return [];
-    return this.db.select().from(premises).where(inArray(premises.id, [...ids]));
-  }
-
-  async premiseKeys(buildingId: string): Promise<Pick<PremiseRow, 'kind' | 'number'>[]> {
-    return this.db.select({ kind: premises.kind, number: premises.number }).from(premises).where(eq(premises.buildingId, buildingId));
-  }
-
-  async ownersByPremiseIds(ids: readonly string[]): Promise<OwnerRow[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.db
-      .select({ owner: premiseOwners, katoCode: buildings.katoCode })
-      .from(premiseOwners)
-      .innerJoin(premises, eq(premises.id, premiseOwners.premiseId))
-      .innerJoin(buildings, eq(buildings.id, premises.buildingId))
-      .where(inArray(premiseOwners.premiseId, [...ids]))
-      .orderBy(asc(premiseOwners.premiseId), asc(premiseOwners.kind), asc(premiseOwners.identificationNumber));
-    return rows.map((row) => ({ ...row.owner, katoCode: row.katoCode }));
-  }
-
-  /** All premises in one multi-row insert, then all their owners in another. Returns premises in input order. */
-  async insertPremises(buildingId: string, input: PremiseInput[]): Promise<PremiseRow[]> {
-    if (input.length === 0) return [];
-    const inserted = await this.db
-      .insert(premises)
-      .values(input.map((premise) => ({ buildingId, kind: premise.kind, number: premise.number, floor: premise.floor, area: premise.area })))
-      .returning();
-    const byKey = new Map(inserted.map((row) => [`${row.kind}\u0000${row.number}`, row]));
-    const ordered = input.map((premise) => {
-      const row = byKey.get(`${premise.kind}\u0000${premise.number}`);
-      if (!row) throw new Error('An inserted premise was not returned.');
-      return row;
-    });
-    const owners = input.flatMap((premise, index) =>
-      premise.owners.map((owner) => ({
-        premiseId: ordered[index]!.id,
-        kind: owner.kind,
-        identificationNumber: owner.identificationNumber,
-        name: owner.name,
-        share: owner.share,
-      })),
-    );
-    if (owners.length > 0) await this.db.insert(premiseOwners).values(owners);
-    return ordered;
-  }
 }
 
-function comparable(value: unknown): unknown {
+function asLogged(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
 }
 
@@ -331,7 +271,7 @@ function diff(before: BuildingRow, patch: Partial<BuildingRow>): FieldChanges {
   for (const [field, value] of Object.entries(patch)) {
     if (value === undefined) continue;
     const old = before[field as keyof BuildingRow];
-    if (comparable(old) !== comparable(value)) changes[field] = { old: comparable(old), new: comparable(value) };
+    if (asLogged(old) !== asLogged(value)) changes[field] = { old: asLogged(old), new: asLogged(value) };
   }
   return changes;
 }

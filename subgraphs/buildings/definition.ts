@@ -1,7 +1,6 @@
-import type { SubgraphDefinition } from '../../lib/subgraph-server.js';
-import { loadSchemaFile } from '../../lib/subgraph-server.js';
-import { createBuildingLoaders, type BuildingLoaders } from './loaders.js';
-import { permissions } from './permissions.js';
+import { loadSchemaFile, type SubgraphDefinition } from '../../lib/subgraph-schema.js';
+import { type BuildingLoaders, createBuildingLoaders } from './loaders.js';
+import { permissions, personalData } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
 /** The buildings subgraph: the national register of multi-apartment buildings and the KATO territories. */
@@ -10,5 +9,6 @@ export const definition: SubgraphDefinition<BuildingLoaders> = {
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
   resolvers,
   permissions,
+  personalData,
   createLoaders: (db) => createBuildingLoaders(db),
 };

@@ -1,6 +1,17 @@
 import {
-  balanceOwnership, buildingCondition, buildingPurpose, fundCategory, gasSupplyKind, heatingSupplyKind, ownerKind, premiseKind,
-  registerStatus, sewerageKind, supplySystemType, territoryKind, waterSupplyKind,
+  balanceOwnership,
+  buildingCondition,
+  buildingPurpose,
+  fundCategory,
+  gasSupplyKind,
+  heatingSupplyKind,
+  ownerKind,
+  premiseKind,
+  registerStatus,
+  sewerageKind,
+  supplySystemType,
+  territoryKind,
+  waterSupplyKind,
 } from '../../schema/buildings.js';
 
 /**
@@ -146,7 +157,10 @@ export const directories: Directory[] = [
     codes: buildingCondition.enumValues,
     labels: {
       OPERATING: { kk: 'Жұмыс істейді', ru: 'Действующий' },
-      OPERATING_NEEDS_CAPITAL_REPAIR: { kk: 'Жұмыс істейді (күрделі жөндеуді қажет етеді)', ru: 'Действующий (требует капитального ремонта)' },
+      OPERATING_NEEDS_CAPITAL_REPAIR: {
+        kk: 'Жұмыс істейді (күрделі жөндеуді қажет етеді)',
+        ru: 'Действующий (требует капитального ремонта)',
+      },
       OPERATING_IN_MODERNIZATION_PROGRAMME: {
         kk: 'Жұмыс істейді (жаңарту бағдарламасына енгізілген)',
         ru: 'Действующий (включён в программу модернизации)',

@@ -1,29 +1,28 @@
 import DataLoader from 'dataloader';
-import { isUuid } from '../../lib/uuid.js';
 import type { Executor } from '../../lib/db.js';
-import {
-  BuildingsRepository, type BuildingListFilter, type BuildingRow, type HistoryRow, type OwnerRow, type PremiseRow, type TerritoryRow,
-} from './buildings-repository.js';
+import type { PageRequest } from '../../lib/pagination.js';
+import { isUuid } from '../../lib/uuid.js';
+import { type BuildingListFilter, type BuildingRow, BuildingsRepository, type HistoryRow } from './buildings-repository.js';
+import { type OwnerRow, type PremiseRow, PremisesRepository } from './premises-repository.js';
+import { TerritoriesRepository, type TerritoryRow } from './territories-repository.js';
 
-/** A page of one territory's buildings (`prefix` null: the whole country). */
-export interface PageKey {
-  prefix: string | null;
-  filter: BuildingListFilter;
-  first: number;
-  afterId: string | null;
-}
-
+/** The matching buildings under one territory prefix (`null`: the whole country). */
 export interface CountKey {
   prefix: string | null;
   filter: BuildingListFilter;
 }
 
+/** One page of them. */
+export interface PageKey extends CountKey {
+  page: PageRequest;
+}
 
 /** Postgres prints UUIDs in lower case and reads them in any case; keys follow the printed form. */
 const uuidKey = { cacheKeyFn: (id: string) => id.toLowerCase() };
 const uuids = (ids: readonly string[]) => ids.filter(isUuid).map((id) => id.toLowerCase());
+const jsonKey = { cacheKeyFn: (key: unknown) => JSON.stringify(key) };
 
-function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();
   for (const row of rows) {
     const k = key(row);
@@ -46,99 +45,115 @@ function sharedPart(key: PageKey | CountKey): string {
  * statements whatever N is.
  */
 export function createBuildingLoaders(db: Executor) {
-  const repository = new BuildingsRepository(db);
+  const buildings = new BuildingsRepository(db);
+  const premises = new PremisesRepository(db);
+  const territories = new TerritoriesRepository(db);
 
   const buildingById = new DataLoader<string, BuildingRow | null, string>(async (ids) => {
-    const byId = new Map((await repository.buildingsByIds(uuids(ids))).map((row) => [row.id, row]));
+    const byId = new Map((await buildings.byIds(uuids(ids))).map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
   }, uuidKey);
 
   const buildingByCadastralNumber = new DataLoader<string, BuildingRow | null>(async (numbers) => {
-    const rows = await repository.buildingsByCadastralNumbers(numbers);
+    const rows = await buildings.byCadastralNumbers(numbers);
     for (const row of rows) buildingById.prime(row.id, row);
     const byNumber = new Map(rows.map((row) => [row.cadastralNumber, row]));
     return numbers.map((number) => byNumber.get(number) ?? null);
   });
 
+  const buildingByAddressRegistrationCode = new DataLoader<string, BuildingRow | null>(async (codes) => {
+    const rows = await buildings.byAddressRegistrationCodes(codes);
+    for (const row of rows) buildingById.prime(row.id, row);
+    const byCode = new Map(rows.map((row) => [row.addressRegistrationCode, row]));
+    return codes.map((code) => byCode.get(code) ?? null);
+  });
+
   const territoryByCode = new DataLoader<string, TerritoryRow | null>(async (codes) => {
-    const rows = await repository.territoriesByCodes(codes);
-    const byCode = new Map(rows.map((row) => [row.katoCode, row]));
+    const byCode = new Map((await territories.byCodes(codes)).map((row) => [row.katoCode, row]));
     return codes.map((code) => byCode.get(code) ?? null);
   });
 
   /** The most specific territory containing a 9-digit KATO code. */
   const territoryContaining = new DataLoader<string, TerritoryRow | null>(async (codes) => {
-    const found = await repository.territoriesContaining(codes);
+    const found = await territories.containing(codes);
     for (const territory of found.values()) territoryByCode.prime(territory.katoCode, territory);
     return codes.map((code) => found.get(code) ?? null);
   });
 
+  /** Territories of one level (`null`: all of them), ordered by KATO code. */
+  const territoriesOfLevel = new DataLoader<number | null, TerritoryRow[]>((levels) =>
+    Promise.all(
+      levels.map(async (level) => {
+        const rows = await territories.ofLevel(level);
+        for (const row of rows) territoryByCode.prime(row.katoCode, row);
+        return rows;
+      }),
+    ),
+  );
+
   const childrenOfTerritory = new DataLoader<string, TerritoryRow[]>(async (codes) => {
-    const rows = await repository.territoriesByParents(codes);
+    const rows = await territories.byParents(codes);
     for (const row of rows) territoryByCode.prime(row.katoCode, row);
     const byParent = groupBy(rows, (row) => row.parentKatoCode);
     return codes.map((code) => byParent.get(code) ?? []);
   });
 
-  const buildingPage = new DataLoader<PageKey, BuildingRow[], string>(
-    async (keys) => {
-      const pages = new Map<string, BuildingRow[]>();
-      for (const group of groupBy([...keys], sharedPart).values()) {
-        const { filter, first, afterId } = group[0]!;
-        const found = await repository.pagesByPrefixes(
-          group.map((key) => key.prefix),
-          filter,
-          { first, afterId },
-        );
-        for (const key of group) pages.set(JSON.stringify(key), found.get(key.prefix) ?? []);
-      }
-      for (const rows of pages.values()) for (const row of rows) buildingById.prime(row.id, row);
-      return keys.map((key) => pages.get(JSON.stringify(key)) ?? []);
-    },
-    { cacheKeyFn: (key) => JSON.stringify(key) },
-  );
+  /** Pages that differ only in their territory (one per region of a list) share one lateral statement. */
+  const buildingPage = new DataLoader<PageKey, BuildingRow[], string>(async (keys) => {
+    const pages = new Map<string, BuildingRow[]>();
+    for (const group of groupBy(keys, sharedPart).values()) {
+      const { filter, page } = group[0] as PageKey;
+      const found = await buildings.pagesByPrefixes(
+        group.map((key) => key.prefix),
+        filter,
+        page,
+      );
+      for (const key of group) pages.set(JSON.stringify(key), found.get(key.prefix) ?? []);
+    }
+    for (const rows of pages.values()) for (const row of rows) buildingById.prime(row.id, row);
+    return keys.map((key) => pages.get(JSON.stringify(key)) ?? []);
+  }, jsonKey);
 
-  const buildingCount = new DataLoader<CountKey, number, string>(
-    async (keys) => {
-      const counts = new Map<string, number>();
-      for (const group of groupBy([...keys], sharedPart).values()) {
-        const found = await repository.countsByPrefixes(
-          group.map((key) => key.prefix),
-          group[0]!.filter,
-        );
-        for (const key of group) counts.set(JSON.stringify(key), found.get(key.prefix) ?? 0);
-      }
-      return keys.map((key) => counts.get(JSON.stringify(key)) ?? 0);
-    },
-    { cacheKeyFn: (key) => JSON.stringify(key) },
-  );
+  const buildingCount = new DataLoader<CountKey, number, string>(async (keys) => {
+    const counts = new Map<string, number>();
+    for (const group of groupBy(keys, sharedPart).values()) {
+      const found = await buildings.countsByPrefixes(
+        group.map((key) => key.prefix),
+        (group[0] as CountKey).filter,
+      );
+      for (const key of group) counts.set(JSON.stringify(key), found.get(key.prefix) ?? 0);
+    }
+    return keys.map((key) => counts.get(JSON.stringify(key)) ?? 0);
+  }, jsonKey);
 
   const premiseById = new DataLoader<string, PremiseRow | null, string>(async (ids) => {
-    const byId = new Map((await repository.premisesByIds(uuids(ids))).map((row) => [row.id, row]));
+    const byId = new Map((await premises.byIds(uuids(ids))).map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
   }, uuidKey);
 
   const premisesByBuildingId = new DataLoader<string, PremiseRow[], string>(async (ids) => {
-    const rows = await repository.premisesByBuildingIds(uuids(ids));
+    const rows = await premises.byBuildingIds(uuids(ids));
     for (const row of rows) premiseById.prime(row.id, row);
     const byBuilding = groupBy(rows, (row) => row.buildingId);
     return ids.map((id) => byBuilding.get(id.toLowerCase()) ?? []);
   }, uuidKey);
 
   const ownersByPremiseId = new DataLoader<string, OwnerRow[], string>(async (ids) => {
-    const byPremise = groupBy(await repository.ownersByPremiseIds(uuids(ids)), (row) => row.premiseId);
+    const byPremise = groupBy(await premises.ownersByPremiseIds(uuids(ids)), (row) => row.premiseId);
     return ids.map((id) => byPremise.get(id.toLowerCase()) ?? []);
   }, uuidKey);
 
   const historyByBuildingId = new DataLoader<string, HistoryRow[], string>(async (ids) => {
-    const byBuilding = groupBy(await repository.historyByBuildingIds(uuids(ids)), (row) => row.buildingId);
+    const byBuilding = groupBy(await buildings.historyByBuildingIds(uuids(ids)), (row) => row.buildingId);
     return ids.map((id) => byBuilding.get(id.toLowerCase()) ?? []);
   }, uuidKey);
 
   return {
     buildingById,
     buildingByCadastralNumber,
+    buildingByAddressRegistrationCode,
     territoryByCode,
+    territoriesOfLevel,
     territoryContaining,
     childrenOfTerritory,
     buildingPage,

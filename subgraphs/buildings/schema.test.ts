@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Kind, parse, type DefinitionNode, type EnumTypeDefinitionNode, type ObjectTypeDefinitionNode } from 'graphql';
+import { type DefinitionNode, type EnumTypeDefinitionNode, Kind, type ObjectTypeDefinitionNode, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import * as tables from '../../schema/buildings.js';
 import { directories } from './directories.js';
@@ -10,7 +10,9 @@ const document = parse(readFileSync(new URL('./schema.graphql', import.meta.url)
 const definitions = document.definitions;
 
 function named<T extends DefinitionNode>(kind: Kind, name: string): T | undefined {
-  return definitions.find((definition) => definition.kind === kind && 'name' in definition && definition.name?.value === name) as T | undefined;
+  return definitions.find((definition) => definition.kind === kind && 'name' in definition && definition.name?.value === name) as
+    | T
+    | undefined;
 }
 
 describe('buildings schema.graphql', () => {
@@ -24,7 +26,8 @@ describe('buildings schema.graphql', () => {
         for (const field of definition.fields ?? []) {
           if (!field.description) missing.push(`${type}.${field.name.value}`);
           if ('arguments' in field) {
-            for (const argument of field.arguments ?? []) if (!argument.description) missing.push(`${type}.${field.name.value}(${argument.name.value})`);
+            for (const argument of field.arguments ?? [])
+              if (!argument.description) missing.push(`${type}.${field.name.value}(${argument.name.value})`);
           }
         }
       }

@@ -34,13 +34,33 @@ describe('KATO territories', () => {
   });
 
   it('has the districts of Almaty, Astana and Shymkent', () => {
-    const districtsOf = (code: string) => territoriesData.filter((t) => t.parentKatoCode === code && t.kind === 'DISTRICT').map((t) => t.nameRu);
+    const districtsOf = (code: string) =>
+      territoriesData.filter((t) => t.parentKatoCode === code && t.kind === 'DISTRICT').map((t) => t.nameRu);
     expect(districtsOf(ALMATY_KATO)).toEqual([
-      'Алмалинский район', 'Алатауский район', 'Ауэзовский район', 'Бостандыкский район',
-      'Жетысуский район', 'Медеуский район', 'Наурызбайский район', 'Турксибский район',
+      'Алмалинский район',
+      'Алатауский район',
+      'Ауэзовский район',
+      'Бостандыкский район',
+      'Жетысуский район',
+      'Медеуский район',
+      'Наурызбайский район',
+      'Турксибский район',
     ]);
-    expect(districtsOf(ASTANA_KATO)).toEqual(['район Алматы', 'район Есиль', 'район Сарыарка', 'район Байконур', 'район Нура', 'район Сарайшык']);
-    expect(districtsOf(SHYMKENT_KATO)).toEqual(['Абайский район', 'Аль-Фарабийский район', 'Енбекшинский район', 'Каратауский район', 'район Туран']);
+    expect(districtsOf(ASTANA_KATO)).toEqual([
+      'район Алматы',
+      'район Есиль',
+      'район Сарыарка',
+      'район Байконур',
+      'район Нура',
+      'район Сарайшык',
+    ]);
+    expect(districtsOf(SHYMKENT_KATO)).toEqual([
+      'Абайский район',
+      'Аль-Фарабийский район',
+      'Енбекшинский район',
+      'Каратауский район',
+      'район Туран',
+    ]);
     expect(byCode.get('751110000')?.nameKk).toBe('Алмалы ауданы');
   });
 

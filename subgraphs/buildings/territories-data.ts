@@ -1,3 +1,4 @@
+import { katoPrefix } from '../../lib/kato.js';
 import type { territories } from '../../schema/buildings.js';
 
 /** One row of `buildings.territories`. */
@@ -47,14 +48,18 @@ interface TopLevelSpec {
 
 const regions: TopLevelSpec[] = [
   {
-    code: '100000000', kk: 'Абай облысы', ru: 'область Абай',
+    code: '100000000',
+    kk: 'Абай облысы',
+    ru: 'область Абай',
     cities: [
       { code: '101010000', kk: 'Семей', ru: 'Семей' },
       { code: '101810000', kk: 'Курчатов', ru: 'Курчатов' },
     ],
   },
   {
-    code: '110000000', kk: 'Ақмола облысы', ru: 'Акмолинская область',
+    code: '110000000',
+    kk: 'Ақмола облысы',
+    ru: 'Акмолинская область',
     cities: [
       { code: '111010000', kk: 'Көкшетау', ru: 'Кокшетау' },
       { code: '111610000', kk: 'Қосшы', ru: 'Косшы' },
@@ -62,37 +67,51 @@ const regions: TopLevelSpec[] = [
     ],
   },
   {
-    code: '150000000', kk: 'Ақтөбе облысы', ru: 'Актюбинская область',
+    code: '150000000',
+    kk: 'Ақтөбе облысы',
+    ru: 'Актюбинская область',
     cities: [{ code: '151010000', kk: 'Ақтөбе', ru: 'Актобе' }],
   },
   {
-    code: '190000000', kk: 'Алматы облысы', ru: 'Алматинская область',
+    code: '190000000',
+    kk: 'Алматы облысы',
+    ru: 'Алматинская область',
     cities: [
       { code: '191010000', kk: 'Қонаев', ru: 'Конаев' },
       { code: '191810000', kk: 'Алатау', ru: 'Алатау' },
     ],
   },
   {
-    code: '230000000', kk: 'Атырау облысы', ru: 'Атырауская область',
+    code: '230000000',
+    kk: 'Атырау облысы',
+    ru: 'Атырауская область',
     cities: [{ code: '231010000', kk: 'Атырау', ru: 'Атырау' }],
   },
   {
-    code: '270000000', kk: 'Батыс Қазақстан облысы', ru: 'Западно-Казахстанская область',
+    code: '270000000',
+    kk: 'Батыс Қазақстан облысы',
+    ru: 'Западно-Казахстанская область',
     cities: [{ code: '271010000', kk: 'Орал', ru: 'Уральск' }],
   },
   {
-    code: '310000000', kk: 'Жамбыл облысы', ru: 'Жамбылская область',
+    code: '310000000',
+    kk: 'Жамбыл облысы',
+    ru: 'Жамбылская область',
     cities: [{ code: '311010000', kk: 'Тараз', ru: 'Тараз' }],
   },
   {
-    code: '330000000', kk: 'Жетісу облысы', ru: 'область Жетісу',
+    code: '330000000',
+    kk: 'Жетісу облысы',
+    ru: 'область Жетісу',
     cities: [
       { code: '331010000', kk: 'Талдықорған', ru: 'Талдыкорган' },
       { code: '331810000', kk: 'Текелі', ru: 'Текели' },
     ],
   },
   {
-    code: '350000000', kk: 'Қарағанды облысы', ru: 'Карагандинская область',
+    code: '350000000',
+    kk: 'Қарағанды облысы',
+    ru: 'Карагандинская область',
     cities: [
       { code: '351010000', kk: 'Қарағанды', ru: 'Караганда' },
       { code: '351610000', kk: 'Балқаш', ru: 'Балхаш' },
@@ -103,7 +122,9 @@ const regions: TopLevelSpec[] = [
     ],
   },
   {
-    code: '390000000', kk: 'Қостанай облысы', ru: 'Костанайская область',
+    code: '390000000',
+    kk: 'Қостанай облысы',
+    ru: 'Костанайская область',
     cities: [
       { code: '391010000', kk: 'Қостанай', ru: 'Костанай' },
       { code: '391610000', kk: 'Арқалық', ru: 'Аркалык' },
@@ -112,21 +133,27 @@ const regions: TopLevelSpec[] = [
     ],
   },
   {
-    code: '430000000', kk: 'Қызылорда облысы', ru: 'Кызылординская область',
+    code: '430000000',
+    kk: 'Қызылорда облысы',
+    ru: 'Кызылординская область',
     cities: [
       { code: '431010000', kk: 'Қызылорда', ru: 'Кызылорда' },
       { code: '431910000', kk: 'Байқоңыр', ru: 'Байконыр' },
     ],
   },
   {
-    code: '470000000', kk: 'Маңғыстау облысы', ru: 'Мангистауская область',
+    code: '470000000',
+    kk: 'Маңғыстау облысы',
+    ru: 'Мангистауская область',
     cities: [
       { code: '471010000', kk: 'Ақтау', ru: 'Актау' },
       { code: '471810000', kk: 'Жаңаөзен', ru: 'Жанаозен' },
     ],
   },
   {
-    code: '550000000', kk: 'Павлодар облысы', ru: 'Павлодарская область',
+    code: '550000000',
+    kk: 'Павлодар облысы',
+    ru: 'Павлодарская область',
     cities: [
       { code: '551010000', kk: 'Павлодар', ru: 'Павлодар' },
       { code: '551610000', kk: 'Ақсу', ru: 'Аксу' },
@@ -134,11 +161,15 @@ const regions: TopLevelSpec[] = [
     ],
   },
   {
-    code: '590000000', kk: 'Солтүстік Қазақстан облысы', ru: 'Северо-Казахстанская область',
+    code: '590000000',
+    kk: 'Солтүстік Қазақстан облысы',
+    ru: 'Северо-Казахстанская область',
     cities: [{ code: '591010000', kk: 'Петропавл', ru: 'Петропавловск' }],
   },
   {
-    code: '610000000', kk: 'Түркістан облысы', ru: 'Туркестанская область',
+    code: '610000000',
+    kk: 'Түркістан облысы',
+    ru: 'Туркестанская область',
     cities: [
       { code: '611010000', kk: 'Түркістан', ru: 'Туркестан' },
       { code: '611610000', kk: 'Арыс', ru: 'Арысь' },
@@ -146,7 +177,9 @@ const regions: TopLevelSpec[] = [
     ],
   },
   {
-    code: '620000000', kk: 'Ұлытау облысы', ru: 'область Ұлытау',
+    code: '620000000',
+    kk: 'Ұлытау облысы',
+    ru: 'область Ұлытау',
     cities: [
       { code: '621010000', kk: 'Жезқазған', ru: 'Жезказган' },
       { code: '621810000', kk: 'Қаражал', ru: 'Каражал' },
@@ -154,7 +187,9 @@ const regions: TopLevelSpec[] = [
     ],
   },
   {
-    code: '630000000', kk: 'Шығыс Қазақстан облысы', ru: 'Восточно-Казахстанская область',
+    code: '630000000',
+    kk: 'Шығыс Қазақстан облысы',
+    ru: 'Восточно-Казахстанская область',
     cities: [
       { code: '631010000', kk: 'Өскемен', ru: 'Усть-Каменогорск' },
       { code: '632410000', kk: 'Риддер', ru: 'Риддер' },
@@ -164,7 +199,9 @@ const regions: TopLevelSpec[] = [
 
 const citiesOfRepublicanSignificance: TopLevelSpec[] = [
   {
-    code: '710000000', kk: 'Астана қаласы', ru: 'город Астана',
+    code: '710000000',
+    kk: 'Астана қаласы',
+    ru: 'город Астана',
     districts: [
       { code: '711110000', kk: 'Алматы ауданы', ru: 'район Алматы' },
       { code: '711210000', kk: 'Есіл ауданы', ru: 'район Есиль' },
@@ -176,7 +213,9 @@ const citiesOfRepublicanSignificance: TopLevelSpec[] = [
     ],
   },
   {
-    code: '750000000', kk: 'Алматы қаласы', ru: 'город Алматы',
+    code: '750000000',
+    kk: 'Алматы қаласы',
+    ru: 'город Алматы',
     districts: [
       { code: '751110000', kk: 'Алмалы ауданы', ru: 'Алмалинский район' },
       { code: '751210000', kk: 'Алатау ауданы', ru: 'Алатауский район' },
@@ -189,7 +228,9 @@ const citiesOfRepublicanSignificance: TopLevelSpec[] = [
     ],
   },
   {
-    code: '790000000', kk: 'Шымкент қаласы', ru: 'город Шымкент',
+    code: '790000000',
+    kk: 'Шымкент қаласы',
+    ru: 'город Шымкент',
     districts: [
       { code: '791110000', kk: 'Абай ауданы', ru: 'Абайский район' },
       { code: '791310000', kk: 'Әл-Фараби ауданы', ru: 'Аль-Фарабийский район' },
@@ -203,17 +244,35 @@ const citiesOfRepublicanSignificance: TopLevelSpec[] = [
 function buildTerritories(): Territory[] {
   const rows: Territory[] = [];
   const top = (spec: TopLevelSpec, kind: Territory['kind']): void => {
-    rows.push({ katoCode: spec.code, parentKatoCode: null, kind, level: 1, nameKk: spec.kk, nameRu: spec.ru, katoPrefix: spec.code.slice(0, 2) });
+    rows.push({
+      katoCode: spec.code,
+      parentKatoCode: null,
+      kind,
+      level: 1,
+      nameKk: spec.kk,
+      nameRu: spec.ru,
+      katoPrefix: katoPrefix(spec.code),
+    });
     for (const city of spec.cities ?? []) {
       rows.push({
-        katoCode: city.code, parentKatoCode: spec.code, kind: 'CITY', level: 2,
-        nameKk: `${city.kk} қаласы`, nameRu: `город ${city.ru}`, katoPrefix: city.code.slice(0, 4),
+        katoCode: city.code,
+        parentKatoCode: spec.code,
+        kind: 'CITY',
+        level: 2,
+        nameKk: `${city.kk} қаласы`,
+        nameRu: `город ${city.ru}`,
+        katoPrefix: katoPrefix(city.code),
       });
     }
     for (const district of spec.districts ?? []) {
       rows.push({
-        katoCode: district.code, parentKatoCode: spec.code, kind: 'DISTRICT', level: 2,
-        nameKk: district.kk, nameRu: district.ru, katoPrefix: district.code.slice(0, 4),
+        katoCode: district.code,
+        parentKatoCode: spec.code,
+        kind: 'DISTRICT',
+        level: 2,
+        nameKk: district.kk,
+        nameRu: district.ru,
+        katoPrefix: katoPrefix(district.code),
       });
     }
   };

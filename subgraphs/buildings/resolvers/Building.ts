@@ -1,7 +1,6 @@
-import { annexFieldNames, katoOf } from '../building-validation.js';
+import { annexFieldNames, katoOf, type PremiseKind } from '../building-validation.js';
 import type { BuildingRow, HistoryRow } from '../buildings-repository.js';
-import type { PremiseKind } from '../building-validation.js';
-import type { Context } from './context.js';
+import type { Context } from '../context.js';
 
 /** A registered record is overdue when its last confirmation is missing or more than a year old (p.13). */
 function isConfirmationOverdue(building: Pick<BuildingRow, 'status' | 'confirmedAt'>): boolean {
@@ -37,7 +36,7 @@ function historyEntry(row: HistoryRow) {
 export const Building = {
   __resolveReference(reference: { id?: string; cadastralNumber?: string }, context: Context) {
     if (reference.id !== undefined) return context.loaders.buildingById.load(reference.id);
-    if (reference.cadastralNumber !== undefined) return context.loaders.buildingByCadastralNumber.load(reference.cadastralNumber);
+    if (reference.cadastralNumber !== undefined) return context.loaders.buildingByCadastralNumber.load(reference.cadastralNumber.trim());
     return null;
   },
 

@@ -1,5 +1,5 @@
-import type { BuildingConnectionSource } from '../connection.js';
-import type { Context } from './context.js';
+import type { BuildingConnectionSource } from '../building-list.js';
+import type { Context } from '../context.js';
 
 export const BuildingConnection = {
   /** Counted only when asked for: a count scans every matching row. */

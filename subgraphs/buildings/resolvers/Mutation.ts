@@ -1,7 +1,10 @@
-import type { AnnexFields, OwnerKind, PremiseInput, PremiseKind } from '../building-validation.js';
-import * as register from '../building-register.js';
-import type { BuildingRow, PremiseRow } from '../buildings-repository.js';
-import type { Context } from './context.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Transaction } from '../../../lib/db.js';
+import { parseId } from '../../../lib/ids.js';
+import { placeWrite, type WriteScope } from '../../../lib/write.js';
+import { BuildingRegisterManager, type RegistrationInput, registerConflicts, type UpdateInput } from '../building-register-manager.js';
+import type { OwnerKind, PremiseInput, PremiseKind } from '../building-validation.js';
+import type { Context } from '../context.js';
 
 interface PremiseArgs {
   kind: PremiseKind;
@@ -9,15 +12,6 @@ interface PremiseArgs {
   floor?: number | null;
   area?: number | null;
   owners?: { kind: OwnerKind; identificationNumber: string; name: string; share?: number | null }[] | null;
-}
-
-/** The payload's building and premises resolve through the loaders: refresh them with what was written. */
-function remember(context: Context, building: BuildingRow, premises: PremiseRow[] = []): void {
-  context.loaders.buildingById.clear(building.id).prime(building.id, building);
-  context.loaders.buildingByCadastralNumber.clear(building.cadastralNumber);
-  context.loaders.historyByBuildingId.clear(building.id);
-  context.loaders.premisesByBuildingId.clear(building.id);
-  for (const premise of premises) context.loaders.premiseById.prime(premise.id, premise);
 }
 
 function premiseInput(args: PremiseArgs): PremiseInput {
@@ -30,38 +24,73 @@ function premiseInput(args: PremiseArgs): PremiseInput {
   };
 }
 
+/** The manager acting for this request's caller inside the write's transaction. */
+const managerFor = (context: Context, tx: Transaction, scope: WriteScope) =>
+  new BuildingRegisterManager(tx, { caller: context.caller, grantsInForce: scope.grantsInForce });
+
+/**
+ * Each mutation goes through `placeWrite`: one transaction that re-checks what the
+ * field's rule relied on, runs the manager, and writes the receipt (p.30).
+ */
 export const Mutation = {
-  async registerBuilding(_: unknown, args: { input: AnnexFields }, context: Context) {
-    const result = await register.registerBuilding(context, args.input);
-    remember(context, result.building);
-    return result;
-  },
+  registerBuilding: (_: unknown, args: { input: RegistrationInput }, context: Context, info: GraphQLResolveInfo) =>
+    placeWrite(context, info, {
+      operation: 'buildings.registerBuilding',
+      conflicts: registerConflicts,
+      run: async (tx, scope) => {
+        const building = await managerFor(context, tx, scope).register(args.input);
+        return { payload: { building }, objectIds: [building.id] };
+      },
+    }),
 
-  async updateBuilding(
+  updateBuilding(
     _: unknown,
-    args: { id: string; expectedVersion?: number | null; input: Partial<{ [K in keyof AnnexFields]: AnnexFields[K] | null }> },
+    args: { id: string; expectedVersion?: number | null; input: UpdateInput },
     context: Context,
+    info: GraphQLResolveInfo,
   ) {
-    const result = await register.updateBuilding(context, args.id, args.expectedVersion, args.input);
-    remember(context, result.building);
-    return result;
+    const id = parseId(args.id, 'id', 'a building');
+    return placeWrite(context, info, {
+      operation: 'buildings.updateBuilding',
+      conflicts: registerConflicts,
+      run: async (tx, scope) => {
+        const building = await managerFor(context, tx, scope).update(id, args.expectedVersion, args.input);
+        return { payload: { building }, objectIds: [building.id] };
+      },
+    });
   },
 
-  async retireBuilding(_: unknown, args: { id: string; reason: string }, context: Context) {
-    const result = await register.retireBuilding(context, args.id, args.reason);
-    remember(context, result.building);
-    return result;
+  retireBuilding(_: unknown, args: { id: string; reason: string }, context: Context, info: GraphQLResolveInfo) {
+    const id = parseId(args.id, 'id', 'a building');
+    return placeWrite(context, info, {
+      operation: 'buildings.retireBuilding',
+      run: async (tx, scope) => {
+        const building = await managerFor(context, tx, scope).retire(id, args.reason);
+        return { payload: { building }, objectIds: [building.id] };
+      },
+    });
   },
 
-  async confirmBuilding(_: unknown, args: { id: string }, context: Context) {
-    const result = await register.confirmBuilding(context, args.id);
-    remember(context, result.building);
-    return result;
+  confirmBuilding(_: unknown, args: { id: string }, context: Context, info: GraphQLResolveInfo) {
+    const id = parseId(args.id, 'id', 'a building');
+    return placeWrite(context, info, {
+      operation: 'buildings.confirmBuilding',
+      run: async (tx, scope) => {
+        const building = await managerFor(context, tx, scope).confirm(id);
+        return { payload: { building }, objectIds: [building.id] };
+      },
+    });
   },
 
-  async addPremises(_: unknown, args: { buildingId: string; premises: PremiseArgs[] }, context: Context) {
-    const result = await register.addPremises(context, args.buildingId, args.premises.map(premiseInput));
-    remember(context, result.building, result.premises);
-    return result;
+  addPremises(_: unknown, args: { buildingId: string; premises: PremiseArgs[] }, context: Context, info: GraphQLResolveInfo) {
+    const buildingId = parseId(args.buildingId, 'buildingId', 'a building');
+    return placeWrite(context, info, {
+      operation: 'buildings.addPremises',
+      conflicts: registerConflicts,
+      run: async (tx, scope) => {
+        const { building, premises } = await managerFor(context, tx, scope).addPremises(buildingId, args.premises.map(premiseInput));
+        return { payload: { building, premises }, objectIds: [building.id, ...premises.map((premise) => premise.id)] };
+      },
+    });
   },
 };

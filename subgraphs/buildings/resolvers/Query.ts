@@ -1,33 +1,29 @@
+import { badUserInput } from '../../../lib/errors.js';
+import { parseId } from '../../../lib/ids.js';
+import { isKatoCode } from '../../../lib/kato.js';
+import { type BuildingListArgs, buildingsEverywhere, parseBuildingList } from '../building-list.js';
+import type { Context } from '../context.js';
 import { directories } from '../directories.js';
-import { parseConnectionArgs, toConnection, type ConnectionArgs } from '../connection.js';
-import { BuildingsRepository } from '../buildings-repository.js';
-import type { Context } from './context.js';
 
 export const Query = {
-  async buildings(_: unknown, args: ConnectionArgs, context: Context) {
-    const { first, afterId, filter, katoPrefix } = parseConnectionArgs(args);
-    const key = { prefix: katoPrefix, filter, first, afterId };
-    return toConnection(key, await context.loaders.buildingPage.load(key));
-  },
+  buildings: (_: unknown, args: BuildingListArgs, context: Context) => buildingsEverywhere(context.loaders, parseBuildingList(args)),
 
-  building: (_: unknown, args: { id: string }, context: Context) => context.loaders.buildingById.load(args.id),
+  building: (_: unknown, args: { id: string }, context: Context) => context.loaders.buildingById.load(parseId(args.id, 'id', 'a building')),
 
+  /** Exact, apart from surrounding spaces (registration trims them). */
   buildingByCadastralNumber: (_: unknown, args: { cadastralNumber: string }, context: Context) =>
-    context.loaders.buildingByCadastralNumber.load(args.cadastralNumber),
+    context.loaders.buildingByCadastralNumber.load(args.cadastralNumber.trim()),
 
-  async buildingByAddressRegistrationCode(_: unknown, args: { addressRegistrationCode: string }, context: Context) {
-    const building = await new BuildingsRepository(context.db).buildingByAddressRegistrationCode(args.addressRegistrationCode);
-    if (building) context.loaders.buildingById.prime(building.id, building);
-    return building;
+  buildingByAddressRegistrationCode: (_: unknown, args: { addressRegistrationCode: string }, context: Context) =>
+    context.loaders.buildingByAddressRegistrationCode.load(args.addressRegistrationCode),
+
+  region(_: unknown, args: { katoCode: string }, context: Context) {
+    if (!isKatoCode(args.katoCode))
+      throw badUserInput({ field: 'katoCode', message: 'katoCode must be a 9-digit KATO code, e.g. 750000000 for Almaty.' });
+    return context.loaders.territoryByCode.load(args.katoCode);
   },
 
-  region: (_: unknown, args: { katoCode: string }, context: Context) => context.loaders.territoryByCode.load(args.katoCode),
-
-  async regions(_: unknown, args: { level?: number | null }, context: Context) {
-    const rows = await new BuildingsRepository(context.db).territoriesOfLevel(args.level ?? null);
-    for (const row of rows) context.loaders.territoryByCode.prime(row.katoCode, row);
-    return rows;
-  },
+  regions: (_: unknown, args: { level?: number | null }, context: Context) => context.loaders.territoriesOfLevel.load(args.level ?? null),
 
   directories: () => directories,
 };

@@ -2,7 +2,8 @@ import { scalarResolvers } from '../../../lib/scalars.js';
 import { Building } from './Building.js';
 import { BuildingConnection } from './BuildingConnection.js';
 import { Mutation } from './Mutation.js';
-import { Premise, PremiseOwner } from './Premise.js';
+import { Premise } from './Premise.js';
+import { PremiseOwner } from './PremiseOwner.js';
 import { Query } from './Query.js';
 import { Region } from './Region.js';
 
