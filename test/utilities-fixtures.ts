@@ -48,6 +48,7 @@ export async function insertBuildingsWithApartments(db: Executor, count: number,
     .values(Array.from({ length: count }, () => buildingInput() as unknown as typeof buildings.$inferInsert))
     .returning({ id: buildings.id });
   const ids = rows.map((row) => row.id);
+  if (apartments === 0) return ids;
   await db
     .insert(premises)
     .values(
