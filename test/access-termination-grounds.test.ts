@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { AuthFixture, makeBin, makeIin, type Actor } from './auth-fixtures.js';
 import { startTestSystem, type GraphQLResponse, type TestSystem } from './support/system.js';
+import { registerBuildingWithApartments } from './utilities-fixtures.js';
 
 // Issue 3's acceptance through the real gateway: each of the seven grounds on which an access
 // right ends (p.20), suspension and reinstatement, and a revoked token. In every case a fresh
@@ -37,7 +37,6 @@ interface Delegation extends Grantee {
 }
 
 const maintain = [AccessFunction.PersonalAccountsMaintain];
-const buildingId = randomUUID();
 
 const registerSupplier = `mutation($input: RegisterSupplierInput!) { registerSupplier(input: $input) { supplier { id } } }`;
 const upsert = `mutation($supplierId: ID!, $accounts: [PersonalAccountInput!]!) {
@@ -58,11 +57,14 @@ let system: TestSystem;
 let fixture: AuthFixture;
 let administrator: string;
 let accountSerial = 0;
+/** A building of the register with apartment 7, where every grantee places its accounts. */
+let buildingId: string;
 
 beforeAll(async () => {
   system = await startTestSystem();
   fixture = await AuthFixture.create(system.db);
   administrator = `person:${fixture.access.adminPersonId}`;
+  buildingId = await registerBuildingWithApartments(system, fixture, ['7']);
 });
 afterAll(async () => {
   await system?.close();
