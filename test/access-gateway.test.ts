@@ -328,6 +328,40 @@ describe('access subgraph through the gateway', () => {
     expect(codes(await postGraphQL(url, '{ me { isAdministrator } }'))).toEqual(['UNAUTHENTICATED']);
   });
 
+  it("a natural person's name reaches, also through _entities, only administrators and those acting for the subject; organisations' names every signed-in caller", async () => {
+    const url = system.subgraphUrls.access;
+    const as = (caller: Caller) => ({ [CALLER_HEADER]: signCaller(caller, system.gatewaySecret) });
+    const create = `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { subject { id name } } }`;
+    const register = async (kind: string, name: string, identificationNumber: string) =>
+      (await admin(create, { input: { kind, name, identificationNumber } })).createSubject.subject.id as string;
+    const owner = await register('PREMISES_OWNER', 'Иванов Иван Иванович', makeIin());
+    const councilOfOnePerson = await register('HOUSE_COUNCIL', 'Петрова Анна Сергеевна', makeIin());
+    const councilOrganisation = await register('HOUSE_COUNCIL', 'Совет дома «Береке»', makeBin());
+    const member = await fx.person();
+    const agreement = await fx.agreement(owner, ['CONDOMINIUM_MANAGE']);
+    const grant = await fx.grant({ personId: member.id, agreementId: agreement.id, functions: ['CONDOMINIUM_MANAGE'] });
+
+    const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { id kind name } } }`;
+    const names = async (caller: Caller, id: string) => {
+      const response = await postGraphQL(url, entities, { r: [{ __typename: 'Subject', id }] }, as(caller));
+      return { name: response.data?._entities[0]?.name ?? null, kind: response.data?._entities[0]?.kind, codes: codes(response) };
+    };
+    const stranger: Caller = { kind: 'person', personId: member.id.replace(/.$/, '0'), tokenId: 't', isAdministrator: false, grants: [] };
+    const acting: Caller = { kind: 'person', personId: member.id, tokenId: 't', isAdministrator: false, grants: [{ grantId: grant.id, subjectId: owner, subjectKind: 'PREMISES_OWNER', territoryKato: null, functions: ['CONDOMINIUM_MANAGE'] }] };
+    const administrator: Caller = { kind: 'person', personId: fx.adminPersonId, tokenId: 't', isAdministrator: true, grants: [] };
+
+    expect(await names(stranger, owner)).toEqual({ name: null, kind: 'PREMISES_OWNER', codes: ['FORBIDDEN'] });
+    expect(await names(stranger, councilOfOnePerson)).toEqual({ name: null, kind: 'HOUSE_COUNCIL', codes: ['FORBIDDEN'] });
+    expect(await names(stranger, councilOrganisation)).toEqual({ name: 'Совет дома «Береке»', kind: 'HOUSE_COUNCIL', codes: [] });
+    expect(await names(acting, owner)).toEqual({ name: 'Иванов Иван Иванович', kind: 'PREMISES_OWNER', codes: [] });
+    expect(await names(administrator, owner)).toEqual({ name: 'Иванов Иван Иванович', kind: 'PREMISES_OWNER', codes: [] });
+    // Through the gateway too: the person acting for the owner reads the name with their grant.
+    const memberToken = (await new TokenRepository(system.db).issueSessionToken(member.id)).token;
+    const mine = await system.query(`{ me { grants { subject { id name } } } }`, {}, { token: memberToken });
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data?.me.grants).toEqual([{ subject: { id: owner, name: 'Иванов Иван Иванович' } }]);
+  });
+
   it('tokens: issued once, listed without the secret, revoked from the next request; a disabled digital object keeps its token but no right', async () => {
     const actor = await supplierWithPerson();
     const { submitApplication: submitted } = await admin(submitApplication, { input: { subjectId: actor.subjectId, digitalObjectName: 'Readings gateway', functions: ['READINGS_SUBMIT'], contactEmail: 'gw@su.kz' } });
