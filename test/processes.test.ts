@@ -57,7 +57,9 @@ describe('services as separate processes', () => {
 
     const response = await postGraphQL(await gateway.url, '{ regions(level: 1) { katoCode } suppliers(first: 1) { edges { node { id } } } }');
     expect(response.errors).toBeUndefined();
-    expect(response.data).toEqual({ regions: [], suppliers: { edges: [] } });
+    // Every database holds the KATO regions (a migration loads them) and no supplier yet.
+    expect(response.data?.regions.length).toBeGreaterThan(0);
+    expect(response.data?.suppliers).toEqual({ edges: [] });
     // A subgraph on its own still refuses anyone but the gateway.
     expect((await postGraphQL(urls.BUILDINGS_URL as string, '{ __typename }')).status).toBe(401);
 
