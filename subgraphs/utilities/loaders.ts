@@ -2,14 +2,26 @@ import DataLoader from 'dataloader';
 import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
 import { isUuid } from '../../lib/uuid.js';
+import type { UtilityService } from '../../schema/utilities.js';
 import { accountScopeOf } from './personal-account-manager.js';
-import { type AccountRow, type AccountScope, PersonalAccountRepository } from './personal-account-repository.js';
+import { type AccountFilter, type AccountRow, type AccountScope, PersonalAccountRepository } from './personal-account-repository.js';
 import { SupplierRepository, type SupplierRow } from './supplier-repository.js';
 import { TariffRepository, type TariffRow } from './tariff-repository.js';
+
+/** One page of a list ordered by id: after which id (null for the first page), how many rows to read, and the list's filter. */
+export interface PageKey<TFilter> {
+  after: string | null;
+  limit: number;
+  filter: TFilter;
+}
 
 export interface UtilitiesLoaders {
   /** The caller's reach over personal accounts, decided once per request. */
   accountScope: AccountScope;
+  supplierPage: DataLoader<PageKey<{ service: UtilityService | null }>, SupplierRow[], string>;
+  publishedTariffPage: DataLoader<PageKey<{ supplierId: string | null; service: UtilityService | null }>, TariffRow[], string>;
+  /** Within the caller's scope. */
+  accountPage: DataLoader<PageKey<AccountFilter>, AccountRow[], string>;
   supplierById: DataLoader<string, SupplierRow | null>;
   /** Scope-filtering: null for an account that does not exist OR is outside the caller's scope. */
   accountById: DataLoader<string, AccountRow | null>;
@@ -42,13 +54,43 @@ function grouped<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, 
   return groups;
 }
 
+/** Pages, one statement each (a request rarely asks for two), whose rows also prime the look-up by id when there is one. */
+function pageLoader<TFilter, TRow extends { id: string }>(
+  read: (key: PageKey<TFilter>) => Promise<TRow[]>,
+  byId?: DataLoader<string, TRow | null>,
+) {
+  return new DataLoader<PageKey<TFilter>, TRow[], string>(
+    (keys) =>
+      Promise.all(
+        keys.map(async (key) => {
+          const rows = await read(key);
+          for (const row of rows) byId?.prime(row.id, row);
+          return rows;
+        }),
+      ),
+    { cacheKeyFn: (key) => JSON.stringify(key) },
+  );
+}
+
 export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
   const accountScope = accountScopeOf(caller);
   const accounts = new PersonalAccountRepository(db);
+  const suppliers = new SupplierRepository(db);
+  const tariffs = new TariffRepository(db);
+  const supplierById = new DataLoader<string, SupplierRow | null>(async (ids) => inKeyOrder(ids, await suppliers.byIds(uuids(ids))));
+  const accountById = new DataLoader<string, AccountRow | null>(async (ids) =>
+    inKeyOrder(ids, await accounts.byIds(uuids(ids), accountScope)),
+  );
   return {
     accountScope,
-    supplierById: new DataLoader(async (ids) => inKeyOrder(ids, await new SupplierRepository(db).byIds(uuids(ids)))),
-    accountById: new DataLoader(async (ids) => inKeyOrder(ids, await accounts.byIds(uuids(ids), accountScope))),
+    supplierPage: pageLoader((key) => suppliers.page({ limit: key.limit, after: key.after, service: key.filter.service }), supplierById),
+    publishedTariffPage: pageLoader((key) => tariffs.publishedPage({ limit: key.limit, after: key.after, ...key.filter })),
+    accountPage: pageLoader(
+      (key) => accounts.page({ limit: key.limit, after: key.after, filter: key.filter, scope: accountScope }),
+      accountById,
+    ),
+    supplierById,
+    accountById,
     accountsByBuilding: new DataLoader(async (keys) => {
       // Keys of one request share `first` almost always; group anyway so each group is one statement.
       const buildingsByFirst = new Map<number, string[]>();
@@ -71,7 +113,7 @@ export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
       return keys.map((key) => found.get(key.toLowerCase()) ?? []);
     }),
     publishedTariffsBySupplier: new DataLoader(async (ids) => {
-      const bySupplier = grouped(await new TariffRepository(db).publishedOfSuppliers(uuids(ids)), (row) => row.supplierId);
+      const bySupplier = grouped(await tariffs.publishedOfSuppliers(uuids(ids)), (row) => row.supplierId);
       return ids.map((id) => bySupplier.get(id.toLowerCase()) ?? []);
     }),
   };

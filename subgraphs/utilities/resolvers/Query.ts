@@ -2,9 +2,11 @@ import { parseId, parseOptionalId } from '../../../lib/ids.js';
 import { byId, type PageArgs, parsePage, toConnection } from '../../../lib/pagination.js';
 import type { UtilityService } from '../../../schema/utilities.js';
 import type { Context } from '../context.js';
-import { PersonalAccountRepository } from '../personal-account-repository.js';
-import { SupplierRepository } from '../supplier-repository.js';
-import { TariffRepository } from '../tariff-repository.js';
+
+interface TariffFilterArgs {
+  supplierId?: string | null;
+  service?: UtilityService | null;
+}
 
 interface PersonalAccountFilterArgs {
   supplierId?: string | null;
@@ -16,10 +18,10 @@ interface PersonalAccountFilterArgs {
 export const Query = {
   async suppliers(_parent: unknown, args: PageArgs & { service?: UtilityService | null }, context: Context) {
     const page = parsePage(args, 'suppliers', 'suppliers');
-    const rows = await new SupplierRepository(context.db).page({
-      limit: page.first + 1,
+    const rows = await context.loaders.supplierPage.load({
       after: page.after?.id ?? null,
-      service: args.service ?? null,
+      limit: page.first + 1,
+      filter: { service: args.service ?? null },
     });
     return toConnection('suppliers', rows, page, byId);
   },
@@ -28,19 +30,13 @@ export const Query = {
     return context.loaders.supplierById.load(parseId(args.id, 'id', 'a supplier'));
   },
 
-  async tariffs(
-    _parent: unknown,
-    args: PageArgs & { filter?: { supplierId?: string | null; service?: UtilityService | null } | null },
-    context: Context,
-  ) {
+  async tariffs(_parent: unknown, args: PageArgs & { filter?: TariffFilterArgs | null }, context: Context) {
     const page = parsePage(args, 'tariffs', 'tariffs');
-    const supplierId = parseOptionalId(args.filter?.supplierId, 'filter.supplierId', 'a supplier');
-    const rows = await new TariffRepository(context.db).publishedPage({
-      limit: page.first + 1,
-      after: page.after?.id ?? null,
-      supplierId,
+    const filter = {
+      supplierId: parseOptionalId(args.filter?.supplierId, 'filter.supplierId', 'a supplier'),
       service: args.filter?.service ?? null,
-    });
+    };
+    const rows = await context.loaders.publishedTariffPage.load({ after: page.after?.id ?? null, limit: page.first + 1, filter });
     return toConnection('tariffs', rows, page, byId);
   },
 
@@ -52,12 +48,7 @@ export const Query = {
       service: args.filter?.service ?? null,
       accountNumber: args.filter?.accountNumber ?? null,
     };
-    const rows = await new PersonalAccountRepository(context.db).page({
-      limit: page.first + 1,
-      after: page.after?.id ?? null,
-      filter,
-      scope: context.loaders.accountScope,
-    });
+    const rows = await context.loaders.accountPage.load({ after: page.after?.id ?? null, limit: page.first + 1, filter });
     return toConnection('personalAccounts', rows, page, byId);
   },
 
