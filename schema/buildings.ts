@@ -97,7 +97,9 @@ export const buildings = buildingsSchema.table(
     version: integer('version').notNull().default(1),
   },
   (t) => [
-    uniqueIndex('buildings_cadastral_number_key').on(t.cadastralNumber),
+    // Near-duplicates (" X", "X ", "x") are the same building: unique as compared by the register.
+    uniqueIndex('buildings_cadastral_number_key').on(sql`lower(btrim(${t.cadastralNumber}))`),
+    index('buildings_cadastral_number_idx').on(t.cadastralNumber),
     uniqueIndex('buildings_address_registration_code_key').on(t.addressRegistrationCode),
     index('buildings_kato_code_prefix_idx').on(t.katoCode.op('text_pattern_ops')),
     index('buildings_condition_idx').on(t.condition),
