@@ -31,8 +31,9 @@ export function withinTerritory(territoryKato: string, katoCode: string): boolea
 }
 
 /**
- * The half-open range `[from, to)` of codes under a prefix, for an index range scan
- * (`kato_code >= from and kato_code < to`) instead of `like prefix || '%'`.
+ * The half-open range `[from, to)` of codes under a prefix, for an index range scan instead
+ * of `like prefix || '%'`. With a `text_pattern_ops` index compare with its operators
+ * (`kato_code ~>=~ from and kato_code ~<~ to`): byte order, whatever the collation.
  */
 export function katoRange(prefix: string): { from: string; to: string } {
   const last = prefix.length - 1;
