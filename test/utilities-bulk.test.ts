@@ -173,6 +173,8 @@ describe('bulk upsert of personal accounts', () => {
       account({ buildingId: buildingB, premiseNumber: '2' }),
       account({ buildingId: buildingB, premiseNumber: '7' }),
       account({ buildingId: buildingA, premiseNumber: '2' }),
+      // Every problem of an item at once, the register's among them.
+      account({ buildingId: randomUUID(), holderIin: '123456789012' }),
     ];
     const response = await send({ accounts, mode: 'PER_ITEM' });
     expect(response.errors).toBeUndefined();
@@ -181,6 +183,7 @@ describe('bulk upsert of personal accounts', () => {
       ['REJECTED', ['accounts[1].premiseNumber']],
       ['CREATED', []],
       ['CREATED', []],
+      ['REJECTED', ['accounts[4].holderIin', 'accounts[4].buildingId']],
     ]);
     expect((await utilitiesCounts(system.db)).accounts).toBe(before.accounts + 2);
 

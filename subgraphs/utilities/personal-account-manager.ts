@@ -127,25 +127,25 @@ export class PersonalAccountManager {
       else problems[index]!.push({ field: 'accountNumber', message: `repeats the account number of accounts[${first}].` });
     });
 
+    // Every item that names a well-formed building is checked against the register, also
+    // when it has other problems, so that each item lists all of its problems at once.
+    const named = items.map((item) => ({
+      buildingId: isUuid(item.buildingId) ? item.buildingId.toLowerCase() : null,
+      // An empty or overlong number is already reported by `checkAccount`.
+      premiseNumber: item.premiseNumber && item.premiseNumber.trim().length <= 20 ? item.premiseNumber.trim() || null : null,
+    }));
     const references = new ReferencesRepository(this.executor);
-    const buildings = await references.existingBuildings(values.flatMap((value) => (value ? [value.buildingId] : [])));
-    values.forEach((value, index) => {
-      if (value && !buildings.has(value.buildingId))
-        problems[index]!.push({ field: 'buildingId', message: 'is not the id of a building of the register.' });
-    });
-    const wanted = values.flatMap((value) =>
-      value && value.premiseNumber !== null && buildings.has(value.buildingId)
-        ? [{ buildingId: value.buildingId, number: value.premiseNumber }]
-        : [],
+    const buildings = await references.existingBuildings(named.flatMap(({ buildingId }) => (buildingId ? [buildingId] : [])));
+    const premises = await references.existingPremises(
+      named.flatMap(({ buildingId, premiseNumber }) =>
+        buildingId && premiseNumber && buildings.has(buildingId) ? [{ buildingId, number: premiseNumber }] : [],
+      ),
     );
-    const premises = await references.existingPremises(wanted);
-    values.forEach((value, index) => {
-      if (
-        value &&
-        value.premiseNumber !== null &&
-        buildings.has(value.buildingId) &&
-        !premises.has(premiseKey({ buildingId: value.buildingId, number: value.premiseNumber }))
-      ) {
+    named.forEach(({ buildingId, premiseNumber }, index) => {
+      if (buildingId === null) return;
+      if (!buildings.has(buildingId))
+        problems[index]!.push({ field: 'buildingId', message: 'is not the id of a building of the register.' });
+      else if (premiseNumber && !premises.has(premiseKey({ buildingId, number: premiseNumber }))) {
         problems[index]!.push({ field: 'premiseNumber', message: 'is not the number of a premise of this building in the register.' });
       }
     });
