@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { describeForLog, formatError, isDatabaseOutage, uniqueViolation } from './errors.js';
+import { badUserInput, describeForLog, formatError, isDatabaseOutage, uniqueViolation } from './errors.js';
 
 describe('formatError', () => {
   it('passes our own codes through and masks everything else, logging no parameters', () => {
@@ -47,5 +47,16 @@ describe('database outages', () => {
     expect(lines.join('\n')).not.toContain('850101300012');
     expect(isDatabaseOutage(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
     expect(isDatabaseOutage(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
+  });
+});
+
+describe('badUserInput', () => {
+  it('keeps every problem in extensions and names only the first few in the message', () => {
+    const problems = Array.from({ length: 10_000 }, (_, i) => ({ field: `accounts[${i}].holderIin`, message: `accounts[${i}].holderIin: not an IIN.` }));
+    const error = badUserInput(problems);
+    expect(error.extensions.problems).toHaveLength(10_000);
+    expect(error.extensions.field).toBe('accounts[0].holderIin');
+    expect(error.message.length).toBeLessThan(1_000);
+    expect(error.message).toContain('and 9990 more');
   });
 });

@@ -26,7 +26,10 @@ export interface FieldProblem {
 export function badUserInput(problems: FieldProblem[] | FieldProblem): GraphQLError {
   const list = Array.isArray(problems) ? problems : [problems];
   const first = list[0] ?? { field: 'input', message: 'The input is invalid.' };
-  const message = list.length === 1 ? first.message : `${list.length} input fields are invalid: ${list.map((p) => p.message).join(' ')}`;
+  // A bulk call may list thousands of problems: all are in `problems`, the message names the first few.
+  const shown = list.slice(0, 10).map((p) => p.message);
+  const more = list.length > shown.length ? ` … and ${list.length - shown.length} more in extensions.problems.` : '';
+  const message = list.length === 1 ? first.message : `${list.length} input fields are invalid: ${shown.join(' ')}${more}`;
   return new GraphQLError(message, {
     extensions: { code: ErrorCode.BadUserInput, field: first.field, problems: list },
   });
