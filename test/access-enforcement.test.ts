@@ -8,7 +8,7 @@ import { grantHistory } from '../schema/access.js';
 import { receipts } from '../schema/platform.js';
 import { personalAccounts } from '../schema/utilities.js';
 import { SupplierRepository } from '../subgraphs/utilities/supplier-repository.js';
-import { AuthFixture, makeBin, makeIin, type Actor } from './auth-fixtures.js';
+import { type Actor, AuthFixture, makeBin, makeIin } from './auth-fixtures.js';
 import { AccessWrites } from './support/access-fixtures.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 import { insertBuildingsWithApartments } from './utilities-fixtures.js';
@@ -97,7 +97,10 @@ describe('a bulk write and a concurrent revocation', () => {
     const revoked = gate();
     // The revocation runs first and holds its transaction open.
     const revocation = system.db.transaction(async (tx) => {
-      await service(tx as unknown as Database).endGrant({ grantId: actor.grantId, ground: 'REVOKED', comment: 'concurrency test' }, fixture.access.acting());
+      await service(tx as unknown as Database).endGrant(
+        { grantId: actor.grantId, ground: 'REVOKED', comment: 'concurrency test' },
+        fixture.access.acting(),
+      );
       revoked.open();
       await release.opened;
     });
@@ -111,7 +114,10 @@ describe('a bulk write and a concurrent revocation', () => {
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(response.data).toBeNull();
     expect(await accountCount(system.db, supplierId)).toBe(0);
-    const [placed] = await system.db.select({ n: count() }).from(receipts).where(eq(receipts.operation, 'utilities.upsertPersonalAccounts'));
+    const [placed] = await system.db
+      .select({ n: count() })
+      .from(receipts)
+      .where(eq(receipts.operation, 'utilities.upsertPersonalAccounts'));
     expect(placed?.n).toBe(0);
   });
 
@@ -184,7 +190,12 @@ describe('a bulk write and a concurrent revocation', () => {
 
   it('refuses requests sent straight to the utilities and condominium subgraphs without the gateway signature', async () => {
     for (const url of [system.subgraphUrls.utilities, system.subgraphUrls.condominium]) {
-      const response = await postGraphQL(url, '{ _entities(representations: [{ __typename: "Building", id: "x" }]) { __typename } }', {}, { 'x-housing-caller': 'forged.signature' });
+      const response = await postGraphQL(
+        url,
+        '{ _entities(representations: [{ __typename: "Building", id: "x" }]) { __typename } }',
+        {},
+        { 'x-housing-caller': 'forged.signature' },
+      );
       expect(response.status).toBe(401);
       expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     }
@@ -196,7 +207,11 @@ describe('a bulk write and a concurrent revocation', () => {
     const denied = await system.query(upsert, { supplierId, accounts: accounts('NEW', 1) }, { token: actor.token });
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const agreement = await fixture.access.agreement(actor.subjectId, [AccessFunction.PersonalAccountsMaintain]);
-    await fixture.access.grant({ ...(actor.owner as { personId: string }), agreementId: agreement.id, functions: [AccessFunction.PersonalAccountsMaintain] });
+    await fixture.access.grant({
+      ...(actor.owner as { personId: string }),
+      agreementId: agreement.id,
+      functions: [AccessFunction.PersonalAccountsMaintain],
+    });
     const allowed = await system.query(upsert, { supplierId, accounts: accounts('NEW', 1) }, { token: actor.token });
     expect(allowed.errors).toBeUndefined();
     expect(allowed.data?.upsertPersonalAccounts.created).toBe(1);

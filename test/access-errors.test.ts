@@ -50,7 +50,11 @@ describe('access errors', () => {
   }
 
   it('BAD_USER_INPUT names a malformed id, in a filter and in an argument', async () => {
-    const filtered = await system.query(`{ grants(filter: { subjectId: "not-an-id" }) { edges { node { id } } } }`, {}, { token: adminToken });
+    const filtered = await system.query(
+      `{ grants(filter: { subjectId: "not-an-id" }) { edges { node { id } } } }`,
+      {},
+      { token: adminToken },
+    );
     expect(filtered.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.subjectId' });
     const argument = await system.query(`{ grant(id: "42") { id } }`, {}, { token: adminToken });
     expect(argument.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
@@ -65,15 +69,23 @@ describe('access errors', () => {
     expect(missing.errors?.[0]?.extensions?.field).toBe('grantId');
     expect(missing.data).toBeNull();
     // A record the input refers to is NOT_FOUND too.
-    const agreement = await system.query(`mutation($input: CreateAgreementInput!) { createAgreement(input: $input) { agreement { id } } }`, {
-      input: { subjectId: randomUUID(), functions: ['READINGS_SUBMIT'] },
-    }, { token: adminToken });
+    const agreement = await system.query(
+      `mutation($input: CreateAgreementInput!) { createAgreement(input: $input) { agreement { id } } }`,
+      {
+        input: { subjectId: randomUUID(), functions: ['READINGS_SUBMIT'] },
+      },
+      { token: adminToken },
+    );
     expect(agreement.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.subjectId' });
     expect(await placed()).toEqual(before);
   });
 
   it('null, and no error, for a look-up by id of nothing', async () => {
-    const response = await system.query(`query($id: ID!) { grant(id: $id) { id } subject(id: $id) { id } revocationPreview(grantId: $id) { blockedReason } }`, { id: randomUUID() }, { token: adminToken });
+    const response = await system.query(
+      `query($id: ID!) { grant(id: $id) { id } subject(id: $id) { id } revocationPreview(grantId: $id) { blockedReason } }`,
+      { id: randomUUID() },
+      { token: adminToken },
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data).toEqual({ grant: null, subject: null, revocationPreview: null });
   });
@@ -91,7 +103,11 @@ describe('access errors', () => {
     const response = await system.query(suspendGrant, { id: person.grantId }, { token: person.token });
     expect(codes(response)).toEqual(['FORBIDDEN']);
     // A person renouncing someone else's grant: the manager's check on the specific grant.
-    const renounced = await system.query(`mutation($id: ID!) { renounceGrant(grantId: $id) { receipt { id } } }`, { id: person.grantId }, { token: otherToken });
+    const renounced = await system.query(
+      `mutation($id: ID!) { renounceGrant(grantId: $id) { receipt { id } } }`,
+      { id: person.grantId },
+      { token: otherToken },
+    );
     expect(codes(renounced)).toEqual(['FORBIDDEN']);
     expect(await placed()).toEqual(before);
   });
@@ -116,7 +132,15 @@ describe('access errors when the database is unreachable', () => {
     personId: randomUUID(),
     tokenId: randomUUID(),
     isAdministrator: false,
-    grants: [{ grantId: randomUUID(), subjectId: randomUUID(), subjectKind: 'UTILITY_SUPPLIER', territoryKato: null, functions: ['READINGS_SUBMIT'] }],
+    grants: [
+      {
+        grantId: randomUUID(),
+        subjectId: randomUUID(),
+        subjectKind: 'UTILITY_SUPPLIER',
+        territoryKato: null,
+        functions: ['READINGS_SUBMIT'],
+      },
+    ],
   };
 
   beforeAll(async () => {
@@ -128,7 +152,9 @@ describe('access errors when the database is unreachable', () => {
 
   it('SERVICE_UNAVAILABLE when a rule needs the database (and the write is still refused)', async () => {
     // Activating a delegation: the rule reads the grant to find the delegating grant the caller holds.
-    const response = await subgraph.call(holder, `mutation($id: ID!) { activateGrant(grantId: $id) { grant { id } } }`, { id: randomUUID() });
+    const response = await subgraph.call(holder, `mutation($id: ID!) { activateGrant(grantId: $id) { grant { id } } }`, {
+      id: randomUUID(),
+    });
     expect(response.data).toBeNull();
     expect(response.errors?.map((error) => error.extensions?.code)).toEqual(['SERVICE_UNAVAILABLE']);
   });

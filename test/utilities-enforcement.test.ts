@@ -12,7 +12,7 @@ import { buildSubgraph, type SubgraphDefinition } from '../lib/subgraph-server.j
 import { personalAccounts } from '../schema/utilities.js';
 import { definition as utilities } from '../subgraphs/utilities/definition.js';
 import { SupplierRepository } from '../subgraphs/utilities/supplier-repository.js';
-import { AuthFixture, makeBin, makeIin, type Actor } from './auth-fixtures.js';
+import { type Actor, AuthFixture, makeBin, makeIin } from './auth-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { insertBuildingsWithApartments } from './utilities-fixtures.js';
 
@@ -67,14 +67,27 @@ describe('a rule that throws refuses', () => {
     fixture = await AuthFixture.create(database.db);
     supplier = await fixture.machine('UTILITY_SUPPLIER', [AccessFunction.PersonalAccountsMaintain]);
     caller = await supplier.caller();
-    supplierId = (await new SupplierRepository(database.db).insert({ subjectId: supplier.subjectId, name: 'Energo', bin: makeBin(), services: ['ELECTRICITY'] })).id;
+    supplierId = (
+      await new SupplierRepository(database.db).insert({
+        subjectId: supplier.subjectId,
+        name: 'Energo',
+        bin: makeBin(),
+        services: ['ELECTRICITY'],
+      })
+    ).id;
     [buildingId] = (await insertBuildingsWithApartments(database.db, 1, 5)) as [string];
   });
   afterAll(async () => {
     await database?.close();
   });
 
-  async function execute(definition: SubgraphDefinition, source: string, variables: Record<string, unknown>, db: Database, prepare?: (context: ReturnType<typeof createSubgraphContext>) => void) {
+  async function execute(
+    definition: SubgraphDefinition,
+    source: string,
+    variables: Record<string, unknown>,
+    db: Database,
+    prepare?: (context: ReturnType<typeof createSubgraphContext>) => void,
+  ) {
     const context = createSubgraphContext(definition, db, caller);
     prepare?.(context);
     return graphql({ schema: buildSubgraph(definition), source, variableValues: variables, contextValue: context });
@@ -118,7 +131,11 @@ describe('a rule that throws refuses', () => {
         },
       },
     };
-    const [own] = await database.db.select({ id: personalAccounts.id }).from(personalAccounts).where(eq(personalAccounts.supplierId, supplierId)).limit(1);
+    const [own] = await database.db
+      .select({ id: personalAccounts.id })
+      .from(personalAccounts)
+      .where(eq(personalAccounts.supplierId, supplierId))
+      .limit(1);
     const result = await execute(
       throwing,
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on PersonalAccount { id accountNumber } } }',

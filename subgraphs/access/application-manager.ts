@@ -61,7 +61,8 @@ export class ApplicationManager {
       problems.push({ field: 'input.functions', message: error instanceof Error ? error.message : 'Choose functions from the directory.' });
     }
     const name = input.digitalObjectName.trim();
-    if (!name || name.length > 300) problems.push({ field: 'input.digitalObjectName', message: 'Name the digital object (1 to 300 characters).' });
+    if (!name || name.length > 300)
+      problems.push({ field: 'input.digitalObjectName', message: 'Name the digital object (1 to 300 characters).' });
     const email = emailProblem(input.contactEmail, 'input.contactEmail');
     if (email) problems.push(email);
     if (problems.length) throw badUserInput(problems);
@@ -89,7 +90,15 @@ export class ApplicationManager {
     const actor = actorOf(by.caller);
     const lifecycle = new GrantLifecycleManager(this.db);
     const agreement = await lifecycle.concludeAgreement(
-      { subjectId: application.subjectId, kind: 'INTEGRATION', reference: terms.reference ?? null, functions: application.functions, validFrom: by.at, validUntil: terms.validUntil ?? null, applicationId },
+      {
+        subjectId: application.subjectId,
+        kind: 'INTEGRATION',
+        reference: terms.reference ?? null,
+        functions: application.functions,
+        validFrom: by.at,
+        validUntil: terms.validUntil ?? null,
+        applicationId,
+      },
       actor,
       by.at,
     );
@@ -101,22 +110,45 @@ export class ApplicationManager {
       createdAt: by.at,
     });
     const grant = await lifecycle.createGrant(
-      { digitalObjectId: digitalObject.id, agreementId: agreement.id, functions: application.functions, comment: 'Integration agreement concluded on approval of the application.' },
+      {
+        digitalObjectId: digitalObject.id,
+        agreementId: agreement.id,
+        functions: application.functions,
+        comment: 'Integration agreement concluded on approval of the application.',
+      },
       actor,
       by.at,
       'ACTIVE',
     );
-    const decided = await this.applications.decide(applicationId, { status: 'APPROVED', decidedAt: by.at, decidedBy: actor, agreementId: agreement.id, digitalObjectId: digitalObject.id });
+    const decided = await this.applications.decide(applicationId, {
+      status: 'APPROVED',
+      decidedAt: by.at,
+      decidedBy: actor,
+      agreementId: agreement.id,
+      digitalObjectId: digitalObject.id,
+    });
     await new NotificationManager(this.db).applicationDecision(decided);
-    return { payload: { application: decided, agreement, digitalObject, grant }, objectIds: [applicationId, agreement.id, digitalObject.id, grant.id] };
+    return {
+      payload: { application: decided, agreement, digitalObject, grant },
+      objectIds: [applicationId, agreement.id, digitalObject.id, grant.id],
+    };
   }
 
   /** Refusal when the information is incomplete (p.16); the reason goes to the applicant. */
   async refuse(applicationId: string, reason: string, by: Acting): Promise<Placed<{ application: ApplicationRow }>> {
     const trimmed = reason.trim();
-    if (!trimmed || trimmed.length > 2000) throw badUserInput({ field: 'reason', message: 'Give the reason for the refusal (up to 2000 characters): what information is missing.' });
+    if (!trimmed || trimmed.length > 2000)
+      throw badUserInput({
+        field: 'reason',
+        message: 'Give the reason for the refusal (up to 2000 characters): what information is missing.',
+      });
     await this.lockUndecided(applicationId);
-    const application = await this.applications.decide(applicationId, { status: 'REFUSED', decidedAt: by.at, decidedBy: actorOf(by.caller), refusalReason: trimmed });
+    const application = await this.applications.decide(applicationId, {
+      status: 'REFUSED',
+      decidedAt: by.at,
+      decidedBy: actorOf(by.caller),
+      refusalReason: trimmed,
+    });
     await new NotificationManager(this.db).applicationDecision(application);
     return { payload: { application }, objectIds: [applicationId] };
   }
@@ -126,7 +158,8 @@ export class ApplicationManager {
     const directory = new DirectoryRepository(this.db);
     const row = await directory.digitalObjectForUpdate(digitalObjectId);
     if (!row) throw notFound('The digital object', 'digitalObjectId');
-    if (row.status !== 'TESTING') throw conflict(`Only a digital object in TESTING can go live; this one is ${row.status}.`, 'digitalObjectId');
+    if (row.status !== 'TESTING')
+      throw conflict(`Only a digital object in TESTING can go live; this one is ${row.status}.`, 'digitalObjectId');
     const digitalObject = await directory.markLive(digitalObjectId, by.at);
     return { payload: { digitalObject }, objectIds: [digitalObjectId] };
   }

@@ -40,7 +40,9 @@ export class ApplicationRepository {
 
   /** A keyset page of applications, newest first, one row beyond `page.first`. */
   async page(status: ApplicationStatus | null | undefined, page: PageRequest): Promise<ApplicationRow[]> {
-    const after = page.after ? sql`(${applications.submittedAt}, ${applications.id}) < (${page.after.at ?? null}::timestamptz, ${page.after.id}::uuid)` : undefined;
+    const after = page.after
+      ? sql`(${applications.submittedAt}, ${applications.id}) < (${page.after.at ?? null}::timestamptz, ${page.after.id}::uuid)`
+      : undefined;
     return this.db
       .select()
       .from(applications)

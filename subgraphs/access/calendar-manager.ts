@@ -1,6 +1,13 @@
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, notFound } from '../../lib/errors.js';
-import { addCalendarDays, almatyDate, APPLICATION_REVIEW_WORKING_DAYS, applicationDeadline, calendarWindowDays, isWeekend } from '../../lib/working-calendar.js';
+import {
+  APPLICATION_REVIEW_WORKING_DAYS,
+  addCalendarDays,
+  almatyDate,
+  applicationDeadline,
+  calendarWindowDays,
+  isWeekend,
+} from '../../lib/working-calendar.js';
 import type { ConflictMessages } from '../../lib/write.js';
 import { ApplicationRepository } from './application-repository.js';
 import { type CalendarDayKind, CalendarRepository, type HolidayRow } from './calendar-repository.js';
@@ -37,7 +44,8 @@ export class CalendarManager {
   }
 
   year(year: number): Promise<HolidayRow[]> {
-    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw badUserInput({ field: 'year', message: 'Give a year between 2000 and 2100.' });
+    if (!Number.isInteger(year) || year < 2000 || year > 2100)
+      throw badUserInput({ field: 'year', message: 'Give a year between 2000 and 2100.' });
     return this.calendar.year(year);
   }
 
@@ -55,8 +63,10 @@ export class CalendarManager {
   async addHoliday(input: HolidayInput, _by: Acting): Promise<Placed<CalendarChange>> {
     const kind = input.kind ?? 'PUBLIC_HOLIDAY';
     const weekend = isWeekend(input.date);
-    if (kind === 'WORKING_WEEKEND' && !weekend) throw badUserInput({ field: 'input.kind', message: 'Only a Saturday or a Sunday can be made a working weekend day.' });
-    if (kind === 'TRANSFERRED_DAY_OFF' && weekend) throw badUserInput({ field: 'input.kind', message: 'A transferred day off falls on a weekday; weekends are days off already.' });
+    if (kind === 'WORKING_WEEKEND' && !weekend)
+      throw badUserInput({ field: 'input.kind', message: 'Only a Saturday or a Sunday can be made a working weekend day.' });
+    if (kind === 'TRANSFERRED_DAY_OFF' && weekend)
+      throw badUserInput({ field: 'input.kind', message: 'A transferred day off falls on a weekday; weekends are days off already.' });
     if (!input.nameKk.trim()) throw badUserInput({ field: 'input.nameKk', message: 'Give the name in Kazakh.' });
     if (!input.nameRu.trim()) throw badUserInput({ field: 'input.nameRu', message: 'Give the name in Russian.' });
     const holiday = await this.calendar.insert({ date: input.date, kind, nameKk: input.nameKk.trim(), nameRu: input.nameRu.trim() });
@@ -79,9 +89,17 @@ export class CalendarManager {
     if (pending.length === 0) return 0;
     // One calendar window covering every pending application, so no query per application.
     const from = pending.map((a) => almatyDate(a.submittedAt)).sort()[0] as string;
-    const to = addCalendarDays(pending.map((a) => a.deadline).sort().at(-1) as string, 60);
+    const to = addCalendarDays(
+      pending
+        .map((a) => a.deadline)
+        .sort()
+        .at(-1) as string,
+      60,
+    );
     const calendar = await this.calendar.window(from, to);
-    const changed = pending.map((a) => ({ id: a.id, deadline: applicationDeadline(a.submittedAt, calendar), previous: a.deadline })).filter((a) => a.deadline !== a.previous);
+    const changed = pending
+      .map((a) => ({ id: a.id, deadline: applicationDeadline(a.submittedAt, calendar), previous: a.deadline }))
+      .filter((a) => a.deadline !== a.previous);
     await applications.setDeadlines(changed);
     return changed.length;
   }

@@ -20,7 +20,10 @@ export function isNaturalPerson(subject: Pick<SubjectRow, 'kind' | 'identificati
 
 /** What the unique indexes of the directory stand for, when a concurrent registration took the value first. */
 export const directoryConflicts: ConflictMessages = {
-  subjects_identification_number_key: { field: 'input.identificationNumber', message: 'A subject with this identification number is already registered.' },
+  subjects_identification_number_key: {
+    field: 'input.identificationNumber',
+    message: 'A subject with this identification number is already registered.',
+  },
   persons_iin_key: { field: 'input.iin', message: 'A person with this IIN is already registered.' },
 };
 
@@ -74,7 +77,10 @@ export class DirectoryManager {
     const number = input.identificationNumber;
     const asBin = binProblem(number);
     if (asBin && !(individualKinds.has(input.kind) && iinProblem(number, by.at) === null)) {
-      problems.push({ field: 'input.identificationNumber', message: individualKinds.has(input.kind) ? `Give a valid BIN or IIN. ${asBin}` : asBin });
+      problems.push({
+        field: 'input.identificationNumber',
+        message: individualKinds.has(input.kind) ? `Give a valid BIN or IIN. ${asBin}` : asBin,
+      });
     }
     if (input.kind === 'LOCAL_EXECUTIVE_BODY' && !/^\d{9}$/.test(input.territoryKato ?? '')) {
       problems.push({ field: 'input.territoryKato', message: 'A local executive body needs the 9-digit KATO code of its territory.' });
@@ -114,7 +120,10 @@ export class DirectoryManager {
     const email = emailProblem(input.email, 'input.email');
     if (email) problems.push(email);
     if (input.phone && !/^\+?[0-9 ()-]{7,20}$/.test(input.phone)) {
-      problems.push({ field: 'input.phone', message: 'The phone number may contain only digits, spaces, brackets, dashes and a leading +.' });
+      problems.push({
+        field: 'input.phone',
+        message: 'The phone number may contain only digits, spaces, brackets, dashes and a leading +.',
+      });
     }
     if (problems.length) throw badUserInput(problems);
     return this.directory.insertPerson({

@@ -65,7 +65,9 @@ export class DirectoryRepository {
 
   /** A keyset page of subjects, newest first, one row beyond `page.first` to tell whether more follow. */
   async subjectsPage(kind: SubjectKindValue | null | undefined, page: PageRequest): Promise<SubjectRow[]> {
-    const after = page.after ? sql`(${subjects.createdAt}, ${subjects.id}) < (${page.after.at ?? null}::timestamptz, ${page.after.id}::uuid)` : undefined;
+    const after = page.after
+      ? sql`(${subjects.createdAt}, ${subjects.id}) < (${page.after.at ?? null}::timestamptz, ${page.after.id}::uuid)`
+      : undefined;
     return this.db
       .select()
       .from(subjects)
@@ -77,9 +79,17 @@ export class DirectoryRepository {
   /** E-mail addresses of persons and subjects, two statements whatever the number. */
   async contacts(personIds: readonly string[], subjectIds: readonly string[]): Promise<Contacts> {
     const [personRows, subjectRows] = await Promise.all([
-      personIds.length ? this.db.select({ id: persons.id, email: persons.email }).from(persons).where(inArray(persons.id, [...personIds])) : [],
+      personIds.length
+        ? this.db
+            .select({ id: persons.id, email: persons.email })
+            .from(persons)
+            .where(inArray(persons.id, [...personIds]))
+        : [],
       subjectIds.length
-        ? this.db.select({ id: subjects.id, email: subjects.email, name: subjects.name }).from(subjects).where(inArray(subjects.id, [...subjectIds]))
+        ? this.db
+            .select({ id: subjects.id, email: subjects.email, name: subjects.name })
+            .from(subjects)
+            .where(inArray(subjects.id, [...subjectIds]))
         : [],
     ]);
     return {

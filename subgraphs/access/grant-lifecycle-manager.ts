@@ -1,5 +1,5 @@
-import { actorOf } from '../../lib/auth/scope.js';
 import { accessFunctions } from '../../lib/auth/functions.js';
+import { actorOf } from '../../lib/auth/scope.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, conflict, forbidden, notFound } from '../../lib/errors.js';
 import type { PageRequest } from '../../lib/pagination.js';
@@ -19,7 +19,12 @@ import {
 import { type GrantEvent, NotificationManager } from './notification-manager.js';
 
 /** Grounds an administrator may end a grant with; the others arise by themselves (expiry, cascade) or belong to the grantee (renunciation). */
-export const administrativeEndGrounds = ['REVOKED', 'GROUNDS_ENDED', 'FALSE_DATA', 'OTHER_LEGAL_GROUND'] as const satisfies readonly EndGround[];
+export const administrativeEndGrounds = [
+  'REVOKED',
+  'GROUNDS_ENDED',
+  'FALSE_DATA',
+  'OTHER_LEGAL_GROUND',
+] as const satisfies readonly EndGround[];
 
 /** Whether the stored period has run out: the grant has then ended with AGREEMENT_EXPIRED, though its row still says otherwise. */
 export function isExpired(grant: Pick<GrantRow, 'validUntil'>, instant: Date): boolean {
@@ -27,7 +32,10 @@ export function isExpired(grant: Pick<GrantRow, 'validUntil'>, instant: Date): b
 }
 
 /** The state a reader should see: expiry is decided from the period, at read time. */
-export function effectiveState(grant: Pick<GrantRow, 'state' | 'endGround' | 'validUntil'>, instant: Date): { state: GrantState; endGround: EndGround | null } {
+export function effectiveState(
+  grant: Pick<GrantRow, 'state' | 'endGround' | 'validUntil'>,
+  instant: Date,
+): { state: GrantState; endGround: EndGround | null } {
   if (grant.state === 'ENDED') return { state: 'ENDED', endGround: grant.endGround };
   if (isExpired(grant, instant)) return { state: 'ENDED', endGround: 'AGREEMENT_EXPIRED' };
   return { state: grant.state, endGround: null };
@@ -35,7 +43,9 @@ export function effectiveState(grant: Pick<GrantRow, 'state' | 'endGround' | 'va
 
 /** The same predicate as `loadEffectiveGrants`, for one row already in memory. */
 export function isInEffect(grant: GrantRow, instant: Date): boolean {
-  return grant.state === 'ACTIVE' && !grant.ancestorSuspended && grant.validFrom.getTime() <= instant.getTime() && !isExpired(grant, instant);
+  return (
+    grant.state === 'ACTIVE' && !grant.ancestorSuspended && grant.validFrom.getTime() <= instant.getTime() && !isExpired(grant, instant)
+  );
 }
 
 /** Functions chosen from the directory, at least one, without repeats. */
@@ -114,7 +124,14 @@ export interface AccessExplanation {
 }
 
 function endEvents(ended: readonly EndedGrant[], detail: (ground: EndGround) => string): GrantEvent[] {
-  return ended.map((g) => ({ grantId: g.id, personId: g.personId, subjectId: g.subjectId, kind: 'grant.ended', detail: detail(g.ground), eventKey: `history:${g.historyId}` }));
+  return ended.map((g) => ({
+    grantId: g.id,
+    personId: g.personId,
+    subjectId: g.subjectId,
+    kind: 'grant.ended',
+    detail: detail(g.ground),
+    eventKey: `history:${g.historyId}`,
+  }));
 }
 
 function suspensionEvents(transition: Transition, affected: readonly FlippedDescendant[], suspended: boolean): GrantEvent[] {
@@ -133,7 +150,9 @@ function suspensionEvents(transition: Transition, affected: readonly FlippedDesc
       personId: d.personId,
       subjectId: d.subjectId,
       kind: d.blocked ? 'grant.suspended' : 'grant.reinstated',
-      detail: d.blocked ? `The delegating grant ${grant.id} is suspended (FALSE_DATA).` : `The delegating grant ${grant.id} was reinstated.`,
+      detail: d.blocked
+        ? `The delegating grant ${grant.id} is suspended (FALSE_DATA).`
+        : `The delegating grant ${grant.id} was reinstated.`,
       eventKey: `ancestor-history:${historyId}`,
     }),
   );
@@ -143,7 +162,11 @@ function suspensionEvents(transition: Transition, affected: readonly FlippedDesc
 function chainOf(grant: GrantRow, byId: Map<string, GrantRow>): GrantRow[] {
   const chain: GrantRow[] = [];
   const seen = new Set<string>();
-  for (let current: GrantRow | undefined = grant; current && !seen.has(current.id); current = current.parentGrantId ? byId.get(current.parentGrantId) : undefined) {
+  for (
+    let current: GrantRow | undefined = grant;
+    current && !seen.has(current.id);
+    current = current.parentGrantId ? byId.get(current.parentGrantId) : undefined
+  ) {
     seen.add(current.id);
     chain.push(current);
   }
@@ -177,7 +200,14 @@ function assess(grant: GrantRow, chain: GrantRow[], fn: string, agreement: Agree
  * subject and their ancestors. The verdict on each grant is the per-request check itself
  * (`isInEffect`), so the explanation never disagrees with enforcement.
  */
-export function explainAccess(personId: string, fn: string, subjectId: string, rows: GrantRow[], agreementsById: Map<string, AgreementRow>, instant: Date): AccessExplanation {
+export function explainAccess(
+  personId: string,
+  fn: string,
+  subjectId: string,
+  rows: GrantRow[],
+  agreementsById: Map<string, AgreementRow>,
+  instant: Date,
+): AccessExplanation {
   const byId = new Map(rows.map((row) => [row.id, row]));
   const candidates = rows
     .filter((row) => row.personId === personId && row.subjectId === subjectId)
@@ -231,7 +261,11 @@ export class GrantLifecycleManager {
   }
 
   /** Records an agreement of a subject known to exist: an access agreement, or the integration agreement of an approval. */
-  async concludeAgreement(input: AgreementInput & { kind: 'ACCESS' | 'INTEGRATION'; applicationId: string | null }, actor: string, instant: Date): Promise<AgreementRow> {
+  async concludeAgreement(
+    input: AgreementInput & { kind: 'ACCESS' | 'INTEGRATION'; applicationId: string | null },
+    actor: string,
+    instant: Date,
+  ): Promise<AgreementRow> {
     const functions = checkFunctions(input.functions, 'input.functions');
     const validFrom = input.validFrom ?? instant;
     if (input.validUntil && input.validUntil.getTime() <= validFrom.getTime()) {
@@ -257,7 +291,8 @@ export class GrantLifecycleManager {
    */
   async grantAccess(input: GrantInput, by: Acting): Promise<Placed<{ grant: GrantRow }>> {
     if (!isAdministratorCaller(by.caller)) {
-      if (!input.parentGrantId) throw forbidden('Only the Administrator grants access; a person may delegate only from a grant of their own.');
+      if (!input.parentGrantId)
+        throw forbidden('Only the Administrator grants access; a person may delegate only from a grant of their own.');
       if (by.caller.kind !== 'person' || !by.grantsInForce.includes(input.parentGrantId)) {
         throw forbidden('You may delegate only from a grant of your own that is in effect.');
       }
@@ -283,22 +318,34 @@ export class GrantLifecycleManager {
       [parent] = await this.grants.lockChain(input.parentGrantId);
       if (!parent) throw notFound('The parent grant', 'input.parentGrantId');
       if (!isInEffect({ ...parent, validFrom: new Date(0) }, instant)) {
-        throw badUserInput({ field: 'input.parentGrantId', message: 'Only an active grant that is not suspended and has not ended can be delegated.' });
+        throw badUserInput({
+          field: 'input.parentGrantId',
+          message: 'Only an active grant that is not suspended and has not ended can be delegated.',
+        });
       }
       if (input.agreementId && input.agreementId !== parent.agreementId) {
-        throw badUserInput({ field: 'input.agreementId', message: "A delegated grant stays under its parent grant's agreement; omit agreementId." });
+        throw badUserInput({
+          field: 'input.agreementId',
+          message: "A delegated grant stays under its parent grant's agreement; omit agreementId.",
+        });
       }
       agreement = await this.grants.agreement(parent.agreementId);
       const parentFunctions = parent.functions;
       const beyond = functions.filter((fn) => !parentFunctions.includes(fn));
-      if (beyond.length) throw badUserInput({ field: 'input.functions', message: `A delegation cannot add functions its parent grant lacks: ${beyond.join(', ')}.` });
+      if (beyond.length)
+        throw badUserInput({
+          field: 'input.functions',
+          message: `A delegation cannot add functions its parent grant lacks: ${beyond.join(', ')}.`,
+        });
     } else {
-      if (!input.agreementId) throw badUserInput({ field: 'input.agreementId', message: 'A grant that is not delegated needs the agreement it is made under.' });
+      if (!input.agreementId)
+        throw badUserInput({ field: 'input.agreementId', message: 'A grant that is not delegated needs the agreement it is made under.' });
       agreement = await this.grants.agreement(input.agreementId);
       if (!agreement) throw notFound('The agreement', 'input.agreementId');
       const covered = agreement.functions;
       const beyond = functions.filter((fn) => !covered.includes(fn));
-      if (beyond.length) throw badUserInput({ field: 'input.functions', message: `The agreement does not cover these functions: ${beyond.join(', ')}.` });
+      if (beyond.length)
+        throw badUserInput({ field: 'input.functions', message: `The agreement does not cover these functions: ${beyond.join(', ')}.` });
     }
     if (!agreement) throw new Error("The grant's agreement is missing.");
 
@@ -308,7 +355,8 @@ export class GrantLifecycleManager {
     } else if (input.digitalObjectId) {
       const object = await directory.digitalObject(input.digitalObjectId);
       if (!object) throw notFound('The digital object', 'input.digitalObjectId');
-      if (object.subjectId !== agreement.subjectId) throw badUserInput({ field: 'input.digitalObjectId', message: 'A digital object can act only for the subject that owns it.' });
+      if (object.subjectId !== agreement.subjectId)
+        throw badUserInput({ field: 'input.digitalObjectId', message: 'A digital object can act only for the subject that owns it.' });
       if (object.status === 'DISABLED') throw badUserInput({ field: 'input.digitalObjectId', message: 'The digital object is disabled.' });
     }
 
@@ -319,7 +367,8 @@ export class GrantLifecycleManager {
     if (validUntil && validUntil.getTime() <= Math.max(validFrom.getTime(), instant.getTime())) {
       throw badUserInput({
         field: 'input.validUntil',
-        message: "The grant would end before it starts or is already over: its term, the agreement's and the parent grant's must all extend past today.",
+        message:
+          "The grant would end before it starts or is already over: its term, the agreement's and the parent grant's must all extend past today.",
       });
     }
     return this.grants.insertGrant(
@@ -394,7 +443,10 @@ export class GrantLifecycleManager {
     }
     const legalBasis = input.legalBasis?.trim() || null;
     if (input.ground === 'OTHER_LEGAL_GROUND' && !legalBasis) {
-      throw badUserInput({ field: 'input.legalBasis', message: 'Ending on OTHER_LEGAL_GROUND needs the legal basis (the law and article).' });
+      throw badUserInput({
+        field: 'input.legalBasis',
+        message: 'Ending on OTHER_LEGAL_GROUND needs the legal basis (the law and article).',
+      });
     }
     const row = await this.lockForChange(input.grantId, 'input.grantId');
     this.refuseIfOver(row, by.at, 'input.grantId');
@@ -407,7 +459,8 @@ export class GrantLifecycleManager {
   /** The holder's own refusal (p.20.3): only a person renounces, and only a grant they hold. */
   async renounceGrant(grantId: string, comment: string | null | undefined, by: Acting): Promise<Placed<EndResult>> {
     const row = await this.lockForChange(grantId, 'grantId');
-    if (by.caller.kind !== 'person' || row.personId !== by.caller.personId) throw forbidden('Only the person holding a grant can renounce it.');
+    if (by.caller.kind !== 'person' || row.personId !== by.caller.personId)
+      throw forbidden('Only the person holding a grant can renounce it.');
     this.refuseIfOver(row, by.at, 'grantId');
     return this.end(row, { ground: 'RENOUNCED', legalBasis: null, comment: comment ?? null }, by, 'was renounced');
   }
@@ -417,11 +470,23 @@ export class GrantLifecycleManager {
    * any depth (CASCADE, p.20.4); digital objects left with no living grant are DISABLED; the
    * holders and subjects are notified.
    */
-  private async end(row: GrantRow, change: { ground: EndGround; legalBasis: string | null; comment: string | null }, by: Acting, verb: string): Promise<Placed<EndResult>> {
-    const ended = await this.grants.endSubtree(row.id, { ...change, cascadeComment: `The delegating grant ${row.id} ended (${change.ground}).` }, actorOf(by.caller), by.at);
+  private async end(
+    row: GrantRow,
+    change: { ground: EndGround; legalBasis: string | null; comment: string | null },
+    by: Acting,
+    verb: string,
+  ): Promise<Placed<EndResult>> {
+    const ended = await this.grants.endSubtree(
+      row.id,
+      { ...change, cascadeComment: `The delegating grant ${row.id} ended (${change.ground}).` },
+      actorOf(by.caller),
+      by.at,
+    );
     const objectIds = [...new Set(ended.map((g) => g.digitalObjectId).filter((id): id is string => id !== null))];
     const disabledDigitalObjectIds = await this.grants.disableOrphanedDigitalObjects(objectIds, by.at);
-    await new NotificationManager(this.db).grantEvents(endEvents(ended, (ground) => (ground === 'CASCADE' ? `CASCADE: the delegating grant ${row.id} ${verb}` : ground)));
+    await new NotificationManager(this.db).grantEvents(
+      endEvents(ended, (ground) => (ground === 'CASCADE' ? `CASCADE: the delegating grant ${row.id} ${verb}` : ground)),
+    );
     return { payload: { ended, disabledDigitalObjectIds }, objectIds: [...ended.map((g) => g.id), ...disabledDigitalObjectIds] };
   }
 
@@ -435,7 +500,10 @@ export class GrantLifecycleManager {
   private refuseIfOver(row: GrantRow, instant: Date, field: string): void {
     if (row.state === 'ENDED') throw conflict(`The grant has ended (${row.endGround}); an ended grant never changes.`, field);
     if (isExpired(row, instant)) {
-      throw conflict(`The grant's term ran out on ${row.validUntil?.toISOString()} (AGREEMENT_EXPIRED); an ended grant never changes.`, field);
+      throw conflict(
+        `The grant's term ran out on ${row.validUntil?.toISOString()} (AGREEMENT_EXPIRED); an ended grant never changes.`,
+        field,
+      );
     }
   }
 
@@ -443,8 +511,10 @@ export class GrantLifecycleManager {
   async previewEnd(grantId: string, instant: Date): Promise<RevocationPreview | null> {
     const row = await this.grants.find(grantId);
     if (!row) return null;
-    if (row.state === 'ENDED') return { grantId, blockedReason: `The grant has already ended (${row.endGround}).`, grants: [], digitalObjectIds: [] };
-    if (isExpired(row, instant)) return { grantId, blockedReason: "The grant's term has run out (AGREEMENT_EXPIRED).", grants: [], digitalObjectIds: [] };
+    if (row.state === 'ENDED')
+      return { grantId, blockedReason: `The grant has already ended (${row.endGround}).`, grants: [], digitalObjectIds: [] };
+    if (isExpired(row, instant))
+      return { grantId, blockedReason: "The grant's term has run out (AGREEMENT_EXPIRED).", grants: [], digitalObjectIds: [] };
     const rows = await this.grants.subtreeRows(grantId, instant);
     // Top down, as the end reports them: by depth below the grant, then id. Each row's parent is in the subtree, the grant's own excepted.
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -463,7 +533,12 @@ export class GrantLifecycleManager {
   }
 
   /** `explainAccess` over the person's grants for the subject, read in two statements; with the rows read, for the request's loaders. */
-  async explain(personId: string, fn: string, subjectId: string, instant: Date): Promise<{ explanation: AccessExplanation; grants: GrantRow[]; agreements: AgreementRow[] }> {
+  async explain(
+    personId: string,
+    fn: string,
+    subjectId: string,
+    instant: Date,
+  ): Promise<{ explanation: AccessExplanation; grants: GrantRow[]; agreements: AgreementRow[] }> {
     const grants = await this.grants.grantsWithAncestors(personId, subjectId);
     const agreements = await this.grants.agreements([...new Set(grants.map((g) => g.agreementId))]);
     const explanation = explainAccess(personId, fn, subjectId, grants, new Map(agreements.map((a) => [a.id, a])), instant);

@@ -1,8 +1,8 @@
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
 import type { PageRequest } from '../../lib/pagination.js';
 import { uuidArray } from '../../lib/uuid.js';
-import { agreements, type endGround, grantHistory, grants, type grantState } from '../../schema/access.js';
+import { agreements, type endGround, grantHistory, type grantState, grants } from '../../schema/access.js';
 
 export type GrantRow = typeof grants.$inferSelect;
 export type AgreementRow = typeof agreements.$inferSelect;
@@ -75,7 +75,12 @@ export class GrantRepository {
   }
 
   async agreements(ids: readonly string[]): Promise<AgreementRow[]> {
-    return ids.length ? this.db.select().from(agreements).where(inArray(agreements.id, [...ids])) : [];
+    return ids.length
+      ? this.db
+          .select()
+          .from(agreements)
+          .where(inArray(agreements.id, [...ids]))
+      : [];
   }
 
   async insertAgreement(values: typeof agreements.$inferInsert): Promise<AgreementRow> {
@@ -106,7 +111,8 @@ export class GrantRepository {
       );
     const byId = new Map(rows.map((row) => [row.id, row]));
     const chain: GrantRow[] = [];
-    for (let current = byId.get(grantId); current; current = current.parentGrantId ? byId.get(current.parentGrantId) : undefined) chain.push(current);
+    for (let current = byId.get(grantId); current; current = current.parentGrantId ? byId.get(current.parentGrantId) : undefined)
+      chain.push(current);
     return chain;
   }
 
@@ -117,12 +123,21 @@ export class GrantRepository {
       .values({ ...values, createdAt: instant, stateChangedAt: instant })
       .returning();
     if (!row) throw new Error('The grant was not recorded.');
-    await this.db.insert(grantHistory).values({ grantId: row.id, fromState: null, toState: row.state, comment, actor: values.createdBy, at: instant });
+    await this.db
+      .insert(grantHistory)
+      .values({ grantId: row.id, fromState: null, toState: row.state, comment, actor: values.createdBy, at: instant });
     return row;
   }
 
   /** Moves a locked grant to `to` and appends the history row. */
-  async transition(row: GrantRow, to: GrantState, ground: EndGround | null, comment: string | null, actor: string, instant: Date): Promise<Transition> {
+  async transition(
+    row: GrantRow,
+    to: GrantState,
+    ground: EndGround | null,
+    comment: string | null,
+    actor: string,
+    instant: Date,
+  ): Promise<Transition> {
     const [updated] = await this.db.update(grants).set({ state: to, stateChangedAt: instant }).where(eq(grants.id, row.id)).returning();
     const [history] = await this.db
       .insert(grantHistory)
@@ -134,7 +149,13 @@ export class GrantRepository {
 
   /** Recomputes `ancestor_suspended` top-down under `grantId` in one statement; returns the rows that flipped. */
   async refreshDescendants(grantId: string): Promise<FlippedDescendant[]> {
-    const rows = await this.db.execute<{ id: string; person_id: string | null; digital_object_id: string | null; subject_id: string; blocked: boolean }>(sql`
+    const rows = await this.db.execute<{
+      id: string;
+      person_id: string | null;
+      digital_object_id: string | null;
+      subject_id: string;
+      blocked: boolean;
+    }>(sql`
       with recursive walk(id, blocked) as (
         select c.id, (p.ancestor_suspended or p.state = 'SUSPENDED')
           from access.grants p join access.grants c on c.parent_grant_id = p.id
@@ -147,7 +168,13 @@ export class GrantRepository {
         from walk w
        where g.id = w.id and g.ancestor_suspended <> w.blocked
       returning g.id, g.person_id, g.digital_object_id, g.subject_id, w.blocked`);
-    return rows.map((r) => ({ id: r.id, personId: r.person_id, digitalObjectId: r.digital_object_id, subjectId: r.subject_id, blocked: r.blocked }));
+    return rows.map((r) => ({
+      id: r.id,
+      personId: r.person_id,
+      digitalObjectId: r.digital_object_id,
+      subjectId: r.subject_id,
+      blocked: r.blocked,
+    }));
   }
 
   /** The living subtree under `grantId` (itself included), as the CTE `tree(id, depth)`. */
@@ -163,7 +190,12 @@ export class GrantRepository {
    * Ends `grantId` on `ground` and, in the same statement, every living grant delegated from
    * it at any depth with ground CASCADE; one history row each. Top down, then by id.
    */
-  async endSubtree(grantId: string, change: { ground: EndGround; legalBasis: string | null; comment: string | null; cascadeComment: string }, actor: string, instant: Date): Promise<EndedGrant[]> {
+  async endSubtree(
+    grantId: string,
+    change: { ground: EndGround; legalBasis: string | null; comment: string | null; cascadeComment: string },
+    actor: string,
+    instant: Date,
+  ): Promise<EndedGrant[]> {
     const rows = await this.db.execute<{
       id: string;
       from_state: GrantState;
@@ -225,7 +257,10 @@ export class GrantRepository {
 
   /** The living subtree under `grantId` as rows, in no particular order: what `endSubtree` would end. Nothing is locked. */
   async subtreeRows(grantId: string, instant: Date): Promise<GrantRow[]> {
-    return this.db.select().from(grants).where(sql`${grants.id} in (${this.subtree(grantId, instant)} select id from tree)`);
+    return this.db
+      .select()
+      .from(grants)
+      .where(sql`${grants.id} in (${this.subtree(grantId, instant)} select id from tree)`);
   }
 
   /** Digital objects that ending `grantId` would leave without a living grant, by id. */
@@ -269,7 +304,8 @@ export class GrantRepository {
     const expired = sql`(${grants.validUntil} is not null and ${grants.validUntil} <= ${at(instant)})`;
     if (filter.state === 'ENDED') conditions.push(sql`(${grants.state} = 'ENDED' or ${expired})`);
     else if (filter.state) conditions.push(sql`${grants.state} = ${filter.state} and not ${expired}`);
-    if (page.after) conditions.push(sql`(${grants.createdAt}, ${grants.id}) < (${page.after.at ?? null}::timestamptz, ${page.after.id}::uuid)`);
+    if (page.after)
+      conditions.push(sql`(${grants.createdAt}, ${grants.id}) < (${page.after.at ?? null}::timestamptz, ${page.after.id}::uuid)`);
     return this.db
       .select()
       .from(grants)

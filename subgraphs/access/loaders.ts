@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
-import { asc, inArray, type InferSelectModel } from 'drizzle-orm';
+import { asc, type InferSelectModel, inArray } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { agreements, applications, digitalObjects, grantHistory, grants, persons, subjects } from '../../schema/access.js';
 import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
+import { agreements, applications, digitalObjects, grantHistory, grants, persons, subjects } from '../../schema/access.js';
 
 type Table = PgTable & { id: AnyPgColumn };
 
@@ -18,14 +18,20 @@ export function createAccessLoaders(db: Database, _caller: Caller) {
   /** Rows of `table` by primary key: one `id in (…)` per batch, null for an absent id. */
   function byId<T extends Table>(table: T): DataLoader<string, InferSelectModel<T> | null> {
     return new DataLoader(async (ids) => {
-      const rows = (await db.select().from(table as PgTable).where(inArray(table.id, [...ids]))) as Array<InferSelectModel<T> & { id: string }>;
+      const rows = (await db
+        .select()
+        .from(table as PgTable)
+        .where(inArray(table.id, [...ids]))) as Array<InferSelectModel<T> & { id: string }>;
       const found = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => found.get(id) ?? null);
     });
   }
 
   /** Rows of `table` whose `key` is one of the batch, grouped per key, oldest first. */
-  function groupedBy<T extends Table, K extends keyof InferSelectModel<T> & keyof T & string>(table: T, key: K): DataLoader<string, Array<InferSelectModel<T>>> {
+  function groupedBy<T extends Table, K extends keyof InferSelectModel<T> & keyof T & string>(
+    table: T,
+    key: K,
+  ): DataLoader<string, Array<InferSelectModel<T>>> {
     return new DataLoader(async (keys) => {
       const rows = (await db
         .select()

@@ -3,7 +3,7 @@ import { enqueueNotification, type Notification } from '../../lib/outbox.js';
 import type { PageRequest } from '../../lib/pagination.js';
 import type { ApplicationRow } from './application-repository.js';
 import { DirectoryRepository } from './directory-repository.js';
-import { type NotificationRow, NotificationRepository } from './notification-repository.js';
+import { NotificationRepository, type NotificationRow } from './notification-repository.js';
 
 /** A change of a grant that its holder and its subject must hear about. */
 export interface GrantEvent {
@@ -54,7 +54,13 @@ export class NotificationManager {
       ];
       for (const [role, email] of recipients) {
         if (!email) continue;
-        notifications.push({ kind: event.kind, recipientEmail: email, subject: headlines[event.kind], body, dedupeKey: `grant:${event.grantId}:${event.eventKey}:${role}` });
+        notifications.push({
+          kind: event.kind,
+          recipientEmail: email,
+          subject: headlines[event.kind],
+          body,
+          dedupeKey: `grant:${event.grantId}:${event.eventKey}:${role}`,
+        });
       }
     }
     return enqueueNotification(this.db, notifications);

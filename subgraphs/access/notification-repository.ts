@@ -11,7 +11,9 @@ export class NotificationRepository {
 
   /** A keyset page of notifications, newest first, one row beyond `page.first`. */
   async page(undeliveredOnly: boolean, page: PageRequest): Promise<NotificationRow[]> {
-    const after = page.after ? sql`(${outbox.createdAt}, ${outbox.id}) < (${page.after.at ?? null}::timestamptz, ${page.after.id}::uuid)` : undefined;
+    const after = page.after
+      ? sql`(${outbox.createdAt}, ${outbox.id}) < (${page.after.at ?? null}::timestamptz, ${page.after.id}::uuid)`
+      : undefined;
     return this.db
       .select()
       .from(outbox)

@@ -15,7 +15,7 @@ import { forbidden, unauthenticated } from '../../lib/errors.js';
 import { parseId, parseOptionalId } from '../../lib/ids.js';
 import type { PersonalDataOf } from '../../lib/subgraph-schema.js';
 import type { ApplicationRow } from './application-repository.js';
-import type { Context } from './context.js';
+import { isAdministratorCaller as administrator, type Context } from './context.js';
 import { isNaturalPerson } from './directory-manager.js';
 import type { PersonRow, SubjectRow } from './directory-repository.js';
 import type { NotificationRow } from './notification-repository.js';
@@ -30,9 +30,12 @@ export const personalData = {
   Subject: ['name', 'identificationNumber', 'email'],
   IntegrationApplication: ['contactEmail'],
   Notification: ['recipientEmail'],
-} satisfies PersonalDataOf<{ Person: PersonRow; Subject: SubjectRow; IntegrationApplication: ApplicationRow; Notification: NotificationRow }>;
-
-const administrator = (caller: Caller) => caller.kind === 'person' && caller.isAdministrator;
+} satisfies PersonalDataOf<{
+  Person: PersonRow;
+  Subject: SubjectRow;
+  IntegrationApplication: ApplicationRow;
+  Notification: NotificationRow;
+}>;
 
 /** Administrators, or the person themself: a person's identity, contacts and grants. */
 const isAdministratorOrSelf = rule()<PersonRow, Context>((person, _args, { caller }) => {
@@ -52,7 +55,9 @@ const actsForSubject = rule()<SubjectRow, Context>((subject, _args, { caller }) 
 const actsForApplicant = rule()<ApplicationRow, Context>((application, _args, { caller }) => actsFor(caller, application.subjectId));
 
 /** An organisation's name is a public fact; a natural person's is theirs (administrators and those acting for the subject). */
-const subjectName = rule()<SubjectRow, Context>((subject, _args, { caller }) => (isNaturalPerson(subject) ? actsFor(caller, subject.id) : true));
+const subjectName = rule()<SubjectRow, Context>((subject, _args, { caller }) =>
+  isNaturalPerson(subject) ? actsFor(caller, subject.id) : true,
+);
 
 /** A person's own tokens, or any owner's for administrators. */
 const mayListTokens = rule()<unknown, Context>((_parent, args, { caller }) => {
@@ -61,7 +66,8 @@ const mayListTokens = rule()<unknown, Context>((_parent, args, { caller }) => {
   const digitalObjectId = parseOptionalId(args.digitalObjectId, 'digitalObjectId', 'a digital object');
   if (administrator(caller)) return relyOnAdministrator();
   if (digitalObjectId !== null) return forbidden("Only administrators list a digital object's tokens.");
-  if (personId !== null && !(caller.kind === 'person' && caller.personId === personId)) return forbidden('You may list only your own tokens.');
+  if (personId !== null && !(caller.kind === 'person' && caller.personId === personId))
+    return forbidden('You may list only your own tokens.');
   return relyOnToken();
 });
 
@@ -73,7 +79,8 @@ const mayGrantAccess = rule()<unknown, Context>((_parent, args, { caller }) => {
   if (caller.kind === 'anonymous') return unauthenticated();
   if (administrator(caller)) return relyOnAdministrator();
   const parent = parseOptionalId((args.input as { parentGrantId?: unknown } | undefined)?.parentGrantId, 'input.parentGrantId', 'a grant');
-  if (caller.kind !== 'person' || parent === null) return forbidden('Only the Administrator grants access; a person may delegate only from a grant of their own.');
+  if (caller.kind !== 'person' || parent === null)
+    return forbidden('Only the Administrator grants access; a person may delegate only from a grant of their own.');
   return relyOnGrants(
     caller.grants.filter((grant) => grant.grantId === parent),
     () => forbidden('You may delegate only from a grant of your own that is in effect.'),

@@ -41,10 +41,14 @@ export class TokenManager {
   async issueApiToken(digitalObjectId: string, label: string, expiresAt: Date | null | undefined, by: Acting): Promise<Placed<Issued>> {
     const object = await new DirectoryRepository(this.db).digitalObject(digitalObjectId);
     if (!object) throw notFound('The digital object', 'digitalObjectId');
-    if (object.status === 'DISABLED') throw badUserInput({ field: 'digitalObjectId', message: 'The digital object is disabled: it has no access right left.' });
+    if (object.status === 'DISABLED')
+      throw badUserInput({ field: 'digitalObjectId', message: 'The digital object is disabled: it has no access right left.' });
     if (!label.trim()) throw badUserInput({ field: 'label', message: 'Say what the token is for.' });
-    if (expiresAt && expiresAt.getTime() <= by.at.getTime()) throw badUserInput({ field: 'expiresAt', message: 'The expiry must be in the future.' });
-    return issued(await this.tokens.issueApiToken(digitalObjectId, { label: tokenLabel(label, 'integration'), expiresAt: expiresAt ?? null }));
+    if (expiresAt && expiresAt.getTime() <= by.at.getTime())
+      throw badUserInput({ field: 'expiresAt', message: 'The expiry must be in the future.' });
+    return issued(
+      await this.tokens.issueApiToken(digitalObjectId, { label: tokenLabel(label, 'integration'), expiresAt: expiresAt ?? null }),
+    );
   }
 
   /** Administrators revoke any token; a person revokes a token issued to them (signing out). */

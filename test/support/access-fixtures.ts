@@ -6,13 +6,19 @@ import type { Database, Executor } from '../../lib/db.js';
 import { checkDigit } from '../../lib/identification-number.js';
 import type { Receipt } from '../../lib/receipts.js';
 import { mutateAs } from '../../scripts/seed/mutate-as.js';
+import type { ApplicationInput, Approval, IntegrationTerms } from '../../subgraphs/access/application-manager.js';
 import type { ApplicationRow } from '../../subgraphs/access/application-repository.js';
-import type { Approval, ApplicationInput, IntegrationTerms } from '../../subgraphs/access/application-manager.js';
 import type { CalendarChange, HolidayInput } from '../../subgraphs/access/calendar-manager.js';
 import { definition } from '../../subgraphs/access/definition.js';
 import { DirectoryManager, type PersonInput, type SubjectInput } from '../../subgraphs/access/directory-manager.js';
 import type { DigitalObjectRow, PersonRow, SubjectKindValue, SubjectRow } from '../../subgraphs/access/directory-repository.js';
-import type { AgreementInput, EndGrantInput, EndResult, GrantInput, SuspensionResult } from '../../subgraphs/access/grant-lifecycle-manager.js';
+import type {
+  AgreementInput,
+  EndGrantInput,
+  EndResult,
+  GrantInput,
+  SuspensionResult,
+} from '../../subgraphs/access/grant-lifecycle-manager.js';
 import type { AgreementRow, GrantRow } from '../../subgraphs/access/grant-repository.js';
 
 // Test data of the access subgraph: valid identification numbers, and subjects, persons,
@@ -141,13 +147,19 @@ export class AccessFixture {
 
   /** A new administrator, registered like the first administrator of a database: placed by no one, so without a receipt. */
   static async create(db: Database): Promise<AccessFixture> {
-    const admin = await new DirectoryManager(db).registerPerson({ iin: makeIin(), fullName: 'Test Administrator', isAdministrator: true, email: 'admin@example.kz' }, new Date());
+    const admin = await new DirectoryManager(db).registerPerson(
+      { iin: makeIin(), fullName: 'Test Administrator', isAdministrator: true, email: 'admin@example.kz' },
+      new Date(),
+    );
     return new AccessFixture(db, admin.id, await tokenFor(db, admin.id));
   }
 
   /** The fixture's administrator, as of `now` (the instant of the change; now when omitted). */
   acting(now?: Date): Acting {
-    return { caller: { kind: 'person', personId: this.adminPersonId, tokenId: this.adminTokenId, isAdministrator: true, grants: [] }, receivedAt: now ?? new Date() };
+    return {
+      caller: { kind: 'person', personId: this.adminPersonId, tokenId: this.adminTokenId, isAdministrator: true, grants: [] },
+      receivedAt: now ?? new Date(),
+    };
   }
 
   /** `personId` with a token in force and the grants in effect right now, as the gateway resolves them. */
@@ -160,7 +172,13 @@ export class AccessFixture {
 
   async subject(kind: SubjectKindValue = 'UTILITY_SUPPLIER', options: { email?: string; territoryKato?: string } = {}) {
     const { subject } = await this.service.createSubject(
-      { kind, name: `Subject ${serial++}`, identificationNumber: makeBin(), email: options.email ?? null, territoryKato: options.territoryKato ?? null },
+      {
+        kind,
+        name: `Subject ${serial++}`,
+        identificationNumber: makeBin(),
+        email: options.email ?? null,
+        territoryKato: options.territoryKato ?? null,
+      },
       this.acting(),
     );
     return subject;
@@ -175,13 +193,24 @@ export class AccessFixture {
   }
 
   async agreement(subjectId: string, functions: string[], options: { validFrom?: Date; validUntil?: Date | null; now?: Date } = {}) {
-    const { agreement } = await this.service.createAgreement({ subjectId, functions, validFrom: options.validFrom ?? null, validUntil: options.validUntil ?? null }, this.acting(options.now));
+    const { agreement } = await this.service.createAgreement(
+      { subjectId, functions, validFrom: options.validFrom ?? null, validUntil: options.validUntil ?? null },
+      this.acting(options.now),
+    );
     return agreement;
   }
 
   /** A grant created and activated by the administrator. */
   async grant(
-    input: { personId?: string; digitalObjectId?: string; agreementId?: string; parentGrantId?: string; functions: string[]; validFrom?: Date; validUntil?: Date },
+    input: {
+      personId?: string;
+      digitalObjectId?: string;
+      agreementId?: string;
+      parentGrantId?: string;
+      functions: string[];
+      validFrom?: Date;
+      validUntil?: Date;
+    },
     now?: Date,
   ) {
     const { grant } = await this.service.grantAccess(input, this.acting(now));

@@ -3,5 +3,6 @@ import type { Context } from '../context.js';
 
 export const ApiToken = {
   person: (token: TokenMetadata, _: unknown, context: Context) => (token.personId ? context.loaders.personById.load(token.personId) : null),
-  digitalObject: (token: TokenMetadata, _: unknown, context: Context) => (token.digitalObjectId ? context.loaders.digitalObjectById.load(token.digitalObjectId) : null),
+  digitalObject: (token: TokenMetadata, _: unknown, context: Context) =>
+    token.digitalObjectId ? context.loaders.digitalObjectById.load(token.digitalObjectId) : null,
 };

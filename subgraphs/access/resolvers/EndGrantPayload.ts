@@ -8,5 +8,6 @@ export const EndGrantPayload = {
       context.loaders.grantById,
       payload.ended.map((grant) => grant.id),
     ),
-  disabledDigitalObjects: (payload: EndResult, _: unknown, context: Context) => loadAll(context.loaders.digitalObjectById, payload.disabledDigitalObjectIds),
+  disabledDigitalObjects: (payload: EndResult, _: unknown, context: Context) =>
+    loadAll(context.loaders.digitalObjectById, payload.disabledDigitalObjectIds),
 };

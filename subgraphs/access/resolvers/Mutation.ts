@@ -1,11 +1,11 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { parseId, parseOptionalId } from '../../../lib/ids.js';
 import { placeWrite, runWrite } from '../../../lib/write.js';
-import { ApplicationManager, type ApplicationInput, type IntegrationTerms } from '../application-manager.js';
+import { type ApplicationInput, ApplicationManager, type IntegrationTerms } from '../application-manager.js';
 import { CalendarManager, calendarConflicts, type HolidayInput } from '../calendar-manager.js';
 import { actingOf, type Context } from '../context.js';
 import { DirectoryManager, directoryConflicts, type PersonInput, type SubjectInput } from '../directory-manager.js';
-import { type AgreementInput, type EndGrantInput, GrantLifecycleManager, type GrantInput } from '../grant-lifecycle-manager.js';
+import { type AgreementInput, type EndGrantInput, type GrantInput, GrantLifecycleManager } from '../grant-lifecycle-manager.js';
 import { TokenManager } from '../token-manager.js';
 
 // Each mutation: parse the arguments (a malformed id is BAD_USER_INPUT naming its field),
@@ -99,7 +99,12 @@ export const Mutation = {
     });
   },
 
-  approveApplication: (_: unknown, args: { applicationId: unknown; terms?: IntegrationTerms | null }, context: Context, info: GraphQLResolveInfo) => {
+  approveApplication: (
+    _: unknown,
+    args: { applicationId: unknown; terms?: IntegrationTerms | null },
+    context: Context,
+    info: GraphQLResolveInfo,
+  ) => {
     const applicationId = parseId(args.applicationId, 'applicationId', 'an application');
     return placeWrite(context, info, {
       operation: 'access.approveApplication',
@@ -144,7 +149,12 @@ export const Mutation = {
     });
   },
 
-  issueApiToken: (_: unknown, args: { digitalObjectId: unknown; label: string; expiresAt?: Date | null }, context: Context, info: GraphQLResolveInfo) => {
+  issueApiToken: (
+    _: unknown,
+    args: { digitalObjectId: unknown; label: string; expiresAt?: Date | null },
+    context: Context,
+    info: GraphQLResolveInfo,
+  ) => {
     const digitalObjectId = parseId(args.digitalObjectId, 'digitalObjectId', 'a digital object');
     return runWrite(context, info, {
       operation: 'access.issueApiToken',

@@ -1,7 +1,6 @@
-import type { GrantFilter as GrantFilterArgument } from '../grant-repository.js';
-import { byTime, type PageArgs, parsePage, toConnection } from '../../../lib/pagination.js';
-import { parseId, parseOptionalId } from '../../../lib/ids.js';
 import { badUserInput } from '../../../lib/errors.js';
+import { parseId, parseOptionalId } from '../../../lib/ids.js';
+import { byTime, type PageArgs, parsePage, toConnection } from '../../../lib/pagination.js';
 import { ApplicationManager } from '../application-manager.js';
 import type { ApplicationStatus } from '../application-repository.js';
 import { CalendarManager } from '../calendar-manager.js';
@@ -9,17 +8,17 @@ import type { Context } from '../context.js';
 import { DirectoryManager } from '../directory-manager.js';
 import type { SubjectKindValue } from '../directory-repository.js';
 import { GrantLifecycleManager } from '../grant-lifecycle-manager.js';
+import type { GrantFilter } from '../grant-repository.js';
 import { loadAll } from '../loaders.js';
 import { NotificationManager } from '../notification-manager.js';
 import { TokenManager } from '../token-manager.js';
 
 /** A look-up by id: BAD_USER_INPUT for a malformed id, null when nothing has it. */
 const byId =
-  (loader: (context: Context) => { load(id: string): Promise<unknown> }) =>
-  (_: unknown, args: { id: unknown }, context: Context) =>
+  (loader: (context: Context) => { load(id: string): Promise<unknown> }) => (_: unknown, args: { id: unknown }, context: Context) =>
     loader(context).load(parseId(args.id, 'id'));
 
-function grantFilter(filter: GrantFilterArgument | null | undefined): GrantFilterArgument {
+function grantFilter(filter: GrantFilter | null | undefined): GrantFilter {
   return {
     ...filter,
     subjectId: parseOptionalId(filter?.subjectId, 'filter.subjectId', 'a subject'),
@@ -52,21 +51,36 @@ export const Query = {
   async subjects(_: unknown, args: PageArgs & { kind?: SubjectKindValue | null }, context: Context) {
     const page = parsePage(args, 'access.subjects', 'subjects');
     const rows = await new DirectoryManager(context.db).subjects(args.kind, page);
-    return toConnection('access.subjects', rows, page, byTime((row) => row.createdAt));
+    return toConnection(
+      'access.subjects',
+      rows,
+      page,
+      byTime((row) => row.createdAt),
+    );
   },
 
-  async grants(_: unknown, args: PageArgs & { filter?: GrantFilterArgument | null }, context: Context) {
+  async grants(_: unknown, args: PageArgs & { filter?: GrantFilter | null }, context: Context) {
     const filter = grantFilter(args.filter);
     const page = parsePage(args, 'access.grants', 'grants');
     const rows = await new GrantLifecycleManager(context.db).page(filter, page, context.receivedAt);
     for (const row of rows) context.loaders.grantById.prime(row.id, row);
-    return toConnection('access.grants', rows, page, byTime((row) => row.createdAt));
+    return toConnection(
+      'access.grants',
+      rows,
+      page,
+      byTime((row) => row.createdAt),
+    );
   },
 
   async explainAccess(_: unknown, args: { personId: unknown; function: string; subjectId: unknown }, context: Context) {
     const personId = parseId(args.personId, 'personId', 'a person');
     const subjectId = parseId(args.subjectId, 'subjectId', 'a subject');
-    const { explanation, grants, agreements } = await new GrantLifecycleManager(context.db).explain(personId, args.function, subjectId, context.receivedAt);
+    const { explanation, grants, agreements } = await new GrantLifecycleManager(context.db).explain(
+      personId,
+      args.function,
+      subjectId,
+      context.receivedAt,
+    );
     // What was read serves the explanation's own fields (`grant`, `chain`, `agreement`) without another query.
     for (const row of grants) context.loaders.grantById.prime(row.id, row);
     for (const row of agreements) context.loaders.agreementById.prime(row.id, row);
@@ -89,7 +103,12 @@ export const Query = {
   async applications(_: unknown, args: PageArgs & { status?: ApplicationStatus | null }, context: Context) {
     const page = parsePage(args, 'access.applications', 'applications');
     const rows = await new ApplicationManager(context.db).page(args.status, page);
-    return toConnection('access.applications', rows, page, byTime((row) => row.submittedAt));
+    return toConnection(
+      'access.applications',
+      rows,
+      page,
+      byTime((row) => row.submittedAt),
+    );
   },
 
   overdueApplications(_: unknown, __: unknown, context: Context) {
@@ -99,14 +118,20 @@ export const Query = {
   async notifications(_: unknown, args: PageArgs & { undeliveredOnly?: boolean | null }, context: Context) {
     const page = parsePage(args, 'access.notifications', 'notifications');
     const rows = await new NotificationManager(context.db).page(Boolean(args.undeliveredOnly), page);
-    return toConnection('access.notifications', rows, page, byTime((row) => row.createdAt));
+    return toConnection(
+      'access.notifications',
+      rows,
+      page,
+      byTime((row) => row.createdAt),
+    );
   },
 
   /** Who may list whose tokens is the rule's; here the owner is parsed (exactly one). */
   apiTokens(_: unknown, args: { personId?: unknown; digitalObjectId?: unknown }, context: Context) {
     const personId = parseOptionalId(args.personId, 'personId', 'a person');
     const digitalObjectId = parseOptionalId(args.digitalObjectId, 'digitalObjectId', 'a digital object');
-    if ((personId === null) === (digitalObjectId === null)) throw badUserInput({ field: 'personId', message: 'Give exactly one owner: personId or digitalObjectId.' });
+    if ((personId === null) === (digitalObjectId === null))
+      throw badUserInput({ field: 'personId', message: 'Give exactly one owner: personId or digitalObjectId.' });
     return new TokenManager(context.db).list(personId !== null ? { personId } : { digitalObjectId: digitalObjectId as string });
   },
 
