@@ -1,9 +1,8 @@
 import { actorOf } from '../../lib/auth/scope.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, conflict, type FieldProblem, forbidden, notFound } from '../../lib/errors.js';
-import type { PageRequest } from '../../lib/pagination.js';
 import { almatyDate } from '../../lib/working-calendar.js';
-import { ApplicationRepository, type ApplicationRow, type ApplicationStatus } from './application-repository.js';
+import { ApplicationRepository, type ApplicationRow } from './application-repository.js';
 import { CalendarManager } from './calendar-manager.js';
 import { type Acting, isAdministratorCaller, type Placed } from './context.js';
 import { emailProblem } from './directory-manager.js';
@@ -167,11 +166,6 @@ export class ApplicationManager {
   /** Applications still under review whose last day of review is before the Almaty date of `instant`. */
   overdue(instant: Date): Promise<ApplicationRow[]> {
     return this.applications.overdue(almatyDate(instant));
-  }
-
-  /** A keyset page of applications, newest first. */
-  page(status: ApplicationStatus | null | undefined, page: PageRequest): Promise<ApplicationRow[]> {
-    return this.applications.page(status, page);
   }
 
   private async lockUndecided(applicationId: string): Promise<ApplicationRow> {

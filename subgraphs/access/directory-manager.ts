@@ -1,7 +1,6 @@
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, type FieldProblem } from '../../lib/errors.js';
 import { binProblem, iinProblem } from '../../lib/identification-number.js';
-import type { PageRequest } from '../../lib/pagination.js';
 import type { ConflictMessages } from '../../lib/write.js';
 import type { Acting, Placed } from './context.js';
 import { DirectoryRepository, type PersonRow, type SubjectKindValue, type SubjectRow } from './directory-repository.js';
@@ -134,10 +133,5 @@ export class DirectoryManager {
       isAdministrator: input.isAdministrator ?? false,
       createdAt: instant,
     });
-  }
-
-  /** A keyset page of subjects, newest first. */
-  subjects(kind: SubjectKindValue | null | undefined, page: PageRequest): Promise<SubjectRow[]> {
-    return this.directory.subjectsPage(kind, page);
   }
 }

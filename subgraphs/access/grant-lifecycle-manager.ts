@@ -2,7 +2,6 @@ import { accessFunctions } from '../../lib/auth/functions.js';
 import { actorOf } from '../../lib/auth/scope.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, conflict, forbidden, notFound } from '../../lib/errors.js';
-import type { PageRequest } from '../../lib/pagination.js';
 import { type Acting, isAdministratorCaller, type Placed } from './context.js';
 import { DirectoryRepository } from './directory-repository.js';
 import {
@@ -10,7 +9,6 @@ import {
   type EndedGrant,
   type EndGround,
   type FlippedDescendant,
-  type GrantFilter,
   GrantRepository,
   type GrantRow,
   type GrantState,
@@ -543,10 +541,5 @@ export class GrantLifecycleManager {
     const agreements = await this.grants.agreements([...new Set(grants.map((g) => g.agreementId))]);
     const explanation = explainAccess(personId, fn, subjectId, grants, new Map(agreements.map((a) => [a.id, a])), instant);
     return { explanation, grants, agreements };
-  }
-
-  /** A keyset page of grants matching `filter`, newest first (effective state as of `instant`). */
-  page(filter: GrantFilter, page: PageRequest, instant: Date): Promise<GrantRow[]> {
-    return this.grants.page(filter, page, instant);
   }
 }

@@ -1,9 +1,7 @@
 import type { Executor } from '../../lib/db.js';
 import { enqueueNotification, type Notification } from '../../lib/outbox.js';
-import type { PageRequest } from '../../lib/pagination.js';
 import type { ApplicationRow } from './application-repository.js';
 import { DirectoryRepository } from './directory-repository.js';
-import { NotificationRepository, type NotificationRow } from './notification-repository.js';
 
 /** A change of a grant that its holder and its subject must hear about. */
 export interface GrantEvent {
@@ -26,7 +24,7 @@ const headlines: Record<GrantEvent['kind'], string> = {
 /**
  * Notifications (p.16, p.20): what is said to whom when a grant changes or an application
  * is decided. Messages go to the outbox through the caller's transaction, so they exist
- * exactly when the change does; `lib/outbox.ts` delivers them.
+ * exactly when the change does; `lib/outbox.ts` delivers them (administrators read them with `notifications`).
  */
 export class NotificationManager {
   constructor(private readonly db: Executor) {}
@@ -87,10 +85,5 @@ export class NotificationManager {
       body,
       dedupeKey: `application:${application.id}:decision`,
     });
-  }
-
-  /** A page of the outbox, newest first (administrators read undelivered messages here when no mail transport is configured). */
-  page(undeliveredOnly: boolean, page: PageRequest): Promise<NotificationRow[]> {
-    return new NotificationRepository(this.db).page(undeliveredOnly, page);
   }
 }

@@ -5,12 +5,10 @@ import { ApplicationManager } from '../application-manager.js';
 import type { ApplicationStatus } from '../application-repository.js';
 import { CalendarManager } from '../calendar-manager.js';
 import type { Context } from '../context.js';
-import { DirectoryManager } from '../directory-manager.js';
 import type { SubjectKindValue } from '../directory-repository.js';
 import { GrantLifecycleManager } from '../grant-lifecycle-manager.js';
 import type { GrantFilter } from '../grant-repository.js';
 import { loadAll } from '../loaders.js';
-import { NotificationManager } from '../notification-manager.js';
 import { TokenManager } from '../token-manager.js';
 
 /** A look-up by id: BAD_USER_INPUT for a malformed id, null when nothing has it. */
@@ -50,7 +48,7 @@ export const Query = {
 
   async subjects(_: unknown, args: PageArgs & { kind?: SubjectKindValue | null }, context: Context) {
     const page = parsePage(args, 'access.subjects', 'subjects');
-    const rows = await new DirectoryManager(context.db).subjects(args.kind, page);
+    const rows = await context.loaders.subjectPage.load({ page, filter: { kind: args.kind ?? null } });
     return toConnection(
       'access.subjects',
       rows,
@@ -62,8 +60,7 @@ export const Query = {
   async grants(_: unknown, args: PageArgs & { filter?: GrantFilter | null }, context: Context) {
     const filter = grantFilter(args.filter);
     const page = parsePage(args, 'access.grants', 'grants');
-    const rows = await new GrantLifecycleManager(context.db).page(filter, page, context.receivedAt);
-    for (const row of rows) context.loaders.grantById.prime(row.id, row);
+    const rows = await context.loaders.grantPage.load({ page, filter: { ...filter, at: context.receivedAt.toISOString() } });
     return toConnection(
       'access.grants',
       rows,
@@ -102,7 +99,7 @@ export const Query = {
 
   async applications(_: unknown, args: PageArgs & { status?: ApplicationStatus | null }, context: Context) {
     const page = parsePage(args, 'access.applications', 'applications');
-    const rows = await new ApplicationManager(context.db).page(args.status, page);
+    const rows = await context.loaders.applicationPage.load({ page, filter: { status: args.status ?? null } });
     return toConnection(
       'access.applications',
       rows,
@@ -117,7 +114,7 @@ export const Query = {
 
   async notifications(_: unknown, args: PageArgs & { undeliveredOnly?: boolean | null }, context: Context) {
     const page = parsePage(args, 'access.notifications', 'notifications');
-    const rows = await new NotificationManager(context.db).page(Boolean(args.undeliveredOnly), page);
+    const rows = await context.loaders.notificationPage.load({ page, filter: { undeliveredOnly: Boolean(args.undeliveredOnly) } });
     return toConnection(
       'access.notifications',
       rows,
