@@ -13,7 +13,8 @@ export interface TestDatabase {
 /** A fresh, migrated database of its own for one test file; dropped on close. */
 export async function createTestDatabase(options: ConnectOptions = {}): Promise<TestDatabase> {
   const serverUrl = inject('postgresServerUrl');
-  const name = `housing_test_${randomBytes(6).toString('hex')}`;
+  // The creation time in the name lets a later run's sweep tell a killed run's database from a live one.
+  const name = `housing_test_${Math.floor(Date.now() / 1000).toString(36)}_${randomBytes(6).toString('hex')}`;
   const url = await ensureDatabase(serverUrl, name, inject('templateDatabase'));
   const handle = connectDatabase(url, options);
   return {
