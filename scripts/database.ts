@@ -1,4 +1,4 @@
-import { bootstrapAdministrator } from '../lib/auth/bootstrap.js';
+import { bootstrapAdministrator } from '../subgraphs/access/bootstrap.js';
 import { connectDatabase } from '../lib/db.js';
 import { env } from '../lib/env.js';
 import { ensureDatabase, migrateDatabase } from '../lib/migrate.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { agreements, applications, digitalObjects } from '../schema/access.js';
 import { outbox } from '../schema/platform.js';
-import { loadEffectiveGrants } from '../lib/auth/effective-grants.js';
+import { loadEffectiveGrants } from '../subgraphs/access/effective-grants-repository.js';
 import { ApplicationManager } from '../subgraphs/access/application-manager.js';
 import { AccessFixture } from './support/access-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';

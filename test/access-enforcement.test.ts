@@ -2,7 +2,7 @@ import { and, count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Caller } from '../lib/auth/caller.js';
 import { AccessFunction } from '../lib/auth/functions.js';
-import { TokenRepository } from '../lib/auth/tokens.js';
+import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import type { Database } from '../lib/db.js';
 import { grantHistory } from '../schema/access.js';
 import { receipts } from '../schema/platform.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../lib/auth/caller.js';
-import { TokenRepository } from '../lib/auth/tokens.js';
+import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import { definition as access } from '../subgraphs/access/definition.js';
 import { AccessFixture, makeBin } from './support/access-fixtures.js';
 import { type SubgraphWithoutDatabase, startSubgraphWithoutDatabase } from './support/outage.js';

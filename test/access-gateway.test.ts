@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../lib/auth/caller.js';
 import { CALLER_HEADER, signCaller } from '../lib/auth/signed-caller.js';
 import { isAdministrator } from '../lib/auth/shield.js';
-import { TokenRepository } from '../lib/auth/tokens.js';
+import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import { definition } from '../subgraphs/access/definition.js';
 import { AccessFixture, makeBin, makeIin } from './support/access-fixtures.js';
 import { postGraphQL, startTestSystem, type GraphQLResponse, type TestSystem } from './support/system.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { digitalObjects, grantHistory, grants } from '../schema/access.js';
 import { outbox, receipts } from '../schema/platform.js';
-import { loadEffectiveGrants } from '../lib/auth/effective-grants.js';
+import { loadEffectiveGrants } from '../subgraphs/access/effective-grants-repository.js';
 import { effectiveState, GrantLifecycleManager } from '../subgraphs/access/grant-lifecycle-manager.js';
 import { AccessFixture } from './support/access-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEffectiveGrants } from '../lib/auth/effective-grants.js';
+import { loadEffectiveGrants } from '../subgraphs/access/effective-grants-repository.js';
 import { GrantLifecycleManager } from '../subgraphs/access/grant-lifecycle-manager.js';
 import type { EndGround } from '../subgraphs/access/grant-repository.js';
 import { AccessFixture } from './support/access-fixtures.js';

@@ -1,5 +1,5 @@
 import type { Caller } from '../lib/auth/caller.js';
-import { TokenRepository } from '../lib/auth/tokens.js';
+import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import type { Database } from '../lib/db.js';
 import { callerForToken } from '../subgraphs/access/caller-resolution.js';
 import { AccessFixture, makeBin, makeIin } from './support/access-fixtures.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../lib/auth/caller.js';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { CALLER_HEADER, CALLER_LIFETIME_MS, verifyCaller } from '../lib/auth/signed-caller.js';
-import { TokenRepository } from '../lib/auth/tokens.js';
+import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import { subgraphNames } from '../lib/subgraph-names.js';
 import { AuthFixture } from './auth-fixtures.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';

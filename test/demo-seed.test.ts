@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapAdministrator } from '../lib/auth/bootstrap.js';
+import { bootstrapAdministrator } from '../subgraphs/access/bootstrap.js';
 import { generateToken } from '../lib/auth/tokens.js';
 import type { Executor } from '../lib/db.js';
 import { createAccessSeeder, demoPersons, demoSubjects } from '../scripts/seed/access-seeder.js';

@@ -55,13 +55,3 @@ export async function recheckReliances(executor: Executor, caller: Caller, relia
   }
   return [...live];
 }
-
-/** @deprecated Transitional: mutations move onto `placeWrite`, which re-checks the rule's own reliances. */
-export async function recheckGrants(executor: Executor, caller: Caller, grants: readonly import('./caller.js').EffectiveGrant[]): Promise<string[]> {
-  return recheckReliances(executor, caller, [{ relyOn: 'grants', grants }]);
-}
-
-/** @deprecated Transitional: see `recheckGrants`. */
-export async function recheckAdministrator(executor: Executor, caller: Caller): Promise<void> {
-  await recheckReliances(executor, caller, [{ relyOn: 'administrator' }]);
-}

@@ -1,9 +1,9 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
-import { bootstrapAdministrator } from '../../lib/auth/bootstrap.js';
+import { bootstrapAdministrator } from '../../subgraphs/access/bootstrap.js';
 import type { Caller } from '../../lib/auth/caller.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
-import { TokenRepository } from '../../lib/auth/tokens.js';
-import { loadEffectiveGrants } from '../../lib/auth/effective-grants.js';
+import { TokenRepository } from '../../subgraphs/access/token-repository.js';
+import { loadEffectiveGrants } from '../../subgraphs/access/effective-grants-repository.js';
 import type { Database, Executor, Transaction } from '../../lib/db.js';
 import { env } from '../../lib/env.js';
 import { persons, subjects } from '../../schema/access.js';

@@ -1,4 +1,4 @@
-import { type IssuedToken, type TokenMetadata, TokenRepository } from '../../lib/auth/tokens.js';
+import { type IssuedToken, type TokenMetadata, TokenRepository } from './token-repository.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, forbidden, notFound } from '../../lib/errors.js';
 import { type Acting, isAdministratorCaller, type Placed } from './context.js';

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { Caller } from '../../lib/auth/caller.js';
-import { loadEffectiveGrants } from '../../lib/auth/effective-grants.js';
-import { generateToken, TokenRepository } from '../../lib/auth/tokens.js';
+import { loadEffectiveGrants } from '../../subgraphs/access/effective-grants-repository.js';
+import { generateToken } from '../../lib/auth/tokens.js';
+import { TokenRepository } from '../../subgraphs/access/token-repository.js';
 import type { Database, Executor } from '../../lib/db.js';
 import { checkDigit } from '../../lib/identification-number.js';
 import type { Receipt } from '../../lib/receipts.js';

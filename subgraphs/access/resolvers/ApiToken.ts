@@ -1,4 +1,4 @@
-import type { TokenMetadata } from '../../../lib/auth/tokens.js';
+import type { TokenMetadata } from '../token-repository.js';
 import type { Context } from '../context.js';
 
 export const ApiToken = {

@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { apiTokens, persons } from '../../schema/access.js';
-import type { Database } from '../db.js';
-import { hashToken, isPlausibleToken, TokenRepository } from './tokens.js';
+import type { Database } from '../../lib/db.js';
+import { hashToken, isPlausibleToken } from '../../lib/auth/tokens.js';
+import { TokenRepository } from './token-repository.js';
 
 /**
  * The bootstrap administrator is a technical account, not a natural person: the
