@@ -8,10 +8,10 @@ import { grantHistory } from '../schema/access.js';
 import { receipts } from '../schema/platform.js';
 import { personalAccounts } from '../schema/utilities.js';
 import { SupplierRepository } from '../subgraphs/utilities/supplier-repository.js';
-import { type Actor, AuthFixture, makeBin, makeIin } from './auth-fixtures.js';
+import { type Actor, AuthFixture, makeBin, makeIin } from './support/caller-fixtures.js';
 import { AccessWrites } from './support/access-fixtures.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
-import { insertBuildingsWithApartments } from './utilities-fixtures.js';
+import { insertBuildingsWithApartments } from './support/utilities-fixtures.js';
 
 // The access lifecycle enforced on writes in flight (p.20): a revocation of a grant or a
 // token and a write that relies on it, racing each other through the gateway. The write

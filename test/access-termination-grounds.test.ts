@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
-import { AuthFixture, makeBin, makeIin, type Actor } from './auth-fixtures.js';
+import { AuthFixture, makeBin, makeIin, type Actor } from './support/caller-fixtures.js';
 import { startTestSystem, type GraphQLResponse, type TestSystem } from './support/system.js';
-import { registerBuildingWithApartments } from './utilities-fixtures.js';
+import { registerBuildingWithApartments } from './support/utilities-fixtures.js';
 
 // Issue 3's acceptance through the real gateway: each of the seven grounds on which an access
 // right ends (p.20), suspension and reinstatement, and a revoked token. In every case a fresh

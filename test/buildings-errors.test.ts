@@ -3,7 +3,7 @@ import { anonymousCaller, grantsOf } from '../lib/auth/caller.js';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { BuildingRegisterManager, type RegistrationInput } from '../subgraphs/buildings/building-register-manager.js';
 import { definition } from '../subgraphs/buildings/definition.js';
-import { AuthFixture } from './auth-fixtures.js';
+import { AuthFixture } from './support/caller-fixtures.js';
 import {
   ALMALY,
   ASTANA,
@@ -14,7 +14,7 @@ import {
   rowCounts,
   type Send,
   viaGateway,
-} from './buildings-fixtures.js';
+} from './support/buildings-fixtures.js';
 import { type SubgraphWithoutDatabase, startSubgraphWithoutDatabase } from './support/outage.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymousCaller } from '../lib/auth/caller.js';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { CALLER_HEADER, signCaller } from '../lib/auth/signed-caller.js';
-import { AuthFixture } from './auth-fixtures.js';
+import { AuthFixture } from './support/caller-fixtures.js';
 import {
   ALMALY,
   ALMATY,
@@ -19,7 +19,7 @@ import {
   rowCounts,
   type Send,
   viaGateway,
-} from './buildings-fixtures.js';
+} from './support/buildings-fixtures.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
 const F = AccessFunction;

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { env } from '../lib/env.js';
-import { AuthFixture } from './auth-fixtures.js';
+import { AuthFixture } from './support/caller-fixtures.js';
 import {
   ALMALY,
   ALMATY,
@@ -15,7 +15,7 @@ import {
   insertTerritories,
   REGISTER,
   viaGateway,
-} from './buildings-fixtures.js';
+} from './support/buildings-fixtures.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 
 /**

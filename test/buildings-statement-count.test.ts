@@ -9,7 +9,7 @@ import { buildings, premiseOwners, premises } from '../schema/buildings.js';
 import { definition } from '../subgraphs/buildings/definition.js';
 import { type BuildingLoaders, createBuildingLoaders } from '../subgraphs/buildings/loaders.js';
 import { type PremiseRow, PremisesRepository } from '../subgraphs/buildings/premises-repository.js';
-import { ALMALY, BOSTANDYK, bin, buildingInput, iin, insertTerritories, nationalCaller } from './buildings-fixtures.js';
+import { ALMALY, BOSTANDYK, bin, buildingInput, iin, insertTerritories, nationalCaller } from './support/buildings-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 // The schema comes from @apollo/subgraph, which loads graphql's CommonJS build; executing

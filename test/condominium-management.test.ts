@@ -6,8 +6,8 @@ import { signCaller } from '../lib/auth/signed-caller.js';
 import { managementAssignments } from '../schema/condominium.js';
 import { receipts } from '../schema/platform.js';
 import { callerForToken } from '../subgraphs/access/caller-resolution.js';
-import { type Actor, AuthFixture } from './auth-fixtures.js';
-import { buildingInput, insertTerritories } from './buildings-fixtures.js';
+import { type Actor, AuthFixture } from './support/caller-fixtures.js';
+import { buildingInput, insertTerritories } from './support/buildings-fixtures.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
 // Who manages a building: open to everyone through the federated Building, assigned

@@ -12,7 +12,7 @@ import { demoSeeders, resetDemoData, seedDemoData, type SeedReport, type Seeder 
 import { PersonalAccountRepository } from '../subgraphs/utilities/personal-account-repository.js';
 import { SupplierRepository } from '../subgraphs/utilities/supplier-repository.js';
 import { AccessFixture, makeBin, makeIin } from './support/access-fixtures.js';
-import { ALMALY, ESIL, REGISTER, buildingInput } from './buildings-fixtures.js';
+import { ALMALY, ESIL, REGISTER, buildingInput } from './support/buildings-fixtures.js';
 import { createTestDatabase } from './support/database.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 

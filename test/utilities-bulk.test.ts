@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
-import { type Actor, AuthFixture, makeBin, makeIin } from './auth-fixtures.js';
+import { type Actor, AuthFixture, makeBin, makeIin } from './support/caller-fixtures.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
-import { registerBuildingWithApartments, utilitiesCounts } from './utilities-fixtures.js';
+import { registerBuildingWithApartments, utilitiesCounts } from './support/utilities-fixtures.js';
 
 // `upsertPersonalAccounts` through the gateway on the one bulk path (lib/bulk.ts): a result
 // per account, ALL_OR_NOTHING and PER_ITEM, idempotency keys, and accounts checked against

@@ -12,9 +12,9 @@ import { buildSubgraph, type SubgraphDefinition } from '../lib/subgraph-server.j
 import { personalAccounts } from '../schema/utilities.js';
 import { definition as utilities } from '../subgraphs/utilities/definition.js';
 import { SupplierRepository } from '../subgraphs/utilities/supplier-repository.js';
-import { type Actor, AuthFixture, makeBin, makeIin } from './auth-fixtures.js';
+import { type Actor, AuthFixture, makeBin, makeIin } from './support/caller-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { insertBuildingsWithApartments } from './utilities-fixtures.js';
+import { insertBuildingsWithApartments } from './support/utilities-fixtures.js';
 
 // A rule that cannot read the database refuses, and the write writes nothing: the rule's
 // error is not turned into FORBIDDEN, it reaches `formatError`, which answers an outage

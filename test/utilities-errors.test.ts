@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../lib/auth/caller.js';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { definition as utilities } from '../subgraphs/utilities/definition.js';
-import { type Actor, AuthFixture, makeBin, makeIin } from './auth-fixtures.js';
+import { type Actor, AuthFixture, makeBin, makeIin } from './support/caller-fixtures.js';
 import { type SubgraphWithoutDatabase, startSubgraphWithoutDatabase } from './support/outage.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
-import { registerBuildingWithApartments } from './utilities-fixtures.js';
+import { registerBuildingWithApartments } from './support/utilities-fixtures.js';
 
 // The error convention of docs/architecture.md, on the utilities subgraph through the
 // gateway: one case of every code, and SERVICE_UNAVAILABLE from a subgraph whose database

@@ -6,9 +6,9 @@ import { AccessFunction } from '../lib/auth/functions.js';
 import { buildSubgraph, createSubgraphContext } from '../lib/subgraph-server.js';
 import { definition as utilities } from '../subgraphs/utilities/definition.js';
 import { SupplierRepository } from '../subgraphs/utilities/supplier-repository.js';
-import { AuthFixture, makeBin, makeIin } from './auth-fixtures.js';
+import { AuthFixture, makeBin, makeIin } from './support/caller-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { insertBuildingsWithApartments } from './utilities-fixtures.js';
+import { insertBuildingsWithApartments } from './support/utilities-fixtures.js';
 
 // The schema comes from @apollo/subgraph's CommonJS graphql; execute with the same copy.
 const { graphql } = createRequire(import.meta.url)('graphql') as typeof import('graphql');

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { signCaller } from '../lib/auth/signed-caller.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
-import { AuthFixture, makeBin, makeIin, type Actor } from './auth-fixtures.js';
-import { registerBuildingWithApartments } from './utilities-fixtures.js';
+import { AuthFixture, makeBin, makeIin, type Actor } from './support/caller-fixtures.js';
+import { registerBuildingWithApartments } from './support/utilities-fixtures.js';
 
 // A supplier reaches its own personal accounts and nobody else's: through every root
 // field, through `_entities` sent straight to the subgraph, and through the entity

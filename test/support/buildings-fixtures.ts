@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
-import type { Caller, EffectiveGrant } from '../lib/auth/caller.js';
-import type { AccessFunction } from '../lib/auth/functions.js';
-import { CALLER_HEADER, signCaller } from '../lib/auth/signed-caller.js';
-import type { Executor } from '../lib/db.js';
-import { checkDigit } from '../lib/identification-number.js';
-import { territories } from '../schema/buildings.js';
-import { territoriesData } from '../subgraphs/buildings/territories-data.js';
-import type { Actor } from './auth-fixtures.js';
-import { type GraphQLResponse, postGraphQL, type TestSystem } from './support/system.js';
+import type { Caller, EffectiveGrant } from '../../lib/auth/caller.js';
+import type { AccessFunction } from '../../lib/auth/functions.js';
+import { CALLER_HEADER, signCaller } from '../../lib/auth/signed-caller.js';
+import type { Executor } from '../../lib/db.js';
+import { checkDigit } from '../../lib/identification-number.js';
+import { territories } from '../../schema/buildings.js';
+import { territoriesData } from '../../subgraphs/buildings/territories-data.js';
+import type { Actor } from './caller-fixtures.js';
+import { type GraphQLResponse, postGraphQL, type TestSystem } from './system.js';
 
 /**
  * What the buildings tests share: the territories they use, valid building inputs,

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { AccessFunction } from '../lib/auth/functions.js';
-import type { Executor } from '../lib/db.js';
-import { buildings, premises } from '../schema/buildings.js';
-import type { AuthFixture } from './auth-fixtures.js';
+import { AccessFunction } from '../../lib/auth/functions.js';
+import type { Executor } from '../../lib/db.js';
+import { buildings, premises } from '../../schema/buildings.js';
+import type { AuthFixture } from './caller-fixtures.js';
 import { buildingInput } from './buildings-fixtures.js';
-import type { TestSystem } from './support/system.js';
+import type { TestSystem } from './system.js';
 
 /**
  * What the utilities tests share: buildings of the register with premises for personal

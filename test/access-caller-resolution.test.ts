@@ -11,7 +11,7 @@ import { generateToken } from '../lib/auth/tokens.js';
 import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import { connectDatabase } from '../lib/db.js';
 import { apiTokens, persons } from '../schema/access.js';
-import { AuthFixture, makeIin } from './auth-fixtures.js';
+import { AuthFixture, makeIin } from './support/caller-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 
@@ -26,7 +26,7 @@ async function refusal(promise: Promise<unknown>): Promise<string | undefined> {
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-describe('authenticate (the gateway resolving a bearer token)', () => {
+describe('caller resolution (the access service resolving a bearer token)', () => {
   let database: TestDatabase;
   let fixture: AuthFixture;
 

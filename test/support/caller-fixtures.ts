@@ -1,9 +1,9 @@
-import type { Caller } from '../lib/auth/caller.js';
-import { TokenRepository } from '../subgraphs/access/token-repository.js';
-import type { Database } from '../lib/db.js';
-import { callerForToken } from '../subgraphs/access/caller-resolution.js';
-import { AccessFixture, makeBin, makeIin } from './support/access-fixtures.js';
-import type { SubjectKindValue } from '../subgraphs/access/directory-repository.js';
+import type { Caller } from '../../lib/auth/caller.js';
+import { TokenRepository } from '../../subgraphs/access/token-repository.js';
+import type { Database } from '../../lib/db.js';
+import { callerForToken } from '../../subgraphs/access/caller-resolution.js';
+import { AccessFixture, makeBin, makeIin } from './access-fixtures.js';
+import type { SubjectKindValue } from '../../subgraphs/access/directory-repository.js';
 
 // Actors for the authentication and enforcement tests, built through the access
 // subgraph's real mutations: subjects, agreements, grants, and tokens as the gateway sees them.

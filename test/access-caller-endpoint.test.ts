@@ -4,7 +4,7 @@ import { AccessFunction } from '../lib/auth/functions.js';
 import { CALLER_HEADER, CALLER_LIFETIME_MS, verifyCaller } from '../lib/auth/signed-caller.js';
 import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import { subgraphNames } from '../lib/subgraph-names.js';
-import { AuthFixture } from './auth-fixtures.js';
+import { AuthFixture } from './support/caller-fixtures.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
 // The access service's `POST /caller`: how any router (ours, Hive Gateway, Apollo Router)
