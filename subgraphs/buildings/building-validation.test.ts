@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bin as binNumber, iin as iinNumber, validAnnexFieldValues } from '../../test/buildings-fixtures.js';
+import { bin as binNumber, iin as iinNumber, validAnnexFieldValues } from '../../test/support/buildings-fixtures.js';
 import {
   type AnnexFields,
   katoOf,
