@@ -48,6 +48,7 @@ const supplier: SupplierRow = { id: supplierId, subjectId, name: 'Energo', bin: 
 const caller: Caller = {
   kind: 'machine',
   digitalObjectId: '33333333-3333-4333-8333-333333333333',
+  digitalObjectStatus: 'LIVE',
   tokenId: '44444444-4444-4444-8444-444444444444',
   isAdministrator: false,
   grants: [{ grantId: '55555555-5555-4555-8555-555555555555', subjectId, subjectKind: 'UTILITY_SUPPLIER', territoryKato: null, functions: ['PERSONAL_ACCOUNTS_MAINTAIN'] }],

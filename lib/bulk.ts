@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { GraphQLResolveInfo } from 'graphql';
+import { idempotencyKeys } from '../schema/platform.js';
 import { recheckReliances } from './auth/recheck.js';
 import { reliancesFor } from './auth/reliance.js';
 import { actorOf } from './auth/scope.js';
+import { type ChangeDeclaration, recordChanges } from './changes.js';
 import type { Transaction } from './db.js';
 import { badUserInput, conflict, type FieldProblem } from './errors.js';
-import { type Receipt, receiptFor } from './receipts.js';
+import { receiptFor } from './receipts.js';
 import type { SubgraphContext } from './subgraph-context.js';
-import { asConflict, type ConflictMessages } from './write.js';
-import { idempotencyKeys } from '../schema/platform.js';
+import { type AnsweredReceipt, asConflict, type ConflictMessages, isTestingStand, transactionOf } from './write.js';
 
 /** The most items one bulk call may carry. */
 export const MAX_BULK_ITEMS = 10_000;
@@ -37,8 +38,8 @@ export interface BulkResult {
   created: number;
   updated: number;
   rejected: number;
-  /** The receipt of what was written (p.30); null when nothing was. */
-  receipt: Receipt | null;
+  /** The receipt of what was written (p.30); null when nothing was. `testRun` on the testing stand. */
+  receipt: AnsweredReceipt | null;
   /** True when this is the stored result of an earlier call with the same idempotency key. */
   replayed: boolean;
 }
@@ -63,9 +64,18 @@ export interface BulkCall<TItem, TValue> {
    * (never one per item), inside the transaction; one result per item, in input order.
    */
   check(tx: Transaction, items: readonly TItem[]): Promise<Array<Checked<TValue>>>;
-  /** Writes the valid values in one statement (or a few); returns per value, in order, its id and whether it was created. */
-  write(tx: Transaction, values: readonly TValue[]): Promise<Array<{ id: string; created: boolean }>>;
+  /**
+   * Writes the valid values in one statement (or a few); returns per value, in order, its id
+   * and whether it was created, and the changes the feed records (p.32) for them.
+   */
+  write(tx: Transaction, values: readonly TValue[]): Promise<BulkWrite>;
   conflicts?: ConflictMessages;
+}
+
+/** What a bulk write did: per value, in order, its id and whether it was created; and the changes for the feed. */
+export interface BulkWrite {
+  written: Array<{ id: string; created: boolean }>;
+  changes: readonly ChangeDeclaration[];
 }
 
 /** A stable hash of a call's content: the same key with other content is a CONFLICT. */
@@ -101,11 +111,20 @@ function at(argument: string, index: number, problem: FieldProblem): FieldProble
  *   `PER_ITEM` writes the valid items and reports the others;
  * - a client-chosen idempotency key: the same key with the same content returns the first
  *   result and writes nothing, with other content it is CONFLICT; concurrent calls with one
- *   key run once (the second waits on the key's primary key, then replays).
+ *   key run once (the second waits on the key's primary key, then replays);
+ * - the written records' changes in the feed (p.32), and the testing stand (p.17): a
+ *   digital object in TESTING gets the full answer, `receipt.testRun: true`, and nothing kept.
  */
-export async function placeBulk<TItem, TValue>(context: SubgraphContext, info: Pick<GraphQLResolveInfo, 'path'>, call: BulkCall<TItem, TValue>): Promise<BulkResult> {
+export async function placeBulk<TItem, TValue>(
+  context: SubgraphContext,
+  info: Pick<GraphQLResolveInfo, 'path'>,
+  call: BulkCall<TItem, TValue>,
+): Promise<BulkResult> {
   if (call.items.length > MAX_BULK_ITEMS) {
-    throw badUserInput({ field: call.argument, message: `${call.argument} may hold at most ${MAX_BULK_ITEMS} items per call; split the call.` });
+    throw badUserInput({
+      field: call.argument,
+      message: `${call.argument} may hold at most ${MAX_BULK_ITEMS} items per call; split the call.`,
+    });
   }
   const key = call.idempotencyKey ?? null;
   if (key !== null && !idempotencyKeyPattern.test(key)) {
@@ -116,7 +135,7 @@ export async function placeBulk<TItem, TValue>(context: SubgraphContext, info: P
   const reliances = reliancesFor(context.reliances, info);
 
   try {
-    const result = await context.db.transaction(async (tx) => {
+    const { answer: result, kept } = await transactionOf(context, async (tx) => {
       await recheckReliances(tx, context.caller, reliances);
       if (key !== null) {
         const claimed = await tx
@@ -146,14 +165,23 @@ export async function placeBulk<TItem, TValue>(context: SubgraphContext, info: P
           values.push(outcome.value);
         }
       });
-      const written = values.length > 0 ? await call.write(tx, values) : [];
+      const { written, changes } = values.length > 0 ? await call.write(tx, values) : { written: [], changes: [] };
       written.forEach((row, i) => {
         const item = items[positions[i] as number] as BulkItemResult;
         item.id = row.id;
         item.status = row.created ? 'CREATED' : 'UPDATED';
       });
       const created = written.filter((row) => row.created).length;
-      const receipt = written.length > 0 ? await receiptFor(tx, context, call.operation, written.map((row) => row.id)) : null;
+      const recorded =
+        written.length > 0
+          ? await receiptFor(
+              tx,
+              context,
+              call.operation,
+              written.map((row) => row.id),
+            )
+          : null;
+      const receipt = recorded ? { ...recorded, testRun: isTestingStand(context.caller) } : null;
       const result: BulkResult = { items, created, updated: written.length - created, rejected: rejected.length, receipt, replayed: false };
       if (key !== null) {
         await tx
@@ -161,9 +189,10 @@ export async function placeBulk<TItem, TValue>(context: SubgraphContext, info: P
           .set({ response: result })
           .where(and(eq(idempotencyKeys.placedBy, placedBy), eq(idempotencyKeys.operation, call.operation), eq(idempotencyKeys.key, key)));
       }
+      await recordChanges(tx, recorded?.id ?? null, changes);
       return result;
     });
-    if (!result.replayed) context.refreshLoaders();
+    if (kept && !result.replayed) context.refreshLoaders();
     return result;
   } catch (error) {
     throw asConflict(error, call.conflicts) ?? error;
@@ -181,7 +210,12 @@ async function replay(tx: Transaction, placedBy: string, operation: string, key:
   }
   const response = stored.response as BulkResult;
   const receipt = response.receipt
-    ? { ...response.receipt, receivedAt: new Date(response.receipt.receivedAt), recordedAt: new Date(response.receipt.recordedAt) }
+    ? {
+        ...response.receipt,
+        receivedAt: new Date(response.receipt.receivedAt),
+        recordedAt: new Date(response.receipt.recordedAt),
+        testRun: response.receipt.testRun === true,
+      }
     : null;
   return { ...response, receipt, replayed: true };
 }

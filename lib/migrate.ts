@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { installJobQueue } from './jobs.js';
 import { withDatabase } from './postgres-server.js';
 
 export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -27,7 +28,8 @@ export async function ensureDatabase(serverUrl: string, database: string, templa
 }
 
 /**
- * Applies the committed drizzle-kit migrations. Idempotent, and safe when several
+ * Applies the committed drizzle-kit migrations, then installs or upgrades the job queue's
+ * own schema (`graphile_worker`, `lib/jobs.ts`). Idempotent, and safe when several
  * services start at once: an advisory lock lets one of them migrate at a time.
  */
 export async function migrateDatabase(url: string): Promise<void> {
@@ -35,6 +37,7 @@ export async function migrateDatabase(url: string): Promise<void> {
   try {
     await client`select pg_advisory_lock(727001)`;
     await migrate(drizzle(client), { migrationsFolder, migrationsSchema: 'public' });
+    await installJobQueue(url);
   } finally {
     await client`select pg_advisory_unlock(727001)`.catch(() => {});
     await client.end({ timeout: 5 });

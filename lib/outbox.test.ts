@@ -1,8 +1,9 @@
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
 import { outbox } from '../schema/platform.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.js';
-import { deliverPending, enqueueNotification, KeepTransport, retryDelayMs, type MailTransport, type OutgoingMessage } from './outbox.js';
+import { runDueJobs } from './jobs.js';
+import { enqueueNotification, KeepTransport, type MailTransport, mailTasks, type OutgoingMessage, sendOutboxMessage } from './outbox.js';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -12,7 +13,13 @@ afterAll(async () => {
   await database?.close();
 });
 
-const message = (key: string) => ({ kind: 'test', recipientEmail: `${key}@example.kz`, subject: `Subject ${key}`, body: `Body ${key}`, dedupeKey: key });
+const message = (key: string) => ({
+  kind: 'test',
+  recipientEmail: `${key}@example.kz`,
+  subject: `Subject ${key}`,
+  body: `Body ${key}`,
+  dedupeKey: key,
+});
 
 /** Fails the first `failures` sends of each message, then accepts. */
 class FlakyTransport implements MailTransport {
@@ -27,19 +34,39 @@ class FlakyTransport implements MailTransport {
   }
 }
 
-describe('outbox', () => {
-  it('drops a second notification with the same dedupe key, inside a transaction', async () => {
+/** The mail jobs waiting in the queue, with their attempts and last errors. */
+async function mailJobs() {
+  return database.db.execute<{ id: string; key: string | null; attempts: number; last_error: string | null }>(
+    sql`select id, key, attempts, last_error from graphile_worker.jobs where task_identifier = 'mail.send' order by id`,
+  );
+}
+
+/** Moves every waiting job's retry to now, as if its backoff had passed. */
+async function fastForward() {
+  await database.db.execute(sql`select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs), run_at => now())`);
+}
+
+async function clear() {
+  await database.db.delete(outbox);
+  await database.db.execute(sql`select graphile_worker.complete_jobs(array(select id from graphile_worker.jobs))`);
+}
+
+describe('outbox through the job queue', () => {
+  it('queues one mail job per new message, none for a duplicate dedupe key, inside a transaction', async () => {
     const { db } = database;
+    await clear();
     await db.transaction(async (tx) => {
       expect(await enqueueNotification(tx, [message('dup-1'), message('dup-2')])).toBe(2);
       expect(await enqueueNotification(tx, message('dup-1'))).toBe(0);
     });
     const rows = await db.select().from(outbox).where(eq(outbox.kind, 'test'));
     expect(rows.map((r) => r.dedupeKey).sort()).toEqual(['dup-1', 'dup-2']);
+    expect((await mailJobs()).map((job) => job.key).sort()).toEqual(rows.map((row) => `mail:${row.id}`).sort());
   });
 
-  it('writes nothing when the surrounding transaction rolls back', async () => {
+  it('writes neither the message nor its job when the surrounding transaction rolls back', async () => {
     const { db } = database;
+    await clear();
     await expect(
       db.transaction(async (tx) => {
         await enqueueNotification(tx, message('rolled-back'));
@@ -47,71 +74,70 @@ describe('outbox', () => {
       }),
     ).rejects.toThrow('change failed');
     expect(await db.select().from(outbox).where(eq(outbox.dedupeKey, 'rolled-back'))).toHaveLength(0);
+    expect(await mailJobs()).toHaveLength(0);
   });
 
-  it('retries after a failure without losing or duplicating a message', async () => {
+  it('retries after failures with the queue’s backoff, and sends each message once', async () => {
     const { db } = database;
-    await db.delete(outbox);
+    await clear();
     await enqueueNotification(db, [message('r-1'), message('r-2'), message('r-3')]);
     const transport = new FlakyTransport(2);
-    const t0 = new Date(Date.now() + 1000);
+    const tasks = mailTasks(db, transport);
 
-    expect(await deliverPending(db, transport, { now: t0 })).toEqual({ delivered: 0, failed: 3 });
-    // Not due yet: the backoff holds the messages back.
-    expect(await deliverPending(db, transport, { now: new Date(t0.getTime() + 1000) })).toEqual({ delivered: 0, failed: 0 });
-    const t1 = new Date(t0.getTime() + retryDelayMs(1));
-    expect(await deliverPending(db, transport, { now: t1 })).toEqual({ delivered: 0, failed: 3 });
-    const t2 = new Date(t1.getTime() + retryDelayMs(2));
-    expect(await deliverPending(db, transport, { now: t2 })).toEqual({ delivered: 3, failed: 0 });
-    // Delivered messages are never sent again.
-    expect(await deliverPending(db, transport, { now: new Date(t2.getTime() + 86_400_000) })).toEqual({ delivered: 0, failed: 0 });
+    await runDueJobs(database.url, tasks);
+    // Failed once: held back by the backoff, not taken again at once.
+    const waiting = await mailJobs();
+    expect(waiting.map((job) => job.attempts)).toEqual([1, 1, 1]);
+    await runDueJobs(database.url, tasks);
+    expect((await mailJobs()).map((job) => job.attempts)).toEqual([1, 1, 1]);
+
+    await fastForward();
+    await runDueJobs(database.url, tasks);
+    await fastForward();
+    await runDueJobs(database.url, tasks);
+    expect(await mailJobs()).toHaveLength(0);
 
     expect(transport.sent.map((m) => m.recipientEmail).sort()).toEqual(['r-1@example.kz', 'r-2@example.kz', 'r-3@example.kz']);
     const rows = await db.select().from(outbox);
     expect(rows.every((r) => r.deliveredAt !== null && r.attempts === 3 && r.lastError === null)).toBe(true);
+
+    // A job run again for a delivered message (re-added by hand) sends nothing.
+    expect(await sendOutboxMessage(db, transport, rows[0]!.id)).toBe('already-sent');
+    expect(transport.sent).toHaveLength(3);
   });
 
-  it('keeps the error of a failed attempt without the content', async () => {
+  it('keeps the error of a failed attempt, in the outbox and in the queue, without address or content', async () => {
     const { db } = database;
-    await db.delete(outbox);
+    await clear();
     await enqueueNotification(db, message('e-1'));
-    await deliverPending(db, new FlakyTransport(1), { now: new Date(Date.now() + 1000) });
+    await runDueJobs(database.url, mailTasks(db, new FlakyTransport(1)));
     const [row] = await db.select().from(outbox);
     expect(row?.deliveredAt).toBeNull();
     expect(row?.attempts).toBe(1);
     expect(row?.lastError).toBe('connection refused');
-  });
-
-  it('stops sending when its lease runs short, leaving the rest to the next run, each message sent once', async () => {
-    const { db } = database;
-    await db.delete(outbox);
-    await enqueueNotification(db, Array.from({ length: 5 }, (_, i) => message(`l-${i}`)));
-    const slow = new KeepTransport();
-    const transport: MailTransport = { send: async (m) => { await new Promise((resolve) => setTimeout(resolve, 60)); await slow.send(m); } };
-    const now = new Date(Date.now() + 1000);
-    const first = await deliverPending(db, transport, { now, leaseMs: 100 });
-    expect(first.failed).toBe(0);
-    expect(first.delivered).toBeGreaterThan(0);
-    expect(first.delivered).toBeLessThan(5);
-    // Not taken again while the lease lasts, due once it is over.
-    expect(await deliverPending(db, transport, { now: new Date(now.getTime() + 50), leaseMs: 100 })).toEqual({ delivered: 0, failed: 0 });
-    let delivered = first.delivered;
-    for (let run = 1; delivered < 5 && run < 10; run += 1) delivered += (await deliverPending(db, transport, { now: new Date(now.getTime() + run * 1000), leaseMs: 100 })).delivered;
-    expect(delivered).toBe(5);
-    expect(slow.sent.map((m) => m.recipientEmail).sort()).toEqual(['l-0@example.kz', 'l-1@example.kz', 'l-2@example.kz', 'l-3@example.kz', 'l-4@example.kz']);
+    const [job] = await mailJobs();
+    expect(job?.last_error).toContain('connection refused');
+    expect(job?.last_error).not.toContain('e-1');
   });
 
   it('lets parallel workers share the queue without sending any message twice', async () => {
     const { db } = database;
-    await db.delete(outbox);
-    await enqueueNotification(db, Array.from({ length: 60 }, (_, i) => message(`p-${i}`)));
+    await clear();
+    await enqueueNotification(
+      db,
+      Array.from({ length: 60 }, (_, i) => message(`p-${i}`)),
+    );
     const transport = new KeepTransport();
-    const now = new Date(Date.now() + 1000);
-    const results = await Promise.all(Array.from({ length: 4 }, () => deliverPending(db, transport, { now, batch: 20 })));
-    const total = results.reduce((sum, r) => sum + r.delivered, 0);
-    const rest = await deliverPending(db, transport, { now, batch: 100 });
-    expect(total + rest.delivered).toBe(60);
+    const slow: MailTransport = {
+      send: async (m) => {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        await transport.send(m);
+      },
+    };
+    await Promise.all(Array.from({ length: 3 }, () => runDueJobs(database.url, mailTasks(db, slow))));
+    await runDueJobs(database.url, mailTasks(db, slow));
     expect(new Set(transport.sent.map((m) => m.id)).size).toBe(60);
     expect(transport.sent).toHaveLength(60);
+    expect(await mailJobs()).toHaveLength(0);
   });
 });

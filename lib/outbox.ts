@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { outbox } from '../schema/platform.js';
+import type { TaskList } from 'graphile-worker';
 import type { Database, Executor } from './db.js';
+import { jobSpec, TaskName } from './jobs.js';
+import { isUuid } from './uuid.js';
 
 /** A notification to write in the same transaction as the change it reports. */
 export interface Notification {
@@ -17,19 +19,32 @@ export interface Notification {
 }
 
 /**
- * Writes notifications into the outbox through the caller's transaction, so they exist
- * exactly when the change does. Duplicates by dedupe key are dropped silently; returns
- * how many new messages were queued. One statement for any number of notifications.
+ * Writes notifications into the outbox through the caller's transaction, each with a
+ * `mail.send` job of the queue (`lib/jobs.ts`), so message and job exist exactly when the
+ * change does. Duplicates by dedupe key are dropped silently (and get no job); returns how
+ * many new messages were queued. One statement for any number of notifications.
  */
 export async function enqueueNotification(executor: Executor, notifications: Notification | Notification[]): Promise<number> {
   const list = Array.isArray(notifications) ? notifications : [notifications];
   if (list.length === 0) return 0;
-  const rows = await executor
-    .insert(outbox)
-    .values(list.map(({ kind, recipientEmail, subject, body, dedupeKey }) => ({ kind, recipientEmail, subject, body, dedupeKey })))
-    .onConflictDoNothing({ target: outbox.dedupeKey })
-    .returning({ id: outbox.id });
-  return rows.length;
+  const rows = list.map(({ kind, recipientEmail, subject, body, dedupeKey }) => ({
+    kind,
+    recipient_email: recipientEmail,
+    subject,
+    body,
+    dedupe_key: dedupeKey,
+  }));
+  const queued = await executor.execute(sql`
+    with inserted as (
+      insert into platform.outbox (kind, recipient_email, subject, body, dedupe_key)
+      select r.kind, r.recipient_email, r.subject, r.body, r.dedupe_key
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(kind text, recipient_email text, subject text, body text, dedupe_key text)
+      on conflict (dedupe_key) do nothing
+      returning id
+    )
+    select ${jobSpec(TaskName.SendMail, sql`json_build_object('outboxId', inserted.id)`, { jobKey: sql`'mail:' || inserted.id`, maxAttempts: MAIL_MAX_ATTEMPTS })}
+      from inserted`);
+  return queued.length;
 }
 
 /** A message as handed to a transport; `id` is stable across retries (use it as Message-ID). */
@@ -59,108 +74,63 @@ export class KeepTransport implements MailTransport {
   }
 }
 
-export interface DeliveryOptions {
-  /** The delivery run's clock (tests move it). */
-  now?: Date;
-  /** Most messages claimed in one run. */
-  batch?: number;
-  /**
-   * How long a claimed message is withheld from other workers while this one sends it.
-   * If the worker dies mid-send, the message is retried after the lease.
-   */
-  leaseMs?: number;
-}
+/** Attempts of one message before the queue gives up on it (e^attempt seconds apart, at most about 6 hours: some four days in all). */
+export const MAIL_MAX_ATTEMPTS = 25;
 
-export interface DeliveryResult {
-  delivered: number;
-  failed: number;
-}
-
-/** 30 s, 1 min, 2 min, … capped at 6 hours: retries forever, never hammers the server. */
-export function retryDelayMs(attempts: number): number {
-  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 6 * 60 * 60 * 1000);
-}
+export type SendOutcome = 'sent' | 'already-sent' | 'gone';
 
 /**
- * Delivers due messages: claims up to `batch` rows with `FOR UPDATE SKIP LOCKED` in a short
- * transaction that also moves their next attempt past a lease (so parallel workers never
- * take the same message, and no transaction stays open while mail is sent), then sends
- * each while the lease lasts and records the outcome in one statement per outcome. A failure schedules a retry
- * with exponential backoff; the message is never lost. A message is sent twice only if a
- * worker dies between the transport accepting it and the update: transports get a stable
- * `id` to deduplicate on.
+ * The `mail.send` job: sends one outbox message through `transport` and records the
+ * outcome. A message already delivered is not sent again (a job run twice, or a job
+ * left over from before); a failure records the transport's message (which carries no
+ * address or content: the SMTP transport masks them) and throws, so the queue retries
+ * it with backoff. A message is sent twice only if the process dies between the
+ * transport accepting it and the update: the transport gets a stable `id` (Message-ID).
  */
-export async function deliverPending(db: Database, transport: MailTransport, options: DeliveryOptions = {}): Promise<DeliveryResult> {
-  const now = options.now ?? new Date();
-  const batch = options.batch ?? 50;
-  const leaseMs = options.leaseMs ?? 5 * 60 * 1000;
-  const leaseUntil = new Date(now.getTime() + leaseMs);
-  const started = performance.now();
-  const claimed = await db.transaction(async (tx) =>
-    tx.execute<{ id: string; kind: string; recipient_email: string; subject: string; body: string; attempts: number }>(sql`
-      update platform.outbox o
-         set attempts = o.attempts + 1, next_attempt_at = ${leaseUntil.toISOString()}::timestamptz
-       where o.id in (
-         select id from platform.outbox
-          where delivered_at is null and next_attempt_at <= ${now.toISOString()}::timestamptz
-          order by next_attempt_at, created_at
-          limit ${batch}
-          for update skip locked)
-      returning o.id, o.kind, o.recipient_email, o.subject, o.body, o.attempts`),
-  );
-
-  const delivered: string[] = [];
-  const failed: Array<{ id: string; retryAt: string; error: string }> = [];
-  for (const row of claimed) {
-    // Once most of the lease is spent, other workers may claim what is left: leave it to
-    // them (it is due again when the lease ends) rather than risk sending it twice.
-    if (performance.now() - started > leaseMs * 0.8) break;
-    try {
-      await transport.send({ id: row.id, kind: row.kind, recipientEmail: row.recipient_email, subject: row.subject, body: row.body });
-      delivered.push(row.id);
-    } catch (error) {
-      // Only the transport's message: it must not carry the recipient or content.
-      const message = error instanceof Error ? error.message : String(error);
-      failed.push({ id: row.id, retryAt: new Date(now.getTime() + retryDelayMs(row.attempts)).toISOString(), error: message.slice(0, 500) });
-    }
+export async function sendOutboxMessage(db: Database, transport: MailTransport, outboxId: string): Promise<SendOutcome> {
+  const [row] = await db.execute<{
+    id: string;
+    kind: string;
+    recipient_email: string;
+    subject: string;
+    body: string;
+    delivered_at: string | null;
+  }>(sql`
+    update platform.outbox set attempts = attempts + 1
+     where id = ${outboxId}::uuid and delivered_at is null
+    returning id, kind, recipient_email, subject, body, delivered_at`);
+  if (!row) {
+    const [exists] = await db.execute(sql`select 1 from platform.outbox where id = ${outboxId}::uuid`);
+    return exists ? 'already-sent' : 'gone';
   }
-
-  if (delivered.length) {
-    await db.execute(sql`
-      update platform.outbox set delivered_at = ${now.toISOString()}::timestamptz, last_error = null
-       where id = any(${`{${delivered.join(',')}}`}::uuid[])`);
+  try {
+    await transport.send({ id: row.id, kind: row.kind, recipientEmail: row.recipient_email, subject: row.subject, body: row.body });
+  } catch (error) {
+    // Only the transport's message: it must not carry the recipient or content.
+    const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+    await db.execute(sql`update platform.outbox set last_error = ${message} where id = ${outboxId}::uuid`);
+    throw new Error(message);
   }
-  if (failed.length) {
-    await db.execute(sql`
-      update platform.outbox o
-         set next_attempt_at = f.retry_at, last_error = f.error
-        from unnest(${`{${failed.map((f) => f.id).join(',')}}`}::uuid[],
-                    ${pgTextArray(failed.map((f) => f.retryAt))}::timestamptz[],
-                    ${pgTextArray(failed.map((f) => f.error))}::text[]) as f(id, retry_at, error)
-       where o.id = f.id`);
-  }
-  return { delivered: delivered.length, failed: failed.length };
+  await db.execute(sql`update platform.outbox set delivered_at = now(), last_error = null where id = ${outboxId}::uuid`);
+  return 'sent';
 }
 
-/** A Postgres array literal of strings, every element quoted and escaped. */
-function pgTextArray(values: string[]): string {
-  return `{${values.map((value) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
-}
-
-/**
- * Runs `deliverPending` every `intervalMs` until stopped. Started by the process that owns
- * mail delivery when a transport is configured; without one, messages stay listable.
- */
-export function startOutboxWorker(db: Database, transport: MailTransport, intervalMs = 10_000, log: (line: string) => void = console.error): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running
-      .then(() => deliverPending(db, transport))
-      .catch((error: unknown) => log(`[outbox] delivery run failed: ${error instanceof Error ? error.name : 'error'}`));
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
+/** The queue's task that sends outbox messages, for the process that owns mail delivery (the integration subgraph). */
+export function mailTasks(db: Database, transport: MailTransport): TaskList {
+  return {
+    [TaskName.SendMail]: async (payload) => {
+      const outboxId = (payload as { outboxId?: unknown } | null)?.outboxId;
+      if (typeof outboxId !== 'string' || !isUuid(outboxId)) return;
+      await sendOutboxMessage(db, transport, outboxId);
+    },
   };
+}
+
+/**
+ * @deprecated Mail is sent by the job queue's `mail.send` task, run by the integration
+ * subgraph's worker (`mailTasks`); this starts nothing and is kept until the access
+ * subgraph stops calling it.
+ */
+export function startOutboxWorker(_db: Database, _transport: MailTransport): () => Promise<void> {
+  return async () => {};
 }

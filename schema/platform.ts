@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { date, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, date, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
- * Records every subgraph writes and none owns: receipts of placements (p.30), the
- * notification outbox, idempotency keys of bulk calls, and the working calendar.
+ * Records every subgraph writes and none owns: receipts of placements (p.30), the change
+ * feed (p.32), the notification outbox, idempotency keys of bulk calls, and the working calendar.
  */
 export const platformSchema = pgSchema('platform');
 
@@ -30,7 +30,7 @@ export const holidays = platformSchema.table('holidays', {
 
 /**
  * Transactional outbox: notifications written in the same transaction as the change
- * they report, delivered later by `lib/outbox.ts`.
+ * they report, each with a `mail.send` job of the queue (`lib/jobs.ts`) that sends it.
  */
 export const outbox = platformSchema.table(
   'outbox',
@@ -99,4 +99,36 @@ export const idempotencyKeys = platformSchema.table(
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.placedBy, t.operation, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
+);
+
+/**
+ * The change feed (p.32): one row per record a write created, changed or deleted, written
+ * by `lib/changes.ts` in the write's own transaction (so it exists exactly when the change
+ * does). Positions are handed out in commit order (a lock held from the insert to the
+ * commit), so a reader's cursor never skips a change committed later with a smaller one.
+ * The integration subgraph serves it (`changes`) and fans it out to webhooks.
+ */
+export const changes = platformSchema.table(
+  'changes',
+  {
+    /** Monotonic in commit order; the feed's cursor. Gaps are rolled-back writes. */
+    position: bigint('position', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    /** `ChangeType`: BUILDING, PREMISE, MANAGEMENT_ASSIGNMENT, SUPPLIER, PERSONAL_ACCOUNT, TARIFF. */
+    entityType: text('entity_type').notNull(),
+    entityId: uuid('entity_id').notNull(),
+    /** CREATED, UPDATED or DELETED. */
+    operation: text('operation').notNull(),
+    /** The receipt (p.30) of the placement that made the change; null for writes without one. */
+    receiptId: uuid('receipt_id'),
+    recordedAt: timestamptz('recorded_at').notNull().default(sql`clock_timestamp()`),
+    /** KATO code of where the record is: a local executive body reads its territory's changes. */
+    katoCode: text('kato_code'),
+    /** The subject owning the record (a supplier's, for its accounts and tariffs): that subject reads them. */
+    subjectId: uuid('subject_id'),
+  },
+  (t) => [
+    index('changes_type_position_idx').on(t.entityType, t.position),
+    index('changes_subject_position_idx').on(t.subjectId, t.position).where(sql`${t.subjectId} is not null`),
+    index('changes_kato_idx').on(t.katoCode.op('text_pattern_ops'), t.position).where(sql`${t.katoCode} is not null`),
+  ],
 );

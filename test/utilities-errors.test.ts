@@ -140,6 +140,7 @@ describe('utilities during a database outage', () => {
   const caller: Caller = {
     kind: 'machine',
     digitalObjectId: randomUUID(),
+    digitalObjectStatus: 'LIVE',
     tokenId: randomUUID(),
     isAdministrator: false,
     grants: [

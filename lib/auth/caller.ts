@@ -15,6 +15,9 @@ export interface EffectiveGrant {
   functions: string[];
 }
 
+/** A digital object's stage of integration (p.17): TESTING after approval, LIVE once tested, DISABLED when its last grant ended. */
+export type DigitalObjectStatus = 'TESTING' | 'LIVE' | 'DISABLED';
+
 export type Caller =
   | { kind: 'anonymous' }
   | {
@@ -29,6 +32,11 @@ export type Caller =
       kind: 'machine';
       /** The digital object (external system) the token was issued to. */
       digitalObjectId: string;
+      /**
+       * Its status when the request arrived (p.17): a TESTING object's mutations run in full
+       * and are rolled back (the testing stand, `lib/write.ts`); a LIVE object's are recorded.
+       */
+      digitalObjectStatus: DigitalObjectStatus;
       tokenId: string;
       isAdministrator: false;
       grants: EffectiveGrant[];

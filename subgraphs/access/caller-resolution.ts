@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { sql } from 'drizzle-orm';
-import { anonymousCaller, type Caller, type EffectiveGrant } from '../../lib/auth/caller.js';
+import { anonymousCaller, type Caller, type DigitalObjectStatus, type EffectiveGrant } from '../../lib/auth/caller.js';
 import { grantInForce, tokenInForce } from '../../lib/auth/effective-grants.js';
 import { hashToken, isPlausibleToken } from '../../lib/auth/tokens.js';
 import type { Executor } from '../../lib/db.js';
@@ -10,6 +10,7 @@ interface TokenGrantRow extends Record<string, unknown> {
   token_id: string;
   person_id: string | null;
   digital_object_id: string | null;
+  digital_object_status: DigitalObjectStatus | null;
   is_administrator: boolean;
   grant_id: string | null;
   subject_id: string | null;
@@ -53,9 +54,11 @@ export async function callerForToken(executor: Executor, token: string, at?: Dat
   // a minute and never waits: a bulk write holding the token row FOR SHARE is skipped.
   const rows = await executor.execute<TokenGrantRow>(sql`
     with token as (
-      select t.id, t.person_id, t.digital_object_id, coalesce(p.is_administrator, false) as is_administrator
+      select t.id, t.person_id, t.digital_object_id, coalesce(p.is_administrator, false) as is_administrator,
+             d.status::text as digital_object_status
         from access.api_tokens t
         left join access.persons p on p.id = t.person_id
+        left join access.digital_objects d on d.id = t.digital_object_id
        where t.token_hash = ${hashToken(token)}
          and ${tokenInForce(instant)}
     ), touched as (
@@ -66,7 +69,7 @@ export async function callerForToken(executor: Executor, token: string, at?: Dat
             for no key update of x skip locked)
       returning u.id
     )
-    select token.id as token_id, token.person_id, token.digital_object_id, token.is_administrator,
+    select token.id as token_id, token.person_id, token.digital_object_id, token.digital_object_status, token.is_administrator,
            g.id as grant_id, g.subject_id, s.kind::text as subject_kind, s.territory_kato, g.functions
       from token
       left join lateral (
@@ -94,5 +97,12 @@ export async function callerForToken(executor: Executor, token: string, at?: Dat
   if (first.person_id) {
     return { kind: 'person', personId: first.person_id, tokenId: first.token_id, isAdministrator: first.is_administrator, grants };
   }
-  return { kind: 'machine', digitalObjectId: first.digital_object_id as string, tokenId: first.token_id, isAdministrator: false, grants };
+  return {
+    kind: 'machine',
+    digitalObjectId: first.digital_object_id as string,
+    digitalObjectStatus: first.digital_object_status ?? 'TESTING',
+    tokenId: first.token_id,
+    isAdministrator: false,
+    grants,
+  };
 }

@@ -1,6 +1,7 @@
 import type { Caller } from '../../lib/auth/caller.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
 import { actorOf, grantsInTerritory } from '../../lib/auth/scope.js';
+import type { ChangeDeclaration, ChangeOperation } from '../../lib/changes.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, conflict, type FieldProblem, forbidden, notFound } from '../../lib/errors.js';
 import type { ConflictMessages } from '../../lib/write.js';
@@ -57,6 +58,16 @@ export const registerConflicts: ConflictMessages = {
     field: 'premises',
   },
 };
+
+/** A change of a building for the feed (p.32), located at its KATO code. */
+export function buildingChange(building: BuildingRow, operation: ChangeOperation): ChangeDeclaration {
+  return { type: 'BUILDING', id: building.id, operation, katoCode: building.katoCode };
+}
+
+/** Premises added to a building, for the feed: each located where the building is. */
+export function premiseChanges(building: BuildingRow, premises: readonly PremiseRow[]): ChangeDeclaration[] {
+  return premises.map((premise) => ({ type: 'PREMISE', id: premise.id, operation: 'CREATED', katoCode: building.katoCode }));
+}
 
 /** Annex fields whose column may hold null; the others cannot be cleared. */
 const nullableFields = new Set<keyof AnnexFields>(['lastCapitalRepairDate', 'heatingSupplyKind']);

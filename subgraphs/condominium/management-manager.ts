@@ -1,3 +1,4 @@
+import type { ChangeDeclaration } from '../../lib/changes.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, conflict, notFound } from '../../lib/errors.js';
 import type { ConflictMessages } from '../../lib/write.js';
@@ -12,6 +13,13 @@ export interface AssignmentRequest {
   validFrom: string;
   /** `actorOf(caller)`: who assigned, for the history. */
   assignedBy: string;
+}
+
+/** An assignment as recorded, and the changes the feed records for it (p.32). */
+export interface AssignmentOutcome {
+  assignment: AssignmentRow;
+  /** The new assignment, and the one it ended: located at the building, owned by the managing subject. */
+  changes: ChangeDeclaration[];
 }
 
 /** The unique indexes an assignment can lose a race on, as the caller should read them. */
@@ -49,9 +57,10 @@ export class ManagementManager {
    * subject is of another kind or the day is before the current assignment's first day;
    * CONFLICT when the subject already manages the building.
    */
-  async assign(request: AssignmentRequest): Promise<AssignmentRow> {
+  async assign(request: AssignmentRequest): Promise<AssignmentOutcome> {
     const { buildingId, subjectId, validFrom } = request;
-    if (!(await this.assignments.buildingExists(buildingId))) throw notFound('The building given in input.buildingId', 'input.buildingId');
+    const katoCode = await this.assignments.buildingKato(buildingId);
+    if (katoCode === null) throw notFound('The building given in input.buildingId', 'input.buildingId');
     const kind = await this.assignments.subjectKindOf(subjectId);
     if (kind === null) throw notFound('The subject given in input.subjectId', 'input.subjectId');
     if (!isManagingKind(kind)) {
@@ -60,6 +69,7 @@ export class ManagementManager {
 
     await this.assignments.lockBuilding(buildingId);
     const current = await this.assignments.openForUpdate(buildingId);
+    const changes: ChangeDeclaration[] = [];
     if (current) {
       if (current.managementSubjectId === subjectId) {
         throw conflict('This subject already manages the building; nothing was written.', 'input.subjectId');
@@ -71,13 +81,22 @@ export class ManagementManager {
         });
       }
       await this.assignments.close(current.id, validFrom);
+      changes.push({
+        type: 'MANAGEMENT_ASSIGNMENT',
+        id: current.id,
+        operation: 'UPDATED',
+        katoCode,
+        subjectId: current.managementSubjectId,
+      });
     }
-    return this.assignments.insert({
+    const assignment = await this.assignments.insert({
       buildingId,
       managementSubjectId: subjectId,
       managementSubjectKind: kind,
       validFrom,
       assignedBy: request.assignedBy,
     });
+    changes.push({ type: 'MANAGEMENT_ASSIGNMENT', id: assignment.id, operation: 'CREATED', katoCode, subjectId });
+    return { assignment, changes };
   }
 }

@@ -50,13 +50,13 @@ export class ManagementRepository {
       .orderBy(desc(managementAssignments.validFrom), desc(managementAssignments.createdAt));
   }
 
-  /** Whether the register (buildings subgraph) has a building with this id. */
-  async buildingExists(buildingId: string): Promise<boolean> {
+  /** The KATO code of the register's building with this id (buildings subgraph); null when there is none. */
+  async buildingKato(buildingId: string): Promise<string | null> {
     const [row] = await this.executor
-      .select({ id: publishedBuildings.id })
+      .select({ katoCode: publishedBuildings.katoCode })
       .from(publishedBuildings)
       .where(eq(publishedBuildings.id, buildingId));
-    return row !== undefined;
+    return row?.katoCode ?? null;
   }
 
   /** The kind of the subject with this id (access subgraph), or null when there is none. */

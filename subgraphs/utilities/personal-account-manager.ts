@@ -2,6 +2,7 @@ import type { Caller } from '../../lib/auth/caller.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
 import { hasNationalFunction, subjectsFor } from '../../lib/auth/scope.js';
 import type { BulkCall, BulkMode, Checked } from '../../lib/bulk.js';
+import type { ChangeDeclaration } from '../../lib/changes.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, type FieldProblem } from '../../lib/errors.js';
 import { iinProblem } from '../../lib/identification-number.js';
@@ -157,6 +158,12 @@ export class PersonalAccountManager {
   write(supplierId: string, accounts: readonly AccountInput[]): Promise<Array<{ id: string; created: boolean }>> {
     return new PersonalAccountRepository(this.executor).upsert(supplierId, accounts);
   }
+
+  /** The written accounts' changes for the feed (p.32): owned by the supplier's subject, whatever the number of accounts one statement. */
+  async changesOf(supplierId: string, written: ReadonlyArray<{ id: string; created: boolean }>): Promise<ChangeDeclaration[]> {
+    const { subjectId } = await new SupplierManager(this.executor).existing(supplierId, 'supplierId');
+    return written.map(({ id, created }) => ({ type: 'PERSONAL_ACCOUNT', id, operation: created ? 'CREATED' : 'UPDATED', subjectId }));
+  }
 }
 
 export interface UpsertPersonalAccountsArgs {
@@ -180,6 +187,10 @@ export function upsertPersonalAccountsCall(args: UpsertPersonalAccountsArgs): Bu
     idempotencyKey: args.idempotencyKey,
     scope: { supplierId: args.supplierId },
     check: (tx, items) => new PersonalAccountManager(tx).check(args.supplierId, items, args.now),
-    write: (tx, values) => new PersonalAccountManager(tx).write(args.supplierId, values),
+    write: async (tx, values) => {
+      const manager = new PersonalAccountManager(tx);
+      const written = await manager.write(args.supplierId, values);
+      return { written, changes: await manager.changesOf(args.supplierId, written) };
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { SubjectKind } from '../../lib/auth/functions.js';
+import type { ChangeDeclaration } from '../../lib/changes.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, conflict, type FieldProblem, notFound } from '../../lib/errors.js';
 import { binProblem } from '../../lib/identification-number.js';
@@ -40,6 +41,11 @@ export function validateSupplier(input: RegisterSupplierInput): NewSupplier {
     problems.push({ field: 'input.services', message: 'input.services must not repeat a service.' });
   if (problems.length > 0) throw badUserInput(problems);
   return { subjectId: input.subjectId.toLowerCase(), name, bin: input.bin, services: input.services };
+}
+
+/** A supplier registered, for the feed (p.32): owned by its subject. */
+export function supplierChange(supplier: SupplierRow): ChangeDeclaration {
+  return { type: 'SUPPLIER', id: supplier.id, operation: 'CREATED', subjectId: supplier.subjectId };
 }
 
 /** The supplier register: registration, and the supplier every other change of this subgraph names. */

@@ -1,3 +1,4 @@
+import type { ChangeDeclaration } from '../../lib/changes.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, type FieldProblem } from '../../lib/errors.js';
 import { parseId } from '../../lib/ids.js';
@@ -48,5 +49,11 @@ export class TariffManager {
       validFrom: input.validFrom,
       createdBy,
     });
+  }
+
+  /** A tariff published, for the feed (p.32): owned by its supplier's subject. */
+  async changeOf(tariff: TariffRow): Promise<ChangeDeclaration> {
+    const supplier = await new SupplierManager(this.executor).existing(tariff.supplierId, 'input.supplierId');
+    return { type: 'TARIFF', id: tariff.id, operation: 'CREATED', subjectId: supplier.subjectId };
   }
 }

@@ -39,14 +39,19 @@ export class AuthFixture {
     return this.actor(token, subjectId, grant.id, { personId: person.id });
   }
 
-  /** A digital object of a new subject of `kind`, integrated through an approved application, holding an API token. */
-  async machine(kind: SubjectKindValue, functions: string[], options: { subjectId?: string } = {}): Promise<Actor> {
+  /**
+   * A digital object of a new subject of `kind`, integrated through an approved application
+   * and marked tested (LIVE), holding an API token; `testing: true` leaves it in TESTING,
+   * on the testing stand (p.17), where nothing it writes is kept.
+   */
+  async machine(kind: SubjectKindValue, functions: string[], options: { subjectId?: string; testing?: boolean } = {}): Promise<Actor> {
     const subjectId = options.subjectId ?? (await this.access.subject(kind)).id;
     const { application } = await this.access.service.submitApplication(
       { subjectId, digitalObjectName: 'Billing system', functions, contactEmail: 'it@example.kz' },
       this.access.acting(),
     );
     const { digitalObject, grant } = await this.access.service.approveApplication(application.id, {}, this.access.acting());
+    if (!options.testing) await this.access.service.markDigitalObjectTested(digitalObject.id, this.access.acting());
     const { token } = await new TokenRepository(this.db).issueApiToken(digitalObject.id, { label: 'integration' });
     return this.actor(token, subjectId, grant.id, { digitalObjectId: digitalObject.id });
   }

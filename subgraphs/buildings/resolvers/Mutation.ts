@@ -2,7 +2,14 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Transaction } from '../../../lib/db.js';
 import { parseId } from '../../../lib/ids.js';
 import { placeWrite, type WriteScope } from '../../../lib/write.js';
-import { BuildingRegisterManager, type RegistrationInput, registerConflicts, type UpdateInput } from '../building-register-manager.js';
+import {
+  BuildingRegisterManager,
+  buildingChange,
+  premiseChanges,
+  type RegistrationInput,
+  registerConflicts,
+  type UpdateInput,
+} from '../building-register-manager.js';
 import type { OwnerKind, PremiseInput, PremiseKind } from '../building-validation.js';
 import type { Context } from '../context.js';
 
@@ -39,7 +46,7 @@ export const Mutation = {
       conflicts: registerConflicts,
       run: async (tx, scope) => {
         const building = await managerFor(context, tx, scope).register(args.input);
-        return { payload: { building }, objectIds: [building.id] };
+        return { payload: { building }, objectIds: [building.id], changes: [buildingChange(building, 'CREATED')] };
       },
     }),
 
@@ -55,7 +62,7 @@ export const Mutation = {
       conflicts: registerConflicts,
       run: async (tx, scope) => {
         const building = await managerFor(context, tx, scope).update(id, args.expectedVersion, args.input);
-        return { payload: { building }, objectIds: [building.id] };
+        return { payload: { building }, objectIds: [building.id], changes: [buildingChange(building, 'UPDATED')] };
       },
     });
   },
@@ -66,7 +73,7 @@ export const Mutation = {
       operation: 'buildings.retireBuilding',
       run: async (tx, scope) => {
         const building = await managerFor(context, tx, scope).retire(id, args.reason);
-        return { payload: { building }, objectIds: [building.id] };
+        return { payload: { building }, objectIds: [building.id], changes: [buildingChange(building, 'UPDATED')] };
       },
     });
   },
@@ -77,7 +84,7 @@ export const Mutation = {
       operation: 'buildings.confirmBuilding',
       run: async (tx, scope) => {
         const building = await managerFor(context, tx, scope).confirm(id);
-        return { payload: { building }, objectIds: [building.id] };
+        return { payload: { building }, objectIds: [building.id], changes: [buildingChange(building, 'UPDATED')] };
       },
     });
   },
@@ -89,7 +96,11 @@ export const Mutation = {
       conflicts: registerConflicts,
       run: async (tx, scope) => {
         const { building, premises } = await managerFor(context, tx, scope).addPremises(buildingId, args.premises.map(premiseInput));
-        return { payload: { building, premises }, objectIds: [building.id, ...premises.map((premise) => premise.id)] };
+        return {
+          payload: { building, premises },
+          objectIds: [building.id, ...premises.map((premise) => premise.id)],
+          changes: [buildingChange(building, 'UPDATED'), ...premiseChanges(building, premises)],
+        };
       },
     });
   },

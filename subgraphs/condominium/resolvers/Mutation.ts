@@ -25,8 +25,8 @@ export const Mutation = {
       operation: 'condominium.assignManagement',
       conflicts: assignmentConflicts,
       async run(tx) {
-        const assignment = await new ManagementManager(tx).assign(request);
-        return { payload: { assignment }, objectIds: [assignment.id] };
+        const { assignment, changes } = await new ManagementManager(tx).assign(request);
+        return { payload: { assignment }, objectIds: [assignment.id], changes };
       },
     });
   },

@@ -5,7 +5,7 @@ import { parseId } from '../../../lib/ids.js';
 import { placeWrite } from '../../../lib/write.js';
 import type { Context } from '../context.js';
 import { type PersonalAccountItem, upsertPersonalAccountsCall } from '../personal-account-manager.js';
-import { type RegisterSupplierInput, SupplierManager, supplierConflicts } from '../supplier-manager.js';
+import { type RegisterSupplierInput, SupplierManager, supplierChange, supplierConflicts } from '../supplier-manager.js';
 import { type PublishTariffInput, TariffManager } from '../tariff-manager.js';
 
 interface UpsertPersonalAccountsArgs {
@@ -22,7 +22,7 @@ export const Mutation = {
       conflicts: supplierConflicts,
       run: async (tx) => {
         const supplier = await new SupplierManager(tx).register(args.input);
-        return { payload: { supplier }, objectIds: [supplier.id] };
+        return { payload: { supplier }, objectIds: [supplier.id], changes: [supplierChange(supplier)] };
       },
     });
   },
@@ -45,8 +45,9 @@ export const Mutation = {
     return placeWrite(context, info, {
       operation: 'utilities.publishTariff',
       run: async (tx) => {
-        const tariff = await new TariffManager(tx).publish(args.input, actorOf(context.caller));
-        return { payload: { tariff }, objectIds: [tariff.id] };
+        const tariffs = new TariffManager(tx);
+        const tariff = await tariffs.publish(args.input, actorOf(context.caller));
+        return { payload: { tariff }, objectIds: [tariff.id], changes: [await tariffs.changeOf(tariff)] };
       },
     });
   },

@@ -1,0 +1,76 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from './db.js';
+import { jobSpec, TaskName } from './jobs.js';
+
+/**
+ * Entity types of the change feed (p.32), as the API names them (`ChangeType`). A type is
+ * added here, in the integration subgraph's SDL and in `openChangeTypes` when it is
+ * open part, in the same change as the feature that first declares it.
+ */
+export const changeTypes = ['BUILDING', 'PREMISE', 'MANAGEMENT_ASSIGNMENT', 'SUPPLIER', 'PERSONAL_ACCOUNT', 'TARIFF'] as const;
+export type ChangeType = (typeof changeTypes)[number];
+
+/**
+ * Types whose records are open part (p.21): the register, its premises, who manages a
+ * building, the supplier register and published tariffs. Their changes are in everyone's
+ * feed, the anonymous public's too; the others only within the caller's scope.
+ */
+export const openChangeTypes: ReadonlySet<ChangeType> = new Set<ChangeType>([
+  'BUILDING',
+  'PREMISE',
+  'MANAGEMENT_ASSIGNMENT',
+  'SUPPLIER',
+  'TARIFF',
+]);
+
+export type ChangeOperation = 'CREATED' | 'UPDATED' | 'DELETED';
+
+/**
+ * One change a write declares (`Write.run`, `BulkCall.write`): what changed, and the scope
+ * a reader must have to see it in the feed besides the open part.
+ */
+export interface ChangeDeclaration {
+  type: ChangeType;
+  id: string;
+  operation: ChangeOperation;
+  /** KATO code of where the record is (a building's, for buildings, premises and management): local executive bodies see their territory. */
+  katoCode?: string | null;
+  /** The subject that owns the record (a supplier's subject for accounts and tariffs): that subject sees it. */
+  subjectId?: string | null;
+}
+
+/**
+ * Taken by every transaction that records changes, from the moment it takes positions
+ * until it commits: positions are handed out in commit order, so a reader that has seen
+ * position N never later finds a smaller one appear (what a cursor over the feed needs).
+ * Held only for the last statements of a write (the receipt is already written).
+ */
+const feedLockKey = 727_032;
+
+/**
+ * Records `changes` in `platform.changes` inside the write's own transaction, so the feed
+ * holds a change exactly when the data does, and enqueues the webhook fan-out job in the
+ * same transaction (coalesced: one pending fan-out job whatever the number of writes).
+ * Call it last in the transaction: it serialises the commits of writers that record changes.
+ */
+export async function recordChanges(executor: Executor, receiptId: string | null, changes: readonly ChangeDeclaration[]): Promise<void> {
+  if (changes.length === 0) return;
+  const rows = changes.map((change) => ({
+    entity_type: change.type,
+    entity_id: change.id,
+    operation: change.operation,
+    kato_code: change.katoCode ?? null,
+    subject_id: change.subjectId ?? null,
+  }));
+  await executor.execute(sql`select pg_advisory_xact_lock(${feedLockKey})`);
+  await executor.execute(sql`
+    with recorded as (
+      insert into platform.changes (entity_type, entity_id, operation, receipt_id, kato_code, subject_id)
+      select r.entity_type, r.entity_id, r.operation, ${receiptId}::uuid, r.kato_code, r.subject_id
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+             as r(entity_type text, entity_id uuid, operation text, kato_code text, subject_id uuid)
+      returning position
+    )
+    select ${jobSpec(TaskName.FanOut, {}, { jobKey: TaskName.FanOut, preserveRunAt: true })}
+     where exists (select 1 from recorded)`);
+}

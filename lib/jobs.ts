@@ -1,0 +1,83 @@
+import { SQL, sql } from 'drizzle-orm';
+import { Logger, type Runner, run, runMigrations, runOnce, type TaskList } from 'graphile-worker';
+
+/**
+ * The job queue: graphile-worker (PostgreSQL only, no other service). Jobs are rows of its
+ * own schema, `graphile_worker`, which it installs and upgrades itself (`installJobQueue`,
+ * run by `migrateDatabase` after the project's migrations). A job is added with SQL
+ * (`graphile_worker.add_job`) inside the transaction of the change it follows up, so it
+ * exists exactly when the change does; workers take due jobs with `SKIP LOCKED`, retry a
+ * failed one with exponential backoff (e^attempt seconds, at most e^10 ≈ 6 h apart) and
+ * give up after `max_attempts`.
+ */
+
+/** The tasks of the queue, by identifier. */
+export const TaskName = {
+  /** Sends one outbox message by mail (`lib/outbox.ts`). */
+  SendMail: 'mail.send',
+  /** Turns new changes of the feed into webhook deliveries (the integration subgraph). */
+  FanOut: 'integration.fan-out',
+  /** Sends one webhook delivery (the integration subgraph). */
+  Deliver: 'integration.deliver',
+} as const;
+export type TaskName = (typeof TaskName)[keyof typeof TaskName];
+
+export interface JobOptions {
+  /** One pending job per key: adding another with the same key replaces it (while it has not started). An SQL expression for a key per row. */
+  jobKey?: string | SQL;
+  /** With `jobKey`: keep the pending job's due time rather than moving it (coalesces a stream of adds). */
+  preserveRunAt?: boolean;
+  maxAttempts?: number;
+  runAt?: Date;
+}
+
+/** `graphile_worker.add_job(…)` as an SQL expression, for a statement of the caller's transaction. */
+export function jobSpec(task: TaskName, payload: Record<string, unknown> | SQL, options: JobOptions = {}): SQL {
+  const json = payload instanceof SQL ? payload : sql`${JSON.stringify(payload)}::json`;
+  return sql`graphile_worker.add_job(${task}, ${json},
+      run_at => ${options.runAt ? options.runAt.toISOString() : null}::timestamptz,
+      max_attempts => ${options.maxAttempts ?? null}::int,
+      job_key => ${options.jobKey instanceof SQL ? options.jobKey : (options.jobKey ?? null)}::text,
+      job_key_mode => ${options.preserveRunAt ? 'preserve_run_at' : 'replace'}::text)`;
+}
+
+/** Installs or upgrades the queue's own schema (`graphile_worker`); idempotent, safe when several processes start together. */
+export async function installJobQueue(connectionString: string): Promise<void> {
+  await runMigrations({ connectionString, logger: quietLogger, maxPoolSize: 2 });
+}
+
+/** graphile-worker's log lines without job payloads or stacks: warnings and errors only, one line each. */
+export const quietLogger = new Logger(() => (level, message) => {
+  if (level === 'error' || level === 'warning') console.error(`[jobs] ${level}: ${String(message).split('\n')[0]?.slice(0, 300)}`);
+});
+
+export interface JobWorkerOptions {
+  connectionString: string;
+  tasks: TaskList;
+  /** Jobs run at once by this process. */
+  concurrency?: number;
+  /** How often the queue is looked at besides the notification of a new job (ms). */
+  pollInterval?: number;
+}
+
+/**
+ * Runs the queue's worker in this process until the returned function is called; any
+ * number of processes may run one. Signals are left to the process (`lib/shutdown.ts`).
+ */
+export async function startJobWorker(options: JobWorkerOptions): Promise<() => Promise<void>> {
+  const runner: Runner = await run({
+    connectionString: options.connectionString,
+    taskList: options.tasks,
+    concurrency: options.concurrency ?? 4,
+    maxPoolSize: (options.concurrency ?? 4) + 2,
+    pollInterval: options.pollInterval ?? 2_000,
+    noHandleSignals: true,
+    logger: quietLogger,
+  });
+  return () => runner.stop();
+}
+
+/** Runs every job that is due now, then returns: for tests and one-off scripts. */
+export async function runDueJobs(connectionString: string, tasks: TaskList): Promise<void> {
+  await runOnce({ connectionString, taskList: tasks, logger: quietLogger, noHandleSignals: true, maxPoolSize: 2 });
+}
