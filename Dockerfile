@@ -5,7 +5,10 @@ ENV NODE_ENV=production \
     APOLLO_TELEMETRY_DISABLED=true \
     npm_config_update_notifier=false
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The postinstall script applies patches/ (postgres.js: a database restart must not end a
+# service) with patch-package, a dev dependency: install everything, then drop dev packages.
+COPY patches ./patches
+RUN npm ci --include=dev --no-audit --no-fund && npm prune --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY lib ./lib
 COPY schema ./schema
 COPY migrations ./migrations

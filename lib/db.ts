@@ -1,5 +1,5 @@
-import postgres from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
 import * as schema from '../schema/index.js';
 
 export type Schema = typeof schema;
@@ -27,10 +27,19 @@ export interface ConnectOptions {
 export function connectDatabase(url: string, options: ConnectOptions = {}): DatabaseHandle {
   const client = postgres(url, {
     max: options.max ?? 10,
+    // After a database restart the pool reconnects within about 2 s: postgres.js's own
+    // backoff grows with every refused attempt to 20 s (attempts are made only for
+    // waiting queries, so a short interval costs nothing while the database is down).
+    backoff: reconnectBackoff,
     onnotice: () => {},
     connection: { application_name: 'kz-housing-graph' },
     ...(options.onQuery ? { debug: (_connection: number, query: string) => options.onQuery?.(query) } : {}),
   });
   const db = drizzle(client, { schema });
   return { db, close: () => client.end({ timeout: 5 }) };
+}
+
+/** Seconds before a connection's next attempt after `retries` failed ones: 50 ms doubling up to 2 s, with jitter. */
+export function reconnectBackoff(retries: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 2);
 }

