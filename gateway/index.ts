@@ -13,6 +13,7 @@ const running = await startGateway({
     condominium: config.CONDOMINIUM_URL,
     utilities: config.UTILITIES_URL,
     access: config.ACCESS_URL,
+    integration: config.INTEGRATION_URL,
   },
   host: config.GATEWAY_HOST,
   port: config.GATEWAY_PORT,

@@ -42,6 +42,8 @@ export interface BulkResult {
   receipt: AnsweredReceipt | null;
   /** True when this is the stored result of an earlier call with the same idempotency key. */
   replayed: boolean;
+  /** True on the testing stand (p.17): the call ran in full and was rolled back. */
+  testRun: boolean;
 }
 
 /** A validated item, or the problems that reject it (fields relative to the item: `holderIin`). */
@@ -113,7 +115,7 @@ function at(argument: string, index: number, problem: FieldProblem): FieldProble
  *   result and writes nothing, with other content it is CONFLICT; concurrent calls with one
  *   key run once (the second waits on the key's primary key, then replays);
  * - the written records' changes in the feed (p.32), and the testing stand (p.17): a
- *   digital object in TESTING gets the full answer, `receipt.testRun: true`, and nothing kept.
+ *   digital object in TESTING gets the full answer, `testRun: true`, and nothing kept.
  */
 export async function placeBulk<TItem, TValue>(
   context: SubgraphContext,
@@ -182,7 +184,15 @@ export async function placeBulk<TItem, TValue>(
             )
           : null;
       const receipt = recorded ? { ...recorded, testRun: isTestingStand(context.caller) } : null;
-      const result: BulkResult = { items, created, updated: written.length - created, rejected: rejected.length, receipt, replayed: false };
+      const result: BulkResult = {
+        items,
+        created,
+        updated: written.length - created,
+        rejected: rejected.length,
+        receipt,
+        replayed: false,
+        testRun: isTestingStand(context.caller),
+      };
       if (key !== null) {
         await tx
           .update(idempotencyKeys)
@@ -217,5 +227,5 @@ async function replay(tx: Transaction, placedBy: string, operation: string, key:
         testRun: response.receipt.testRun === true,
       }
     : null;
-  return { ...response, receipt, replayed: true };
+  return { ...response, receipt, replayed: true, testRun: false };
 }

@@ -4,24 +4,11 @@ import { jobSpec, TaskName } from './jobs.js';
 
 /**
  * Entity types of the change feed (p.32), as the API names them (`ChangeType`). A type is
- * added here, in the integration subgraph's SDL and in `openChangeTypes` when it is
- * open part, in the same change as the feature that first declares it.
+ * added here and in the integration subgraph's SDL in the same change as the feature that
+ * first declares it.
  */
 export const changeTypes = ['BUILDING', 'PREMISE', 'MANAGEMENT_ASSIGNMENT', 'SUPPLIER', 'PERSONAL_ACCOUNT', 'TARIFF'] as const;
 export type ChangeType = (typeof changeTypes)[number];
-
-/**
- * Types whose records are open part (p.21): the register, its premises, who manages a
- * building, the supplier register and published tariffs. Their changes are in everyone's
- * feed, the anonymous public's too; the others only within the caller's scope.
- */
-export const openChangeTypes: ReadonlySet<ChangeType> = new Set<ChangeType>([
-  'BUILDING',
-  'PREMISE',
-  'MANAGEMENT_ASSIGNMENT',
-  'SUPPLIER',
-  'TARIFF',
-]);
 
 export type ChangeOperation = 'CREATED' | 'UPDATED' | 'DELETED';
 

@@ -15,12 +15,14 @@ const envSchema = z.object({
   CONDOMINIUM_PORT: z.coerce.number().int().min(0).max(65535).default(4002),
   UTILITIES_PORT: z.coerce.number().int().min(0).max(65535).default(4003),
   ACCESS_PORT: z.coerce.number().int().min(0).max(65535).default(4004),
+  INTEGRATION_PORT: z.coerce.number().int().min(0).max(65535).default(4005),
   SUBGRAPH_HOST: z.string().default('127.0.0.1'),
   /** Subgraph URLs for the gateway when subgraphs run elsewhere (docker-compose). */
   BUILDINGS_URL: z.string().url().optional(),
   CONDOMINIUM_URL: z.string().url().optional(),
   UTILITIES_URL: z.string().url().optional(),
   ACCESS_URL: z.string().url().optional(),
+  INTEGRATION_URL: z.string().url().optional(),
   /** The access service's caller endpoint the gateway resolves each request's caller at; default: `caller` under ACCESS_URL. */
   ACCESS_CALLER_URL: z.string().url().optional(),
   /** Shared secret the access service signs callers with (`POST /caller`); every subgraph refuses anything else. The gateway does not need it. */
@@ -42,6 +44,15 @@ const envSchema = z.object({
   DEMO_BUILDINGS: z.coerce.number().int().min(0).default(2000),
   SMTP_URL: z.string().url().optional(),
   SMTP_FROM: z.string().default('noreply@housing.example.kz'),
+  /**
+   * Webhook targets on loopback or private addresses, and plain http: off by default (only
+   * https to public addresses); tests and a local receiver during development turn it on.
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Consecutive failed attempts after which a webhook subscription pauses (and its owner is told). */
+  WEBHOOK_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(10),
+  /** How long one webhook delivery may take to be answered. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -52,7 +63,7 @@ export type Env = z.infer<typeof envSchema>;
  */
 export const requiredVariables = {
   // No database and no secret: the gateway resolves callers at the access service (ACCESS_CALLER_URL).
-  gateway: ['BUILDINGS_URL', 'CONDOMINIUM_URL', 'UTILITIES_URL', 'ACCESS_URL'],
+  gateway: ['BUILDINGS_URL', 'CONDOMINIUM_URL', 'UTILITIES_URL', 'ACCESS_URL', 'INTEGRATION_URL'],
   subgraph: ['DATABASE_URL', 'GATEWAY_SECRET'],
 } as const satisfies Record<string, ReadonlyArray<keyof Env>>;
 

@@ -16,9 +16,9 @@ export const TaskName = {
   /** Sends one outbox message by mail (`lib/outbox.ts`). */
   SendMail: 'mail.send',
   /** Turns new changes of the feed into webhook deliveries (the integration subgraph). */
-  FanOut: 'integration.fan-out',
+  FanOut: 'webhook.fan-out',
   /** Sends one webhook delivery (the integration subgraph). */
-  Deliver: 'integration.deliver',
+  Deliver: 'webhook.deliver',
 } as const;
 export type TaskName = (typeof TaskName)[keyof typeof TaskName];
 

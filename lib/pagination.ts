@@ -1,5 +1,5 @@
-import { badUserInput, type FieldProblem } from './errors.js';
 import { env } from './env.js';
+import { badUserInput, type FieldProblem } from './errors.js';
 import { isUuid } from './uuid.js';
 
 /**
@@ -66,7 +66,8 @@ export function parsePage(args: PageArgs, list: string, noun = 'rows', max = env
   let after: PagePosition | null = null;
   if (args.after !== null && args.after !== undefined) {
     after = decodeCursor(list, args.after);
-    if (after === null) problems.push({ field: 'after', message: 'after must be a cursor returned by this list (an endCursor or an edge cursor).' });
+    if (after === null)
+      problems.push({ field: 'after', message: 'after must be a cursor returned by this list (an endCursor or an edge cursor).' });
   }
   if (problems.length > 0) throw badUserInput(problems);
   return { first, after };
@@ -93,3 +94,59 @@ export const byId = (row: { id: string }): PagePosition => ({ id: row.id });
 export const byTime =
   <T extends { id: string }>(at: (row: T) => Date) =>
   (row: T): PagePosition => ({ id: row.id, at: at(row).toISOString() });
+
+/**
+ * A page of a list ordered by a sequence (the change feed): the cursor carries the position
+ * (a positive integer) rather than an id, tied to the list it came from.
+ */
+export interface SequencePageRequest {
+  first: number;
+  /** Continue after this position; null from the start. */
+  after: number | null;
+}
+
+export function encodeSequenceCursor(list: string, position: number): string {
+  return Buffer.from(JSON.stringify([list, position]), 'utf8').toString('base64url');
+}
+
+/** The position inside a cursor of `list`; null when the text is not such a cursor. */
+export function decodeSequenceCursor(list: string, cursor: string): number | null {
+  if (cursor.length > 200) return null;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 2 || parsed[0] !== list) return null;
+    const position: unknown = parsed[1];
+    return typeof position === 'number' && Number.isSafeInteger(position) && position >= 0 ? position : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `parsePage` for lists ordered by a sequence. */
+export function parseSequencePage(args: PageArgs, list: string, noun = 'rows', max = env().MAX_PAGE_SIZE): SequencePageRequest {
+  const { first } = parsePage({ first: args.first }, list, noun, max);
+  if (args.after === null || args.after === undefined) return { first, after: null };
+  const after = decodeSequenceCursor(list, args.after);
+  if (after === null)
+    throw badUserInput({ field: 'after', message: 'after must be a cursor returned by this list (an endCursor or an edge cursor).' });
+  return { first, after };
+}
+
+/** `toConnection` for lists ordered by a sequence. */
+export function toSequenceConnection<T>(
+  list: string,
+  rows: readonly T[],
+  page: SequencePageRequest,
+  positionOf: (row: T) => number,
+): Connection<T> {
+  const edges = rows.slice(0, page.first).map((node) => ({ cursor: encodeSequenceCursor(list, positionOf(node)), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > page.first,
+      hasPreviousPage: page.after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

@@ -1,14 +1,15 @@
-import { closeOnSignals } from './shutdown.js';
 import { connectDatabase } from './db.js';
 import { requireEnv } from './env.js';
+import { closeOnSignals } from './shutdown.js';
 import type { SubgraphDefinition, SubgraphName } from './subgraph-server.js';
 import { startSubgraph } from './subgraph-server.js';
 
-const portVariable: Record<SubgraphName, 'BUILDINGS_PORT' | 'CONDOMINIUM_PORT' | 'UTILITIES_PORT' | 'ACCESS_PORT'> = {
+const portVariable: Record<SubgraphName, 'BUILDINGS_PORT' | 'CONDOMINIUM_PORT' | 'UTILITIES_PORT' | 'ACCESS_PORT' | 'INTEGRATION_PORT'> = {
   buildings: 'BUILDINGS_PORT',
   condominium: 'CONDOMINIUM_PORT',
   utilities: 'UTILITIES_PORT',
   access: 'ACCESS_PORT',
+  integration: 'INTEGRATION_PORT',
 };
 
 /** Entry point of a subgraph running as its own process (docker-compose, scaling out). */
@@ -17,6 +18,7 @@ export async function runSubgraph(definition: SubgraphDefinition): Promise<void>
   const handle = connectDatabase(config.DATABASE_URL);
   const running = await startSubgraph(definition, {
     db: handle.db,
+    databaseUrl: config.DATABASE_URL,
     gatewaySecret: config.GATEWAY_SECRET,
     host: config.SUBGRAPH_HOST,
     port: config[portVariable[definition.name]],

@@ -43,8 +43,14 @@ export interface SubgraphDefinition<TLoaders = unknown> extends LoaderFactory<TL
   createLoaders(db: Database, caller: Caller): TLoaders;
   /** HTTP routes the subgraph's server answers besides GraphQL (the access subgraph's caller endpoint). */
   httpRoutes?(db: Database, signer: CallerSigner): Record<string, HttpRoute>;
-  /** Work the subgraph's process runs beside requests (the outbox's delivery); returns its stop. */
-  startBackgroundWork?(db: Database): (() => Promise<void>) | null;
+  /** Work the subgraph's process runs beside requests (the job queue's worker); returns its stop. */
+  startBackgroundWork?(db: Database, options: BackgroundWorkOptions): (() => Promise<void>) | null;
+}
+
+/** What background work may need besides the pool: its own connections (the job queue's worker uses node-postgres). */
+export interface BackgroundWorkOptions {
+  /** The database the pool connects to; absent when the subgraph was given only a pool (then work needing its own connections does not start). */
+  databaseUrl?: string | undefined;
 }
 
 export function loadSchemaFile(url: URL): DocumentNode {

@@ -17,6 +17,10 @@ export { buildSubgraph, loadSchemaFile, type PersonalData, type PersonalDataOf, 
 
 export interface StartSubgraphOptions {
   db: Database;
+  /** The database `db` connects to, for background work that opens connections of its own (the job queue). */
+  databaseUrl?: string;
+  /** Runs the definition's background work (default true); tests that drive the job queue themselves turn it off. */
+  backgroundWork?: boolean;
   /**
    * `GATEWAY_SECRET`, shared by the subgraphs: each refuses a request whose caller header
    * is not signed with it for this subgraph; the access service signs with it at `/caller`.
@@ -54,7 +58,8 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
       return createSubgraphContext(definition, options.db, caller);
     },
   });
-  const stopBackgroundWork = definition.startBackgroundWork?.(options.db) ?? null;
+  const stopBackgroundWork =
+    options.backgroundWork === false ? null : (definition.startBackgroundWork?.(options.db, { databaseUrl: options.databaseUrl }) ?? null);
   return {
     ...running,
     name: definition.name,

@@ -53,7 +53,7 @@ export interface WriteScope {
  * 5. records the declared changes in the feed (p.32) and enqueues their webhook fan-out,
  *    last, in the same transaction;
  * 6. for a digital object in TESTING (the testing stand, p.17), rolls all of it back and
- *    answers as if recorded, with `receipt.testRun: true`;
+ *    answers as if recorded, with `testRun: true` (on the payload and its receipt);
  * 7. maps a unique violation to CONFLICT;
  * 8. after commit, gives the request fresh loaders so the payload reads what was written.
  */
@@ -61,11 +61,12 @@ export async function placeWrite<T extends object>(
   context: SubgraphContext,
   info: Pick<GraphQLResolveInfo, 'path'>,
   write: Write<T>,
-): Promise<T & { receipt: AnsweredReceipt }> {
+): Promise<T & { receipt: AnsweredReceipt; testRun: boolean }> {
   return inTransaction(context, info, write, async (tx, outcome) => {
     const receipt = await receiptFor(tx, context, write.operation, [...outcome.objectIds]);
     await recordChanges(tx, receipt.id, outcome.changes ?? []);
-    return { ...outcome.payload, receipt: { ...receipt, testRun: isTestingStand(context.caller) } };
+    const testRun = isTestingStand(context.caller);
+    return { ...outcome.payload, receipt: { ...receipt, testRun }, testRun };
   });
 }
 

@@ -32,6 +32,7 @@ try {
       condominium: config.CONDOMINIUM_PORT,
       utilities: config.UTILITIES_PORT,
       access: config.ACCESS_PORT,
+      integration: config.INTEGRATION_PORT,
     },
     gatewaySecret: config.GATEWAY_SECRET,
     ide: config.GATEWAY_INTROSPECTION,

@@ -9,8 +9,8 @@ export interface SystemOptions {
   databaseUrl: string;
   host: string;
   gatewayPort: number;
-  /** 0 picks a free port. */
-  subgraphPorts: Record<SubgraphName, number>;
+  /** 0 picks a free port, as does a subgraph left out. */
+  subgraphPorts: Partial<Record<SubgraphName, number>>;
   /** Shared by the subgraphs (the access service signs callers with it); random when not given. The gateway does not need it. */
   gatewaySecret?: string | undefined;
   ide?: boolean;
@@ -19,6 +19,8 @@ export interface SystemOptions {
   corsOrigins?: string[];
   /** Database pool size shared by the in-process services. */
   poolSize?: number;
+  /** Runs the subgraphs' background work (the job queue's worker); default true. */
+  backgroundWork?: boolean;
 }
 
 export interface RunningSystem {
@@ -32,7 +34,7 @@ export interface RunningSystem {
 }
 
 /**
- * The four subgraphs and the gateway in one process, each on its own port with real
+ * The subgraphs and the gateway in one process, each on its own port with real
  * HTTP between them: the shape of `npm start` and of the end-to-end tests.
  * docker-compose runs the same pieces as separate processes.
  */
@@ -46,9 +48,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     for (const name of subgraphNames) {
       const running = await startSubgraph(subgraphDefinitions[name], {
         db: handle.db,
+        databaseUrl: options.databaseUrl,
+        backgroundWork: options.backgroundWork ?? true,
         gatewaySecret,
         host: options.host,
-        port: options.subgraphPorts[name],
+        port: options.subgraphPorts[name] ?? 0,
         inlineTraces: options.inlineTraces ?? false,
       });
       let stopped: Promise<void> | undefined;

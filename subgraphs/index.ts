@@ -3,7 +3,8 @@ import { definition as buildings } from './buildings/definition.js';
 import { definition as condominium } from './condominium/definition.js';
 import { definition as utilities } from './utilities/definition.js';
 import { definition as access } from './access/definition.js';
+import { definition as integration } from './integration/definition.js';
 
-/** The four subgraphs, in the order the gateway lists them. */
-export const subgraphDefinitions: Record<SubgraphName, SubgraphDefinition> = { buildings, condominium, utilities, access };
+/** The subgraphs, in the order the gateway lists them. */
+export const subgraphDefinitions: Record<SubgraphName, SubgraphDefinition> = { buildings, condominium, utilities, access, integration };
 export const subgraphNames = Object.keys(subgraphDefinitions) as SubgraphName[];

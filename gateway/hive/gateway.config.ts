@@ -11,7 +11,7 @@
 // planner. test/hive-gateway.test.ts runs it against our gateway.
 import { defineConfig, type GatewayPlugin } from '@graphql-hive/gateway';
 
-const subgraphs = ['buildings', 'condominium', 'utilities', 'access'];
+const subgraphs = ['buildings', 'condominium', 'utilities', 'access', 'integration'];
 const accessUrl = process.env.ACCESS_URL ?? 'http://127.0.0.1:4004/';
 const callerUrl = process.env.ACCESS_CALLER_URL ?? new URL('caller', accessUrl).href;
 

@@ -8,6 +8,11 @@ export { katoPrefix, withinTerritory } from '../kato.js';
 /** Kinds whose rights reach the whole country rather than one territory or one subject. */
 const nationalKinds = new Set<string>([SubjectKind.AuthorizedBody, SubjectKind.Administrator, SubjectKind.CentralStateBody]);
 
+/** Whether a grant is a national body's: its rights reach the whole country. */
+export function isNationalGrant(grant: EffectiveGrant): boolean {
+  return nationalKinds.has(grant.subjectKind);
+}
+
 /** The caller's grants that allow `fn`. */
 function grantsFor(caller: Caller, fn: AccessFunction): EffectiveGrant[] {
   return grantsOf(caller).filter((grant) => grant.functions.includes(fn));

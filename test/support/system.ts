@@ -45,15 +45,16 @@ export async function postGraphQL<TData = Record<string, any>>(
  * The whole system on free ports against a fresh database of this test file: four
  * subgraphs and the gateway, real HTTP between them, real PostgreSQL underneath.
  */
-export async function startTestSystem(): Promise<TestSystem> {
+export async function startTestSystem(options: { backgroundWork?: boolean } = {}): Promise<TestSystem> {
   const database = await createTestDatabase();
   const system = await startSystem({
     databaseUrl: database.url,
     host: '127.0.0.1',
     gatewayPort: 0,
-    subgraphPorts: { buildings: 0, condominium: 0, utilities: 0, access: 0 },
+    subgraphPorts: { buildings: 0, condominium: 0, utilities: 0, access: 0, integration: 0 },
     ide: true,
     poolSize: 10,
+    backgroundWork: options.backgroundWork ?? true,
   });
   return {
     gatewayUrl: system.gatewayUrl,

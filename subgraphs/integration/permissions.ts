@@ -1,0 +1,70 @@
+import {
+  deny,
+  type IRules,
+  isAuthenticated,
+  relyOnAdministrator,
+  relyOnGrants,
+  relyOnToken,
+  rule,
+  visibleWithParent,
+} from '../../lib/auth/shield.js';
+import { forbidden, unauthenticated } from '../../lib/errors.js';
+import type { PersonalData } from '../../lib/subgraph-schema.js';
+import type { Context } from './context.js';
+
+/**
+ * A rule for every field of every type (the subgraph refuses to start otherwise). The feed
+ * is read with a token, each reader seeing its own scope (`feed-scope.ts`, applied by the
+ * loaders); webhook subscriptions are a digital object's own, or any for administrators.
+ */
+
+/** Reading or managing subscriptions: a digital object (its own) or an administrator (any); the manager decides on each. */
+const managesWebhooks = rule({ cache: 'contextual' })((_parent, _args, context: Context) => {
+  const { caller } = context;
+  if (caller.kind === 'anonymous') return unauthenticated();
+  if (caller.kind === 'machine') return relyOnToken();
+  return caller.isAdministrator
+    ? relyOnAdministrator()
+    : forbidden('Webhook subscriptions belong to digital objects: call with its API token, or as an administrator.');
+});
+
+/** Subscribing: the digital object itself, relying on the grants its scope rests on (re-checked in the write). */
+const subscribesItself = rule({ cache: 'contextual' })((_parent, _args, context: Context) => {
+  const { caller } = context;
+  if (caller.kind === 'anonymous') return unauthenticated();
+  if (caller.kind !== 'machine') return forbidden('A webhook subscription is made by the digital object itself, with its API token.');
+  return relyOnGrants(caller.grants, () => forbidden('This digital object holds no access right in force to subscribe with.'));
+});
+
+export const permissions = {
+  Query: {
+    changes: isAuthenticated,
+    webhookSubscriptions: managesWebhooks,
+    webhookSubscription: managesWebhooks,
+    _service: deny,
+  },
+  Mutation: {
+    createWebhookSubscription: subscribesItself,
+    pauseWebhookSubscription: managesWebhooks,
+    resumeWebhookSubscription: managesWebhooks,
+    replayWebhookSubscription: managesWebhooks,
+    deleteWebhookSubscription: managesWebhooks,
+  },
+  // Reachable only through `changes`, whose loader keeps to the caller's scope.
+  Change: { '*': visibleWithParent },
+  ChangeConnection: { '*': visibleWithParent },
+  ChangeEdge: { '*': visibleWithParent },
+  PageInfo: { '*': visibleWithParent },
+  // Reachable only through the guarded root fields and mutations, whose loaders and manager keep to the caller's own.
+  WebhookSubscription: { '*': visibleWithParent },
+  WebhookDelivery: { '*': visibleWithParent },
+  WebhookSubscriptionConnection: { '*': visibleWithParent },
+  WebhookSubscriptionEdge: { '*': visibleWithParent },
+  CreateWebhookSubscriptionPayload: { '*': visibleWithParent },
+  WebhookSubscriptionPayload: { '*': visibleWithParent },
+  ReplayWebhookSubscriptionPayload: { '*': visibleWithParent },
+  DeleteWebhookSubscriptionPayload: { '*': visibleWithParent },
+} satisfies IRules;
+
+/** Personal data (p.9, p.24): none. The feed names records by id; subscriptions belong to systems. */
+export const personalData: PersonalData = {};

@@ -1,0 +1,52 @@
+import type { ChangeType } from '../../../lib/changes.js';
+import { forbidden } from '../../../lib/errors.js';
+import { parseId, parseOptionalId } from '../../../lib/ids.js';
+import { byTime, parsePage, parseSequencePage, toConnection, toSequenceConnection } from '../../../lib/pagination.js';
+import type { Context } from '../context.js';
+import { CHANGES_LIST } from '../webhook-dispatch.js';
+import type { SubscriptionRow } from '../webhook-repository.js';
+
+const SUBSCRIPTIONS_LIST = 'webhookSubscriptions';
+
+export const Query = {
+  /** The feed within the caller's scope (the loader applies it), oldest first. */
+  async changes(_parent: unknown, args: { after?: string | null; types?: ChangeType[] | null; first?: number | null }, context: Context) {
+    const page = parseSequencePage(args, CHANGES_LIST, 'changes');
+    const rows = await context.loaders.changePage.load({
+      after: page.after,
+      limit: page.first + 1,
+      filter: { types: args.types ? [...new Set(args.types)] : null },
+    });
+    return toSequenceConnection(CHANGES_LIST, rows, page, (row) => row.position);
+  },
+
+  /** A digital object's own subscriptions; an administrator's choice of any. */
+  async webhookSubscriptions(
+    _parent: unknown,
+    args: { digitalObjectId?: string | null; first?: number | null; after?: string | null },
+    context: Context,
+  ) {
+    const { caller } = context;
+    const asked = parseOptionalId(args.digitalObjectId, 'digitalObjectId', 'a digital object');
+    let owner: string | null;
+    if (caller.kind === 'machine') {
+      if (asked !== null && asked !== caller.digitalObjectId) throw forbidden('A digital object lists only its own webhook subscriptions.');
+      owner = caller.digitalObjectId;
+    } else {
+      owner = asked;
+    }
+    const page = parsePage(args, SUBSCRIPTIONS_LIST, 'subscriptions');
+    const rows = await context.loaders.subscriptionPage.load({ digitalObjectId: owner, after: page.after, limit: page.first + 1 });
+    for (const row of rows) context.loaders.subscriptionById.prime(row.id, row);
+    return toConnection(
+      SUBSCRIPTIONS_LIST,
+      rows,
+      page,
+      byTime<SubscriptionRow>((row) => row.createdAt),
+    );
+  },
+
+  webhookSubscription(_parent: unknown, args: { id: string }, context: Context) {
+    return context.loaders.subscriptionById.load(parseId(args.id, 'id', 'a webhook subscription'));
+  },
+};
