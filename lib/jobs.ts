@@ -1,5 +1,7 @@
 import { SQL, sql } from 'drizzle-orm';
-import { Logger, type Runner, run, runMigrations, runOnce, type TaskList } from 'graphile-worker';
+import { type JobHelpers, Logger, type Runner, run, runMigrations, runOnce, type Task, type TaskList } from 'graphile-worker';
+import postgres from 'postgres';
+import { describeForLog } from './errors.js';
 
 /**
  * The job queue: graphile-worker (PostgreSQL only, no other service). Jobs are rows of its
@@ -41,6 +43,24 @@ export function jobSpec(task: TaskName, payload: Record<string, unknown> | SQL, 
       job_key_mode => ${options.preserveRunAt ? 'preserve_run_at' : 'replace'}::text)`;
 }
 
+/**
+ * A task whose failures reach the queue (its `last_error` column and log) as one safe line:
+ * our own messages as they are, anything else (a database error carries the statement's
+ * parameters) as `describeForLog` puts it.
+ */
+export function safeTask<P>(run: (payload: P, helpers: JobHelpers) => Promise<unknown>): Task {
+  return async (payload, helpers) => {
+    try {
+      await run(payload as P, helpers);
+    } catch (error) {
+      throw error instanceof TaskFailure ? error : new TaskFailure(describeForLog(error));
+    }
+  };
+}
+
+/** A failure a task reports on purpose: its message carries no personal data, no secret and no parameters. */
+export class TaskFailure extends Error {}
+
 /** Installs or upgrades the queue's own schema (`graphile_worker`); idempotent, safe when several processes start together. */
 export async function installJobQueue(connectionString: string): Promise<void> {
   await runMigrations({ connectionString, logger: quietLogger, maxPoolSize: 2 });
@@ -77,7 +97,22 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<() => P
   return () => runner.stop();
 }
 
-/** Runs every job that is due now, then returns: for tests and one-off scripts. */
+/**
+ * Runs every job that is due now, then returns once their outcomes are recorded (graphile's
+ * `runOnce` may return while the last job's completion is still being written): for tests
+ * and one-off scripts.
+ */
 export async function runDueJobs(connectionString: string, tasks: TaskList): Promise<void> {
   await runOnce({ connectionString, taskList: tasks, logger: quietLogger, noHandleSignals: true, maxPoolSize: 2 });
+  const client = postgres(connectionString, { max: 1, onnotice: () => {} });
+  try {
+    for (let waited = 0; waited < 5_000; waited += 20) {
+      const [row] = await client<{ locked: number }[]>`
+        select count(*)::int as locked from graphile_worker.jobs where locked_at is not null and task_identifier = any(${Object.keys(tasks)})`;
+      if (!row?.locked) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await client.end({ timeout: 5 });
+  }
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { TaskList } from 'graphile-worker';
 import type { Database, Executor } from './db.js';
-import { jobSpec, TaskName } from './jobs.js';
+import { jobSpec, safeTask, TaskFailure, TaskName } from './jobs.js';
 import { isUuid } from './uuid.js';
 
 /** A notification to write in the same transaction as the change it reports. */
@@ -109,7 +109,7 @@ export async function sendOutboxMessage(db: Database, transport: MailTransport, 
     // Only the transport's message: it must not carry the recipient or content.
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
     await db.execute(sql`update platform.outbox set last_error = ${message} where id = ${outboxId}::uuid`);
-    throw new Error(message);
+    throw new TaskFailure(message);
   }
   await db.execute(sql`update platform.outbox set delivered_at = now(), last_error = null where id = ${outboxId}::uuid`);
   return 'sent';
@@ -118,11 +118,11 @@ export async function sendOutboxMessage(db: Database, transport: MailTransport, 
 /** The queue's task that sends outbox messages, for the process that owns mail delivery (the integration subgraph). */
 export function mailTasks(db: Database, transport: MailTransport): TaskList {
   return {
-    [TaskName.SendMail]: async (payload) => {
-      const outboxId = (payload as { outboxId?: unknown } | null)?.outboxId;
+    [TaskName.SendMail]: safeTask(async (payload: { outboxId?: unknown } | null) => {
+      const outboxId = payload?.outboxId;
       if (typeof outboxId !== 'string' || !isUuid(outboxId)) return;
       await sendOutboxMessage(db, transport, outboxId);
-    },
+    }),
   };
 }
 

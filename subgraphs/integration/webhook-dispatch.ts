@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { JobHelpers, TaskList } from 'graphile-worker';
 import type { Database } from '../../lib/db.js';
-import { jobSpec, TaskName } from '../../lib/jobs.js';
+import { jobSpec, safeTask, TaskFailure, TaskName } from '../../lib/jobs.js';
 import { enqueueNotification, type MailTransport, mailTasks } from '../../lib/outbox.js';
 import { encodeSequenceCursor } from '../../lib/pagination.js';
 import { isUuid } from '../../lib/uuid.js';
@@ -150,7 +150,7 @@ export async function deliver(
   if (paused) return 'paused';
   if (attempt.last) return 'failed';
   // The queue keeps this message as the job's last error: no body, no secret.
-  throw new Error(`Webhook delivery ${delivery.deliveryId} failed: ${error}`);
+  throw new TaskFailure(`Webhook delivery ${delivery.deliveryId} failed: ${error}`);
 }
 
 /** The delivery a job's payload names, or null for a payload that names none. */
@@ -168,14 +168,12 @@ export interface IntegrationTaskOptions extends DispatchSettings {
 /** Every task of the queue this subgraph's worker runs: the fan-out, deliveries, and mail when a transport is configured. */
 export function integrationTasks(db: Database, options: IntegrationTaskOptions): TaskList {
   return {
-    [TaskName.FanOut]: async () => {
-      await fanOut(db);
-    },
-    [TaskName.Deliver]: async (payload: unknown, helpers: JobHelpers) => {
+    [TaskName.FanOut]: safeTask(() => fanOut(db)),
+    [TaskName.Deliver]: safeTask(async (payload: unknown, helpers: JobHelpers) => {
       const key = deliveryKeyOf(payload);
       if (!key) return;
       await deliver(db, key, { number: helpers.job.attempts, last: helpers.job.attempts >= helpers.job.max_attempts }, options);
-    },
+    }),
     ...(options.mailTransport ? mailTasks(db, options.mailTransport) : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
 import { grantInForce } from '../../lib/auth/effective-grants.js';
 import type { Executor } from '../../lib/db.js';
 import { jobSpec, TaskName } from '../../lib/jobs.js';
@@ -97,25 +97,26 @@ export class WebhookRepository {
     await this.executor.delete(webhookSubscriptions).where(eq(webhookSubscriptions.id, id));
   }
 
-  /** Deliveries of each subscription, newest change first, at most `limit` each. */
+  /** Deliveries of each subscription, newest change first, at most `limit` each: one statement for any number of subscriptions. */
   async deliveriesOf(subscriptionIds: readonly string[], status: DeliveryRow['status'] | null, limit: number): Promise<DeliveryRow[]> {
-    if (subscriptionIds.length === 0) return [];
-    const rows = await this.executor.execute<{ id: string }>(sql`
-      select d.id from unnest(${uuidArray(subscriptionIds)}::uuid[]) as s(id)
-        cross join lateral (
-          select w.id from integration.webhook_deliveries w
-           where w.subscription_id = s.id and (${status}::webhook.delivery_status is null or w.status = ${status}::webhook.delivery_status)
-           order by w.position desc limit ${limit}) d`);
-    if (rows.length === 0) return [];
-    return this.executor
-      .select()
+    if (subscriptionIds.length === 0 || limit === 0) return [];
+    const ranked = this.executor
+      .select({
+        id: webhookDeliveries.id,
+        rank: sql<number>`row_number() over (partition by ${webhookDeliveries.subscriptionId} order by ${webhookDeliveries.position} desc)`.as(
+          'rank',
+        ),
+      })
       .from(webhookDeliveries)
       .where(
-        inArray(
-          webhookDeliveries.id,
-          rows.map((row) => row.id),
-        ),
+        and(inArray(webhookDeliveries.subscriptionId, [...subscriptionIds]), status ? eq(webhookDeliveries.status, status) : undefined),
       )
+      .as('ranked');
+    return this.executor
+      .select(getTableColumns(webhookDeliveries))
+      .from(webhookDeliveries)
+      .innerJoin(ranked, eq(ranked.id, webhookDeliveries.id))
+      .where(sql`${ranked.rank} <= ${limit}`)
       .orderBy(desc(webhookDeliveries.position));
   }
 
@@ -240,7 +241,7 @@ export class WebhookRepository {
     await this.executor.execute(sql`
       update integration.webhook_deliveries
          set attempts = attempts + 1, last_status_code = ${statusCode}, last_error = ${error},
-             status = case when ${last} then 'FAILED'::webhook.delivery_status else status end
+             status = case when ${last} then 'FAILED'::integration.delivery_status else status end
        where id = ${deliveryId}::uuid`);
   }
 
