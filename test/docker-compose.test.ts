@@ -122,7 +122,7 @@ describe('docker-compose.yml', () => {
 
   it('points the gateway at the port each subgraph listens on, and every health check at its own port', () => {
     const gateway = environmentOf(compose.services.gateway as Service, secrets);
-    for (const subgraph of ['buildings', 'condominium', 'utilities', 'access']) {
+    for (const subgraph of ['buildings', 'condominium', 'utilities', 'access', 'integration']) {
       const own = environmentOf(compose.services[subgraph] as Service, secrets);
       const port = own[`${subgraph.toUpperCase()}_PORT`];
       expect(gateway[`${subgraph.toUpperCase()}_URL`]).toBe(`http://${subgraph}:${port}/`);
