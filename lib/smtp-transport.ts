@@ -105,8 +105,9 @@ function maskAddresses(text: string, recipient: string): string {
 /**
  * The mail transport configured for this deployment: SMTP when SMTP_URL is set, otherwise
  * none, and notifications stay in the outbox, listable by administrators
- * (`notifications(undeliveredOnly: true)`). Start delivery with
- * `startOutboxWorker(db, transport)` in any number of processes: SKIP LOCKED keeps them from taking the same message.
+ * (`notifications(undeliveredOnly: true)`), their `mail.send` jobs waiting in the queue. The
+ * integration subgraph's job worker sends with it (`mailTasks`, `lib/outbox.ts`), in any
+ * number of processes: the queue hands each job to one of them.
  */
 export function mailTransportFromConfig(config: { SMTP_URL?: string | undefined; SMTP_FROM: string }): MailTransport | null {
   return config.SMTP_URL ? new SmtpTransport(config.SMTP_URL, config.SMTP_FROM) : null;
