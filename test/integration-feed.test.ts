@@ -171,6 +171,28 @@ describe('the change feed', () => {
     }
   });
 
+  it('hands out positions in commit order: a writer that records later waits for the one recording before it to commit', async () => {
+    const events: string[] = [];
+    const change = (id: string) => [{ type: 'BUILDING' as const, id, operation: 'UPDATED' as const, katoCode: ALMALY }];
+    const first = system.db.transaction(async (tx) => {
+      await recordChanges(tx, null, change(almatyBuilding));
+      events.push('first recorded');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      events.push('first commits');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = system.db.transaction(async (tx) => {
+      await recordChanges(tx, null, change(astanaBuilding));
+      events.push('second recorded');
+    });
+    await Promise.all([first, second]);
+    expect(events).toEqual(['first recorded', 'first commits', 'second recorded']);
+    const [last, previous] = await system.db.execute<{ entity_id: string }>(
+      sql`select entity_id::text from platform.changes order by position desc limit 2`,
+    );
+    expect([previous?.entity_id, last?.entity_id]).toEqual([almatyBuilding, astanaBuilding]);
+  });
+
   it('a refused or rolled-back write leaves no change, and no fan-out job', async () => {
     const count = async () =>
       (
