@@ -266,6 +266,30 @@ describe('webhooks', () => {
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
+  it('a delivery whose attempts are all spent is FAILED, and a replay sends it again', async () => {
+    receiver.received.length = 0;
+    receiver.state.status = 503;
+    const building = await newBuilding();
+    await fanOut(system.db);
+    // As if it were the last of its attempts.
+    await system.db.execute(
+      sql`select graphile_worker.reschedule_jobs(array(select id from graphile_worker.jobs where task_identifier = 'webhook.deliver'), max_attempts => 1)`,
+    );
+    await runJobs();
+    const [failed] = (await subscription()).deliveries;
+    expect(failed).toMatchObject({ status: 'FAILED', attempts: 1, lastStatusCode: 503 });
+    expect((await subscription()).status).toBe('ACTIVE');
+    const [job] = await system.db.execute(sql`select 1 from graphile_worker.jobs where task_identifier = 'webhook.deliver'`);
+    expect(job).toBeUndefined();
+
+    receiver.state.status = 200;
+    const before = Buffer.from(JSON.stringify(['changes', Number(failed.position) - 1])).toString('base64url');
+    expect((await ok(replay, { id: subscriptionId, after: before }, akimat)).replayWebhookSubscription.replayed).toBe(1);
+    await runJobs();
+    expect(receiver.received.map((r) => r.json.change.entityId)).toEqual([building, building]);
+    expect((await subscription()).deliveries[0]).toMatchObject({ id: failed.id, status: 'DELIVERED', replays: 1 });
+  });
+
   it('a subscription is its digital object’s own: others see nothing of it, administrators see and manage all', async () => {
     expect((await ok(subscriptionQuery, { id: subscriptionId }, otherSystem)).webhookSubscription).toBeNull();
     const paused = await system.query(pause, { id: subscriptionId }, { token: otherSystem.token });
