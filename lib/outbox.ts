@@ -125,12 +125,3 @@ export function mailTasks(db: Database, transport: MailTransport): TaskList {
     }),
   };
 }
-
-/**
- * @deprecated Mail is sent by the job queue's `mail.send` task, run by the integration
- * subgraph's worker (`mailTasks`); this starts nothing and is kept until the access
- * subgraph stops calling it.
- */
-export function startOutboxWorker(_db: Database, _transport: MailTransport): () => Promise<void> {
-  return async () => {};
-}

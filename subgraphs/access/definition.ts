@@ -1,6 +1,3 @@
-import { env } from '../../lib/env.js';
-import { startOutboxWorker } from '../../lib/outbox.js';
-import { mailTransportFromConfig } from '../../lib/smtp-transport.js';
 import { loadSchemaFile, type SubgraphDefinition } from '../../lib/subgraph-schema.js';
 import { CALLER_PATH, callerRoute } from './caller-endpoint.js';
 import { type AccessLoaders, createAccessLoaders } from './loaders.js';
@@ -15,11 +12,6 @@ export const definition: SubgraphDefinition<AccessLoaders> = {
   permissions,
   personalData,
   createLoaders: createAccessLoaders,
-  // The access subgraph owns the outbox; without SMTP_URL messages stay listable for administrators.
-  startBackgroundWork: (db) => {
-    const transport = mailTransportFromConfig(env());
-    return transport ? startOutboxWorker(db, transport) : null;
-  },
   // Routers resolve each client request's caller here (docs/authentication.md).
   httpRoutes: (db, sign) => ({ [CALLER_PATH]: callerRoute(db, sign) }),
 };
