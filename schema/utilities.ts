@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, numeric, pgSchema, text, timestamp, uniqueIndex, uuid, varchar, char, integer } from 'drizzle-orm/pg-core';
+import { boolean, char, check, date, index, integer, numeric, pgSchema, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
 /** Utility suppliers, consumers' personal accounts and tariffs (categories 9–11, 14). */
 export const utilitiesSchema = pgSchema('utilities');
@@ -107,4 +107,115 @@ export const tariffs = utilitiesSchema.table(
     index('tariffs_supplier_service_idx').on(t.supplierId, t.service, t.validFrom),
     index('tariffs_published_idx').on(t.publishedAt).where(sql`${t.publishedAt} is not null`),
   ],
+);
+
+/** Whether a meter measures a whole building (common-house) or one premise (individual) (p.4.12). */
+export const meterKind = utilitiesSchema.enum('meter_kind', ['COMMON_HOUSE', 'INDIVIDUAL']);
+export type MeterKind = (typeof meterKind.enumValues)[number];
+
+/** Where a meter is in its life. A REMOVED meter takes no readings. */
+export const meterStatus = utilitiesSchema.enum('meter_status', ['INSTALLED', 'UNDER_VERIFICATION', 'FAULTY', 'REMOVED']);
+export type MeterStatus = (typeof meterStatus.enumValues)[number];
+
+/** Meters (category 12), kept by the supplier that reads them. */
+export const meters = utilitiesSchema.table(
+  'meters',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    supplierId: uuid('supplier_id').notNull().references(() => suppliers.id),
+    kind: meterKind('kind').notNull(),
+    /** The Building entity of the buildings subgraph (no foreign key across schemas). */
+    buildingId: uuid('building_id').notNull(),
+    /** The premise of an individual meter (its number in the building); null for a common-house meter. */
+    premiseNumber: varchar('premise_number', { length: 20 }),
+    /** The building's KATO code when the meter was placed: readings copy it, for partition-by-region later. */
+    katoCode: varchar('kato_code', { length: 500 }).notNull(),
+    service: utilityService('service').notNull(),
+    /** The manufacturer's serial number, unique within the supplier (the bulk upsert's match). */
+    serialNumber: varchar('serial_number', { length: 50 }).notNull(),
+    /** Digits of the counter's integer part: it rolls over from 10^digits − 1 to 0. */
+    capacityDigits: smallint('capacity_digits').notNull(),
+    /** Tariff zones the meter counts separately, 1 to 3. */
+    tariffZones: smallint('tariff_zones').notNull(),
+    status: meterStatus('status').notNull(),
+    installedAt: date('installed_at', { mode: 'string' }).notNull(),
+    sealedAt: date('sealed_at', { mode: 'string' }),
+    verifiedAt: date('verified_at', { mode: 'string' }),
+    nextVerificationAt: date('next_verification_at', { mode: 'string' }),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex('meters_supplier_serial_number_key').on(t.supplierId, t.serialNumber),
+    index('meters_supplier_id_idx').on(t.supplierId, t.id),
+    index('meters_building_idx').on(t.buildingId),
+    index('meters_next_verification_idx').on(t.nextVerificationAt).where(sql`${t.status} <> 'REMOVED'`),
+    check('meters_capacity_digits_check', sql`${t.capacityDigits} between 1 and 12`),
+    check('meters_tariff_zones_check', sql`${t.tariffZones} between 1 and 3`),
+    check(
+      'meters_premise_check',
+      sql`(${t.kind} = 'INDIVIDUAL') = (${t.premiseNumber} is not null)`,
+    ),
+  ],
+);
+
+/** What a reading is (p.4.13). */
+export const readingKind = utilitiesSchema.enum('reading_kind', ['CURRENT', 'CONTROL', 'AT_VERIFICATION']);
+export type ReadingKind = (typeof readingKind.enumValues)[number];
+
+/** Who took a reading. */
+export const readingSource = utilitiesSchema.enum('reading_source', ['SUPPLIER', 'OWNER', 'CONTROLLER', 'AUTOMATIC']);
+export type ReadingSource = (typeof readingSource.enumValues)[number];
+
+/**
+ * Meter readings (category 13), one per meter, zone and day. PARTITIONED BY RANGE of
+ * `taken_on`, one partition a month: drizzle's table DSL cannot say so, so this declaration
+ * serves typing and queries, and migration 0010 creates the table partitioned (its primary
+ * key and unique index include `taken_on`, as PostgreSQL requires) with its partitions and
+ * `utilities.ensure_reading_partitions`. `kato_code` is the meter's building's, so old
+ * months can be detached and the table later distributed by region.
+ */
+export const meterReadings = utilitiesSchema.table(
+  'meter_readings',
+  {
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
+    meterId: uuid('meter_id').notNull(),
+    supplierId: uuid('supplier_id').notNull(),
+    katoCode: varchar('kato_code', { length: 500 }).notNull(),
+    zone: smallint('zone').notNull(),
+    takenOn: date('taken_on', { mode: 'string' }).notNull(),
+    /** The counter's value, up to 3 decimals. */
+    value: numeric('value', { precision: 16, scale: 3, mode: 'string' }).notNull(),
+    /** Consumption since the previous reading of the meter and zone (over a rollover when the counter wrapped); null for the first. */
+    consumption: numeric('consumption', { precision: 16, scale: 3, mode: 'string' }),
+    kind: readingKind('kind').notNull(),
+    source: readingSource('source').notNull(),
+    /** Consumption far above the meter's recent average: accepted, flagged for review. */
+    anomaly: boolean('anomaly').notNull().default(false),
+    recordedAt: timestamptz('recorded_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    primaryKey({ columns: [t.id, t.takenOn] }),
+    uniqueIndex('meter_readings_meter_zone_day_key').on(t.meterId, t.zone, t.takenOn),
+  ],
+);
+
+/** Every correction of a reading, with the value it replaced (p.4.13: corrections always with history). */
+export const readingCorrections = utilitiesSchema.table(
+  'reading_corrections',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    readingId: uuid('reading_id').notNull(),
+    meterId: uuid('meter_id').notNull(),
+    zone: smallint('zone').notNull(),
+    takenOn: date('taken_on', { mode: 'string' }).notNull(),
+    previousValue: numeric('previous_value', { precision: 16, scale: 3, mode: 'string' }).notNull(),
+    newValue: numeric('new_value', { precision: 16, scale: 3, mode: 'string' }).notNull(),
+    correctedBy: text('corrected_by').notNull(),
+    correctedAt: timestamptz('corrected_at').notNull().defaultNow(),
+  },
+  (t) => [index('reading_corrections_reading_idx').on(t.readingId)],
 );
