@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, char, check, date, index, integer, numeric, pgSchema, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { boolean, char, check, date, index, integer, jsonb, numeric, pgSchema, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
 /** Utility suppliers, consumers' personal accounts and tariffs (categories 9–11, 14). */
 export const utilitiesSchema = pgSchema('utilities');
@@ -87,6 +87,20 @@ export const personalAccounts = utilitiesSchema.table(
   ],
 );
 
+/** Who a tariff is charged to (p.4.14): households (residents) or legal entities. */
+export const consumerCategory = utilitiesSchema.enum('consumer_category', ['HOUSEHOLD', 'LEGAL_ENTITY']);
+export type ConsumerCategory = (typeof consumerCategory.enumValues)[number];
+
+/**
+ * One step of a tariff's volume scale: `price` tenge per unit for the volume from the
+ * previous step's `upTo` (0 for the first) up to `upTo`; `upTo` null on the last step
+ * (unbounded). Exact decimals as strings, never floats.
+ */
+export interface TariffTier {
+  upTo: string | null;
+  price: string;
+}
+
 /** Tariffs of suppliers (category 14); published ones are the open part (p.21). */
 export const tariffs = utilitiesSchema.table(
   'tariffs',
@@ -94,10 +108,17 @@ export const tariffs = utilitiesSchema.table(
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
     supplierId: uuid('supplier_id').notNull().references(() => suppliers.id),
     service: utilityService('service').notNull(),
-    /** Tenge per unit, exact decimal. */
+    /** Tenge per unit of the first tier (the only one of a flat tariff), exact decimal. */
     pricePerUnit: numeric('price_per_unit', { precision: 14, scale: 4, mode: 'string' }).notNull(),
     unit: tariffUnit('unit').notNull(),
+    /** KATO code of the territory the tariff covers (everything under it); null: wherever the supplier serves. */
+    territoryKato: char('territory_kato', { length: 9 }),
+    consumerCategory: consumerCategory('consumer_category').notNull().default('HOUSEHOLD'),
+    /** The volume scale, contiguous from 0 and unbounded at the end (validated by the application). */
+    tiers: jsonb('tiers').$type<TariffTier[]>().notNull(),
     validFrom: date('valid_from', { mode: 'string' }).notNull(),
+    /** The last day the price applies; null while open-ended. */
+    validTo: date('valid_to', { mode: 'string' }),
     /** Null while a draft; readable by everyone once set. */
     publishedAt: timestamptz('published_at'),
     createdBy: text('created_by').notNull(),
@@ -106,6 +127,33 @@ export const tariffs = utilitiesSchema.table(
   (t) => [
     index('tariffs_supplier_service_idx').on(t.supplierId, t.service, t.validFrom),
     index('tariffs_published_idx').on(t.publishedAt).where(sql`${t.publishedAt} is not null`),
+    check('tariffs_period_check', sql`${t.validTo} is null or ${t.validTo} >= ${t.validFrom}`),
+    check('tariffs_tiers_check', sql`jsonb_typeof(${t.tiers}) = 'array' and jsonb_array_length(${t.tiers}) > 0`),
+  ],
+);
+
+export const billingPeriodStatus = utilitiesSchema.enum('billing_period_status', ['OPEN', 'CLOSED']);
+export type BillingPeriodStatus = (typeof billingPeriodStatus.enumValues)[number];
+
+/**
+ * A supplier's billing periods (p.4.14): one calendar month each, opened and then closed;
+ * a closed period's charges are frozen and no tariff may start inside or before it.
+ */
+export const billingPeriods = utilitiesSchema.table(
+  'billing_periods',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    supplierId: uuid('supplier_id').notNull().references(() => suppliers.id),
+    /** The first day of the month. */
+    month: date('month', { mode: 'string' }).notNull(),
+    status: billingPeriodStatus('status').notNull().default('OPEN'),
+    openedAt: timestamptz('opened_at').notNull().defaultNow(),
+    closedAt: timestamptz('closed_at'),
+  },
+  (t) => [
+    uniqueIndex('billing_periods_supplier_month_key').on(t.supplierId, t.month),
+    check('billing_periods_month_check', sql`extract(day from ${t.month}) = 1`),
+    check('billing_periods_closed_check', sql`(${t.status} = 'CLOSED') = (${t.closedAt} is not null)`),
   ],
 );
 

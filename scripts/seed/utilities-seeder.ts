@@ -187,7 +187,7 @@ async function seedUtilities(
         [`${year - 1}-01-01`, tariff.previous],
         [`${year}-01-01`, tariff.current],
       ] as const) {
-        const row = await tariffs.publish(
+        const { tariff: row } = await tariffs.publish(
           { supplierId: supplier.id, service: tariff.service, unit: tariff.unit, pricePerUnit, validFrom },
           placedBy,
         );

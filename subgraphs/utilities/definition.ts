@@ -2,6 +2,7 @@ import { scalarResolvers } from '../../lib/scalars.js';
 import { loadSchemaFile, type SubgraphDefinition } from '../../lib/subgraph-schema.js';
 import { createLoaders, type UtilitiesLoaders } from './loaders.js';
 import { permissions, personalData } from './permissions.js';
+import { BillingPeriod } from './resolvers/BillingPeriod.js';
 import { Building } from './resolvers/Building.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { PersonalAccount } from './resolvers/PersonalAccount.js';
@@ -13,7 +14,7 @@ import { Tariff } from './resolvers/Tariff.js';
 export const definition: SubgraphDefinition<UtilitiesLoaders> = {
   name: 'utilities',
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
-  resolvers: { ...scalarResolvers, Query, Mutation, Supplier, PersonalAccount, Tariff, Building },
+  resolvers: { ...scalarResolvers, Query, Mutation, Supplier, PersonalAccount, Tariff, Building, BillingPeriod },
   permissions,
   personalData,
   createLoaders,

@@ -63,6 +63,7 @@ export const permissions: IRules = {
     tariffs: isOpenPart,
     personalAccounts: mayReadAccounts,
     personalAccount: mayReadAccounts,
+    billingPeriods: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
     _entities: entitiesRule<Context>({
       Supplier: openEntity,
       Building: openEntity,
@@ -81,10 +82,16 @@ export const permissions: IRules = {
       'input.supplierId',
       (args) => (args.input as { supplierId?: unknown } | undefined)?.supplierId,
     ),
+    openBillingPeriod: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
+    closeBillingPeriod: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
   },
   // The register and published tariffs (only published ones are ever read) are the open part.
   Supplier: { '*': isOpenPart },
   Tariff: { '*': isOpenPart },
+  TariffTier: { '*': isOpenPart },
+  // A supplier's own periods: reached only through its guarded root field and mutations.
+  BillingPeriod: { '*': visibleWithParent },
+  BillingPeriodPayload: { '*': visibleWithParent },
   SupplierConnection: { '*': isOpenPart },
   SupplierEdge: { '*': isOpenPart },
   TariffConnection: { '*': isOpenPart },

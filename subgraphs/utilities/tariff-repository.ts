@@ -1,6 +1,13 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
-import { type TariffUnit, tariffs, type UtilityService } from '../../schema/utilities.js';
+import {
+  billingPeriods,
+  type ConsumerCategory,
+  type TariffTier,
+  type TariffUnit,
+  tariffs,
+  type UtilityService,
+} from '../../schema/utilities.js';
 
 export type TariffRow = typeof tariffs.$inferSelect;
 
@@ -9,7 +16,11 @@ export interface NewTariff {
   service: UtilityService;
   pricePerUnit: string;
   unit: TariffUnit;
+  territoryKato: string | null;
+  consumerCategory: ConsumerCategory;
+  tiers: TariffTier[];
   validFrom: string;
+  validTo: string | null;
   createdBy: string;
 }
 
@@ -46,6 +57,49 @@ export class TariffRepository {
       .orderBy(desc(tariffs.validFrom), desc(tariffs.id));
   }
 
+  /**
+   * Serializes the tariff and billing-period changes of one supplier until commit (a row
+   * lock on its register entry): the period and overlap checks that follow see every
+   * concurrent publication or closing that committed first.
+   */
+  async lockSupplier(supplierId: string): Promise<void> {
+    await this.executor.execute(sql`select 1 from utilities.suppliers where id = ${supplierId} for update`);
+  }
+
+  /** The first day of the supplier's latest closed billing period, or null. */
+  async lastClosedMonth(supplierId: string): Promise<string | null> {
+    const [row] = await this.executor
+      .select({ month: sql<string | null>`max(${billingPeriods.month})::text` })
+      .from(billingPeriods)
+      .where(and(eq(billingPeriods.supplierId, supplierId), eq(billingPeriods.status, 'CLOSED')));
+    return row?.month ?? null;
+  }
+
+  /** Published tariffs of the same supplier, service, territory and category whose period meets `[from, to]` (`to` null: open-ended). */
+  overlapping(tariff: NewTariff): Promise<TariffRow[]> {
+    const conditions: SQL[] = [
+      isNotNull(tariffs.publishedAt),
+      eq(tariffs.supplierId, tariff.supplierId),
+      eq(tariffs.service, tariff.service),
+      eq(tariffs.consumerCategory, tariff.consumerCategory),
+      tariff.territoryKato == null ? isNull(tariffs.territoryKato) : eq(tariffs.territoryKato, tariff.territoryKato),
+      or(isNull(tariffs.validTo), gte(tariffs.validTo, tariff.validFrom)) as SQL,
+    ];
+    if (tariff.validTo != null) conditions.push(lte(tariffs.validFrom, tariff.validTo));
+    return this.executor
+      .select()
+      .from(tariffs)
+      .where(and(...conditions))
+      .orderBy(asc(tariffs.validFrom));
+  }
+
+  /** Ends an open-ended tariff on `validTo` (superseded by a newer one); returns it as changed. */
+  async endOn(id: string, validTo: string): Promise<TariffRow> {
+    const [row] = await this.executor.update(tariffs).set({ validTo }).where(eq(tariffs.id, id)).returning();
+    if (!row) throw new Error('The superseded tariff was not found.');
+    return row;
+  }
+
   async insertPublished(tariff: NewTariff): Promise<TariffRow> {
     const [row] = await this.executor
       .insert(tariffs)
@@ -53,5 +107,33 @@ export class TariffRepository {
       .returning();
     if (!row) throw new Error('The tariff was not recorded.');
     return row;
+  }
+
+  /**
+   * Published tariffs of `supplierId` for `service` and `category` in force on some day of
+   * `[from, to]`, of any territory: the caller picks the most specific one covering an
+   * account's KATO code (`TariffManager.pick`).
+   */
+  inForceBetween(options: {
+    supplierId: string;
+    service: UtilityService;
+    category: ConsumerCategory;
+    from: string;
+    to: string;
+  }): Promise<TariffRow[]> {
+    return this.executor
+      .select()
+      .from(tariffs)
+      .where(
+        and(
+          isNotNull(tariffs.publishedAt),
+          eq(tariffs.supplierId, options.supplierId),
+          eq(tariffs.service, options.service),
+          eq(tariffs.consumerCategory, options.category),
+          lte(tariffs.validFrom, options.to),
+          or(isNull(tariffs.validTo), gte(tariffs.validTo, options.from)),
+        ),
+      )
+      .orderBy(asc(tariffs.validFrom));
   }
 }

@@ -3,6 +3,7 @@ import { actorOf } from '../../../lib/auth/scope.js';
 import { type BulkMode, placeBulk } from '../../../lib/bulk.js';
 import { parseId } from '../../../lib/ids.js';
 import { placeWrite } from '../../../lib/write.js';
+import { BillingPeriodManager, billingPeriodConflicts } from '../billing-period-manager.js';
 import type { Context } from '../context.js';
 import { type PersonalAccountItem, upsertPersonalAccountsCall } from '../personal-account-manager.js';
 import { type RegisterSupplierInput, SupplierManager, supplierChange, supplierConflicts } from '../supplier-manager.js';
@@ -46,8 +47,36 @@ export const Mutation = {
       operation: 'utilities.publishTariff',
       run: async (tx) => {
         const tariffs = new TariffManager(tx);
-        const tariff = await tariffs.publish(args.input, actorOf(context.caller));
-        return { payload: { tariff }, objectIds: [tariff.id], changes: [await tariffs.changeOf(tariff)] };
+        const published = await tariffs.publish(args.input, actorOf(context.caller));
+        return {
+          payload: published,
+          objectIds: [published.tariff.id, ...(published.superseded ? [published.superseded.id] : [])],
+          changes: await tariffs.changesOf(published),
+        };
+      },
+    });
+  },
+
+  // Billing periods are not a type of the change feed: they declare no changes.
+  openBillingPeriod(_parent: unknown, args: { supplierId: string; month: string }, context: Context, info: GraphQLResolveInfo) {
+    const supplierId = parseId(args.supplierId, 'supplierId', 'a supplier');
+    return placeWrite(context, info, {
+      operation: 'utilities.openBillingPeriod',
+      conflicts: billingPeriodConflicts,
+      run: async (tx) => {
+        const billingPeriod = await new BillingPeriodManager(tx).open(supplierId, args.month);
+        return { payload: { billingPeriod }, objectIds: [billingPeriod.id] };
+      },
+    });
+  },
+
+  closeBillingPeriod(_parent: unknown, args: { supplierId: string; month: string }, context: Context, info: GraphQLResolveInfo) {
+    const supplierId = parseId(args.supplierId, 'supplierId', 'a supplier');
+    return placeWrite(context, info, {
+      operation: 'utilities.closeBillingPeriod',
+      run: async (tx) => {
+        const billingPeriod = await new BillingPeriodManager(tx).close(supplierId, args.month);
+        return { payload: { billingPeriod }, objectIds: [billingPeriod.id] };
       },
     });
   },

@@ -1,6 +1,7 @@
 import { parseId, parseOptionalId } from '../../../lib/ids.js';
 import { byId, type PageArgs, parsePage, toConnection } from '../../../lib/pagination.js';
 import type { UtilityService } from '../../../schema/utilities.js';
+import { BillingPeriodManager } from '../billing-period-manager.js';
 import type { Context } from '../context.js';
 
 interface TariffFilterArgs {
@@ -54,5 +55,9 @@ export const Query = {
 
   personalAccount(_parent: unknown, args: { id: string }, context: Context) {
     return context.loaders.accountById.load(parseId(args.id, 'id', 'a personal account'));
+  },
+
+  billingPeriods(_parent: unknown, args: { supplierId: string }, context: Context) {
+    return new BillingPeriodManager(context.db).ofSupplier(parseId(args.supplierId, 'supplierId', 'a supplier'));
   },
 };
