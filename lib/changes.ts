@@ -7,7 +7,16 @@ import { jobSpec, TaskName } from './jobs.js';
  * added here and in the integration subgraph's SDL in the same change as the feature that
  * first declares it.
  */
-export const changeTypes = ['BUILDING', 'PREMISE', 'MANAGEMENT_ASSIGNMENT', 'SUPPLIER', 'PERSONAL_ACCOUNT', 'TARIFF'] as const;
+export const changeTypes = [
+  'BUILDING',
+  'PREMISE',
+  'MANAGEMENT_ASSIGNMENT',
+  'SUPPLIER',
+  'PERSONAL_ACCOUNT',
+  'TARIFF',
+  'METER',
+  'METER_READING',
+] as const;
 export type ChangeType = (typeof changeTypes)[number];
 
 export type ChangeOperation = 'CREATED' | 'UPDATED' | 'DELETED';

@@ -4,6 +4,7 @@ import { createLoaders, type UtilitiesLoaders } from './loaders.js';
 import { permissions, personalData } from './permissions.js';
 import { BillingPeriod } from './resolvers/BillingPeriod.js';
 import { Building } from './resolvers/Building.js';
+import { Meter, MeterBuilding, MeterMutation, MeterQuery, Premise } from './resolvers/Meter.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { PersonalAccount } from './resolvers/PersonalAccount.js';
 import { Query } from './resolvers/Query.js';
@@ -14,7 +15,19 @@ import { Tariff } from './resolvers/Tariff.js';
 export const definition: SubgraphDefinition<UtilitiesLoaders> = {
   name: 'utilities',
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
-  resolvers: { ...scalarResolvers, Query, Mutation, Supplier, PersonalAccount, Tariff, Building, BillingPeriod },
+  // Meters and readings add root fields and Building.meters from their own resolver file.
+  resolvers: {
+    ...scalarResolvers,
+    Supplier,
+    PersonalAccount,
+    Tariff,
+    BillingPeriod,
+    Query: { ...Query, ...MeterQuery },
+    Mutation: { ...Mutation, ...MeterMutation },
+    Building: { ...Building, ...MeterBuilding },
+    Meter,
+    Premise,
+  },
   permissions,
   personalData,
   createLoaders,

@@ -3,6 +3,7 @@ import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
 import { isUuid } from '../../lib/uuid.js';
 import type { UtilityService } from '../../schema/utilities.js';
+import { createMeterLoaders, type MeterLoaders } from './meter-loaders.js';
 import { accountScopeOf } from './personal-account-manager.js';
 import { type AccountFilter, type AccountRow, type AccountScope, PersonalAccountRepository } from './personal-account-repository.js';
 import { SupplierRepository, type SupplierRow } from './supplier-repository.js';
@@ -28,6 +29,8 @@ export interface UtilitiesLoaders {
   /** Keyed by `${first}:${buildingId}`: the first accounts of each building within the caller's scope. */
   accountsByBuilding: DataLoader<string, AccountRow[]>;
   publishedTariffsBySupplier: DataLoader<string, TariffRow[]>;
+  /** Meters and readings within the caller's scope (meter-loaders.ts). */
+  meters: MeterLoaders;
 }
 
 // Keys may come from entity representations in any case, or not be ids at all: ids that
@@ -82,6 +85,7 @@ export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
     inKeyOrder(ids, await accounts.byIds(uuids(ids), accountScope)),
   );
   return {
+    meters: createMeterLoaders(db, caller),
     accountScope,
     supplierPage: pageLoader((key) => suppliers.page({ limit: key.limit, after: key.after, service: key.filter.service }), supplierById),
     publishedTariffPage: pageLoader((key) => tariffs.publishedPage({ limit: key.limit, after: key.after, ...key.filter })),

@@ -6,6 +6,7 @@ import { forbidden, notFound, unauthenticated } from '../../lib/errors.js';
 import { parseId } from '../../lib/ids.js';
 import type { PersonalDataOf } from '../../lib/subgraph-schema.js';
 import type { Context } from './context.js';
+import { meterEntityPolicy, meterPermissions } from './meter-permissions.js';
 import { readsAnyAccount, readsHolderDataOf } from './personal-account-manager.js';
 import type { AccountRow } from './personal-account-repository.js';
 
@@ -70,11 +71,14 @@ export const permissions: IRules = {
       // Which accounts: `PersonalAccount.__resolveReference` returns null outside the scope.
       // An anonymous caller reaches none, and `entitiesRule` answers it UNAUTHENTICATED.
       PersonalAccount: (_caller, _representation, context) => readsAnyAccount(context.loaders.accountScope),
+      ...meterEntityPolicy,
     }),
     // The gateway composes from the committed SDL files; nobody needs the schema from here.
     _service: deny,
+    ...meterPermissions.Query,
   },
   Mutation: {
+    ...meterPermissions.Mutation,
     registerSupplier: isAdministrator,
     upsertPersonalAccounts: actsForSupplier(AccessFunction.PersonalAccountsMaintain, 'supplierId', (args) => args.supplierId),
     publishTariff: actsForSupplier(
@@ -106,7 +110,8 @@ export const permissions: IRules = {
   },
   PersonalAccountConnection: { '*': visibleWithParent },
   PersonalAccountEdge: { '*': visibleWithParent },
-  Building: { id: isOpenPart, personalAccounts: mayReadAccounts },
+  Building: { id: isOpenPart, personalAccounts: mayReadAccounts, ...meterPermissions.Building },
+  ...meterPermissions.types,
   // Payloads are reached only through the mutations, whose rules decided.
   SupplierPayload: { '*': visibleWithParent },
   TariffPayload: { '*': visibleWithParent },

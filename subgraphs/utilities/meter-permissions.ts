@@ -1,0 +1,60 @@
+import type { EntityPolicy } from '../../lib/auth/entities.js';
+import { AccessFunction } from '../../lib/auth/functions.js';
+import { grantsForSubject, hasFunction } from '../../lib/auth/scope.js';
+import { type IRules, isOpenPart, relyOnGrants, rule, visibleWithParent } from '../../lib/auth/shield.js';
+import { forbidden, notFound, unauthenticated } from '../../lib/errors.js';
+import { parseId } from '../../lib/ids.js';
+import type { Context } from './context.js';
+import { readsAnyMeter } from './meter-manager.js';
+
+/**
+ * Who may do what with meters and readings (merged into permissions.ts): read within the
+ * caller's meter scope (meter-manager.ts: the supplier keeping them, national ANALYTICS_READ);
+ * placing meters needs METERS_MAINTAIN and submitting readings READINGS_SUBMIT for the
+ * supplier named, relying on exactly those grants, which the bulk path re-checks.
+ */
+
+const mayReadMeters = rule({ cache: 'contextual' })((_parent, _args, context: Context) => {
+  if (context.caller.kind === 'anonymous') return unauthenticated();
+  return readsAnyMeter(context.loaders.meters.scope)
+    ? true
+    : forbidden('Reading meters needs METERS_MAINTAIN or READINGS_SUBMIT for a supplier, or ANALYTICS_READ of a national body.');
+});
+
+function actsForSupplier(fn: AccessFunction) {
+  return rule({ cache: 'no_cache' })(async (_parent, args: { supplierId?: unknown }, context: Context) => {
+    const { caller } = context;
+    if (caller.kind === 'anonymous') return unauthenticated();
+    if (!hasFunction(caller, fn)) return forbidden(`This operation needs ${fn}.`);
+    const supplier = await context.loaders.supplierById.load(parseId(args.supplierId, 'supplierId', 'a supplier'));
+    if (!supplier) return notFound('The supplier', 'supplierId');
+    return relyOnGrants(grantsForSubject(caller, fn, supplier.subjectId), () =>
+      forbidden(`You may use ${fn} only for the suppliers you act for.`),
+    );
+  });
+}
+
+/** `_entities`: Meter references resolve to null outside the scope; Premise is open (it only adds meters, each guarded). */
+export const meterEntityPolicy: Record<string, EntityPolicy<Context>> = {
+  Meter: (_caller, _representation, context) => readsAnyMeter(context.loaders.meters.scope),
+  Premise: () => true,
+};
+
+export const meterPermissions = {
+  Query: { meters: mayReadMeters, meter: mayReadMeters, metersDueForVerification: mayReadMeters },
+  Mutation: {
+    upsertMeters: actsForSupplier(AccessFunction.MetersMaintain),
+    submitReadings: actsForSupplier(AccessFunction.ReadingsSubmit),
+  },
+  Building: { meters: mayReadMeters },
+  types: {
+    // Meters and readings are reached only through the guarded root fields, Building.meters,
+    // Premise.meters and the `_entities` policy, all of which apply the caller's scope.
+    Meter: { '*': visibleWithParent },
+    MeterReading: { '*': visibleWithParent },
+    MeterConnection: { '*': visibleWithParent },
+    MeterEdge: { '*': visibleWithParent },
+    Premise: { id: isOpenPart, meters: mayReadMeters },
+    BulkUpsertPayload: { '*': visibleWithParent },
+  },
+} satisfies Record<string, IRules>;
