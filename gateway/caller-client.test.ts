@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { callerClient, callerEndpointOf } from './caller-client.js';
+import { signCaller } from '../lib/auth/signed-caller.js';
+import { callerClient, callerEndpointOf, identityOf } from './caller-client.js';
 
 describe('callerClient', () => {
   let server: Server;
@@ -24,6 +25,8 @@ describe('callerClient', () => {
         JSON.stringify({
           header: 'x-housing-caller',
           subgraphs: { buildings: `signed:${calls.length}` },
+          signatureHeader: 'x-housing-request-signature',
+          requestKeys: { buildings: `key:${calls.length}` },
           expiresAt: new Date(Date.now() + 30_000).toISOString(),
         }),
       );
@@ -68,8 +71,9 @@ describe('callerClient', () => {
     }
   });
 
-  it("refuses with the endpoint's UNAUTHENTICATED message (HTTP 401), and hides other failures behind a logged 503", async () => {
-    const client = callerClient(url);
+  it("refuses with the endpoint's UNAUTHENTICATED message (HTTP 401), and answers other failures SERVICE_UNAVAILABLE (503, Retry-After), the reason logged only", async () => {
+    const logged: string[] = [];
+    const client = callerClient(url, { log: (line) => logged.push(line) });
     try {
       status = 401;
       const refused = await client.resolve('Bearer revoked').catch((error: unknown) => error);
@@ -78,17 +82,38 @@ describe('callerClient', () => {
       expect((refused as GraphQLError).extensions).toMatchObject({ code: 'UNAUTHENTICATED', http: { status: 401 } });
       status = 500;
       const failed = (await client.resolve(undefined).catch((error: unknown) => error)) as GraphQLError;
-      expect(failed.extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', http: { status: 503 } });
+      expect(failed.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', http: { status: 503 } });
+      expect((failed.extensions.http as unknown as { headers: Map<string, string> }).headers.get('retry-after')).toBe('5');
+      expect(failed.message).not.toContain('127.0.0.1');
+      expect(logged).toEqual(['[unavailable] caller resolution: HTTP 500']);
       status = 200;
       // A failure is not reused for anonymous callers.
       expect((await client.resolve(undefined)).header).toBe('x-housing-caller');
     } finally {
       client.close();
     }
-    const unreachable = callerClient('http://127.0.0.1:1/caller');
+    const unreachable = callerClient('http://127.0.0.1:1/caller', { log: (line) => logged.push(line) });
     const error = (await unreachable.resolve(undefined).catch((caught: unknown) => caught)) as GraphQLError;
-    expect(error.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(error.extensions.code).toBe('SERVICE_UNAVAILABLE');
+    expect(error.message).not.toContain('127.0.0.1');
+    expect(logged.at(-1)).toMatch(/ECONNREFUSED/);
     unreachable.close();
+  });
+
+  it("reads whose quota a request spends from the signed values' envelope, or keys an unreadable one by the token's hash", () => {
+    const secret = 'x'.repeat(32);
+    const person = signCaller({ kind: 'person', personId: 'p-1', tokenId: 't', isAdministrator: false, grants: [] }, secret);
+    const machine = signCaller(
+      { kind: 'machine', digitalObjectId: 'd-1', digitalObjectStatus: 'LIVE', tokenId: 't', isAdministrator: false, grants: [] },
+      secret,
+    );
+    expect(identityOf({ buildings: person }, 'Bearer a')).toEqual({ kind: 'person', id: 'p-1' });
+    expect(identityOf({ buildings: machine }, 'Bearer a')).toEqual({ kind: 'machine', id: 'd-1' });
+    expect(identityOf({ buildings: signCaller({ kind: 'anonymous' }, secret) }, undefined)).toEqual({ kind: 'anonymous' });
+    expect(identityOf({ buildings: 'garbled' }, undefined)).toEqual({ kind: 'anonymous' });
+    const hashed = identityOf({ buildings: 'garbled' }, 'Bearer kzh_secret');
+    expect(hashed).toMatchObject({ kind: 'person', id: expect.stringMatching(/^token:/) });
+    expect(JSON.stringify(hashed)).not.toContain('kzh_secret');
   });
 
   it('finds the endpoint beside the access service', () => {

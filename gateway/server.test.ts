@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { CallerClient } from './caller-client.js';
 import { SignedCallerDataSource } from './server.js';
 
-const callers: CallerClient = { resolve: async () => ({ header: 'x-housing-caller', subgraphs: {}, expiresAt: 0 }), close: () => {} };
+const callers: CallerClient = {
+  resolve: async () => ({ header: 'x-housing-caller', subgraphs: {}, expiresAt: 0, identity: { kind: 'anonymous' } }),
+  close: () => {},
+};
 const source = new SignedCallerDataSource('utilities', 'http://utilities.internal:4003/', callers);
 
 function reply(status: number, body: unknown): Parameters<SignedCallerDataSource['errorFromResponse']>[0] {

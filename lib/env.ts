@@ -38,6 +38,28 @@ const envSchema = z.object({
     .string()
     .default('*')
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+  /** The gateway's request limits and quotas (README, "Limits and quotas"); each refusal has its own code. */
+  GATEWAY_MAX_DEPTH: z.coerce.number().int().min(1).default(15),
+  GATEWAY_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  GATEWAY_MAX_TOKENS: z.coerce.number().int().min(10).default(5_000),
+  GATEWAY_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+  GATEWAY_MAX_COST: z.coerce.number().int().min(1).default(100_000),
+  GATEWAY_COST_LIST_SIZE: z.coerce.number().int().min(1).default(10),
+  /** 10 MiB each. */
+  GATEWAY_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).default(10_485_760),
+  GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10_485_760),
+  GATEWAY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Per-caller budgets of cost points per window; `false` turns them off (a load test, a gateway behind another limiter). */
+  GATEWAY_QUOTAS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  GATEWAY_QUOTA_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  GATEWAY_QUOTA_ANONYMOUS: z.coerce.number().int().min(1).default(100_000),
+  GATEWAY_QUOTA_PERSON: z.coerce.number().int().min(1).default(500_000),
+  GATEWAY_QUOTA_MACHINE: z.coerce.number().int().min(1).default(2_000_000),
+  /** Reverse proxies in front of the gateway that append to X-Forwarded-For; 0 counts the connection's peer as the client. */
+  GATEWAY_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   /** Largest page a connection returns. */
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
   /** Demo data size loaded by `npm start` into an empty database. */

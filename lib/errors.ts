@@ -13,6 +13,18 @@ export const ErrorCode = {
   /** A dependency (the database) is unreachable: nothing was decided or written; retry later. */
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   Internal: 'INTERNAL_SERVER_ERROR',
+  /** The request asks for more than the gateway's limits allow (README, "Limits and quotas"); change it, do not retry it as it is. */
+  DepthLimitExceeded: 'DEPTH_LIMIT_EXCEEDED',
+  AliasLimitExceeded: 'ALIAS_LIMIT_EXCEEDED',
+  TokenLimitExceeded: 'TOKEN_LIMIT_EXCEEDED',
+  DirectiveLimitExceeded: 'DIRECTIVE_LIMIT_EXCEEDED',
+  CostLimitExceeded: 'COST_LIMIT_EXCEEDED',
+  ResponseTooLarge: 'RESPONSE_TOO_LARGE',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** The request took longer than the gateway allows; what it changed, if anything, is committed or not as the write path decided. */
+  RequestTimeout: 'REQUEST_TIMEOUT',
+  /** The caller's quota is spent for now: retry after `Retry-After` seconds. */
+  RateLimited: 'RATE_LIMITED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -77,6 +89,15 @@ const publicCodes = new Set<string>([
   ErrorCode.NotFound,
   ErrorCode.Conflict,
   ErrorCode.ServiceUnavailable,
+  ErrorCode.DepthLimitExceeded,
+  ErrorCode.AliasLimitExceeded,
+  ErrorCode.TokenLimitExceeded,
+  ErrorCode.DirectiveLimitExceeded,
+  ErrorCode.CostLimitExceeded,
+  ErrorCode.ResponseTooLarge,
+  ErrorCode.PayloadTooLarge,
+  ErrorCode.RequestTimeout,
+  ErrorCode.RateLimited,
   // Apollo's own request-level codes describe the client's request, not our internals.
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
@@ -94,12 +115,28 @@ interface DatabaseErrorFields {
 }
 
 /**
+ * A thrown value that is not an Error. At the gateway this is usually a subgraph's error
+ * object (`{ message, extensions: { code } }`), already masked by the subgraph, which
+ * logged the real cause: say which code it carried rather than just "object".
+ */
+function describeNonError(value: unknown): string {
+  if (typeof value === 'object' && value !== null) {
+    const { message, extensions } = value as { message?: unknown; extensions?: { code?: unknown } };
+    const code = typeof extensions?.code === 'string' ? extensions.code : 'no code';
+    if (typeof message === 'string') return `a subgraph error (${code}): ${message.split('\n')[0]?.slice(0, 300) ?? ''}`;
+    return `a thrown object that is not an Error (${code})`;
+  }
+  // A thrown string or number may carry values: name its type only.
+  return `a thrown ${typeof value} that is not an Error`;
+}
+
+/**
  * What an unexpected error may put in the log. Database errors carry the statement's
  * parameters (drizzle: "params: …") and values in their messages (IINs among them), so
  * of those only the SQLSTATE and the names of the table, column and constraint are kept.
  */
 export function describeForLog(error: unknown): string {
-  if (!(error instanceof Error)) return typeof error;
+  if (!(error instanceof Error)) return describeNonError(error);
   const database = (error.cause ?? error) as DatabaseErrorFields & Error;
   if (typeof database.code === 'string' && /^[0-9A-Z]{5}$/.test(database.code)) {
     const names = [database.table_name, database.column_name, database.constraint_name].filter(Boolean).join(', ');

@@ -36,8 +36,15 @@ export interface ServeOptions<TContext extends BaseContext> {
   assets?: Record<string, StaticAsset>;
   /** Extra HTTP endpoints by path, e.g. `{ '/caller': route }`; they bypass the GraphQL context. */
   routes?: Record<string, HttpRoute>;
-  /** Largest request body accepted, in bytes. */
+  /** Largest request body accepted, in bytes; a larger one is answered 413 (PAYLOAD_TOO_LARGE). */
   bodyLimit?: number;
+  /**
+   * How long a GraphQL request may run before it is answered 504 (REQUEST_TIMEOUT); none
+   * when absent. What it started may still finish: the answer only stops waiting for it.
+   */
+  requestTimeoutMs?: number;
+  /** Called for every request this front answers with an error itself (413, 415, 504…): a place to count refusals. */
+  onProblem?: (problem: { status: number; code: string }) => void;
   /** Browser origins allowed to call (CORS); `['*']` for any. None: same origin only. */
   corsOrigins?: string[];
   /** How long `close()` lets requests in flight finish before it cuts their connections. */
@@ -59,13 +66,25 @@ class HttpProblem extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code = 'BAD_REQUEST',
   ) {
     super(message);
   }
 }
 
+function bodyTooLarge(limit: number): HttpProblem {
+  const message = `The request body is larger than ${limit} bytes, the most accepted. Send less per call (bulk calls take up to 10,000 items).`;
+  return new HttpProblem(413, message, 'PAYLOAD_TOO_LARGE');
+}
+
 function readBody(request: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    // A declared length past the limit is refused before a byte of it is read.
+    if (Number(request.headers['content-length'] ?? 0) > limit) {
+      request.resume();
+      reject(bodyTooLarge(limit));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
@@ -75,7 +94,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
         // now would leave the client with no response at all.
         request.removeAllListeners('data');
         request.resume();
-        reject(new HttpProblem(413, `The request body is larger than ${limit} bytes.`));
+        reject(bodyTooLarge(limit));
         return;
       }
       chunks.push(chunk);
@@ -83,6 +102,23 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
+}
+
+const timedOut = Symbol('timed out');
+
+/** `work`'s result, or `timedOut` once `ms` have passed first (the work itself goes on; its result is dropped). */
+async function withinTimeout<T>(work: Promise<T>, ms: number | undefined): Promise<T | typeof timedOut> {
+  if (ms === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof timedOut>((resolve) => {
+    timer = setTimeout(() => resolve(timedOut), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => {});
+  }
 }
 
 /** A request that reaches a closing server on an open connection: retry elsewhere or shortly. */
@@ -141,7 +177,10 @@ export async function serveApollo<TContext extends BaseContext>(
       if (closing && inFlight.size === 0) setImmediate(() => server.closeIdleConnections());
     });
     void handle(request, response).catch((error: unknown) => {
-      if (error instanceof HttpProblem) return sendProblem(response, error.status, error.message);
+      if (error instanceof HttpProblem) {
+        options.onProblem?.({ status: error.status, code: error.code });
+        return sendProblem(response, error.status, error.message, error.code);
+      }
       console.error(`[http] ${error instanceof Error ? error.message : String(error)}`);
       if (!response.headersSent) sendProblem(response, 400, 'The request could not be processed.');
       else response.end();
@@ -201,10 +240,16 @@ export async function serveApollo<TContext extends BaseContext>(
         throw new HttpProblem(400, 'The request body is not valid JSON.');
       }
     }
-    const result = await apollo.executeHTTPGraphQLRequest({
+    const execution = apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (request.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
       context: () => options.context(request),
     });
+    const result = await withinTimeout(execution, options.requestTimeoutMs);
+    if (result === timedOut) {
+      const seconds = ((options.requestTimeoutMs ?? 0) / 1000).toLocaleString('en');
+      const message = `The request took longer than ${seconds} s, the most allowed, and was abandoned. Ask for less at once (a smaller page).`;
+      throw new HttpProblem(504, message, 'REQUEST_TIMEOUT');
+    }
     for (const [key, value] of result.headers) response.setHeader(key, value);
     response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
@@ -220,6 +265,9 @@ export async function serveApollo<TContext extends BaseContext>(
     server.listen(options.port, options.host, () => resolve());
   });
   server.keepAliveTimeout = 65_000;
+  // A client that trickles its headers or body (slowloris) is answered 408 and disconnected.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 120_000;
   const port = (server.address() as AddressInfo).port;
   let closed: Promise<void> | undefined;
   return {

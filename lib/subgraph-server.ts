@@ -6,6 +6,8 @@ import { CALLER_HEADER, callerSigner, verifyCaller } from './auth/signed-caller.
 import type { Database } from './db.js';
 import { formatError, unauthenticated } from './errors.js';
 import { serveApollo, type RunningServer } from './http-server.js';
+import { inputValuesPlugin } from './input-values.js';
+import { repeatedErrorsPlugin } from './repeated-errors.js';
 
 import { createSubgraphContext, type SubgraphContext } from './subgraph-context.js';
 import { buildSubgraph, type SubgraphDefinition } from './subgraph-schema.js';
@@ -38,11 +40,16 @@ export interface RunningSubgraph extends RunningServer {
 export async function startSubgraph(definition: SubgraphDefinition, options: StartSubgraphOptions): Promise<RunningSubgraph> {
   const apollo = new ApolloServer<SubgraphContext>({
     schema: buildSubgraph(definition),
-    // Subgraphs only answer the gateway; nobody browses them.
+    // Subgraphs only answer the gateway; nobody browses them, nor guesses at their fields.
     introspection: false,
+    hideSchemaDetailsFromClientErrors: true,
     formatError: (formatted, error) => formatError(formatted, error),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // Text that cannot be stored never reaches a resolver, whichever router sent it.
+      inputValuesPlugin<SubgraphContext>(),
+      // One refusal per field path, not one per row, already on the way to the gateway.
+      repeatedErrorsPlugin<SubgraphContext>(),
       options.inlineTraces ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
     ],
   });
