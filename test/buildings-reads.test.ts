@@ -192,6 +192,14 @@ describe('reading the building register through the gateway, anonymously', () =>
     expect(garbage.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
   });
 
+  it('lists the whole KATO tree when no level is given', async () => {
+    const response = await system.query('{ all: regions { katoCode level } top: regions(level: 1) { katoCode } }');
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.top).toHaveLength(20);
+    expect(response.data?.all.length).toBeGreaterThan(response.data?.top.length);
+    expect(new Set(response.data?.all.map((region: { level: number }) => region.level))).toEqual(new Set([1, 2]));
+  });
+
   it('serves the KATO tree as Region entities with their buildings', async () => {
     const response = await system.query(`{
       regions(level: 1) { katoCode kind nameRu children { katoCode } }

@@ -81,10 +81,11 @@ export function createBuildingLoaders(db: Executor) {
   });
 
   /** Territories of one level (`null`: all of them), ordered by KATO code. */
-  const territoriesOfLevel = new DataLoader<number | null, TerritoryRow[]>((levels) =>
+  // Keyed by level, 0 meaning every level (DataLoader refuses null keys).
+  const territoriesOfLevel = new DataLoader<number, TerritoryRow[]>((levels) =>
     Promise.all(
       levels.map(async (level) => {
-        const rows = await territories.ofLevel(level);
+        const rows = await territories.ofLevel(level === 0 ? null : level);
         for (const row of rows) territoryByCode.prime(row.katoCode, row);
         return rows;
       }),

@@ -47,6 +47,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       const building = `${template}_building_${process.pid}`;
       const url = await ensureDatabase(withDatabase(server.url, 'postgres'), building);
       await migrateDatabase(url);
+      // When it was made: templates of other migration sets are dropped only once they are old.
+      await admin.unsafe(`comment on database "${building}" is '${Math.floor(Date.now() / 1000)}'`);
       // A run started at the same time may have finished the same template first.
       await admin.unsafe(`alter database "${building}" rename to "${template}"`).catch(async (error: unknown) => {
         const [done] = await admin`select 1 from pg_database where datname = ${template}`;
@@ -55,14 +57,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
       });
     }
     // Test databases left by killed runs (named with their creation time: older than six hours),
-    // and templates of earlier migration sets (created before this one). A database someone is
-    // connected to, or one a run started recently, belongs to a run still going on this server.
+    // and templates of other migration sets made over six hours ago. A database someone is
+    // connected to, or one a run made recently, may belong to a run still going on this server.
     const sixHoursAgo = Math.floor(Date.now() / 1000) - 6 * 3600;
     const candidates = await admin<{ datname: string }[]>`
       select d.datname from pg_database d
        where (d.datname like 'housing_test_%'
               or (d.datname like 'housing_template_%' and d.datname <> ${template}
-                  and d.oid < (select oid from pg_database where datname = ${template})))
+                  and coalesce(shobj_description(d.oid, 'pg_database'), '0')::bigint < ${sixHoursAgo}))
          and not exists (select 1 from pg_stat_activity a where a.datname = d.datname)`;
     const stale = candidates.filter(({ datname }) => {
       const created = /^housing_test_([0-9a-z]+)_/.exec(datname)?.[1];

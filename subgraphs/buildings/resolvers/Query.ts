@@ -23,7 +23,7 @@ export const Query = {
     return context.loaders.territoryByCode.load(args.katoCode);
   },
 
-  regions: (_: unknown, args: { level?: number | null }, context: Context) => context.loaders.territoriesOfLevel.load(args.level ?? null),
+  regions: (_: unknown, args: { level?: number | null }, context: Context) => context.loaders.territoriesOfLevel.load(args.level ?? 0),
 
   directories: () => directories,
 };
