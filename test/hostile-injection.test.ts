@@ -82,7 +82,7 @@ describe('the injection corpus in every text argument never reaches the database
 
   beforeAll(async () => {
     // Before anything starts: the services take console.error as their log when they are built.
-    log = captureServiceLog();
+    log = await captureServiceLog();
     hostile = await startHostileSystem();
     // A real cursor of every list, for forging.
     for (const root of graph.rootFields('query').filter(isConnection)) {

@@ -41,7 +41,7 @@ describe('every mutation refuses generated invalid input, writing nothing', () =
 
   beforeAll(async () => {
     // Before anything starts: the services take console.error as their log when they are built.
-    log = captureServiceLog();
+    log = await captureServiceLog();
     hostile = await startHostileSystem();
   }, 120_000);
   afterAll(async () => {

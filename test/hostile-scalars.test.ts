@@ -63,7 +63,7 @@ describe('every custom scalar refuses generated invalid values wherever it is gi
 
   beforeAll(async () => {
     // Before anything starts: the services take console.error as their log when they are built.
-    log = captureServiceLog();
+    log = await captureServiceLog();
     hostile = await startHostileSystem();
   }, 120_000);
   afterAll(async () => {

@@ -25,6 +25,15 @@ const allSubgraphs = ['buildings', 'condominium', 'utilities', 'access', 'integr
 const victims: SubgraphName[] = soak ? [...allSubgraphs] : ['utilities', 'condominium', 'access'];
 const DOWN_MS = soak ? 5_000 : 2_000;
 const RECOVERY_LIMIT_MS = 10_000;
+/** Waits until `condition` holds, at most `maxMs`; true when it held. */
+async function waitFor(condition: () => boolean, maxMs: number): Promise<boolean> {
+  for (const until = Date.now() + maxMs; Date.now() < until; ) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return condition();
+}
+
 /** An internal address or connection error in a message. */
 const leak = /127\.0\.0\.1|localhost|ECONN|fetch failed|socket|:\d{4,5}\//i;
 
@@ -37,7 +46,7 @@ describe('a subgraph killed under load', () => {
 
   beforeAll(async () => {
     // Before anything starts: the services take console.error as their log when they are built.
-    log = captureServiceLog();
+    log = await captureServiceLog();
     hostile = await startHostileSystem();
     const admin = hostile.tokens.administrator!;
     const operations: Array<[string, string, string | undefined]> = [
@@ -72,13 +81,13 @@ describe('a subgraph killed under load', () => {
     const touched = new Set(queries.flatMap((query) => [...query.subgraphs]));
     expect([...touched].sort()).toEqual([...allSubgraphs].sort());
     const load = startLoad(hostile.system.gatewayUrl, queries, { workers: 4, maxMs: 10_000 });
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await waitFor(() => load.samples.length >= 3 * queries.length, 8_000);
     const samples = await load.stop();
     const failed = samples
       .filter((sample) => !succeeded(sample))
       .map((sample) => `${sample.query.name}: ${sample.status} ${sample.codes.join(',')} ${sample.messages.join(' | ')}`);
     expect(failed).toEqual([]);
-    expect(samples.length).toBeGreaterThan(queries.length);
+    expect(samples.length).toBeGreaterThanOrEqual(3 * queries.length);
   });
 
   it.each(victims)('%s stopped and started again', async (victim) => {
@@ -89,12 +98,14 @@ describe('a subgraph killed under load', () => {
     // for a while: they may be answered or refused (cleanly), but are not counted as untouched.
     const needs = (sample: LoadSample) => sample.query.subgraphs.has(victim) || (victim === 'access' && sample.query.token !== undefined);
     const touches = (sample: LoadSample) => needs(sample) || victim === 'access';
-    const load = startLoad(system.gatewayUrl, queries, { workers: 6, maxMs: 40_000, maxRequests: 40_000 });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const load = startLoad(system.gatewayUrl, queries, { workers: 6, maxMs: 50_000, maxRequests: 40_000 });
+    // Phases last a least their time and until enough requests ran in them (a busy machine serves fewer).
+    await waitFor(() => load.samples.length >= 2 * queries.length, 5_000);
     const stoppingAt = Date.now();
     await system.stopSubgraph(victim);
     const stoppedAt = Date.now();
     await new Promise((resolve) => setTimeout(resolve, DOWN_MS));
+    await waitFor(() => load.samples.filter((sample) => needs(sample) && sample.startedAt >= stoppedAt).length >= 6, 15_000);
     const restartingAt = Date.now();
     const subgraph = await restartSubgraph(system, victim, port);
     restarted.push(subgraph);
@@ -105,7 +116,12 @@ describe('a subgraph killed under load', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       recoveredAt = load.samples.find((sample) => touches(sample) && sample.startedAt >= restartedAt && succeeded(sample))?.endedAt;
     }
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await waitFor(
+      () =>
+        recoveredAt !== undefined && load.samples.filter((sample) => touches(sample) && sample.startedAt > recoveredAt + 200).length >= 6,
+      8_000,
+    );
     const samples = await load.stop();
 
     const describe = (sample: LoadSample) =>
@@ -133,14 +149,14 @@ describe('a subgraph killed under load', () => {
       touching.filter((sample) => !succeeded(sample) && !refusedCleanly(sample)).map(describe),
       'requests touching it: not cleanly refused',
     ).toEqual([]);
-    expect(whileDown.length, 'requests touching it while it was down').toBeGreaterThan(5);
+    expect(whileDown.length, 'requests touching it while it was down').toBeGreaterThanOrEqual(5);
     expect(whileDown.filter(succeeded).map(describe), 'answered in full while it was down').toEqual([]);
     expect(recoveredAt, 'served again after the restart').toBeDefined();
     expect(recoveredAt! - restartedAt).toBeLessThanOrEqual(RECOVERY_LIMIT_MS);
     const afterRecovery = touching.filter((sample) => sample.startedAt > recoveredAt! + 200);
     expect(afterRecovery.filter((sample) => !succeeded(sample)).map(describe), 'after recovery').toEqual([]);
-    expect(afterRecovery.length).toBeGreaterThan(5);
-    if (victim !== 'access') expect(untouched.length).toBeGreaterThan(50);
+    expect(afterRecovery.length).toBeGreaterThanOrEqual(5);
+    if (victim !== 'access') expect(untouched.length).toBeGreaterThanOrEqual(10);
   });
 
   it('the services logged no unexpected error', () => {

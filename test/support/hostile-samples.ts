@@ -162,23 +162,56 @@ export interface ServiceLog {
   restore(): void;
 }
 
+type LogRedirect = (stream: { write(line: string): void }) => () => void;
+
 /**
- * Captures what the in-process services write to console.error and console.warn (the
- * subgraphs and the gateway run in this test's process): every unexpected error is logged
- * there with its SQLSTATE (lib/errors.ts describeForLog), never with its values.
+ * The structured logger's test hook (`redirectLogs` of lib/log.ts), when the services log
+ * through one; null while they log with console.error. Imported by a name TypeScript does
+ * not resolve, so this file does not depend on that module being there.
  */
-export function captureServiceLog(): ServiceLog {
+async function structuredLogRedirect(): Promise<LogRedirect | null> {
+  const specifier = '../../lib/log.js';
+  try {
+    const module = (await import(/* @vite-ignore */ specifier)) as { redirectLogs?: LogRedirect };
+    return typeof module.redirectLogs === 'function' ? module.redirectLogs : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Captures what the in-process services log at warning level and above (the subgraphs and
+ * the gateway run in this test's process): console.error and console.warn, and the lines of
+ * the structured logger where there is one. Every unexpected error is logged with its
+ * SQLSTATE (lib/errors.ts describeForLog), never with its values. Call it before the
+ * services start: some take their log function when they are built.
+ */
+export async function captureServiceLog(): Promise<ServiceLog> {
   const lines: string[] = [];
   const record = (...args: unknown[]) => {
     lines.push(args.map((arg) => (arg instanceof Error ? `${arg.name}: ${arg.message}` : String(arg))).join(' '));
   };
   const error = vi.spyOn(console, 'error').mockImplementation(record);
   const warn = vi.spyOn(console, 'warn').mockImplementation(record);
+  const redirect = await structuredLogRedirect();
+  const undoRedirect = redirect?.({
+    write: (chunk: string) => {
+      for (const line of String(chunk).split('\n').filter(Boolean)) {
+        try {
+          const entry = JSON.parse(line) as { level?: number; msg?: unknown };
+          if ((entry.level ?? 0) >= 40) lines.push(typeof entry.msg === 'string' ? entry.msg : line);
+        } catch {
+          lines.push(line);
+        }
+      }
+    },
+  });
   return {
     lines,
     databaseErrors: () => lines.filter((line) => /\b(database error|a query failed) (42|22)[0-9A-Z]{3}\b|syntax error/i.test(line)),
     unexpected: () => lines.filter((line) => /^\[(error|http)\]/.test(line)),
     restore: () => {
+      undoRedirect?.();
       error.mockRestore();
       warn.mockRestore();
     },
