@@ -11,6 +11,8 @@ export interface ResolvedCaller {
   header: string;
   /** Its value for each subgraph, by name. */
   subgraphs: Record<string, string>;
+  /** For each subgraph, the key its request bodies are signed with (`signRequest`, header `x-housing-request-signature`). */
+  requestKeys: Record<string, string>;
   /** Epoch milliseconds after which the values are refused. */
   expiresAt: number;
   /** Who the access service found, for the caller's quota (read from the signed values, not verified: the gateway holds no secret). */
@@ -59,13 +61,17 @@ function unavailable(reason: string, log: (line: string) => void): GraphQLError 
   return error;
 }
 
-function isResolution(body: unknown): body is { header: string; subgraphs: Record<string, string>; expiresAt: string } {
+function isResolution(
+  body: unknown,
+): body is { header: string; subgraphs: Record<string, string>; requestKeys: Record<string, string>; expiresAt: string } {
   const value = body as Record<string, unknown> | null;
   return (
     typeof value?.header === 'string' &&
     typeof value.expiresAt === 'string' &&
     typeof value.subgraphs === 'object' &&
-    value.subgraphs !== null
+    value.subgraphs !== null &&
+    typeof value.requestKeys === 'object' &&
+    value.requestKeys !== null
   );
 }
 
@@ -107,6 +113,7 @@ export function callerClient(endpoint: string, options: CallerClientOptions = {}
           resolve({
             header: body.header,
             subgraphs: body.subgraphs,
+            requestKeys: body.requestKeys,
             expiresAt: Date.parse(body.expiresAt),
             identity: identityOf(body.subgraphs, authorization),
           });

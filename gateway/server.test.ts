@@ -3,7 +3,7 @@ import type { CallerClient } from './caller-client.js';
 import { SignedCallerDataSource } from './server.js';
 
 const callers: CallerClient = {
-  resolve: async () => ({ header: 'x-housing-caller', subgraphs: {}, expiresAt: 0, identity: { kind: 'anonymous' } }),
+  resolve: async () => ({ header: 'x-housing-caller', subgraphs: {}, requestKeys: {}, expiresAt: 0, identity: { kind: 'anonymous' } }),
   close: () => {},
 };
 const source = new SignedCallerDataSource('utilities', 'http://utilities.internal:4003/', callers);

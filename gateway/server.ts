@@ -11,6 +11,7 @@ import { type CallerClient, callerClient, type ResolvedCaller } from './caller-c
 import { composeSupergraph } from './compose.js';
 import { ideAssets, ideHtml } from './ide.js';
 import { formatLimitError, type GatewayLimits, limitExceeded, limitsFromEnv, limitValidationRules } from './limits.js';
+import { REQUEST_KEY_HEADER, signingFetcher } from './request-signing.js';
 import { clientAddress, type QuotaKey, type QuotaOptions, Quotas } from './quotas.js';
 import { type RefusalListener, type RequestGuard, rateLimited, requestGuardPlugin } from './request-guard.js';
 
@@ -44,6 +45,8 @@ export class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayConte
     private readonly callers: CallerClient,
   ) {
     super({ url });
+    // Signs the exact bytes RemoteGraphQLDataSource serializes (gateway/request-signing.ts).
+    this.fetcher = signingFetcher(this.fetcher);
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
@@ -56,6 +59,8 @@ export class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayConte
     if (context.caller.expiresAt - Date.now() < RENEW_BEFORE_EXPIRY_MS) context.caller = await this.callers.resolve(context.authorization);
     const value = context.caller.subgraphs[this.subgraph];
     if (value !== undefined) request.http?.headers.set(context.caller.header, value);
+    const key = context.caller.requestKeys[this.subgraph];
+    if (key !== undefined) request.http?.headers.set(REQUEST_KEY_HEADER, key);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
@@ -77,6 +78,17 @@ function bodyTooLarge(limit: number): HttpProblem {
   return new HttpProblem(413, message, 'PAYLOAD_TOO_LARGE');
 }
 
+const bodyDigests = new WeakMap<IncomingMessage, Buffer>();
+
+/**
+ * SHA-256 of the exact body bytes `request` carried (of no bytes when it had no body
+ * read): what a subgraph checks the router's request signature against
+ * (`lib/auth/signed-caller.ts`). Available to the `context` function.
+ */
+export function requestBodyDigest(request: IncomingMessage): Buffer {
+  return bodyDigests.get(request) ?? createHash('sha256').digest();
+}
+
 function readBody(request: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     // A declared length past the limit is refused before a byte of it is read.
@@ -99,7 +111,11 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => {
+      const bytes = Buffer.concat(chunks);
+      bodyDigests.set(request, createHash('sha256').update(bytes).digest());
+      resolve(bytes.toString('utf8'));
+    });
     request.on('error', reject);
   });
 }

@@ -2,9 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { CALLER_HEADER, callerSigner, verifyCaller } from './auth/signed-caller.js';
+import { callerSigner } from './auth/signed-caller.js';
+import { subgraphRequestCaller } from './auth/subgraph-request.js';
 import type { Database } from './db.js';
-import { formatError, unauthenticated } from './errors.js';
+import { formatError } from './errors.js';
 import { serveApollo, type RunningServer } from './http-server.js';
 import { inputValuesPlugin } from './input-values.js';
 import { repeatedErrorsPlugin } from './repeated-errors.js';
@@ -54,14 +55,14 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
     ],
   });
   await apollo.start();
+  // The caller header for this subgraph, the request signature over the body, no replay.
+  const callerOf = subgraphRequestCaller(options.gatewaySecret, definition.name);
   const running = await serveApollo(apollo, {
     host: options.host,
     port: options.port,
     routes: definition.httpRoutes?.(options.db, callerSigner(options.gatewaySecret)) ?? {},
     context: async (request: IncomingMessage) => {
-      const header = request.headers[CALLER_HEADER];
-      const caller = verifyCaller(Array.isArray(header) ? header[0] : header, options.gatewaySecret, definition.name);
-      if (!caller) throw unauthenticated(`This service accepts requests only through the gateway: the ${CALLER_HEADER} header is missing, expired, meant for another service, or not signed by the access service.`);
+      const caller = callerOf(request);
       return createSubgraphContext(definition, options.db, caller);
     },
   });

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../lib/auth/caller.js';
-import { CALLER_HEADER, signCaller } from '../lib/auth/signed-caller.js';
+import { callerHeaders } from './support/signed-request.js';
 import { isAdministrator } from '../lib/auth/shield.js';
 import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import { definition } from '../subgraphs/access/definition.js';
@@ -297,7 +297,7 @@ describe('access subgraph through the gateway', () => {
   it('the subgraph itself: _entities only for signed-in callers with per-field rules, _service never', async () => {
     const actor = await supplierWithPerson();
     const url = system.subgraphUrls.access;
-    const as = (caller: Caller) => ({ [CALLER_HEADER]: signCaller(caller, system.gatewaySecret) });
+    const as = (caller: Caller) => (callerHeaders(caller, system.gatewaySecret));
     const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { id name identificationNumber } } }`;
     const representation = { r: [{ __typename: 'Subject', id: actor.subjectId }] };
     const stranger: Caller = { kind: 'person', personId: fx.adminPersonId.replace(/.$/, '0'), tokenId: 't', isAdministrator: false, grants: [] };
@@ -330,7 +330,7 @@ describe('access subgraph through the gateway', () => {
 
   it("a natural person's name reaches, also through _entities, only administrators and those acting for the subject; organisations' names every signed-in caller", async () => {
     const url = system.subgraphUrls.access;
-    const as = (caller: Caller) => ({ [CALLER_HEADER]: signCaller(caller, system.gatewaySecret) });
+    const as = (caller: Caller) => (callerHeaders(caller, system.gatewaySecret));
     const create = `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { subject { id name } } }`;
     const register = async (kind: string, name: string, identificationNumber: string) =>
       (await admin(create, { input: { kind, name, identificationNumber } })).createSubject.subject.id as string;

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymousCaller } from '../lib/auth/caller.js';
 import { AccessFunction } from '../lib/auth/functions.js';
-import { CALLER_HEADER, signCaller } from '../lib/auth/signed-caller.js';
+import { callerHeaders } from './support/signed-request.js';
 import { AuthFixture } from './support/caller-fixtures.js';
 import {
   ALMALY,
@@ -301,9 +301,7 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
         system.subgraphUrls.buildings,
         REGISTER,
         { input: buildingInput() },
-        {
-          [CALLER_HEADER]: signCaller(stale, system.gatewaySecret),
-        },
+        callerHeaders(stale, system.gatewaySecret),
       );
       expect(inFlight.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const next = await live(REGISTER, { input: buildingInput() });
@@ -379,7 +377,7 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
         system.subgraphUrls.buildings,
         move,
         { id: second },
-        { [CALLER_HEADER]: signCaller(stale, system.gatewaySecret) },
+        callerHeaders(stale, system.gatewaySecret),
       );
       expect(inFlight.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect(await rowCounts(system.db)).toEqual(before);

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
-import { signCaller } from '../lib/auth/signed-caller.js';
 import { managementAssignments } from '../schema/condominium.js';
 import { receipts } from '../schema/platform.js';
 import { callerForToken } from '../subgraphs/access/caller-resolution.js';
 import { type Actor, AuthFixture } from './support/caller-fixtures.js';
 import { buildingInput, insertTerritories } from './support/buildings-fixtures.js';
+import { callerHeaders } from './support/signed-request.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
 // Who manages a building: open to everyone through the federated Building, assigned
@@ -148,13 +148,13 @@ describe('condominium management', () => {
   });
 
   it('serves only Building entities straight from the subgraph, and never `_service`', async () => {
-    const admin = signCaller(await callerForToken(system.db, fixture.adminToken), system.gatewaySecret);
+    const admin = callerHeaders(await callerForToken(system.db, fixture.adminToken), system.gatewaySecret);
     const entities = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Building { id management { subjectKind } } } }`;
     const open = await postGraphQL(
       system.subgraphUrls.condominium,
       entities,
       { representations: [{ __typename: 'Building', id: buildingId }] },
-      { 'x-housing-caller': signCaller({ kind: 'anonymous' }, system.gatewaySecret) },
+      callerHeaders({ kind: 'anonymous' }, system.gatewaySecret),
     );
     expect(open.errors).toBeUndefined();
     expect(open.data?._entities).toEqual([{ id: buildingId, management: { subjectKind: 'MANAGEMENT_COMPANY' } }]);
@@ -168,12 +168,12 @@ describe('condominium management', () => {
           { __typename: 'PersonalAccount', id: randomUUID() },
         ],
       },
-      { 'x-housing-caller': admin },
+      admin,
     );
     expect(foreign.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(foreign.data?._entities ?? null).toBeNull();
 
-    const service = await postGraphQL(system.subgraphUrls.condominium, '{ _service { sdl } }', {}, { 'x-housing-caller': admin });
+    const service = await postGraphQL(system.subgraphUrls.condominium, '{ _service { sdl } }', {}, admin);
     expect(service.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(JSON.stringify(service.data ?? null)).not.toContain('ManagementAssignment');
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerEndpointOf } from '../gateway/caller-client.js';
 import { startGateway } from '../gateway/server.js';
 import { AccessFunction } from '../lib/auth/functions.js';
-import { CALLER_HEADER, signCaller } from '../lib/auth/signed-caller.js';
+import { callerHeaders } from './support/signed-request.js';
 import type { RunningServer } from '../lib/http-server.js';
 import { demoSeeders, seedDemoData } from '../scripts/seed/index.js';
 import { buildingInput, REGISTER } from './support/buildings-fixtures.js';
@@ -204,7 +204,7 @@ describe('client mistakes through the gateway', () => {
         system.subgraphUrls.buildings,
         '{ directorie { name } }',
         {},
-        { [CALLER_HEADER]: signCaller({ kind: 'anonymous' }, system.gatewaySecret) },
+        callerHeaders({ kind: 'anonymous' }, system.gatewaySecret),
       );
       expect(response.status).toBe(400);
       expect(response.errors?.[0]?.message).toBe('Cannot query field "directorie" on type "Query".');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { composeSupergraph, supergraphFile } from '../gateway/compose.js';
-import { signCaller, CALLER_HEADER } from '../lib/auth/signed-caller.js';
+import { callerHeaders } from './support/signed-request.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
 describe('the federated gateway', () => {
@@ -34,10 +34,11 @@ describe('the federated gateway', () => {
   });
 
   it('subgraphs send no inline traces unless configured, even when the request asks for them', async () => {
-    const response = await postGraphQL(system.subgraphUrls.buildings, '{ directories { name } }', {}, {
-      [CALLER_HEADER]: signCaller({ kind: 'anonymous' }, system.gatewaySecret),
+    const signed = callerHeaders({ kind: 'anonymous' }, system.gatewaySecret);
+    const response = await postGraphQL(system.subgraphUrls.buildings, '{ directories { name } }', {}, (body) => ({
+      ...signed(body),
       'apollo-federation-include-trace': 'ftv1',
-    });
+    }));
     expect(response.errors).toBeUndefined();
     expect((response as { extensions?: Record<string, unknown> }).extensions?.ftv1).toBeUndefined();
   });

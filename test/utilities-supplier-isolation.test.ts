@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
-import { signCaller } from '../lib/auth/signed-caller.js';
+import { callerHeaders } from './support/signed-request.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 import { AuthFixture, makeBin, makeIin, type Actor } from './support/caller-fixtures.js';
 import { registerBuildingWithApartments } from './support/utilities-fixtures.js';
@@ -170,7 +170,7 @@ describe('supplier isolation', () => {
 
     async function asCaller(actor: Actor | null, representations: unknown[]) {
       const caller = actor ? await actor.caller() : { kind: 'anonymous' as const };
-      return postGraphQL(system.subgraphUrls.utilities, entities, { representations }, { 'x-housing-caller': signCaller(caller, system.gatewaySecret) });
+      return postGraphQL(system.subgraphUrls.utilities, entities, { representations }, callerHeaders(caller, system.gatewaySecret));
     }
 
     it("resolves another supplier's accounts to null and the caller's own to data", async () => {
@@ -194,7 +194,7 @@ describe('supplier isolation', () => {
         ... on Building { id personalAccounts(first: 50) { id accountNumber } } } }`;
       const asBuilding = async (actor: Actor | null) => {
         const caller = actor ? await actor.caller() : { kind: 'anonymous' as const };
-        return postGraphQL(system.subgraphUrls.utilities, building, { representations: [{ __typename: 'Building', id: buildingId }] }, { 'x-housing-caller': signCaller(caller, system.gatewaySecret) });
+        return postGraphQL(system.subgraphUrls.utilities, building, { representations: [{ __typename: 'Building', id: buildingId }] }, callerHeaders(caller, system.gatewaySecret));
       };
       for (const [actor, code] of [[null, 'UNAUTHENTICATED'], [tariffsOnlyA, 'FORBIDDEN']] as const) {
         const response = await asBuilding(actor);
@@ -222,7 +222,7 @@ describe('supplier isolation', () => {
 
     it('never serves `_service`, even to a signed administrator', async () => {
       const admin = await callerOf(fixture.adminToken);
-      const response = await postGraphQL(system.subgraphUrls.utilities, '{ _service { sdl } }', {}, { 'x-housing-caller': signCaller(admin, system.gatewaySecret) });
+      const response = await postGraphQL(system.subgraphUrls.utilities, '{ _service { sdl } }', {}, callerHeaders(admin, system.gatewaySecret));
       expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect(JSON.stringify(response.data ?? null)).not.toContain('PersonalAccount');
     });

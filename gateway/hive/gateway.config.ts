@@ -15,11 +15,27 @@ const subgraphs = ['buildings', 'condominium', 'utilities', 'access', 'integrati
 const accessUrl = process.env.ACCESS_URL ?? 'http://127.0.0.1:4004/';
 const callerUrl = process.env.ACCESS_CALLER_URL ?? new URL('caller', accessUrl).href;
 
-/** The access service's answer: the header's name and its value for each subgraph (valid 30 s). */
+/**
+ * The access service's answer: the header's name and its value for each subgraph (valid
+ * 30 s), and for each subgraph the key that signs the bodies sent under that value.
+ */
 interface CallerResolution {
   header: string;
   subgraphs: Record<string, string>;
+  signatureHeader: string;
+  requestKeys: Record<string, string>;
   expiresAt: string;
+}
+
+const base64url = (bytes: ArrayBuffer) => Buffer.from(bytes).toString('base64url');
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/** `<nonce>.<HMAC-SHA256(key, nonce + "." + base64url(SHA-256(body)))>`, all base64url (Web Crypto, no import). */
+async function signRequest(key: string, body: string): Promise<string> {
+  const nonce = crypto.randomUUID();
+  const digest = base64url(await crypto.subtle.digest('SHA-256', utf8(body)));
+  const hmac = await crypto.subtle.importKey('raw', utf8(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return `${nonce}.${base64url(await crypto.subtle.sign('HMAC', hmac, utf8(`${nonce}.${digest}`)))}`;
 }
 
 const resolutions = new WeakMap<Request, CallerResolution>();
@@ -39,6 +55,17 @@ const resolveCaller: GatewayPlugin = {
         headers: { 'content-type': 'application/json; charset=utf-8' },
       }),
     );
+  },
+  // Signs each subgraph request's exact body with the key of the caller header it carries.
+  async onFetch({ context, executionRequest, options, setOptions }) {
+    const resolution = resolutions.get((context as { request: Request }).request);
+    if (!resolution || typeof options.body !== 'string') return;
+    const propagated = executionRequest?.extensions?.headers as Record<string, string> | undefined;
+    const value = (options.headers as Record<string, string> | undefined)?.[resolution.header] ?? propagated?.[resolution.header];
+    const subgraph = Object.keys(resolution.subgraphs).find((name) => resolution.subgraphs[name] === value);
+    if (subgraph === undefined) return;
+    const signature = await signRequest(resolution.requestKeys[subgraph] as string, options.body);
+    setOptions({ ...options, headers: { ...options.headers, [resolution.signatureHeader]: signature } });
   },
 };
 

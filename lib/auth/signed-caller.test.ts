@@ -1,7 +1,19 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Caller } from './caller.js';
-import { CALLER_LIFETIME_MS, signCaller, verifyCaller } from './signed-caller.js';
+import {
+  bodyDigest,
+  CALLER_LIFETIME_MS,
+  callerHeaderId,
+  callerSigner,
+  openCaller,
+  requestKey,
+  SeenRequests,
+  signCaller,
+  signRequest,
+  verifyCaller,
+  verifyRequest,
+} from './signed-caller.js';
 
 const secret = 'a'.repeat(40);
 const caller: Caller = { kind: 'person', personId: 'p1', tokenId: 't1', isAdministrator: false, grants: [] };
@@ -93,5 +105,60 @@ describe('signed caller', () => {
     const header = signCaller(caller, secret);
     for (const name of ['buildings', 'condominium', 'utilities', 'access']) expect(verifyCaller(header, secret, name)).toEqual(caller);
     expect(verifyCaller(header, secret, 'billing')).toBeNull();
+  });
+});
+
+describe('request signatures', () => {
+  const body = JSON.stringify({ query: '{ me { isAdministrator } }', variables: {} });
+
+  function opened(header: string) {
+    return openCaller(header, secret, 'access') as NonNullable<ReturnType<typeof openCaller>>;
+  }
+
+  it('derives the request key from the secret and the header id: HMAC(secret, "request-key" + jti)', () => {
+    const header = signCaller(caller, secret, { audience: ['access'] });
+    const { jti } = opened(header);
+    expect(callerHeaderId(header)).toBe(jti);
+    expect(requestKey(secret, jti)).toBe(createHmac('sha256', secret).update(`request-key${jti}`).digest('base64url'));
+    expect(requestKey(secret, jti)).not.toBe(requestKey(secret, callerHeaderId(signCaller(caller, secret)) as string));
+    expect(requestKey('b'.repeat(40), jti)).not.toBe(requestKey(secret, jti));
+    expect(callerSigner(secret)(caller, { audience: ['access'] }).requestKey).toMatch(/^[\w-]{43}$/);
+  });
+
+  it('accepts the exact body it was made for, under that header only, and returns its nonce', () => {
+    const { jti } = opened(signCaller(caller, secret, { audience: ['access'] }));
+    const signature = signRequest(requestKey(secret, jti), body, 'nonce-1');
+    expect(signature).toMatch(/^nonce-1\.[\w-]{43}$/);
+    expect(verifyRequest(signature, secret, jti, bodyDigest(body))).toBe('nonce-1');
+    expect(verifyRequest(signature, secret, jti, bodyDigest(Buffer.from(body)))).toBe('nonce-1');
+    // Another body, even one byte; another header's id; another secret.
+    expect(verifyRequest(signature, secret, jti, bodyDigest(`${body} `))).toBeNull();
+    expect(verifyRequest(signature, secret, opened(signCaller(caller, secret, { audience: ['access'] })).jti, bodyDigest(body))).toBeNull();
+    expect(verifyRequest(signature, 'b'.repeat(40), jti, bodyDigest(body))).toBeNull();
+    // Another nonce under the same mac, a truncated or missing signature.
+    expect(verifyRequest(signature.replace('nonce-1', 'nonce-2'), secret, jti, bodyDigest(body))).toBeNull();
+    expect(verifyRequest(signature.slice(0, -1), secret, jti, bodyDigest(body))).toBeNull();
+    for (const bad of [undefined, null, '', 'no-dot', '.mac', 'x'.repeat(300)])
+      expect(verifyRequest(bad, secret, jti, bodyDigest(body))).toBeNull();
+  });
+
+  it('gives every signature a fresh nonce, so the same body signed twice is two requests', () => {
+    const key = requestKey(secret, 'jti');
+    const first = signRequest(key, body);
+    const second = signRequest(key, body);
+    expect(first).not.toBe(second);
+    expect(verifyRequest(first, secret, 'jti', bodyDigest(body))).not.toBe(verifyRequest(second, secret, 'jti', bodyDigest(body)));
+  });
+
+  it('remembers an accepted request until its header expires, and forgets it then', () => {
+    const seen = new SeenRequests();
+    const now = 1_000_000;
+    expect(seen.claim('jti.a', now + 30_000, now)).toBe(true);
+    expect(seen.claim('jti.a', now + 30_000, now + 1)).toBe(false);
+    expect(seen.claim('jti.b', now + 30_000, now + 1)).toBe(true);
+    expect(seen.size).toBe(2);
+    // Past the expiry the header itself is refused; the memory of it is dropped.
+    expect(seen.claim('jti.c', now + 60_000, now + 30_000)).toBe(true);
+    expect(seen.size).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { subgraphNames } from '../subgraph-names.js';
 import type { Caller } from './caller.js';
 
@@ -55,11 +55,28 @@ export function signCaller(caller: Caller, secret: string, options: SignOptions 
   return `${payload}.${mac(secret, payload).toString('base64url')}`;
 }
 
+/** A caller header and the key a router signs that header's requests with (`requestKey`). */
+export interface SignedCaller {
+  header: string;
+  requestKey: string;
+}
+
 /** Signs with a secret the holder never sees: what the access service's routes are given. */
-export type CallerSigner = (caller: Caller, options?: SignOptions) => string;
+export type CallerSigner = (caller: Caller, options?: SignOptions) => SignedCaller;
 
 export function callerSigner(secret: string): CallerSigner {
-  return (caller, options) => signCaller(caller, secret, options);
+  return (caller, options) => {
+    const header = signCaller(caller, secret, options);
+    return { header, requestKey: requestKey(secret, callerHeaderId(header) as string) };
+  };
+}
+
+/** A verified caller header: who calls, and the header's id and expiry (what request signatures are bound to). */
+export interface OpenedCaller {
+  caller: Caller;
+  jti: string;
+  /** Epoch milliseconds. */
+  exp: number;
 }
 
 /**
@@ -68,6 +85,11 @@ export function callerSigner(secret: string): CallerSigner {
  * issued in the future, or longer-lived than any signer may issue).
  */
 export function verifyCaller(header: string | undefined | null, secret: string, audience: string, now = Date.now()): Caller | null {
+  return openCaller(header, secret, audience, now)?.caller ?? null;
+}
+
+/** `verifyCaller` with the header's id and expiry. */
+export function openCaller(header: string | undefined | null, secret: string, audience: string, now = Date.now()): OpenedCaller | null {
   if (!header || header.length > 64_000) return null;
   const dot = header.indexOf('.');
   if (dot <= 0) return null;
@@ -81,9 +103,103 @@ export function verifyCaller(header: string | undefined | null, secret: string, 
   } catch {
     return null;
   }
-  const { caller, aud, iat, exp } = envelope;
-  if (typeof iat !== 'number' || typeof exp !== 'number' || !Array.isArray(aud) || !caller) return null;
+  const { caller, aud, iat, exp, jti } = envelope;
+  if (typeof iat !== 'number' || typeof exp !== 'number' || typeof jti !== 'string' || !Array.isArray(aud) || !caller) return null;
   if (now >= exp || iat > now + CLOCK_SKEW_MS || exp - iat > CALLER_LIFETIME_MS) return null;
   if (!aud.includes(audience)) return null;
-  return caller;
+  return { caller, jti, exp };
+}
+
+/** The id (`jti`) of a signed caller header, read without verifying it; null when it has none. */
+export function callerHeaderId(header: string): string | null {
+  try {
+    const envelope = JSON.parse(Buffer.from(header.slice(0, header.indexOf('.')), 'base64url').toString('utf8')) as Partial<Envelope>;
+    return typeof envelope.jti === 'string' ? envelope.jti : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Header that binds a subgraph request to its caller header: `<nonce>.<mac>`, where
+ * mac = base64url(HMAC-SHA256(request key, nonce + "." + base64url(SHA-256(body bytes)))).
+ * The router signs the exact bytes it sends; the subgraph checks the bytes it received.
+ */
+export const REQUEST_SIGNATURE_HEADER = 'x-housing-request-signature';
+
+/**
+ * The key a router signs request bodies with under one caller header:
+ * base64url(HMAC-SHA256(GATEWAY_SECRET, "request-key" + jti)). The access service hands
+ * it to the router beside the header; a subgraph derives it from the secret and the
+ * header's `jti`. Whoever sees a header and its traffic, but not this key, can neither
+ * change the body nor sign a new one.
+ */
+export function requestKey(secret: string, jti: string): string {
+  return createHmac('sha256', secret).update(`request-key${jti}`).digest('base64url');
+}
+
+/** SHA-256 of a request body's bytes. */
+export function bodyDigest(body: string | Uint8Array): Buffer {
+  return createHash('sha256').update(body).digest();
+}
+
+function requestMac(key: string, nonce: string, digest: Buffer): Buffer {
+  return createHmac('sha256', key)
+    .update(`${nonce}.${digest.toString('base64url')}`)
+    .digest();
+}
+
+/**
+ * The `x-housing-request-signature` value for one subgraph request. The nonce is fresh for
+ * every request, so a router that sends the same body twice under one caller header (two
+ * identical fetches of a plan) sends two signatures, and only a copy of one is refused.
+ */
+export function signRequest(key: string, body: string | Uint8Array, nonce = randomBytes(12).toString('base64url')): string {
+  return `${nonce}.${requestMac(key, nonce, bodyDigest(body)).toString('base64url')}`;
+}
+
+/**
+ * The signature's nonce when `signature` was made with the key of the caller header `jti`
+ * over a body whose SHA-256 is `digest`; otherwise null (missing, malformed, another body,
+ * another header's key).
+ */
+export function verifyRequest(signature: string | undefined | null, secret: string, jti: string, digest: Buffer): string | null {
+  if (!signature || signature.length > 200) return null;
+  const dot = signature.indexOf('.');
+  if (dot <= 0) return null;
+  const nonce = signature.slice(0, dot);
+  const given = Buffer.from(signature.slice(dot + 1), 'base64url');
+  const expected = requestMac(requestKey(secret, jti), nonce, digest);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? nonce : null;
+}
+
+/**
+ * The request signatures a subgraph process has accepted, each until its caller header
+ * expires: a signature seen twice is an exact replay (the same header, nonce and body),
+ * which no router sends. Memory is bounded by the request rate times the 30 s lifetime
+ * (about 100 bytes an entry). One process's memory: another replica does not see it
+ * (docs/authentication.md, "Request signatures").
+ */
+export class SeenRequests {
+  private readonly until = new Map<string, number>();
+
+  /** True the first time `id` is claimed before `expiresAt`; false for a repeat. */
+  claim(id: string, expiresAt: number, now = Date.now()): boolean {
+    this.forgetExpired(now);
+    if (this.until.has(id)) return false;
+    this.until.set(id, expiresAt);
+    return true;
+  }
+
+  get size(): number {
+    return this.until.size;
+  }
+
+  /** Entries are kept in arrival order, which is nearly expiry order (every header lives 30 s). */
+  private forgetExpired(now: number): void {
+    for (const [id, expiresAt] of this.until) {
+      if (expiresAt > now) return;
+      this.until.delete(id);
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { CALLER_HEADER, CALLER_LIFETIME_MS, type CallerSigner } from '../../lib/auth/signed-caller.js';
+import { CALLER_HEADER, CALLER_LIFETIME_MS, type CallerSigner, REQUEST_SIGNATURE_HEADER } from '../../lib/auth/signed-caller.js';
 import type { Database } from '../../lib/db.js';
 import { ErrorCode } from '../../lib/errors.js';
 import type { HttpRoute } from '../../lib/http-server.js';
@@ -15,6 +15,13 @@ export interface CallerResolution {
   header: typeof CALLER_HEADER;
   /** Its value for each subgraph, by the subgraph's name in the supergraph; each names only that subgraph as its audience. */
   subgraphs: Record<SubgraphName, string>;
+  /**
+   * For each subgraph, the key that signs the bodies sent under its header: every request
+   * to that subgraph also carries `signatureHeader` = `signRequest(key, exact body bytes)`.
+   */
+  requestKeys: Record<SubgraphName, string>;
+  /** `x-housing-request-signature`. */
+  signatureHeader: typeof REQUEST_SIGNATURE_HEADER;
   /** When the values stop being accepted (ISO 8601); resolve again for the next client request. */
   expiresAt: string;
 }
@@ -43,11 +50,14 @@ export function callerRoute(db: Database, sign: CallerSigner): HttpRoute {
         };
       }
       const now = Date.now();
-      const subgraphs = Object.fromEntries(subgraphNames.map((name) => [name, sign(caller, { audience: [name], now })])) as Record<
-        SubgraphName,
-        string
-      >;
-      const body: CallerResolution = { header: CALLER_HEADER, subgraphs, expiresAt: new Date(now + CALLER_LIFETIME_MS).toISOString() };
+      const signed = subgraphNames.map((name) => [name, sign(caller, { audience: [name], now })] as const);
+      const body: CallerResolution = {
+        header: CALLER_HEADER,
+        subgraphs: Object.fromEntries(signed.map(([name, value]) => [name, value.header])) as Record<SubgraphName, string>,
+        signatureHeader: REQUEST_SIGNATURE_HEADER,
+        requestKeys: Object.fromEntries(signed.map(([name, value]) => [name, value.requestKey])) as Record<SubgraphName, string>,
+        expiresAt: new Date(now + CALLER_LIFETIME_MS).toISOString(),
+      };
       return { status: 200, headers: noStore, body };
     },
   };

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Caller, EffectiveGrant } from '../../lib/auth/caller.js';
 import type { AccessFunction } from '../../lib/auth/functions.js';
-import { CALLER_HEADER, signCaller } from '../../lib/auth/signed-caller.js';
+import { callerHeaders } from './signed-request.js';
 import type { Executor } from '../../lib/db.js';
 import { checkDigit } from '../../lib/identification-number.js';
 import { territories } from '../../schema/buildings.js';
@@ -124,7 +124,7 @@ export function viaGateway(system: TestSystem, actor: Actor): Send {
  */
 export function asCaller(system: TestSystem, caller: Caller): Send {
   return (query, variables = {}) =>
-    postGraphQL(system.subgraphUrls.buildings, query, variables, { [CALLER_HEADER]: signCaller(caller, system.gatewaySecret) });
+    postGraphQL(system.subgraphUrls.buildings, query, variables, callerHeaders(caller, system.gatewaySecret));
 }
 
 export interface RowCounts {

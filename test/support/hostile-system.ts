@@ -2,13 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { anonymousCaller, type Caller } from '../../lib/auth/caller.js';
-import { CALLER_HEADER, signCaller } from '../../lib/auth/signed-caller.js';
 import { createAccessSeeder } from '../../scripts/seed/access-seeder.js';
 import { type DemoRole, readDemoTokens } from '../../scripts/seed/demo-tokens.js';
 import { demoSeeders, seedDemoData } from '../../scripts/seed/index.js';
 import { callerForToken } from '../../subgraphs/access/caller-resolution.js';
 import { loadSamples, plausibleValue, type Samples } from './hostile-samples.js';
 import { type ComposedGraph, operationFor, type RootField } from './hostile-schema.js';
+import { callerHeaders } from './signed-request.js';
 import { type GraphQLResponse, postGraphQL, startTestSystem, type TestSystem } from './system.js';
 
 export interface HostileSystem {
@@ -92,8 +92,7 @@ export function routesTo(hostile: HostileSystem, owner: string): Route[] {
   if (!url) throw new Error(`No subgraph named ${owner}.`);
   const direct = (who: string, caller: Caller): Route => ({
     who: `${who} straight to ${owner}`,
-    send: (query, variables = {}) =>
-      postGraphQL(url, query, variables, { [CALLER_HEADER]: signCaller(caller, system.gatewaySecret, { audience: [owner] }) }),
+    send: (query, variables = {}) => postGraphQL(url, query, variables, callerHeaders(caller, system.gatewaySecret, { audience: [owner] })),
   });
   return [
     { who: 'administrator via the gateway', send: (query, variables) => system.query(query, variables, { token: tokens.administrator! }) },

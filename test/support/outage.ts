@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Caller } from '../../lib/auth/caller.js';
-import { CALLER_HEADER, signCaller } from '../../lib/auth/signed-caller.js';
 import { connectDatabase } from '../../lib/db.js';
-import { startSubgraph, type SubgraphDefinition } from '../../lib/subgraph-server.js';
+import { type SubgraphDefinition, startSubgraph } from '../../lib/subgraph-server.js';
+import { callerHeaders } from './signed-request.js';
 import type { GraphQLResponse } from './system.js';
 
 export interface SubgraphWithoutDatabase {
   /** Sends one operation straight to the subgraph, signed for it as the gateway would. */
-  call<TData = Record<string, unknown>>(caller: Caller, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<TData>>;
+  call<TData = Record<string, unknown>>(
+    caller: Caller,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResponse<TData>>;
   close(): Promise<void>;
 }
 
@@ -22,10 +26,11 @@ export async function startSubgraphWithoutDatabase(definition: SubgraphDefinitio
   const running = await startSubgraph(definition, { db: handle.db, gatewaySecret: secret, host: '127.0.0.1', port: 0 });
   return {
     async call<TData>(caller: Caller, query: string, variables: Record<string, unknown> = {}) {
+      const body = JSON.stringify({ query, variables });
       const response = await fetch(running.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [CALLER_HEADER]: signCaller(caller, secret, { audience: [definition.name] }) },
-        body: JSON.stringify({ query, variables }),
+        headers: { 'content-type': 'application/json', ...callerHeaders(caller, secret, { audience: [definition.name] })(body) },
+        body,
       });
       return { status: response.status, ...((await response.json()) as object) } as GraphQLResponse<TData>;
     },
