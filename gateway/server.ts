@@ -11,9 +11,9 @@ import { type CallerClient, callerClient, type ResolvedCaller } from './caller-c
 import { composeSupergraph } from './compose.js';
 import { ideAssets, ideHtml } from './ide.js';
 import { formatLimitError, type GatewayLimits, limitExceeded, limitsFromEnv, limitValidationRules } from './limits.js';
-import { REQUEST_KEY_HEADER, signingFetcher } from './request-signing.js';
 import { clientAddress, type QuotaKey, type QuotaOptions, Quotas } from './quotas.js';
 import { type RefusalListener, type RequestGuard, rateLimited, requestGuardPlugin } from './request-guard.js';
+import { REQUEST_KEY_HEADER, signingFetcher } from './request-signing.js';
 
 export interface GatewayContext extends BaseContext {
   /** The client's Authorization header, kept to resolve again should a long plan outlive the signature. */
