@@ -8,6 +8,7 @@ import { buildSubgraph, createSubgraphContext } from '../lib/subgraph-server.js'
 import { almatyDate } from '../lib/working-calendar.js';
 import { definition as utilities } from '../subgraphs/utilities/definition.js';
 import { judgeReading } from '../subgraphs/utilities/reading-manager.js';
+import { ensureReadingPartitions } from '../subgraphs/utilities/reading-partitions.js';
 import { SupplierRepository } from '../subgraphs/utilities/supplier-repository.js';
 import { AuthFixture, makeBin } from './support/caller-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
@@ -344,5 +345,12 @@ describe('meters and readings', () => {
     const [ensured] = await database.db.execute<{ created: number }>(sql`
       select utilities.ensure_reading_partitions(${today}::date, 12) as created`);
     expect(ensured!.created).toBe(0);
+    // What the subgraph's background work runs at start and daily.
+    expect(await ensureReadingPartitions(database.db)).toBe(0);
+    const [count] = await database.db.execute<{ n: number }>(sql`
+      select count(*)::int as n from pg_inherits where inhparent = 'utilities.meter_readings'::regclass`);
+    // 2020-01 to 24 months past this month, and the default partition.
+    const [year, month] = today.split('-').map(Number) as [number, number];
+    expect(count!.n).toBe((year - 2020) * 12 + month + 24 + 1);
   });
 });

@@ -2,6 +2,7 @@ import { scalarResolvers } from '../../lib/scalars.js';
 import { loadSchemaFile, type SubgraphDefinition } from '../../lib/subgraph-schema.js';
 import { createLoaders, type UtilitiesLoaders } from './loaders.js';
 import { permissions, personalData } from './permissions.js';
+import { startReadingPartitionMaintenance } from './reading-partitions.js';
 import { BillingPeriod } from './resolvers/BillingPeriod.js';
 import { Building } from './resolvers/Building.js';
 import { Meter, MeterBuilding, MeterMutation, MeterQuery, Premise } from './resolvers/Meter.js';
@@ -31,4 +32,6 @@ export const definition: SubgraphDefinition<UtilitiesLoaders> = {
   permissions,
   personalData,
   createLoaders,
+  // Monthly partitions of meter readings ahead of today (reading-partitions.ts).
+  startBackgroundWork: (db) => startReadingPartitionMaintenance(db),
 };
