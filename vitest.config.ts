@@ -16,6 +16,8 @@ export default defineConfig({
     // Each file gets its own database; files run in parallel on the machine's cores.
     fileParallelism: true,
     testTimeout: 60_000,
+    // Request lines (info) would drown the report; tests that read logs raise the level themselves.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     hookTimeout: 120_000,
   },
 });

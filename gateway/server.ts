@@ -6,6 +6,10 @@ import { GraphQLError } from 'graphql';
 import { env } from '../lib/env.js';
 import { ErrorCode, formatError, serviceUnavailable } from '../lib/errors.js';
 import { type RunningServer, serveApollo } from '../lib/http-server.js';
+import { currentRequestScope, REQUEST_ID_HEADER } from '../lib/log.js';
+import { gatewayRefusals, metricsPlugin } from '../lib/metrics.js';
+import { reachableCheck } from '../lib/readiness.js';
+import { injectTraceContext } from '../lib/tracing.js';
 import type { SubgraphName } from '../lib/subgraph-server.js';
 import { type CallerClient, callerClient, type ResolvedCaller } from './caller-client.js';
 import { composeSupergraph } from './compose.js';
@@ -50,6 +54,10 @@ export class SignedCallerDataSource extends RemoteGraphQLDataSource<GatewayConte
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    // The client's request id and trace context travel on to the subgraph (lib/log.ts, lib/tracing.ts).
+    const requestId = currentRequestScope()?.requestId;
+    if (requestId) request.http?.headers.set(REQUEST_ID_HEADER, requestId);
+    injectTraceContext((key, value) => request.http?.headers.set(key, value));
     // Context is empty for the gateway's own requests (none with a static supergraph).
     if (!('caller' in context) || !context.caller) return;
     // Past its deadline the request has been answered 504: start nothing more for it.
@@ -187,7 +195,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const quotaOptions = options.quotas ?? quotasFromEnv();
   const quotas = quotaOptions ? new Quotas(quotaOptions) : null;
   const trustedProxies = options.trustedProxies ?? env().GATEWAY_TRUSTED_PROXIES;
-  const onRefusal: RefusalListener = options.onRefusal ?? (() => {});
+  const onRefusal: RefusalListener = options.onRefusal ?? (({ code, status }) => gatewayRefusals.inc({ code, status: String(status) }));
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => new SignedCallerDataSource(name, url as string, callers),
@@ -205,6 +213,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     formatError: (formatted, error) => formatError(formatLimitError(formatted, error, { limits, hideSuggestions: !options.ide }), error),
     plugins: [
       requestGuardPlugin<GatewayContext>({ limits, quotas, onRefusal }),
+      metricsPlugin<GatewayContext>('gateway'),
       options.ide
         ? {
             async serverWillStart() {
@@ -225,6 +234,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     assets: options.ide ? ideAssets() : {},
     corsOrigins: options.corsOrigins ?? [],
     bodyLimit: limits.maxBodyBytes,
+    service: 'gateway',
+    // Ready when every subgraph answers its /health and the access service's caller endpoint answers.
+    ready: {
+      ...Object.fromEntries(
+        Object.entries(options.subgraphUrls).map(([name, url]) => [name, reachableCheck(new URL('/health', url).href)]),
+      ),
+      caller: reachableCheck(options.callerUrl),
+    },
     requestTimeoutMs: limits.requestTimeoutMs,
     onProblem: ({ status, code }) => onRefusal({ status, code }),
     // One call to the access service per client request: the caller is never cached.

@@ -1,6 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from '../schema/index.js';
+import { databaseStatements } from './metrics.js';
 
 export type Schema = typeof schema;
 export type Database = PostgresJsDatabase<Schema>;
@@ -33,7 +34,11 @@ export function connectDatabase(url: string, options: ConnectOptions = {}): Data
     backoff: reconnectBackoff,
     onnotice: () => {},
     connection: { application_name: 'kz-housing-graph' },
-    ...(options.onQuery ? { debug: (_connection: number, query: string) => options.onQuery?.(query) } : {}),
+    // Counts statements for /metrics (postgres.js exposes no pool statistics).
+    debug: (_connection: number, query: string) => {
+      databaseStatements.inc();
+      options.onQuery?.(query);
+    },
   });
   const db = drizzle(client, { schema });
   return { db, close: () => client.end({ timeout: 5 }) };

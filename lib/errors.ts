@@ -1,4 +1,8 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { log as logger } from './log.js';
+
+/** Unexpected errors go to the structured log (with the request id of the request they belong to). */
+const logError = (line: string): void => logger.error(line);
 
 /**
  * The codes a client can branch on. Input problems name the offending field in
@@ -156,7 +160,7 @@ export function describeForLog(error: unknown): string {
  * (personal data among them) and internals, so callers get a generic message and
  * the operator gets the full error in the log, without its variables.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown, log: (line: string) => void = console.error): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown, log: (line: string) => void = logError): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && publicCodes.has(code)) {
     const { stacktrace: _omitted, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;

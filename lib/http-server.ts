@@ -3,6 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import { describeForLog } from './errors.js';
+import { log, REQUEST_ID_HEADER, requestIdFor, withRequestScope } from './log.js';
+import { httpRequests, registry, routeLabel } from './metrics.js';
+import { withServerSpan } from './tracing.js';
 
 export interface StaticAsset {
   contentType: string;
@@ -46,6 +49,13 @@ export interface ServeOptions<TContext extends BaseContext> {
   requestTimeoutMs?: number;
   /** Called for every request this front answers with an error itself (413, 415, 504…): a place to count refusals. */
   onProblem?: (problem: { status: number; code: string }) => void;
+  /** The service's name in logs and metrics (`gateway`, `buildings`…). */
+  service?: string;
+  /**
+   * `GET /ready`'s checks by name (the database, the subgraphs): each resolves when what
+   * it checks is reachable. 200 when all do within 3 s, else 503 naming those that failed.
+   */
+  ready?: Record<string, () => Promise<unknown>>;
   /** Browser origins allowed to call (CORS); `['*']` for any. None: same origin only. */
   corsOrigins?: string[];
   /** How long `close()` lets requests in flight finish before it cuts their connections. */
@@ -161,7 +171,7 @@ async function serveRoute(route: HttpRoute, request: IncomingMessage, response: 
   try {
     reply = await route.handle(request, body);
   } catch (error) {
-    console.error(`[http] ${request.url ?? ''}: ${describeForLog(error)}`);
+    log.error({ path: new URL(request.url ?? '/', 'http://localhost').pathname }, `[http] a route failed: ${describeForLog(error)}`);
     sendProblem(response, 500, 'The request could not be processed; it has been logged.', 'INTERNAL_SERVER_ERROR');
     return;
   }
@@ -169,6 +179,31 @@ async function serveRoute(route: HttpRoute, request: IncomingMessage, response: 
   for (const [key, value] of Object.entries(reply.headers ?? {})) response.setHeader(key, value);
   response.setHeader('content-type', 'application/json; charset=utf-8');
   response.end(JSON.stringify(reply.body));
+}
+
+/** `GET /ready`: every check within 3 s, 200 `{ status: 'ready' }` or 503 naming what failed. */
+async function answerReady(response: ServerResponse, checks: Record<string, () => Promise<unknown>>): Promise<void> {
+  const results = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer within 3 s')), 3_000);
+      });
+      try {
+        await Promise.race([check(), timeout]);
+        return [name, 'ok'] as const;
+      } catch (error) {
+        return [name, error instanceof Error ? error.message.split('\n')[0]?.slice(0, 200) || 'failed' : 'failed'] as const;
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  const failed = results.filter(([, result]) => result !== 'ok').map(([name]) => name);
+  response.statusCode = failed.length ? 503 : 200;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.setHeader('cache-control', 'no-store');
+  response.end(JSON.stringify({ status: failed.length ? 'unavailable' : 'ready', failed, checks: Object.fromEntries(results) }));
 }
 
 /**
@@ -192,16 +227,33 @@ export async function serveApollo<TContext extends BaseContext>(
       // Closing: the last answer leaves its kept-alive connection idle; end it now.
       if (closing && inFlight.size === 0) setImmediate(() => server.closeIdleConnections());
     });
-    void handle(request, response).catch((error: unknown) => {
+    // One request id for every log line of this request, here and (forwarded by the gateway) at the subgraphs.
+    const requestScope = { requestId: requestIdFor(request), service };
+    response.setHeader(REQUEST_ID_HEADER, requestScope.requestId);
+    const started = process.hrtime.bigint();
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    response.once('close', () => {
+      const status = response.headersSent ? response.statusCode : 499;
+      httpRequests.inc({ service, route: routeLabel(path), status: String(status) });
+      if (path === '/health' || path === '/metrics' || path === '/ready') return;
+      const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
+      log.info({ ...requestScope, method: request.method, path: routeLabel(path), status, durationMs }, 'request');
+    });
+    withRequestScope(requestScope, () =>
+      withServerSpan(service, request, (span) =>
+        handle(request, response).finally(() => span.setAttribute('http.response.status_code', response.statusCode)),
+      ),
+    ).catch((error: unknown) => {
       if (error instanceof HttpProblem) {
         options.onProblem?.({ status: error.status, code: error.code });
         return sendProblem(response, error.status, error.message, error.code);
       }
-      console.error(`[http] ${error instanceof Error ? error.message : String(error)}`);
+      log.error({ ...requestScope }, `[http] ${error instanceof Error ? error.message : String(error)}`);
       if (!response.headersSent) sendProblem(response, 400, 'The request could not be processed.');
       else response.end();
     });
   });
+  const service = options.service ?? 'service';
 
   const corsOrigins = new Set(options.corsOrigins ?? []);
 
@@ -222,7 +274,10 @@ export async function serveApollo<TContext extends BaseContext>(
     if (request.method === 'OPTIONS') {
       response.statusCode = 204;
       response.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
-      response.setHeader('access-control-allow-headers', 'authorization, content-type, apollo-require-preflight, x-apollo-operation-name');
+      response.setHeader(
+        'access-control-allow-headers',
+        'authorization, content-type, apollo-require-preflight, x-apollo-operation-name, x-request-id',
+      );
       response.setHeader('access-control-max-age', '600');
       response.end();
       return;
@@ -230,6 +285,12 @@ export async function serveApollo<TContext extends BaseContext>(
     if (request.method === 'GET' && (url.pathname === '/health' || url.pathname === '/.well-known/apollo/server-health')) {
       response.setHeader('content-type', 'application/json');
       response.end('{"status":"pass"}');
+      return;
+    }
+    if (request.method === 'GET' && url.pathname === '/ready') return answerReady(response, options.ready ?? {});
+    if (request.method === 'GET' && url.pathname === '/metrics') {
+      response.setHeader('content-type', registry.contentType);
+      response.end(await registry.metrics());
       return;
     }
     const route = Object.hasOwn(options.routes ?? {}, url.pathname) ? options.routes?.[url.pathname] : undefined;

@@ -2,6 +2,7 @@ import { SQL, sql } from 'drizzle-orm';
 import { type JobHelpers, Logger, type Runner, run, runMigrations, runOnce, type Task, type TaskList } from 'graphile-worker';
 import postgres from 'postgres';
 import { describeForLog } from './errors.js';
+import { log } from './log.js';
 
 /**
  * The job queue: graphile-worker (PostgreSQL only, no other service). Jobs are rows of its
@@ -68,7 +69,8 @@ export async function installJobQueue(connectionString: string): Promise<void> {
 
 /** graphile-worker's log lines without job payloads or stacks: warnings and errors only, one line each. */
 export const quietLogger = new Logger(() => (level, message) => {
-  if (level === 'error' || level === 'warning') console.error(`[jobs] ${level}: ${String(message).split('\n')[0]?.slice(0, 300)}`);
+  if (level !== 'error' && level !== 'warning') return;
+  log[level === 'error' ? 'error' : 'warn']({ component: 'jobs' }, String(message).split('\n')[0]?.slice(0, 300) ?? '');
 });
 
 export interface JobWorkerOptions {

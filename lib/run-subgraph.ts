@@ -1,8 +1,10 @@
 import { connectDatabase } from './db.js';
 import { requireEnv } from './env.js';
+import { log } from './log.js';
 import { closeOnSignals } from './shutdown.js';
 import type { SubgraphDefinition, SubgraphName } from './subgraph-server.js';
 import { startSubgraph } from './subgraph-server.js';
+import { startTracing } from './tracing.js';
 
 const portVariable: Record<SubgraphName, 'BUILDINGS_PORT' | 'CONDOMINIUM_PORT' | 'UTILITIES_PORT' | 'ACCESS_PORT' | 'INTEGRATION_PORT'> = {
   buildings: 'BUILDINGS_PORT',
@@ -14,6 +16,8 @@ const portVariable: Record<SubgraphName, 'BUILDINGS_PORT' | 'CONDOMINIUM_PORT' |
 
 /** Entry point of a subgraph running as its own process (docker-compose, scaling out). */
 export async function runSubgraph(definition: SubgraphDefinition): Promise<void> {
+  // Traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set (lib/tracing.ts).
+  startTracing(definition.name);
   const config = requireEnv('subgraph');
   const handle = connectDatabase(config.DATABASE_URL);
   const running = await startSubgraph(definition, {
@@ -24,6 +28,6 @@ export async function runSubgraph(definition: SubgraphDefinition): Promise<void>
     port: config[portVariable[definition.name]],
     inlineTraces: config.SUBGRAPH_INLINE_TRACES,
   });
-  console.log(`${definition.name} subgraph at ${running.url}`);
+  log.info({ service: definition.name, url: running.url }, `${definition.name} subgraph listening`);
   closeOnSignals(running.close, handle.close);
 }

@@ -2,6 +2,7 @@ import type { Caller } from './auth/caller.js';
 import { createRelianceLog, type RelianceLog } from './auth/reliance.js';
 import type { AuthContext } from './auth/shield.js';
 import type { Database } from './db.js';
+import { type Logger, log } from './log.js';
 
 /** The per-request context every subgraph's rules and resolvers receive. */
 export interface SubgraphContext<TLoaders = unknown> extends AuthContext {
@@ -15,6 +16,8 @@ export interface SubgraphContext<TLoaders = unknown> extends AuthContext {
   reliances: RelianceLog;
   /** Replaces `loaders` with fresh ones: after a write commits, the payload reads what was written. */
   refreshLoaders(): void;
+  /** This request's logger: its lines carry the request id the gateway forwarded (lib/log.ts). */
+  log: Logger;
 }
 
 export interface LoaderFactory<TLoaders> {
@@ -27,6 +30,7 @@ export function createSubgraphContext<TLoaders>(
   db: Database,
   caller: Caller,
   receivedAt: Date = new Date(),
+  logger: Logger = log,
 ): SubgraphContext<TLoaders> {
   const context: SubgraphContext<TLoaders> = {
     caller,
@@ -34,6 +38,7 @@ export function createSubgraphContext<TLoaders>(
     loaders: definition.createLoaders(db, caller),
     receivedAt,
     reliances: createRelianceLog(),
+    log: logger,
     refreshLoaders() {
       context.loaders = definition.createLoaders(db, caller);
     },

@@ -4,10 +4,13 @@ import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { callerSigner } from './auth/signed-caller.js';
 import { subgraphRequestCaller } from './auth/subgraph-request.js';
+import { watchBacklog } from './backlog-metrics.js';
 import type { Database } from './db.js';
 import { formatError } from './errors.js';
 import { serveApollo, type RunningServer } from './http-server.js';
 import { inputValuesPlugin } from './input-values.js';
+import { metricsPlugin } from './metrics.js';
+import { databaseCheck } from './readiness.js';
 import { repeatedErrorsPlugin } from './repeated-errors.js';
 
 import { createSubgraphContext, type SubgraphContext } from './subgraph-context.js';
@@ -52,14 +55,19 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
       // One refusal per field path, not one per row, already on the way to the gateway.
       repeatedErrorsPlugin<SubgraphContext>(),
       options.inlineTraces ? ApolloServerPluginInlineTrace() : ApolloServerPluginInlineTraceDisabled(),
+      metricsPlugin<SubgraphContext>(definition.name),
     ],
   });
   await apollo.start();
   // The caller header for this subgraph, the request signature over the body, no replay.
   const callerOf = subgraphRequestCaller(options.gatewaySecret, definition.name);
+  // The outbox and job-queue backlogs are the integration service's to report.
+  if (definition.name === 'integration') watchBacklog(options.db);
   const running = await serveApollo(apollo, {
     host: options.host,
     port: options.port,
+    service: definition.name,
+    ready: { database: databaseCheck(options.db) },
     routes: definition.httpRoutes?.(options.db, callerSigner(options.gatewaySecret)) ?? {},
     context: async (request: IncomingMessage) => {
       const caller = callerOf(request);

@@ -1,6 +1,8 @@
 import { connectDatabase } from '../lib/db.js';
 import { env } from '../lib/env.js';
+import { log } from '../lib/log.js';
 import { closeOnSignals } from '../lib/shutdown.js';
+import { startTracing } from '../lib/tracing.js';
 import { printDemoTokens } from './seed/demo-tokens.js';
 import { seedIfEmpty } from './seed/index.js';
 import { prepareDatabase } from './database.js';
@@ -9,6 +11,9 @@ import { startSystem } from './system.js';
 // `npm start`: database (embedded unless DATABASE_URL), migrations, demo data, the four
 // subgraphs and the gateway. Ctrl-C stops everything, the embedded database last.
 const config = env();
+// Traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set (lib/tracing.ts). The lines for the
+// person at the terminal (demo tokens, URLs) stay plain text; the services log JSON (lib/log.ts).
+startTracing();
 // Signals are handled below, so the services close before the database does.
 const { server, url } = await prepareDatabase(console.log, { stopOnSignals: false });
 let system: Awaited<ReturnType<typeof startSystem>> | undefined;
@@ -42,6 +47,6 @@ try {
   console.log(`\nGateway ready at ${system.gatewayUrl}`);
   console.log(`GraphiQL (works offline): ${system.gatewayUrl.replace(/graphql$/, '')}`);
 } catch (error) {
-  console.error(error instanceof Error ? error.message : error);
+  log.fatal(`the system did not start: ${error instanceof Error ? error.message : String(error)}`);
   await shutdown(1);
 }
