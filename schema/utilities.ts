@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, char, check, date, index, integer, jsonb, numeric, pgSchema, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, boolean, char, check, date, index, integer, jsonb, numeric, pgSchema, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
 /** Utility suppliers, consumers' personal accounts and tariffs (categories 9–11, 14). */
 export const utilitiesSchema = pgSchema('utilities');
@@ -266,4 +266,68 @@ export const readingCorrections = utilitiesSchema.table(
     correctedAt: timestamptz('corrected_at').notNull().defaultNow(),
   },
   (t) => [index('reading_corrections_reading_idx').on(t.readingId)],
+);
+
+/** What a consumption norm is counted per: registered residents or the premise's m². */
+export const normBasis = utilitiesSchema.enum('norm_basis', ['RESIDENT', 'SQUARE_METRE']);
+export type NormBasis = (typeof normBasis.enumValues)[number];
+
+/**
+ * Consumption norms (p.4.14): the monthly volume billed to an account without a valid
+ * reading, per resident or per m², for a supplier's service in a territory (KATO code, the
+ * most specific covering the account applies; null: wherever the supplier serves).
+ */
+export const consumptionNorms = utilitiesSchema.table(
+  'consumption_norms',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    supplierId: uuid('supplier_id').notNull().references(() => suppliers.id),
+    service: utilityService('service').notNull(),
+    territoryKato: char('territory_kato', { length: 9 }),
+    basis: normBasis('basis').notNull(),
+    /** Units of the service's tariff per resident or m² per month, exact decimal. */
+    volume: numeric('volume', { precision: 14, scale: 4, mode: 'string' }).notNull(),
+    validFrom: date('valid_from', { mode: 'string' }).notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('consumption_norms_supplier_service_idx').on(t.supplierId, t.service, t.validFrom)],
+);
+
+/** A charge line: the month's charge, or a recalculation of it that says why. */
+export const chargeKind = utilitiesSchema.enum('charge_kind', ['CHARGE', 'RECALCULATION']);
+export type ChargeKind = (typeof chargeKind.enumValues)[number];
+
+/** Where a charge's volume came from. */
+export const chargeBasis = utilitiesSchema.enum('charge_basis', ['READING', 'NORM']);
+export type ChargeBasis = (typeof chargeBasis.enumValues)[number];
+
+/**
+ * Charges per personal account and billing period (p.4.14), in tiyn. One CHARGE per account
+ * and period; a later change of it is a RECALCULATION line of the difference with its reason.
+ * A closed period's lines are frozen (the application refuses writes to them).
+ */
+export const charges = utilitiesSchema.table(
+  'charges',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    supplierId: uuid('supplier_id').notNull().references(() => suppliers.id),
+    accountId: uuid('account_id').notNull().references(() => personalAccounts.id),
+    billingPeriodId: uuid('billing_period_id').notNull().references(() => billingPeriods.id),
+    service: utilityService('service').notNull(),
+    kind: chargeKind('kind').notNull(),
+    basis: chargeBasis('basis').notNull(),
+    /** Volume billed in the tariff's unit (for a recalculation: the corrected volume). */
+    volume: numeric('volume', { precision: 14, scale: 4, mode: 'string' }).notNull(),
+    tariffId: uuid('tariff_id').notNull().references(() => tariffs.id),
+    /** Tiyn; a recalculation's may be negative. */
+    amountTiyn: bigint('amount_tiyn', { mode: 'bigint' }).notNull(),
+    /** Why a recalculation was made; null on a CHARGE. */
+    reason: text('reason'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('charges_one_charge_per_period_key').on(t.accountId, t.billingPeriodId).where(sql`${t.kind} = 'CHARGE'`),
+    index('charges_period_idx').on(t.billingPeriodId, t.accountId),
+    check('charges_reason_check', sql`(${t.kind} = 'RECALCULATION') = (${t.reason} is not null)`),
+  ],
 );

@@ -5,6 +5,7 @@ import { permissions, personalData } from './permissions.js';
 import { startReadingPartitionMaintenance } from './reading-partitions.js';
 import { BillingPeriod } from './resolvers/BillingPeriod.js';
 import { Building } from './resolvers/Building.js';
+import { Charge } from './resolvers/Charge.js';
 import { Meter, MeterBuilding, MeterMutation, MeterQuery, Premise } from './resolvers/Meter.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { PersonalAccount } from './resolvers/PersonalAccount.js';
@@ -23,6 +24,7 @@ export const definition: SubgraphDefinition<UtilitiesLoaders> = {
     PersonalAccount,
     Tariff,
     BillingPeriod,
+    Charge,
     Query: { ...Query, ...MeterQuery },
     Mutation: { ...Mutation, ...MeterMutation },
     Building: { ...Building, ...MeterBuilding },

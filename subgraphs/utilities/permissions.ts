@@ -65,6 +65,7 @@ export const permissions: IRules = {
     personalAccounts: mayReadAccounts,
     personalAccount: mayReadAccounts,
     billingPeriods: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
+    charges: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
     _entities: entitiesRule<Context>({
       Supplier: openEntity,
       Building: openEntity,
@@ -88,6 +89,12 @@ export const permissions: IRules = {
     ),
     openBillingPeriod: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
     closeBillingPeriod: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
+    setConsumptionNorm: actsForSupplier(
+      AccessFunction.TariffsMaintain,
+      'input.supplierId',
+      (args) => (args.input as { supplierId?: unknown } | undefined)?.supplierId,
+    ),
+    chargeAccounts: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
   },
   // The register and published tariffs (only published ones are ever read) are the open part.
   Supplier: { '*': isOpenPart },
@@ -96,6 +103,10 @@ export const permissions: IRules = {
   // A supplier's own periods: reached only through its guarded root field and mutations.
   BillingPeriod: { '*': visibleWithParent },
   BillingPeriodPayload: { '*': visibleWithParent },
+  Charge: { '*': visibleWithParent },
+  ChargeAccountsPayload: { '*': visibleWithParent },
+  ConsumptionNorm: { '*': visibleWithParent },
+  ConsumptionNormPayload: { '*': visibleWithParent },
   SupplierConnection: { '*': isOpenPart },
   SupplierEdge: { '*': isOpenPart },
   TariffConnection: { '*': isOpenPart },

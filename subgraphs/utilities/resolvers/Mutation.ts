@@ -3,6 +3,7 @@ import { actorOf } from '../../../lib/auth/scope.js';
 import { type BulkMode, placeBulk } from '../../../lib/bulk.js';
 import { parseId } from '../../../lib/ids.js';
 import { placeWrite } from '../../../lib/write.js';
+import { BillingManager, type ChargeAccountInput, type ConsumptionNormInput } from '../billing-manager.js';
 import { BillingPeriodManager, billingPeriodConflicts } from '../billing-period-manager.js';
 import type { Context } from '../context.js';
 import { type PersonalAccountItem, upsertPersonalAccountsCall } from '../personal-account-manager.js';
@@ -66,6 +67,34 @@ export const Mutation = {
       run: async (tx) => {
         const billingPeriod = await new BillingPeriodManager(tx).open(supplierId, args.month);
         return { payload: { billingPeriod }, objectIds: [billingPeriod.id] };
+      },
+    });
+  },
+
+  setConsumptionNorm(_parent: unknown, args: { input: ConsumptionNormInput }, context: Context, info: GraphQLResolveInfo) {
+    const input = { ...args.input, supplierId: parseId(args.input.supplierId, 'input.supplierId', 'a supplier') };
+    return placeWrite(context, info, {
+      operation: 'utilities.setConsumptionNorm',
+      run: async (tx) => {
+        const norm = await new BillingManager(tx).setNorm(input);
+        return { payload: { norm }, objectIds: [norm.id] };
+      },
+    });
+  },
+
+  // Charges are not (yet) a type of the change feed: they declare no changes.
+  chargeAccounts(
+    _parent: unknown,
+    args: { supplierId: string; month: string; accounts: ChargeAccountInput[] },
+    context: Context,
+    info: GraphQLResolveInfo,
+  ) {
+    const supplierId = parseId(args.supplierId, 'supplierId', 'a supplier');
+    return placeWrite(context, info, {
+      operation: 'utilities.chargeAccounts',
+      run: async (tx) => {
+        const lines = await new BillingManager(tx).chargeAccounts(supplierId, args.month, args.accounts);
+        return { payload: { charges: lines }, objectIds: lines.map((line) => line.id) };
       },
     });
   },

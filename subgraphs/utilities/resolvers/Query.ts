@@ -1,6 +1,7 @@
 import { parseId, parseOptionalId } from '../../../lib/ids.js';
 import { byId, type PageArgs, parsePage, toConnection } from '../../../lib/pagination.js';
 import type { UtilityService } from '../../../schema/utilities.js';
+import { BillingManager } from '../billing-manager.js';
 import { BillingPeriodManager } from '../billing-period-manager.js';
 import type { Context } from '../context.js';
 
@@ -59,5 +60,11 @@ export const Query = {
 
   billingPeriods(_parent: unknown, args: { supplierId: string }, context: Context) {
     return new BillingPeriodManager(context.db).ofSupplier(parseId(args.supplierId, 'supplierId', 'a supplier'));
+  },
+
+  async charges(_parent: unknown, args: { supplierId: string; month: string }, context: Context) {
+    const supplierId = parseId(args.supplierId, 'supplierId', 'a supplier');
+    const period = await new BillingPeriodManager(context.db).of(supplierId, args.month);
+    return period ? new BillingManager(context.db).linesOfPeriod(supplierId, period.id) : [];
   },
 };

@@ -1,0 +1,264 @@
+import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import type { Executor } from '../../lib/db.js';
+import { badUserInput, conflict, type FieldProblem } from '../../lib/errors.js';
+import { isKatoCode, katoPrefix, withinTerritory } from '../../lib/kato.js';
+import {
+  type ChargeBasis,
+  type ConsumerCategory,
+  charges,
+  consumptionNorms,
+  type NormBasis,
+  personalAccounts,
+  type UtilityService,
+} from '../../schema/utilities.js';
+import { BillingPeriodManager } from './billing-period-manager.js';
+import { SupplierManager } from './supplier-manager.js';
+import { pickTariff } from './tariff-manager.js';
+import { TariffRepository, type TariffRow } from './tariff-repository.js';
+import { chargeByTiers, fromTenThousandths, isDecimal, monthEnd, toTenThousandths } from './tariff-rules.js';
+
+export type ChargeRow = typeof charges.$inferSelect;
+export type NormRow = typeof consumptionNorms.$inferSelect;
+
+/** `ConsumptionNormInput` as the client sends it. */
+export interface ConsumptionNormInput {
+  supplierId: string;
+  service: UtilityService;
+  territoryKato?: string | null;
+  basis: NormBasis;
+  volume: string;
+  validFrom: string;
+}
+
+/** One account to charge (`ChargeAccountInput`). */
+export interface ChargeAccountInput {
+  accountNumber: string;
+  /**
+   * THE READINGS SEAM: the volume consumed in the month by the account's meter, computed by
+   * the supplier's system (or, later, from `utilities.meter_readings` of the meter serving the
+   * account). Absent: the consumption norm applies.
+   */
+  meteredVolume?: string | null;
+  residents?: number | null;
+  areaSquareMetres?: string | null;
+  consumerCategory?: ConsumerCategory | null;
+  /** Needed when the account was already charged for the period: the recalculation line's reason. */
+  recalculationReason?: string | null;
+}
+
+/**
+ * Billing (p.4.14): consumption norms, and charges per account and open period at the
+ * tariff in force, from a metered volume or by the norm, with recalculations as separate
+ * lines that say why.
+ */
+export class BillingManager {
+  constructor(private readonly executor: Executor) {}
+
+  async setNorm(input: ConsumptionNormInput): Promise<NormRow> {
+    const supplier = await new SupplierManager(this.executor).existing(input.supplierId, 'input.supplierId');
+    const problems: FieldProblem[] = [];
+    if (!supplier.services.includes(input.service))
+      problems.push({ field: 'input.service', message: 'input.service is not a service this supplier offers.' });
+    if (input.territoryKato != null && !isKatoCode(input.territoryKato))
+      problems.push({ field: 'input.territoryKato', message: 'input.territoryKato must be a 9-digit KATO code.' });
+    if (!isDecimal(input.volume))
+      problems.push({ field: 'input.volume', message: 'input.volume must be a non-negative decimal with up to 4 decimal places.' });
+    if (problems.length > 0) throw badUserInput(problems);
+    const [row] = await this.executor
+      .insert(consumptionNorms)
+      .values({
+        supplierId: supplier.id,
+        service: input.service,
+        territoryKato: input.territoryKato ?? null,
+        basis: input.basis,
+        volume: input.volume,
+        validFrom: input.validFrom,
+      })
+      .returning();
+    if (!row) throw new Error('The norm was not recorded.');
+    return row;
+  }
+
+  /** Charges `items` of one supplier for the open period `month`, all or nothing; returns the lines written, in input order. */
+  async chargeAccounts(supplierId: string, month: string, items: readonly ChargeAccountInput[]): Promise<ChargeRow[]> {
+    await new SupplierManager(this.executor).existing(supplierId, 'supplierId');
+    if (items.length === 0 || items.length > 1000)
+      throw badUserInput({ field: 'accounts', message: 'accounts must list 1 to 1,000 accounts.' });
+    const tariffRepository = new TariffRepository(this.executor);
+    // Serializes with the period's closing and tariff publications of this supplier.
+    await tariffRepository.lockSupplier(supplierId);
+    const period = await new BillingPeriodManager(this.executor).of(supplierId, month);
+    if (period?.status !== 'OPEN')
+      throw conflict(`The billing period of ${month.slice(0, 7)} is not open: a closed period's charges are frozen.`, 'month');
+    const last = monthEnd(month);
+    const tariffCache = new Map<string, TariffRow[]>();
+    const problems: FieldProblem[] = [];
+    const lines: ChargeRow[] = [];
+    for (const [i, item] of items.entries()) {
+      const at = `accounts[${i}]`;
+      const [account] = await this.executor
+        .select({
+          id: personalAccounts.id,
+          service: personalAccounts.service,
+          openedAt: personalAccounts.openedAt,
+          closedAt: personalAccounts.closedAt,
+          katoCode: sql<string | null>`(select b.kato_code from buildings.buildings b where b.id = ${personalAccounts.buildingId})`,
+        })
+        .from(personalAccounts)
+        .where(and(eq(personalAccounts.supplierId, supplierId), eq(personalAccounts.accountNumber, item.accountNumber)));
+      if (!account) {
+        problems.push({
+          field: `${at}.accountNumber`,
+          message: `${at}.accountNumber: the supplier keeps no account ${item.accountNumber}.`,
+        });
+        continue;
+      }
+      if (account.openedAt > last || (account.closedAt != null && account.closedAt < month)) {
+        problems.push({ field: `${at}.accountNumber`, message: `${at}.accountNumber: the account is not open in ${month.slice(0, 7)}.` });
+        continue;
+      }
+      const category = item.consumerCategory ?? 'HOUSEHOLD';
+      const cacheKey = `${account.service}:${category}`;
+      let candidates = tariffCache.get(cacheKey);
+      if (!candidates) {
+        candidates = await tariffRepository.inForceBetween({ supplierId, service: account.service, category, from: month, to: last });
+        tariffCache.set(cacheKey, candidates);
+      }
+      // The tariff in force on the period's first day: a tariff change takes effect from the next period.
+      const tariff = pickTariff(candidates, account.katoCode, month);
+      if (!tariff) {
+        problems.push({
+          field: `${at}.accountNumber`,
+          message: `${at}: no ${category} tariff for ${account.service} is in force on ${month} for the account's territory.`,
+        });
+        continue;
+      }
+      const volume = await this.volumeOf(item, at, tariff, account.service, account.katoCode, month, problems);
+      if (volume == null) continue;
+      const amountTiyn = chargeByTiers(tariff.tiers, volume.volume).amountTiyn;
+      const [billed] = await this.executor
+        .select({ count: sql<number>`count(*)::int`, total: sql<string>`coalesce(sum(${charges.amountTiyn}), 0)::text` })
+        .from(charges)
+        .where(and(eq(charges.accountId, account.id), eq(charges.billingPeriodId, period.id)));
+      const already = (billed?.count ?? 0) > 0;
+      const reason = item.recalculationReason?.trim() ?? '';
+      if (already && reason.length === 0) {
+        problems.push({
+          field: `${at}.recalculationReason`,
+          message: `${at}: the account is already charged for ${month.slice(0, 7)}; a recalculation needs recalculationReason (1 to 500 characters).`,
+        });
+        continue;
+      }
+      if (reason.length > 500) {
+        problems.push({ field: `${at}.recalculationReason`, message: `${at}.recalculationReason must be at most 500 characters.` });
+        continue;
+      }
+      if (problems.length > 0) continue;
+      const [line] = await this.executor
+        .insert(charges)
+        .values({
+          supplierId,
+          accountId: account.id,
+          billingPeriodId: period.id,
+          service: account.service,
+          kind: already ? 'RECALCULATION' : 'CHARGE',
+          basis: volume.basis,
+          volume: volume.volume,
+          tariffId: tariff.id,
+          amountTiyn: already ? amountTiyn - BigInt(billed?.total ?? '0') : amountTiyn,
+          reason: already ? reason : null,
+        })
+        .returning();
+      if (line) lines.push(line);
+    }
+    if (problems.length > 0) throw badUserInput(problems);
+    return lines;
+  }
+
+  /**
+   * The volume to bill: the metered volume when given (basis READING); otherwise for a tariff
+   * per resident, m² or premise their count, and for a volume tariff the norm × residents or
+   * m² (basis NORM), rounded half up to 4 places.
+   */
+  private async volumeOf(
+    item: ChargeAccountInput,
+    at: string,
+    tariff: TariffRow,
+    service: UtilityService,
+    katoCode: string | null,
+    month: string,
+    problems: FieldProblem[],
+  ): Promise<{ volume: string; basis: ChargeBasis } | null> {
+    const need = (field: string, message: string) => {
+      problems.push({ field: `${at}.${field}`, message: `${at}.${field} ${message}` });
+      return null;
+    };
+    const residents = item.residents ?? null;
+    if (residents != null && (!Number.isInteger(residents) || residents < 0 || residents > 1000))
+      return need('residents', 'must be 0 to 1,000.');
+    const area = item.areaSquareMetres ?? null;
+    if (area != null && !isDecimal(area)) return need('areaSquareMetres', 'must be a non-negative decimal with up to 4 decimal places.');
+    if (item.meteredVolume != null) {
+      if (!isDecimal(item.meteredVolume)) return need('meteredVolume', 'must be a non-negative decimal with up to 4 decimal places.');
+      return { volume: fromTenThousandths(toTenThousandths(item.meteredVolume)), basis: 'READING' };
+    }
+    if (tariff.unit === 'RESIDENT')
+      return residents == null
+        ? need('residents', 'is needed: the tariff is per resident.')
+        : { volume: `${residents}.0000`, basis: 'NORM' };
+    if (tariff.unit === 'SQUARE_METRE')
+      return area == null
+        ? need('areaSquareMetres', 'is needed: the tariff is per m².')
+        : { volume: fromTenThousandths(toTenThousandths(area)), basis: 'NORM' };
+    if (tariff.unit === 'PREMISE') return { volume: '1.0000', basis: 'NORM' };
+    const norms = await this.executor
+      .select()
+      .from(consumptionNorms)
+      .where(
+        and(
+          eq(consumptionNorms.supplierId, tariff.supplierId),
+          eq(consumptionNorms.service, service),
+          lte(consumptionNorms.validFrom, month),
+        ),
+      )
+      .orderBy(desc(consumptionNorms.validFrom), asc(consumptionNorms.id));
+    const norm = pickNorm(norms, katoCode);
+    if (!norm) return need('meteredVolume', `is needed: no consumption norm for ${service} covers the account on ${month}.`);
+    const count =
+      norm.basis === 'RESIDENT' ? (residents == null ? null : BigInt(residents) * 10_000n) : area == null ? null : toTenThousandths(area);
+    if (count == null)
+      return need(
+        norm.basis === 'RESIDENT' ? 'residents' : 'areaSquareMetres',
+        `is needed: the norm is per ${norm.basis === 'RESIDENT' ? 'resident' : 'm²'}.`,
+      );
+    // norm (1e-4) × count (1e-4) = 1e-8 units; back to 1e-4, half up.
+    return { volume: fromTenThousandths((toTenThousandths(norm.volume) * count + 5_000n) / 10_000n), basis: 'NORM' };
+  }
+
+  /** A supplier's charge lines of a period, by account then time. */
+  linesOfPeriod(supplierId: string, billingPeriodId: string): Promise<ChargeRow[]> {
+    return this.executor
+      .select()
+      .from(charges)
+      .where(and(eq(charges.supplierId, supplierId), eq(charges.billingPeriodId, billingPeriodId)))
+      .orderBy(asc(charges.accountId), asc(charges.createdAt), asc(charges.id));
+  }
+}
+
+/** The newest norm (rows come newest first) of the most specific territory covering `katoCode`. */
+function pickNorm(norms: readonly NormRow[], katoCode: string | null): NormRow | null {
+  let best: NormRow | null = null;
+  let depth = -1;
+  for (const norm of norms) {
+    let d = 0;
+    if (norm.territoryKato != null) {
+      if (katoCode == null || !withinTerritory(norm.territoryKato, katoCode)) continue;
+      d = katoPrefix(norm.territoryKato).length;
+    }
+    if (d > depth) {
+      best = norm;
+      depth = d;
+    }
+  }
+  return best;
+}
