@@ -60,6 +60,8 @@ const envSchema = z.object({
   GATEWAY_QUOTA_MACHINE: z.coerce.number().int().min(1).default(2_000_000),
   /** Reverse proxies in front of the gateway that append to X-Forwarded-For; 0 counts the connection's peer as the client. */
   GATEWAY_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  /** The gateway serves GET /metrics on this port (not published) instead of its public one; unset: on its own port. */
+  GATEWAY_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Largest page a connection returns. */
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
   /** Demo data size loaded by `npm start` into an empty database. */
