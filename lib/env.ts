@@ -77,6 +77,12 @@ const envSchema = z.object({
   WEBHOOK_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(10),
   /** How long one webhook delivery may take to be answered. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** How often the integration subgraph's monitor checks the database and every subgraph's /health (p.34); 0 turns it off. */
+  MONITOR_INTERVAL_SECONDS: z.coerce.number().min(0).max(3600).default(15),
+  /** Consecutive failed checks that make an incident (and notify the owners of digital objects). */
+  MONITOR_FAILURE_CHECKS: z.coerce.number().int().min(1).max(100).default(2),
+  /** How long one check may wait for its answer. */
+  MONITOR_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

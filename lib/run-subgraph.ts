@@ -2,6 +2,7 @@ import { connectDatabase } from './db.js';
 import { requireEnv } from './env.js';
 import { log } from './log.js';
 import { closeOnSignals } from './shutdown.js';
+import { subgraphNames, subgraphVariable } from './subgraph-names.js';
 import type { SubgraphDefinition, SubgraphName } from './subgraph-server.js';
 import { startSubgraph } from './subgraph-server.js';
 import { startTracing } from './tracing.js';
@@ -27,6 +28,13 @@ export async function runSubgraph(definition: SubgraphDefinition): Promise<void>
     host: config.SUBGRAPH_HOST,
     port: config[portVariable[definition.name]],
     inlineTraces: config.SUBGRAPH_INLINE_TRACES,
+    // Where the others answer (the integration subgraph's monitor checks them): the gateway's own variables.
+    subgraphUrls: Object.fromEntries(
+      subgraphNames.flatMap((name) => {
+        const url = config[subgraphVariable(name, 'URL')];
+        return url ? [[name, url]] : [];
+      }),
+    ),
   });
   log.info({ service: definition.name, url: running.url }, `${definition.name} subgraph listening`);
   closeOnSignals(running.close, handle.close);

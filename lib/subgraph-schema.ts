@@ -51,6 +51,12 @@ export interface SubgraphDefinition<TLoaders = unknown> extends LoaderFactory<TL
 export interface BackgroundWorkOptions {
   /** The database the pool connects to; absent when the subgraph was given only a pool (then work needing its own connections does not start). */
   databaseUrl?: string | undefined;
+  /**
+   * Where the other subgraphs answer (name → base URL), for the integration subgraph's monitor:
+   * the `*_URL` variables of a separate process, the in-process URLs under `npm start`. Read
+   * when needed, so a system that starts its subgraphs one by one may fill it afterwards.
+   */
+  subgraphUrls?: Readonly<Partial<Record<SubgraphName, string>>> | undefined;
 }
 
 export function loadSchemaFile(url: URL): DocumentNode {

@@ -25,6 +25,8 @@ export interface StartSubgraphOptions {
   db: Database;
   /** The database `db` connects to, for background work that opens connections of its own (the job queue). */
   databaseUrl?: string;
+  /** The other subgraphs' URLs, for background work that watches them (the integration subgraph's monitor). */
+  subgraphUrls?: Readonly<Partial<Record<SubgraphName, string>>>;
   /** Runs the definition's background work (default true); tests that drive the job queue themselves turn it off. */
   backgroundWork?: boolean;
   /**
@@ -75,7 +77,7 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
     },
   });
   const stopBackgroundWork =
-    options.backgroundWork === false ? null : (definition.startBackgroundWork?.(options.db, { databaseUrl: options.databaseUrl }) ?? null);
+    options.backgroundWork === false ? null : (definition.startBackgroundWork?.(options.db, { databaseUrl: options.databaseUrl, subgraphUrls: options.subgraphUrls }) ?? null);
   return {
     ...running,
     name: definition.name,

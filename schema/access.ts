@@ -315,3 +315,23 @@ export const publishedTokens = accessSchema.view('published_tokens').as((qb) =>
 export const publishedAdministrators = accessSchema
   .view('published_administrators')
   .as((qb) => qb.select({ id: persons.id }).from(persons).where(sql`${persons.isAdministrator}`));
+
+/**
+ * Who to tell when the CS fails (p.34): each digital object with its status and the contact
+ * address of its owner (the owning subject's e-mail, else the contact its integration
+ * application gave). Read by the integration subgraph's monitor only, to notify the owners
+ * of LIVE objects; it publishes no address through the graph.
+ */
+export const publishedDigitalObjectContacts = accessSchema.view('published_digital_object_contacts').as((qb) =>
+  qb
+    .select({
+      digitalObjectId: sql<string>`${digitalObjects.id}`.as('digital_object_id'),
+      digitalObjectName: sql<string>`${digitalObjects.name}`.as('digital_object_name'),
+      status: sql<'TESTING' | 'LIVE' | 'DISABLED'>`${digitalObjects.status}`.as('status'),
+      subjectId: sql<string>`${digitalObjects.subjectId}`.as('subject_id'),
+      contactEmail: sql<string | null>`coalesce(${subjects.email}, ${applications.contactEmail})`.as('contact_email'),
+    })
+    .from(digitalObjects)
+    .innerJoin(subjects, sql`${subjects.id} = ${digitalObjects.subjectId}`)
+    .leftJoin(applications, sql`${applications.id} = ${digitalObjects.applicationId}`),
+);

@@ -123,3 +123,32 @@ export const fanOutCursor = integrationSchema.table(
   },
   (t) => [check('fan_out_cursor_single_row', sql`${t.id} = 1`)],
 );
+
+/**
+ * Failures of the CS's components noticed by the integration subgraph's monitor (p.33,
+ * p.34): one row per incident, open while `ended_at` is null. At most one open incident
+ * per component, so monitors of several replicas record (and notify) each failure once.
+ */
+export const incidents = integrationSchema.table(
+  'incidents',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** `DATABASE` or a subgraph's name in capitals (`BUILDINGS`, …). */
+    component: text('component').notNull(),
+    /** The first failed check of the incident. */
+    startedAt: timestamptz('started_at').notNull(),
+    /** The first passing check after it; null while the component is failing. */
+    endedAt: timestamptz('ended_at'),
+    /** How the last failed check ended (an HTTP status, refused, timed out), without addresses. */
+    problem: text('problem'),
+    /** Owners' addresses the failure notice was queued for (outbox messages). */
+    failureNotices: integer('failure_notices').notNull().default(0),
+    /** Owners' addresses the recovery notice was queued for. */
+    recoveryNotices: integer('recovery_notices').notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('incidents_one_open_per_component_key').on(t.component).where(sql`${t.endedAt} is null`),
+    index('incidents_started_idx').on(t.startedAt),
+    check('incidents_period_check', sql`${t.endedAt} is null or ${t.endedAt} >= ${t.startedAt}`),
+  ],
+);

@@ -50,6 +50,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         db: handle.db,
         databaseUrl: options.databaseUrl,
         backgroundWork: options.backgroundWork ?? true,
+        // Filled as each subgraph starts: the integration subgraph's monitor reads it at every check.
+        subgraphUrls,
         gatewaySecret,
         host: options.host,
         port: options.subgraphPorts[name] ?? 0,

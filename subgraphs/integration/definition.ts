@@ -14,7 +14,8 @@
  *   webhook-dispatch.ts       the queue's tasks: fan-out of the feed, signed deliveries
  *   webhook-target.ts         where deliveries may go (SSRF guard), and the POST itself
  *   webhook-signature.ts      HMAC-SHA256 signatures, and their verification
- *   changes-repository.ts, webhook-repository.ts   the SQL
+ *   monitor.ts                checks the database and every subgraph; incidents and the owners' notices (p.34)
+ *   changes-repository.ts, webhook-repository.ts, incident-repository.ts   the SQL
  */
 import { env } from '../../lib/env.js';
 import { startJobWorker } from '../../lib/jobs.js';
@@ -22,8 +23,10 @@ import { scalarResolvers } from '../../lib/scalars.js';
 import { mailTransportFromConfig } from '../../lib/smtp-transport.js';
 import { loadSchemaFile, type SubgraphDefinition } from '../../lib/subgraph-schema.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import { monitoredServices, startMonitor } from './monitor.js';
 import { permissions, personalData } from './permissions.js';
 import { Change } from './resolvers/Change.js';
+import { Incident } from './resolvers/Incident.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { Query } from './resolvers/Query.js';
 import { WebhookDelivery, WebhookSubscription } from './resolvers/WebhookSubscription.js';
@@ -32,14 +35,27 @@ import { integrationTasks } from './webhook-dispatch.js';
 export const definition: SubgraphDefinition<Loaders> = {
   name: 'integration',
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
-  resolvers: { DateTime: scalarResolvers.DateTime, Query, Mutation, Change, WebhookSubscription, WebhookDelivery },
+  resolvers: { DateTime: scalarResolvers.DateTime, Query, Mutation, Change, Incident, WebhookSubscription, WebhookDelivery },
   permissions,
   personalData,
   createLoaders,
-  /** The job queue's worker; any number of integration processes may run one. */
-  startBackgroundWork: (db, { databaseUrl }) => {
+  /**
+   * The job queue's worker and the monitor of p.34 (`monitor.ts`); any number of integration
+   * processes may run both (each incident and its notices are written once).
+   */
+  startBackgroundWork: (db, { databaseUrl, subgraphUrls }) => {
     if (!databaseUrl) return null;
     const config = env();
+    const monitor =
+      config.MONITOR_INTERVAL_SECONDS > 0
+        ? startMonitor({
+            db,
+            services: () => monitoredServices(subgraphUrls ?? {}),
+            intervalMs: config.MONITOR_INTERVAL_SECONDS * 1000,
+            failureChecks: config.MONITOR_FAILURE_CHECKS,
+            timeoutMs: config.MONITOR_CHECK_TIMEOUT_MS,
+          })
+        : null;
     const tasks = integrationTasks(db, {
       allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
       failureThreshold: config.WEBHOOK_FAILURE_THRESHOLD,
@@ -51,6 +67,7 @@ export const definition: SubgraphDefinition<Loaders> = {
       return null;
     });
     return async () => {
+      await monitor?.stop();
       const stop = await started;
       await stop?.();
     };

@@ -1,6 +1,7 @@
 import {
   deny,
   type IRules,
+  isAdministrator,
   isAuthenticated,
   relyOnAdministrator,
   relyOnGrants,
@@ -41,6 +42,8 @@ export const permissions = {
     changes: isAuthenticated,
     webhookSubscriptions: managesWebhooks,
     webhookSubscription: managesWebhooks,
+    // The state of the CS's components is the Administrator's to watch (owners are notified by mail).
+    incidents: isAdministrator,
     _service: deny,
   },
   Mutation: {
@@ -55,6 +58,8 @@ export const permissions = {
   ChangeConnection: { '*': visibleWithParent },
   ChangeEdge: { '*': visibleWithParent },
   PageInfo: { '*': visibleWithParent },
+  // Reachable only through `incidents`, which administrators alone may read.
+  Incident: { '*': visibleWithParent },
   // Reachable only through the guarded root fields and mutations, whose loaders and manager keep to the caller's own.
   WebhookSubscription: { '*': visibleWithParent },
   WebhookDelivery: { '*': visibleWithParent },

@@ -1,8 +1,10 @@
 import type { ChangeType } from '../../../lib/changes.js';
-import { forbidden } from '../../../lib/errors.js';
+import { env } from '../../../lib/env.js';
+import { badUserInput, forbidden } from '../../../lib/errors.js';
 import { parseId, parseOptionalId } from '../../../lib/ids.js';
 import { byTime, parsePage, parseSequencePage, toConnection, toSequenceConnection } from '../../../lib/pagination.js';
 import type { Context } from '../context.js';
+import { IncidentRepository } from '../incident-repository.js';
 import { CHANGES_LIST } from '../webhook-dispatch.js';
 import type { SubscriptionRow } from '../webhook-repository.js';
 
@@ -44,6 +46,15 @@ export const Query = {
       page,
       byTime<SubscriptionRow>((row) => row.createdAt),
     );
+  },
+
+  /** The monitor's incidents, newest first (administrators: the rule decided). */
+  incidents(_parent: unknown, args: { open?: boolean | null; first?: number | null }, context: Context) {
+    const first = args.first ?? 100;
+    const max = env().MAX_PAGE_SIZE;
+    if (!Number.isInteger(first) || first < 0 || first > max)
+      throw badUserInput({ field: 'first', message: `first must be between 0 and ${max}; ${first} is not.` });
+    return new IncidentRepository(context.db).list(args.open ?? null, first);
   },
 
   webhookSubscription(_parent: unknown, args: { id: string }, context: Context) {
