@@ -173,6 +173,8 @@ export interface StartGatewayOptions {
   trustedProxies?: number;
   /** Told of every refusal (limits, quotas, outages, authentication): where metrics count them. */
   onRefusal?: RefusalListener;
+  /** Serve `/metrics` on this port instead of the public one (`GATEWAY_METRICS_PORT`); 0 picks a free one. */
+  metricsPort?: number;
 }
 
 function quotasFromEnv(): QuotaOptions | false {
@@ -235,6 +237,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     corsOrigins: options.corsOrigins ?? [],
     bodyLimit: limits.maxBodyBytes,
     service: 'gateway',
+    metricsPort: options.metricsPort ?? env().GATEWAY_METRICS_PORT,
     // Ready when every subgraph answers its /health and the access service's caller endpoint answers.
     ready: {
       ...Object.fromEntries(

@@ -1,6 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, serveApollo } from './http-server.js';
+import { redirectLogs } from './log.js';
 
 describe('serveApollo', () => {
   let server: RunningServer;
@@ -76,9 +77,8 @@ describe('serveApollo routes', () => {
     const get = await fetch(`${server.url}echo`);
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
-    const errors: unknown[] = [];
-    const original = console.error;
-    console.error = (...args: unknown[]) => errors.push(args);
+    const errors: string[] = [];
+    const restore = redirectLogs({ write: (line: string) => errors.push(line) });
     try {
       const broken = await fetch(`${server.url}broken`, { method: 'POST' });
       expect(broken.status).toBe(500);
@@ -86,8 +86,11 @@ describe('serveApollo routes', () => {
       expect(JSON.parse(text).errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
       expect(text).not.toContain('secret');
     } finally {
-      console.error = original;
+      restore();
     }
-    expect(errors).toHaveLength(1);
+    // Request lines (info) may be there too, depending on LOG_LEVEL: one error.
+    const failures = errors.map((line) => JSON.parse(line) as { level: number }).filter((line) => line.level >= 50);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ path: '/broken' });
   });
 });

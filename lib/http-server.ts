@@ -56,6 +56,11 @@ export interface ServeOptions<TContext extends BaseContext> {
    * it checks is reachable. 200 when all do within 3 s, else 503 naming those that failed.
    */
   ready?: Record<string, () => Promise<unknown>>;
+  /**
+   * Serve `GET /metrics` on this port (same host) and not on `port`: for a service whose
+   * port is published (the gateway's `GATEWAY_METRICS_PORT`). 0 picks a free one.
+   */
+  metricsPort?: number;
   /** Browser origins allowed to call (CORS); `['*']` for any. None: same origin only. */
   corsOrigins?: string[];
   /** How long `close()` lets requests in flight finish before it cuts their connections. */
@@ -65,6 +70,8 @@ export interface ServeOptions<TContext extends BaseContext> {
 export interface RunningServer {
   url: string;
   port: number;
+  /** Where `/metrics` is served when `metricsPort` moved it off `port`. */
+  metricsUrl?: string;
   /**
    * Graceful: stops listening, answers requests that still arrive on open connections
    * with 503 (SERVICE_UNAVAILABLE, Retry-After), lets those in flight finish (up to
@@ -181,6 +188,28 @@ async function serveRoute(route: HttpRoute, request: IncomingMessage, response: 
   response.end(JSON.stringify(reply.body));
 }
 
+async function answerMetrics(response: ServerResponse): Promise<void> {
+  response.setHeader('content-type', registry.contentType);
+  response.end(await registry.metrics());
+}
+
+/** A listener of its own answering only `GET /metrics`, for a port that is not published. */
+async function listenForMetrics(host: string, port: number): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.method === 'GET' && new URL(request.url ?? '/', 'http://localhost').pathname === '/metrics') {
+      void answerMetrics(response).catch(() => response.destroy());
+      return;
+    }
+    response.statusCode = 404;
+    response.end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
+}
+
 /** `GET /ready`: every check within 3 s, 200 `{ status: 'ready' }` or 503 naming what failed. */
 async function answerReady(response: ServerResponse, checks: Record<string, () => Promise<unknown>>): Promise<void> {
   const results = await Promise.all(
@@ -288,10 +317,9 @@ export async function serveApollo<TContext extends BaseContext>(
       return;
     }
     if (request.method === 'GET' && url.pathname === '/ready') return answerReady(response, options.ready ?? {});
-    if (request.method === 'GET' && url.pathname === '/metrics') {
-      response.setHeader('content-type', registry.contentType);
-      response.end(await registry.metrics());
-      return;
+    if (url.pathname === '/metrics') {
+      if (options.metricsPort !== undefined) throw new HttpProblem(404, 'Not found.', 'NOT_FOUND');
+      if (request.method === 'GET') return answerMetrics(response);
     }
     const route = Object.hasOwn(options.routes ?? {}, url.pathname) ? options.routes?.[url.pathname] : undefined;
     if (route) return serveRoute(route, request, response, limit);
@@ -346,12 +374,16 @@ export async function serveApollo<TContext extends BaseContext>(
   server.headersTimeout = 20_000;
   server.requestTimeout = 120_000;
   const port = (server.address() as AddressInfo).port;
+  const metricsServer = options.metricsPort === undefined ? null : await listenForMetrics(options.host, options.metricsPort);
   let closed: Promise<void> | undefined;
   return {
     url: `http://${options.host}:${port}/`,
     port,
+    ...(metricsServer ? { metricsUrl: `http://${options.host}:${(metricsServer.address() as AddressInfo).port}/metrics` } : {}),
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
+        metricsServer?.close();
+        metricsServer?.closeAllConnections();
         closing = true;
         // Each answer still to come ends its connection, so no client reuses it.
         for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close');

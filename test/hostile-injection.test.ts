@@ -19,11 +19,11 @@ import { injectionCorpus } from './support/injection-corpus.js';
  * error (SQLSTATE class 42, syntax or access rule, nor 22, data exception): the database
  * never sees the text as anything but a parameter.
  *
- * Each place gets HOSTILE_INJECTIONS entries of the corpus (default 24, rotating so that
+ * Each place gets HOSTILE_INJECTIONS entries of the corpus (default 16, rotating so that
  * every entry is used at many places; HOSTILE_SOAK=1: all of them everywhere).
  */
 const soak = process.env.HOSTILE_SOAK === '1';
-const perPlace = soak ? injectionCorpus.length : Math.min(injectionCorpus.length, Number(process.env.HOSTILE_INJECTIONS ?? 24));
+const perPlace = soak ? injectionCorpus.length : Math.min(injectionCorpus.length, Number(process.env.HOSTILE_INJECTIONS ?? 16));
 /** Calls per request, each under its own alias. */
 const BATCH = 40;
 

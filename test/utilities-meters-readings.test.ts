@@ -198,7 +198,7 @@ describe('meters and readings', () => {
     });
     expect(data.submitReadings).toMatchObject({ created: 8, updated: 0, rejected: 0 });
     // The previous readings of every meter of the call: one statement (and one for the meters, locked).
-    expect(statements.filter((s) => /from utilities\.meter_readings r/i.test(s) && /lateral/i.test(s))).toHaveLength(1);
+    expect(statements.filter((s) => /from utilities\.meter_readings r/i.test(s) && /row_number/i.test(s))).toHaveLength(1);
     expect(statements.filter((s) => /insert into utilities\.meter_readings/i.test(s))).toHaveLength(1);
 
     const w1 = await ok(supplierA, readingsOf, { id: meterIds['W-1'], from: '2025-01-01', to: '2025-12-31' });
@@ -327,6 +327,20 @@ describe('meters and readings', () => {
     const [count] = await database.db.execute<{ n: number }>(sql`
       select count(*)::int as n from utilities.meter_readings where taken_on = '2025-09-01'`);
     expect(count!.n).toBe(1);
+  });
+
+  it('finds the previous reading of a meter read again after a long pause (outside the recent months)', async () => {
+    // W-ROLL's last reading: 30 on 2025-09-01, more than 130 days before these.
+    const below = await ok(supplierA, submit, {
+      supplierId: supplierAId,
+      mode: 'PER_ITEM',
+      readings: [reading('W-ROLL', '2026-02-01', '25')],
+    });
+    expect(below.submitReadings.items[0].errors.map((e: { field: string }) => e.field)).toEqual(['readings[0].value']);
+    const after = await ok(supplierA, submit, { supplierId: supplierAId, readings: [reading('W-ROLL', '2026-02-01', '40')] });
+    expect(after.submitReadings).toMatchObject({ created: 1 });
+    const read = await ok(supplierA, readingsOf, { id: meterIds['W-ROLL'], from: '2026-02-01', to: '2026-02-01' });
+    expect(read.meter.readings).toMatchObject([{ value: '40.000', consumption: '10.000' }]);
   });
 
   it('stores readings in monthly partitions: one month of one meter reads exactly one partition', async () => {

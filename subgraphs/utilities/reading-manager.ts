@@ -33,6 +33,8 @@ export const ANOMALY_WINDOW = 3;
  */
 export const MAX_ROLLOVER_SHARE = 0.1;
 
+/** The days before a call's first reading in which the meters' last readings are looked for first. */
+const RECENT_SPAN_DAYS = 130;
 const MAX_KEY_LENGTH = 200;
 const DAY_MS = 86_400_000;
 const decimalPattern = /^\d{1,13}(\.\d{1,3})?$/;
@@ -162,12 +164,23 @@ export class ReadingManager {
       else list.push(index);
       groups.set(key, list);
     });
-    const recent = await repository.recent(
-      [...groups.keys()].map((key) => {
-        const [meterId, zone] = key.split(':') as [string, string];
-        return { meterId, zone: Number(zone) };
-      }),
-    );
+    // The last readings of every meter and zone of the call, looked for first from a little
+    // before the call's first day up to today (no reading is in the future), so a few
+    // partitions are read, not every month's; only meters installed before
+    // that span and without a reading in it are looked for in every month (rare: a meter
+    // read again after a long pause).
+    const pairs = [...groups.keys()].map((key) => {
+      const [meterId, zone] = key.split(':') as [string, string];
+      return { meterId, zone: Number(zone) };
+    });
+    const days = [...groups.values()].flat().map((index) => items[index]!.takenOn);
+    const spanStart = new Date(Date.parse(days.reduce((a, b) => (b < a ? b : a), '9999-12-31')) - RECENT_SPAN_DAYS * DAY_MS)
+      .toISOString()
+      .slice(0, 10);
+    const recent = await repository.recent(pairs, { from: spanStart, to: today });
+    const installedBefore = new Map([...meters.values()].map((meter) => [meter.id, meter.installedAt < spanStart]));
+    const missing = pairs.filter((pair) => !recent.has(`${pair.meterId}:${pair.zone}`) && installedBefore.get(pair.meterId));
+    if (missing.length > 0) for (const [key, rows] of await repository.recent(missing)) recent.set(key, rows);
 
     const values: Array<ReadingInput | null> = items.map(() => null);
     for (const [key, indexes] of groups) {
