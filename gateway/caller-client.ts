@@ -63,15 +63,14 @@ function unavailable(reason: string, log: (line: string) => void): GraphQLError 
 
 function isResolution(
   body: unknown,
-): body is { header: string; subgraphs: Record<string, string>; requestKeys: Record<string, string>; expiresAt: string } {
+): body is { header: string; subgraphs: Record<string, string>; requestKeys?: Record<string, string>; expiresAt: string } {
   const value = body as Record<string, unknown> | null;
   return (
     typeof value?.header === 'string' &&
     typeof value.expiresAt === 'string' &&
     typeof value.subgraphs === 'object' &&
     value.subgraphs !== null &&
-    typeof value.requestKeys === 'object' &&
-    value.requestKeys !== null
+    (value.requestKeys === undefined || (typeof value.requestKeys === 'object' && value.requestKeys !== null))
   );
 }
 
@@ -113,7 +112,8 @@ export function callerClient(endpoint: string, options: CallerClientOptions = {}
           resolve({
             header: body.header,
             subgraphs: body.subgraphs,
-            requestKeys: body.requestKeys,
+            // Without keys (an access service from before request signatures) requests go unsigned and subgraphs refuse them.
+            requestKeys: body.requestKeys ?? {},
             expiresAt: Date.parse(body.expiresAt),
             identity: identityOf(body.subgraphs, authorization),
           });
