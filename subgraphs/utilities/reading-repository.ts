@@ -63,6 +63,9 @@ export function textArray(values: ReadonlyArray<string | number | boolean | null
   return `{${values.map((v) => (v === null ? 'NULL' : `"${String(v).replace(/[\\"]/g, (c) => `\\${c}`)}"`)).join(',')}}`;
 }
 
+/** First key of the advisory locks of a supplier's reading calls (the second is the supplier id's hash). */
+const READINGS_LOCK_SPACE = 727_013;
+
 /** Recent readings kept per meter and zone: the last one, the one before it, and enough for the average of 3 consumptions. */
 export const RECENT_READINGS = 4;
 
@@ -71,8 +74,11 @@ export class ReadingRepository {
   constructor(private readonly executor: Executor) {}
 
   /**
-   * The supplier's meters with these serial numbers, locked (FOR UPDATE) until the call
-   * commits so that concurrent calls for one meter validate against each other's readings.
+   * The supplier's meters with these serial numbers, after taking the supplier's readings
+   * lock (a transaction-level advisory lock) until the call commits: concurrent reading
+   * calls of one supplier run one after the other, so each validates against the readings
+   * the one before it wrote (the last-readings statement comes after the lock). One lock
+   * instead of a row lock on each of 10,000 meters, which cost a write per meter.
    */
   async metersForReadings(supplierId: string, serialNumbers: readonly string[]): Promise<Map<string, ReadingMeter>> {
     if (serialNumbers.length === 0) return new Map();
@@ -87,9 +93,8 @@ export class ReadingRepository {
     }>(sql`
       select id, serial_number, capacity_digits, tariff_zones, status, installed_at::text as installed_at, kato_code
         from utilities.meters
-       where supplier_id = ${supplierId}::uuid and serial_number = any(${textArray([...new Set(serialNumbers)])}::text[])
-       order by id
-         for update`);
+             cross join (select pg_advisory_xact_lock(${READINGS_LOCK_SPACE}::int, hashtext(${supplierId}::text))) as locked
+       where supplier_id = ${supplierId}::uuid and serial_number = any(${textArray([...new Set(serialNumbers)])}::text[])`);
     return new Map(
       rows.map((r) => [
         r.serial_number,
@@ -120,7 +125,9 @@ export class ReadingRepository {
     if (pairs.length === 0) return found;
     // Set-wise: every reading of these meters in the span, ranked per meter and zone (in
     // steady state a few months of each meter: a few partitions' index ranges), rather than
-    // a lateral look-up per meter into every partition.
+    // a lateral look-up per meter into every partition. The ids are joined from `unnest`,
+    // not compared with `= any(array)`: the planner would estimate the 10,000-element array
+    // against every partition (0.6 s of planning for one statement).
     const meterIds = textArray([...new Set(pairs.map((p) => p.meterId))]);
     const span = within ? sql`and r.taken_on >= ${within.from}::date and r.taken_on <= ${within.to}::date` : sql``;
     const rows = await this.executor.execute<{
@@ -137,7 +144,7 @@ export class ReadingRepository {
         from (select r.meter_id, r.zone, r.id, r.taken_on, r.value, r.consumption, r.recorded_at,
                      row_number() over (partition by r.meter_id, r.zone order by r.taken_on desc) as rank
                 from utilities.meter_readings r
-               where r.meter_id = any(${meterIds}::uuid[]) ${span}) ranked
+               where r.meter_id in (select unnest(${meterIds}::uuid[])) ${span}) ranked
        where ranked.rank <= ${RECENT_READINGS}
        order by ranked.meter_id, ranked.zone, ranked.taken_on desc`);
     const wanted = new Set(pairs.map((p) => `${p.meterId}:${p.zone}`));
