@@ -331,3 +331,35 @@ export const charges = utilitiesSchema.table(
     check('charges_reason_check', sql`(${t.kind} = 'RECALCULATION') = (${t.reason} is not null)`),
   ],
 );
+
+/** How a payment reached the supplier. */
+export const paymentChannel = utilitiesSchema.enum('payment_channel', ['BANK', 'AGENT']);
+export type PaymentChannel = (typeof paymentChannel.enumValues)[number];
+
+/**
+ * Payments received through banks and agents (p.4.14), each matched to the payment document
+ * it pays: the account's document of a billing period. What exceeds the document is the
+ * account's advance. One payment per supplier, agent and the agent's own reference.
+ */
+export const payments = utilitiesSchema.table(
+  'payments',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    supplierId: uuid('supplier_id').notNull().references(() => suppliers.id),
+    accountId: uuid('account_id').notNull().references(() => personalAccounts.id),
+    /** The period whose payment document this pays. */
+    billingPeriodId: uuid('billing_period_id').notNull().references(() => billingPeriods.id),
+    amountTiyn: bigint('amount_tiyn', { mode: 'bigint' }).notNull(),
+    paidOn: date('paid_on', { mode: 'string' }).notNull(),
+    channel: paymentChannel('channel').notNull(),
+    agentName: varchar('agent_name', { length: 200 }).notNull(),
+    /** The bank's or agent's own reference of the payment. */
+    reference: varchar('reference', { length: 100 }).notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('payments_supplier_agent_reference_key').on(t.supplierId, t.agentName, t.reference),
+    index('payments_account_period_idx').on(t.accountId, t.billingPeriodId),
+    check('payments_amount_check', sql`${t.amountTiyn} > 0`),
+  ],
+);

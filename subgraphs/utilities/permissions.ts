@@ -66,6 +66,8 @@ export const permissions: IRules = {
     personalAccount: mayReadAccounts,
     billingPeriods: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
     charges: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
+    paymentDocuments: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
+    accountBalances: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
     _entities: entitiesRule<Context>({
       Supplier: openEntity,
       Building: openEntity,
@@ -95,6 +97,7 @@ export const permissions: IRules = {
       (args) => (args.input as { supplierId?: unknown } | undefined)?.supplierId,
     ),
     chargeAccounts: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
+    postPayments: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
   },
   // The register and published tariffs (only published ones are ever read) are the open part.
   Supplier: { '*': isOpenPart },
@@ -107,6 +110,10 @@ export const permissions: IRules = {
   ChargeAccountsPayload: { '*': visibleWithParent },
   ConsumptionNorm: { '*': visibleWithParent },
   ConsumptionNormPayload: { '*': visibleWithParent },
+  PostPaymentsPayload: { '*': visibleWithParent },
+  PaymentDocument: { '*': visibleWithParent },
+  PaymentDocumentLine: { '*': visibleWithParent },
+  AccountBalance: { '*': visibleWithParent },
   SupplierConnection: { '*': isOpenPart },
   SupplierEdge: { '*': isOpenPart },
   TariffConnection: { '*': isOpenPart },

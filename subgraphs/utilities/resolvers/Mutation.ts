@@ -6,6 +6,7 @@ import { placeWrite } from '../../../lib/write.js';
 import { BillingManager, type ChargeAccountInput, type ConsumptionNormInput } from '../billing-manager.js';
 import { BillingPeriodManager, billingPeriodConflicts } from '../billing-period-manager.js';
 import type { Context } from '../context.js';
+import { type PaymentItem, postPaymentsCall } from '../payment-manager.js';
 import { type PersonalAccountItem, upsertPersonalAccountsCall } from '../personal-account-manager.js';
 import { type RegisterSupplierInput, SupplierManager, supplierChange, supplierConflicts } from '../supplier-manager.js';
 import { type PublishTariffInput, TariffManager } from '../tariff-manager.js';
@@ -97,6 +98,25 @@ export const Mutation = {
         return { payload: { charges: lines }, objectIds: lines.map((line) => line.id) };
       },
     });
+  },
+
+  postPayments(
+    _parent: unknown,
+    args: { supplierId: string; payments: PaymentItem[]; mode?: BulkMode | null; idempotencyKey?: string | null },
+    context: Context,
+    info: GraphQLResolveInfo,
+  ) {
+    return placeBulk(
+      context,
+      info,
+      postPaymentsCall({
+        supplierId: parseId(args.supplierId, 'supplierId', 'a supplier'),
+        payments: args.payments,
+        mode: args.mode ?? 'ALL_OR_NOTHING',
+        idempotencyKey: args.idempotencyKey,
+        today: context.receivedAt.toISOString().slice(0, 10),
+      }),
+    );
   },
 
   closeBillingPeriod(_parent: unknown, args: { supplierId: string; month: string }, context: Context, info: GraphQLResolveInfo) {

@@ -4,6 +4,7 @@ import type { UtilityService } from '../../../schema/utilities.js';
 import { BillingManager } from '../billing-manager.js';
 import { BillingPeriodManager } from '../billing-period-manager.js';
 import type { Context } from '../context.js';
+import { PaymentManager } from '../payment-manager.js';
 
 interface TariffFilterArgs {
   supplierId?: string | null;
@@ -60,6 +61,14 @@ export const Query = {
 
   billingPeriods(_parent: unknown, args: { supplierId: string }, context: Context) {
     return new BillingPeriodManager(context.db).ofSupplier(parseId(args.supplierId, 'supplierId', 'a supplier'));
+  },
+
+  paymentDocuments(_parent: unknown, args: { supplierId: string; month: string }, context: Context) {
+    return new PaymentManager(context.db).documents(parseId(args.supplierId, 'supplierId', 'a supplier'), args.month);
+  },
+
+  accountBalances(_parent: unknown, args: { supplierId: string }, context: Context) {
+    return new PaymentManager(context.db).balances(parseId(args.supplierId, 'supplierId', 'a supplier'));
   },
 
   async charges(_parent: unknown, args: { supplierId: string; month: string }, context: Context) {
