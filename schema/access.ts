@@ -247,6 +247,26 @@ export const apiTokens = accessSchema.table(
   ],
 );
 
+/**
+ * EDS sign-in challenges: a random nonce the signer signs with their certificate's key.
+ * Only the nonce's SHA-256 is kept; a challenge is used once (`consumed_at`, set in the
+ * sign-in's own transaction) and only until `expires_at`.
+ */
+export const signInChallenges = accessSchema.table(
+  'sign_in_challenges',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** Lower-case hex SHA-256 of the nonce. */
+    nonceHash: char('nonce_hash', { length: 64 }).notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    consumedAt: timestamptz('consumed_at'),
+    /** The person signed in with it. */
+    personId: uuid('person_id').references(() => persons.id),
+  },
+  (t) => [uniqueIndex('sign_in_challenges_nonce_hash_key').on(t.nonceHash), index('sign_in_challenges_expires_idx').on(t.expiresAt)],
+);
+
 /** Applications to register and integrate a digital object (p.14–17). */
 export const applications = accessSchema.table(
   'applications',
