@@ -216,6 +216,35 @@ describe('billing', () => {
     expect(all.data?.charges).toHaveLength(3);
   });
 
+  it('previews a tariff change before it takes effect: every affected account and the change of its next bill', async () => {
+    const asA = { token: supplierA.token };
+    const next = await system.query(
+      publish,
+      {
+        input: {
+          supplierId,
+          service: 'ELECTRICITY',
+          unit: 'KILOWATT_HOUR',
+          tiers: [{ upTo: '70', price: '22' }, { price: '30' }],
+          validFrom: '2026-03-01',
+        },
+      },
+      asA,
+    );
+    expect(next.errors).toBeUndefined();
+    const preview = `query($supplierId: ID!, $tariffId: ID!) { tariffChangePreview(supplierId: $supplierId, tariffId: $tariffId) {
+      accountId accountNumber volume currentAmount newAmount change } }`;
+    const result = await system.query(preview, { supplierId, tariffId: next.data?.publishTariff.tariff.id }, asA);
+    expect(result.errors).toBeUndefined();
+    // E-1's latest bill is its recalculated 90 kWh: now 70 × 20.50 + 20 × 28.75 = 2010.00;
+    // then 70 × 22 + 20 × 30 = 1540.00 + 600.00 = 2140.00; +130.00. Water accounts are not affected.
+    expect(result.data?.tariffChangePreview).toEqual([
+      { accountId: accounts.E1, accountNumber: 'E-1', volume: '90.0000', currentAmount: '2010.00', newAmount: '2140.00', change: '130.00' },
+    ]);
+    const other = await system.query(preview, { supplierId, tariffId: next.data?.publishTariff.tariff.id }, { token: supplierB.token });
+    expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it("keeps a supplier from another supplier's norms, charges and charge lines", async () => {
     const asB = { token: supplierB.token };
     const read = await system.query(lines, { supplierId, month }, asB);

@@ -68,6 +68,7 @@ export const permissions: IRules = {
     charges: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
     paymentDocuments: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
     accountBalances: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
+    tariffChangePreview: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
     _entities: entitiesRule<Context>({
       Supplier: openEntity,
       Building: openEntity,
@@ -114,6 +115,7 @@ export const permissions: IRules = {
   PaymentDocument: { '*': visibleWithParent },
   PaymentDocumentLine: { '*': visibleWithParent },
   AccountBalance: { '*': visibleWithParent },
+  TariffChangePreviewLine: { '*': visibleWithParent },
   SupplierConnection: { '*': isOpenPart },
   SupplierEdge: { '*': isOpenPart },
   TariffConnection: { '*': isOpenPart },

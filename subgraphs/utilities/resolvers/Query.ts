@@ -5,6 +5,7 @@ import { BillingManager } from '../billing-manager.js';
 import { BillingPeriodManager } from '../billing-period-manager.js';
 import type { Context } from '../context.js';
 import { PaymentManager } from '../payment-manager.js';
+import { previewTariffChange } from '../tariff-preview.js';
 
 interface TariffFilterArgs {
   supplierId?: string | null;
@@ -65,6 +66,14 @@ export const Query = {
 
   paymentDocuments(_parent: unknown, args: { supplierId: string; month: string }, context: Context) {
     return new PaymentManager(context.db).documents(parseId(args.supplierId, 'supplierId', 'a supplier'), args.month);
+  },
+
+  tariffChangePreview(_parent: unknown, args: { supplierId: string; tariffId: string }, context: Context) {
+    return previewTariffChange(
+      context.db,
+      parseId(args.supplierId, 'supplierId', 'a supplier'),
+      parseId(args.tariffId, 'tariffId', 'a tariff'),
+    );
   },
 
   accountBalances(_parent: unknown, args: { supplierId: string }, context: Context) {
