@@ -29,6 +29,10 @@ const envSchema = z.object({
   GATEWAY_SECRET: z.string().min(32, 'GATEWAY_SECRET must be at least 32 characters').optional(),
   /** Token of the first administrator, created at first start when no administrator exists. */
   BOOTSTRAP_ADMIN_TOKEN: z.string().min(32, 'BOOTSTRAP_ADMIN_TOKEN must be at least 32 characters').optional(),
+  /** EDS sign-in and signature verification (lib/signatures): the trusted CA roots, PEM text or comma-separated PEM file paths; unset: EDS sign-in refused. */
+  SIGNATURE_TRUST_ROOTS: z.string().optional(),
+  /** The CAs' revocation lists, PEM text or comma-separated PEM/DER file paths; unset: revocation not checked. */
+  SIGNATURE_CRLS: z.string().optional(),
   /** Apollo inline tracing (ftv1) from subgraphs; off unless asked for. */
   SUBGRAPH_INLINE_TRACES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Introspection and the IDE page on the gateway. */

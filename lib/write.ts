@@ -83,6 +83,32 @@ export async function runWrite<T extends object>(
 }
 
 /**
+ * The write path of the few mutations anyone may call, signed in or not (EDS sign-in:
+ * `requestSignInChallenge`, `signInWithSignature`), whose rule answers `true`. Such a
+ * write rests on nothing the caller holds, so there is nothing to re-check: it runs in one
+ * transaction, records what it declares in the feed and refreshes the loaders, and takes
+ * no receipt (it places no information of p.30). The default paths above still refuse a
+ * write whose rule relied on nothing; this one is chosen by name, in the resolver, only
+ * for a mutation that proves what it needs inside `run` (a signature, a nonce).
+ */
+export async function runPublicWrite<T extends object>(
+  context: SubgraphContext,
+  write: Omit<Write<T>, 'run'> & { run(tx: Transaction): Promise<WriteOutcome<T>> },
+): Promise<T> {
+  try {
+    const answer = await context.db.transaction(async (tx) => {
+      const outcome = await write.run(tx);
+      await recordChanges(tx, null, outcome.changes ?? []);
+      return outcome.payload;
+    });
+    context.refreshLoaders();
+    return answer;
+  } catch (error) {
+    throw asConflict(error, write.conflicts) ?? error;
+  }
+}
+
+/**
  * Whether the caller's writes run on the testing stand (p.17): a digital object still in
  * TESTING. Its transactions run in full (re-check, validation, writes, receipt, feed) and
  * are rolled back; only LIVE objects (and persons) write for real.

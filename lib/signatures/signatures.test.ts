@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TestAuthority } from '../../test/support/signature-authority.js';
 import { loadTrustStore, type SignatureRefusalReason, type TrustStore, verifyDetachedSignature } from './signatures.js';
@@ -99,6 +100,15 @@ describe.each(['RSA', 'ECDSA'] as const)('detached CMS signatures, %s', (kind) =
     const signature = await authority.sign(signer, document);
     const altered = new TextEncoder().encode('{"report":"2026-10","building":"…","total":"925000.00"}');
     expect(await refusal(verifyDetachedSignature({ signature, content: altered, trust }))).toBe('CONTENT_ALTERED');
+  });
+
+  it("verifies against the content's SHA-256 alone (a nonce kept hashed)", async () => {
+    const signer = await authority.issue({ iin, commonName: 'ИВАНОВ ИВАН' });
+    const signature = await authority.sign(signer, document);
+    const sha256 = new Uint8Array(createHash('sha256').update(document).digest());
+    await expect(verifyDetachedSignature({ signature, content: { sha256 }, trust, expected: { iin } })).resolves.toBeTruthy();
+    const other = new Uint8Array(createHash('sha256').update('another nonce').digest());
+    expect(await refusal(verifyDetachedSignature({ signature, content: { sha256: other }, trust }))).toBe('CONTENT_ALTERED');
   });
 
   it('refuses what is not a CMS signature', async () => {

@@ -81,8 +81,12 @@ export interface ExpectedSigner {
 export interface VerifyOptions {
   /** The CMS SignedData, DER bytes or base64 (PEM armour allowed). */
   signature: Uint8Array | string;
-  /** The exact bytes signed (a document's canonical bytes, a sign-in nonce). */
-  content: Uint8Array;
+  /**
+   * The exact bytes signed (a document's canonical bytes), or only their SHA-256 where the
+   * bytes are not kept (a sign-in nonce stored hashed): the signature's messageDigest
+   * attribute must then be a SHA-256 equal to it.
+   */
+  content: Uint8Array | { sha256: Uint8Array };
   trust: TrustStore;
   expected?: ExpectedSigner;
   /**
@@ -332,6 +336,42 @@ async function checkRevocation(path: readonly pkijs.Certificate[], trust: TrustS
   }
 }
 
+const sha256Oid = '2.16.840.1.101.3.4.2.1';
+
+/**
+ * The signature over signed attributes whose messageDigest must equal `sha256`: what
+ * pkijs's `verify` does after hashing the content, for a content known only by its hash.
+ */
+async function verifyOverDigest(
+  signerInfo: pkijs.SignerInfo,
+  offered: readonly pkijs.Certificate[],
+  sha256: Uint8Array,
+): Promise<{ signatureVerified: boolean; signerCertificate: pkijs.Certificate | null }> {
+  const sid = signerInfo.sid;
+  const signer =
+    sid instanceof pkijs.IssuerAndSerialNumber
+      ? offered.find((c) => c.issuer.isEqual(sid.issuer) && c.serialNumber.isEqual(sid.serialNumber))
+      : undefined;
+  if (!signer) throw malformed("The signature does not include the signer's certificate (by issuer and serial number).");
+  if (signerInfo.digestAlgorithm.algorithmId !== sha256Oid) throw malformed('The signature must use SHA-256 as its digest algorithm here.');
+  const attributes = signerInfo.signedAttrs?.attributes ?? [];
+  if (!attributes.some((entry) => entry.type === '1.2.840.113549.1.9.3')) throw malformed('The signature has no content-type attribute.');
+  const digest = attributes.find((entry) => entry.type === '1.2.840.113549.1.9.4')?.values[0];
+  if (!(digest instanceof asn1js.OctetString)) throw malformed('The signature has no message-digest attribute.');
+  if (!Buffer.from(digest.valueBlock.valueHexView).equals(Buffer.from(sha256)))
+    throw new SignatureRefused('CONTENT_ALTERED', 'The signature does not match the content: it was made over other content.');
+  const engine = pkijs.getCrypto(true);
+  const encoded = signerInfo.signedAttrs?.encodedValue ?? new ArrayBuffer(0);
+  const verified = await engine.verifyWithPublicKey(
+    encoded,
+    signerInfo.signature,
+    signer.subjectPublicKeyInfo,
+    signerInfo.signatureAlgorithm,
+    'SHA-256',
+  );
+  return { signatureVerified: verified, signerCertificate: signer };
+}
+
 function signingTimeOf(signerInfo: pkijs.SignerInfo): Date | null {
   const attribute = signerInfo.signedAttrs?.attributes.find((entry) => entry.type === oids.signingTime);
   const value = attribute?.values[0];
@@ -361,14 +401,24 @@ export async function verifyDetachedSignature(options: VerifyOptions): Promise<V
 
   // A signature with the content inside is accepted only when that content is the document.
   const attached = signed.encapContentInfo.eContent;
-  if (attached && !Buffer.from(attached.getValue()).equals(Buffer.from(options.content)))
-    throw new SignatureRefused('CONTENT_ALTERED', 'The signature carries other content than the document.');
+  if (attached) {
+    const carried = new Uint8Array(attached.getValue());
+    const same =
+      options.content instanceof Uint8Array
+        ? Buffer.from(carried).equals(Buffer.from(options.content))
+        : Buffer.from(await webcrypto.subtle.digest('SHA-256', carried)).equals(Buffer.from(options.content.sha256));
+    if (!same) throw new SignatureRefused('CONTENT_ALTERED', 'The signature carries other content than the document.');
+  }
 
   const offered = (signed.certificates ?? []).filter((entry): entry is pkijs.Certificate => entry instanceof pkijs.Certificate);
-  let result: pkijs.SignedDataVerifyResult;
+  let result: { signatureVerified?: boolean | null; signerCertificate?: pkijs.Certificate | null };
   try {
-    result = await signed.verify({ signer: 0, data: toArrayBuffer(options.content), checkChain: false, extendedMode: true });
+    result =
+      options.content instanceof Uint8Array
+        ? await signed.verify({ signer: 0, data: toArrayBuffer(options.content), checkChain: false, extendedMode: true })
+        : await verifyOverDigest(signerInfo, offered, options.content.sha256);
   } catch (error) {
+    if (error instanceof SignatureRefused) throw error;
     const code = (error as { code?: number }).code;
     const message = String((error as { message?: unknown }).message ?? '');
     if (code === 15 && /digest/i.test(message))

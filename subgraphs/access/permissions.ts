@@ -125,6 +125,9 @@ const maySubmitApplication = rule()<unknown, Context>((_parent, args, { caller }
   );
 });
 
+/** Anyone, signed in or not, relying on nothing: for mutations that prove what they need themselves (EDS sign-in). */
+const anyone = rule()(() => true);
+
 /** Administrators any token; anyone else on their token, the manager checking the token is theirs (signing out). */
 const mayRevokeToken = rule()<unknown, Context>((_parent, _args, { caller }) => {
   if (caller.kind === 'anonymous') return unauthenticated();
@@ -177,6 +180,10 @@ export const permissions: IRules = {
     issueSessionToken: isAdministrator,
     issueApiToken: isAdministrator,
     revokeApiToken: mayRevokeToken,
+    // EDS sign-in: anyone; what it needs (a valid signature over an unused nonce) is proven
+    // inside its write (runPublicWrite, lib/write.ts), not by the caller's credentials.
+    requestSignInChallenge: anyone,
+    signInWithSignature: anyone,
   },
   Subject: {
     '*': visibleWithParent,
@@ -211,6 +218,8 @@ export const permissions: IRules = {
   GrantAssessment: { '*': visibleWithParent },
   RevocationPreview: { '*': visibleWithParent },
   IssuedTokenPayload: { '*': visibleWithParent },
+  SignInChallenge: { '*': visibleWithParent },
+  SignInPayload: { '*': visibleWithParent },
   ApiTokenPayload: { '*': visibleWithParent },
   SubjectPayload: { '*': visibleWithParent },
   PersonPayload: { '*': visibleWithParent },

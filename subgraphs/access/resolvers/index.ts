@@ -11,13 +11,14 @@ import { Mutation } from './Mutation.js';
 import { Person } from './Person.js';
 import { Query } from './Query.js';
 import { RevocationPreview } from './RevocationPreview.js';
+import { signInMutations } from './SignInMutation.js';
 import { Subject } from './Subject.js';
 
 /** Every resolver of the access subgraph; fields without one here are served by the default resolver (and still ruled). */
 export const resolvers = {
   ...scalarResolvers,
   Query,
-  Mutation,
+  Mutation: { ...Mutation, ...signInMutations },
   Subject,
   Person,
   Agreement,
