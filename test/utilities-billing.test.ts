@@ -31,8 +31,13 @@ describe('billing', () => {
   beforeAll(async () => {
     system = await startTestSystem();
     fixture = await AuthFixture.create(system.db);
-    const buildingId = await registerBuildingWithApartments(system, fixture, ['1', '2']);
-    const rights = [AccessFunction.TariffsMaintain, AccessFunction.PersonalAccountsMaintain];
+    const buildingId = await registerBuildingWithApartments(system, fixture, ['1', '2', '3']);
+    const rights = [
+      AccessFunction.TariffsMaintain,
+      AccessFunction.PersonalAccountsMaintain,
+      AccessFunction.MetersMaintain,
+      AccessFunction.ReadingsSubmit,
+    ];
     supplierA = await fixture.person('UTILITY_SUPPLIER', rights);
     supplierB = await fixture.person('UTILITY_SUPPLIER', rights);
     const ids: string[] = [];
@@ -60,12 +65,19 @@ describe('billing', () => {
       upsert,
       {
         supplierId,
-        accounts: [account('E-1', 'ELECTRICITY', '1'), account('W-1', 'WATER_SUPPLY', '1'), account('W-2', 'WATER_SUPPLY', '2')],
+        accounts: [
+          account('E-1', 'ELECTRICITY', '1'),
+          account('W-1', 'WATER_SUPPLY', '1'),
+          account('W-2', 'WATER_SUPPLY', '2'),
+          account('W-3', 'WATER_SUPPLY', '3'),
+        ],
       },
       asA,
     );
     expect(made.errors).toBeUndefined();
-    [accounts.E1, accounts.W1, accounts.W2] = (made.data?.upsertPersonalAccounts.items ?? []).map((item: { id: string }) => item.id);
+    [accounts.E1, accounts.W1, accounts.W2, accounts.W3] = (made.data?.upsertPersonalAccounts.items ?? []).map(
+      (item: { id: string }) => item.id,
+    );
     const electricity = await system.query(
       publish,
       {
@@ -93,6 +105,39 @@ describe('billing', () => {
       asA,
     );
     expect(norm.errors).toBeUndefined();
+    // W-3's premise has an individual water meter read at the end of December and of January.
+    const meter = await system.query(
+      `mutation($supplierId: ID!, $meters: [MeterInput!]!) { upsertMeters(supplierId: $supplierId, meters: $meters) { created } }`,
+      {
+        supplierId,
+        meters: [
+          {
+            kind: 'INDIVIDUAL',
+            buildingId,
+            premiseNumber: '3',
+            service: 'WATER_SUPPLY',
+            serialNumber: 'SV-3',
+            capacityDigits: 5,
+            tariffZones: 1,
+            installedAt: '2025-11-01',
+          },
+        ],
+      },
+      asA,
+    );
+    expect(meter.errors).toBeUndefined();
+    const readings = await system.query(
+      `mutation($supplierId: ID!, $readings: [MeterReadingInput!]!) { submitReadings(supplierId: $supplierId, readings: $readings) { created } }`,
+      {
+        supplierId,
+        readings: [
+          { serialNumber: 'SV-3', takenOn: '2025-12-31', value: '100', source: 'OWNER' },
+          { serialNumber: 'SV-3', takenOn: '2026-01-31', value: '112.5', source: 'OWNER' },
+        ],
+      },
+      asA,
+    );
+    expect(readings.errors).toBeUndefined();
     expect(norm.data?.setConsumptionNorm).toMatchObject({
       norm: { volume: '3.5000', basis: 'RESIDENT' },
       receipt: { operation: 'utilities.setConsumptionNorm' },
@@ -202,6 +247,15 @@ describe('billing', () => {
     expect(byAccount(accounts.W1)).toEqual([['CHARGE', '691.32']]);
   });
 
+  it("charges by the readings of the account's meter when no volume is given", async () => {
+    const result = await system.query(charge, { supplierId, month, accounts: [{ accountNumber: 'W-3' }] }, { token: supplierA.token });
+    expect(result.errors).toBeUndefined();
+    // 112.5 − 100 = 12.5 m³ read in January × 98.76 = 1234.50.
+    expect(result.data?.chargeAccounts.charges).toEqual([
+      expect.objectContaining({ accountId: accounts.W3, kind: 'CHARGE', basis: 'READING', volume: '12.5000', amount: '1234.50' }),
+    ]);
+  });
+
   it("freezes a closed period's charges", async () => {
     const asA = { token: supplierA.token };
     const closed = await system.query(closePeriod, { supplierId, month }, asA);
@@ -213,7 +267,7 @@ describe('billing', () => {
     );
     expect(late.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' }, message: expect.stringContaining('frozen') });
     const all = await system.query(lines, { supplierId, month }, asA);
-    expect(all.data?.charges).toHaveLength(3);
+    expect(all.data?.charges).toHaveLength(4);
   });
 
   it('previews a tariff change before it takes effect: every affected account and the change of its next bill', async () => {

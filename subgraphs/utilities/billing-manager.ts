@@ -34,9 +34,9 @@ export interface ConsumptionNormInput {
 export interface ChargeAccountInput {
   accountNumber: string;
   /**
-   * THE READINGS SEAM: the volume consumed in the month by the account's meter, computed by
-   * the supplier's system (or, later, from `utilities.meter_readings` of the meter serving the
-   * account). Absent: the consumption norm applies.
+   * The volume consumed in the month as the supplier's system computed it. Absent: the
+   * consumption of the readings taken in the month on the account's individual meters
+   * (`utilities.meter_readings`), and without such readings the consumption norm.
    */
   meteredVolume?: string | null;
   residents?: number | null;
@@ -100,6 +100,8 @@ export class BillingManager {
         .select({
           id: personalAccounts.id,
           service: personalAccounts.service,
+          buildingId: personalAccounts.buildingId,
+          premiseNumber: personalAccounts.premiseNumber,
           openedAt: personalAccounts.openedAt,
           closedAt: personalAccounts.closedAt,
           katoCode: sql<string | null>`(select b.kato_code from buildings.buildings b where b.id = ${personalAccounts.buildingId})`,
@@ -133,7 +135,10 @@ export class BillingManager {
         });
         continue;
       }
-      const volume = await this.volumeOf(item, at, tariff, account.service, account.katoCode, month, problems);
+      const fromReadings = item.meteredVolume == null ? await this.readingsVolume(supplierId, account, month, last) : null;
+      const volume = fromReadings
+        ? { volume: fromReadings, basis: 'READING' as const }
+        : await this.volumeOf(item, at, tariff, account.service, account.katoCode, month, problems);
       if (volume == null) continue;
       const amountTiyn = chargeByTiers(tariff.tiers, volume.volume).amountTiyn;
       const [billed] = await this.executor
@@ -233,6 +238,28 @@ export class BillingManager {
       );
     // norm (1e-4) × count (1e-4) = 1e-8 units; back to 1e-4, half up.
     return { volume: fromTenThousandths((toTenThousandths(norm.volume) * count + 5_000n) / 10_000n), basis: 'NORM' };
+  }
+
+  /**
+   * The consumption recorded in `[from, to]` by the readings of the supplier's individual
+   * meters on the account's premise and service (every zone), with 4 places; null when no
+   * reading with a consumption (one after an earlier reading) was taken in the month.
+   */
+  private async readingsVolume(
+    supplierId: string,
+    account: { buildingId: string; premiseNumber: string | null; service: UtilityService },
+    from: string,
+    to: string,
+  ): Promise<string | null> {
+    if (account.premiseNumber == null) return null;
+    const [row] = await this.executor.execute<{ volume: string | null }>(sql`
+      select sum(r.consumption)::numeric(16, 4)::text as volume
+        from utilities.meters m
+        join utilities.meter_readings r on r.meter_id = m.id and r.taken_on between ${from} and ${to}
+       where m.supplier_id = ${supplierId} and m.kind = 'INDIVIDUAL' and m.building_id = ${account.buildingId}
+         and m.premise_number = ${account.premiseNumber} and m.service = ${account.service}
+         and r.consumption is not null`);
+    return row?.volume == null ? null : fromTenThousandths(toTenThousandths(row.volume));
   }
 
   /** A supplier's charge lines of a period, by account then time. */
