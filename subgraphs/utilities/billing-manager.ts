@@ -140,7 +140,16 @@ export class BillingManager {
         ? { volume: fromReadings, basis: 'READING' as const }
         : await this.volumeOf(item, at, tariff, account.service, account.katoCode, month, problems);
       if (volume == null) continue;
+      // numeric(14, 4) holds volumes below 10^10; amounts are kept far inside bigint.
+      if (toTenThousandths(volume.volume) >= 100_000_000_000_000n) {
+        problems.push({ field: `${at}.meteredVolume`, message: `${at}: the volume to bill must be below 10,000,000,000 units.` });
+        continue;
+      }
       const amountTiyn = chargeByTiers(tariff.tiers, volume.volume).amountTiyn;
+      if (amountTiyn >= 1_000_000_000_000_000n) {
+        problems.push({ field: `${at}.meteredVolume`, message: `${at}: the charge would exceed 10,000,000,000,000 tenge; check the volume.` });
+        continue;
+      }
       const [billed] = await this.executor
         .select({ count: sql<number>`count(*)::int`, total: sql<string>`coalesce(sum(${charges.amountTiyn}), 0)::text` })
         .from(charges)
