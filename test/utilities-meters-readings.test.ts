@@ -197,8 +197,8 @@ describe('meters and readings', () => {
       ],
     });
     expect(data.submitReadings).toMatchObject({ created: 8, updated: 0, rejected: 0 });
-    // The previous readings of every meter of the call: one statement (and one for the meters, locked).
-    expect(statements.filter((s) => /from utilities\.meter_readings r/i.test(s) && /row_number/i.test(s))).toHaveLength(1);
+    // The previous readings of every meter of the call: one statement per widening span (at most 3, whatever the number of readings), and one for the meters.
+    expect(statements.filter((s) => /from utilities\.meter_readings r/i.test(s) && /row_number/i.test(s)).length).toBeLessThanOrEqual(3);
     expect(statements.filter((s) => /insert into utilities\.meter_readings/i.test(s))).toHaveLength(1);
 
     const w1 = await ok(supplierA, readingsOf, { id: meterIds['W-1'], from: '2025-01-01', to: '2025-12-31' });

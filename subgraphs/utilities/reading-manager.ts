@@ -4,7 +4,7 @@ import type { Executor } from '../../lib/db.js';
 import { badUserInput, type FieldProblem } from '../../lib/errors.js';
 import { almatyDate } from '../../lib/working-calendar.js';
 import type { ReadingKind, ReadingSource } from '../../schema/utilities.js';
-import { type ReadingInput, type ReadingMeter, ReadingRepository, type RecentReading } from './reading-repository.js';
+import { RECENT_READINGS, type ReadingInput, type ReadingMeter, ReadingRepository, type RecentReading } from './reading-repository.js';
 import { SupplierManager } from './supplier-manager.js';
 
 /** `ReadingInput` as the client sends it. */
@@ -33,8 +33,8 @@ export const ANOMALY_WINDOW = 3;
  */
 export const MAX_ROLLOVER_SHARE = 0.1;
 
-/** The days before a call's first reading in which the meters' last readings are looked for first. */
-const RECENT_SPAN_DAYS = 130;
+/** The spans (days before a call's first reading) in which the meters' last readings are looked for, narrowest first; then every month. */
+const RECENT_SPANS_DAYS = [10, 130];
 const MAX_KEY_LENGTH = 200;
 const DAY_MS = 86_400_000;
 const decimalPattern = /^\d{1,13}(\.\d{1,3})?$/;
@@ -164,23 +164,33 @@ export class ReadingManager {
       else list.push(index);
       groups.set(key, list);
     });
-    // The last readings of every meter and zone of the call, looked for first from a little
-    // before the call's first day up to today (no reading is in the future), so a few
-    // partitions are read, not every month's; only meters installed before
-    // that span and without a reading in it are looked for in every month (rare: a meter
-    // read again after a long pause).
+    // The last RECENT_READINGS readings of every meter and zone of the call, up to today (no
+    // reading is in the future), looked for in widening spans before the call's first day so
+    // that a statement reads a few partitions and few rows: RECENT_SPANS_DAYS (days before),
+    // then every month. A pair goes on to the next span only when the span held fewer than
+    // RECENT_READINGS of its readings and its meter was installed before the span began
+    // (otherwise there can be none older). Daily readings stop at the first span, monthly
+    // ones at the second; every month is read only for a meter read again after a long pause.
     const pairs = [...groups.keys()].map((key) => {
       const [meterId, zone] = key.split(':') as [string, string];
       return { meterId, zone: Number(zone) };
     });
-    const days = [...groups.values()].flat().map((index) => items[index]!.takenOn);
-    const spanStart = new Date(Date.parse(days.reduce((a, b) => (b < a ? b : a), '9999-12-31')) - RECENT_SPAN_DAYS * DAY_MS)
-      .toISOString()
-      .slice(0, 10);
-    const recent = await repository.recent(pairs, { from: spanStart, to: today });
-    const installedBefore = new Map([...meters.values()].map((meter) => [meter.id, meter.installedAt < spanStart]));
-    const missing = pairs.filter((pair) => !recent.has(`${pair.meterId}:${pair.zone}`) && installedBefore.get(pair.meterId));
-    if (missing.length > 0) for (const [key, rows] of await repository.recent(missing)) recent.set(key, rows);
+    const firstDay = Date.parse(
+      [...groups.values()].flat().reduce((a, b) => (items[b]!.takenOn < a ? items[b]!.takenOn : a), '9999-12-31'),
+    );
+    const installedAt = new Map([...meters.values()].map((meter) => [meter.id, meter.installedAt]));
+    const recent = new Map<string, RecentReading[]>();
+    let pending = pairs;
+    for (const days of [...RECENT_SPANS_DAYS, null]) {
+      if (pending.length === 0) break;
+      const from = days === null ? null : new Date(firstDay - days * DAY_MS).toISOString().slice(0, 10);
+      for (const [key, rows] of await repository.recent(pending, from === null ? undefined : { from, to: today })) recent.set(key, rows);
+      if (from === null) break;
+      pending = pending.filter(
+        (pair) =>
+          (recent.get(`${pair.meterId}:${pair.zone}`)?.length ?? 0) < RECENT_READINGS && (installedAt.get(pair.meterId) ?? '') < from,
+      );
+    }
 
     const values: Array<ReadingInput | null> = items.map(() => null);
     for (const [key, indexes] of groups) {
