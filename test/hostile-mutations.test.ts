@@ -33,6 +33,8 @@ const seedOf = (name: string, salt: number) => [...name].reduce((hash, c) => (ha
 
 const graph = composedGraph();
 const mutations = graph.rootFields('mutation');
+/** A mutation without arguments (requestSignInChallenge) has no input to poison. */
+const poisonable = mutations.filter((root) => root.field.args.length > 0);
 
 describe('every mutation refuses generated invalid input, writing nothing', () => {
   let hostile: HostileSystem;
@@ -57,7 +59,7 @@ describe('every mutation refuses generated invalid input, writing nothing', () =
     );
   });
 
-  it.each(mutations.map((root) => [root.field.name, root] as const))('%s', async (name, root) => {
+  it.each(poisonable.map((root) => [root.field.name, root] as const))('%s', async (name, root) => {
     const { system, samples } = hostile;
     const routes = routesTo(hostile, ownerOf(graph, root, samples));
     const before = await rowSnapshot(system.db);
