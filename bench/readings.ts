@@ -176,7 +176,7 @@ export async function runReadingsBench(): Promise<ReadingsBenchResult> {
       );
       say();
       say(
-        `One call of ${batch.toLocaleString('en')} (${round(body.length / 2 ** 20, 2)} MiB body), average ${round(gatewayMs / calls)} ms through the gateway: the check ${round(parts.check)} ms (supplier, meters locked, last readings of every meter: 3 statements), the write ${round(parts.write)} ms (one unnest upsert), parsing the body ${round(parts.serialize)} ms (×2 with the gateway re-sending it: ${round(roundTrip)} ms for one parse and serialize); the rest is GraphQL input coercion, the bulk path's receipt, feed changes and idempotency, and the HTTP hops.`,
+        `One call of ${batch.toLocaleString('en')} (${round(body.length / 2 ** 20, 2)} MiB body), average ${round(gatewayMs / calls)} ms through the gateway: the check ${round(parts.check)} ms (the supplier; its meters under the supplier's readings lock; the last readings of every meter in widening spans), the write ${round(parts.write)} ms (one unnest upsert), parsing the body ${round(parts.serialize)} ms (×2 with the gateway re-sending it: ${round(roundTrip)} ms for one parse and serialize); the rest is GraphQL input coercion, the bulk path's receipt, feed changes and idempotency, and the HTTP hops.`,
       );
       say();
     } finally {
