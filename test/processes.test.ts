@@ -18,7 +18,7 @@ const portVariable = {
 } as const;
 
 function startProcess(entry: string, env: NodeJS.ProcessEnv, ready: RegExp) {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env: { ...process.env, LOG_LEVEL: 'info', ...env } });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = new Promise<string>((resolve, reject) => {
@@ -53,12 +53,12 @@ describe('services as separate processes', () => {
     const common = { DATABASE_URL: database.url, GATEWAY_SECRET: randomBytes(32).toString('hex') };
     const subgraphs = subgraphNames.map((name) => ({
       name,
-      ...startProcess(`subgraphs/${name}/index.ts`, { ...common, [portVariable[name]]: '0' }, new RegExp(`${name} subgraph at (\\S+)`)),
+      ...startProcess(`subgraphs/${name}/index.ts`, { ...common, [portVariable[name]]: '0' }, new RegExp(`"url":"(http[^"]+)"[^\\n]*"msg":"${name} subgraph listening"`)),
     }));
     children.push(...subgraphs.map((s) => s.child));
     const urls = Object.fromEntries(await Promise.all(subgraphs.map(async (s) => [`${s.name.toUpperCase()}_URL`, await s.url])));
     // The gateway needs neither the database nor the secret: empty values count as unset.
-    const gateway = startProcess('gateway/index.ts', { ...urls, DATABASE_URL: '', GATEWAY_SECRET: '', GATEWAY_PORT: '0' }, /Gateway ready at (\S+)/);
+    const gateway = startProcess('gateway/index.ts', { ...urls, DATABASE_URL: '', GATEWAY_SECRET: '', GATEWAY_PORT: '0' }, /"url":"(http[^"]+)"[^\n]*"msg":"gateway listening"/);
     children.push(gateway.child);
 
     const response = await postGraphQL(await gateway.url, '{ regions(level: 1) { katoCode } suppliers(first: 1) { edges { node { id } } } }');
