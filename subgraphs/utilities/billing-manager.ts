@@ -104,7 +104,7 @@ export class BillingManager {
           premiseNumber: personalAccounts.premiseNumber,
           openedAt: personalAccounts.openedAt,
           closedAt: personalAccounts.closedAt,
-          katoCode: sql<string | null>`(select b.kato_code from buildings.buildings b where b.id = ${personalAccounts.buildingId})`,
+          katoCode: sql<string | null>`(select b.kato_code from buildings.published_buildings b where b.id = ${personalAccounts.buildingId})`,
         })
         .from(personalAccounts)
         .where(and(eq(personalAccounts.supplierId, supplierId), eq(personalAccounts.accountNumber, item.accountNumber)));

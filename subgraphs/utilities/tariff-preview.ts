@@ -46,7 +46,7 @@ export async function previewTariffChange(executor: Executor, supplierId: string
       from utilities.personal_accounts a
       join utilities.charges c on c.account_id = a.id
       join utilities.billing_periods bp on bp.id = c.billing_period_id
-      left join buildings.buildings b on b.id = a.building_id
+      left join buildings.published_buildings b on b.id = a.building_id
      where a.supplier_id = ${supplierId} and a.service = ${tariff.service}
        and (a.closed_at is null or a.closed_at >= ${tariff.validFrom})
      order by a.id, bp.month desc, c.created_at desc, c.id desc`);
