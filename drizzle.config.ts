@@ -4,7 +4,14 @@ import { defineConfig } from 'drizzle-kit';
 // against the snapshots committed in migrations/meta.
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./schema/platform.ts', './schema/buildings.ts', './schema/condominium.ts', './schema/utilities.ts', './schema/access.ts', './schema/integration.ts'],
+  schema: [
+    './schema/platform.ts',
+    './schema/buildings.ts',
+    './schema/condominium.ts',
+    './schema/utilities.ts',
+    './schema/access.ts',
+    './schema/integration.ts',
+  ],
   out: './migrations',
   schemaFilter: ['platform', 'buildings', 'condominium', 'utilities', 'access', 'integration'],
   strict: true,

@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
+import type { IRules } from 'graphql-shield';
 import type { Caller } from '../lib/auth/caller.js';
 import { allow, guard } from '../lib/auth/shield.js';
-import type { IRules } from 'graphql-shield';
 import type { Database } from '../lib/db.js';
 import { byId, toConnection } from '../lib/pagination.js';
 import { buildSubgraph, type SubgraphDefinition } from '../lib/subgraph-server.js';
@@ -44,14 +44,29 @@ export interface EnforcementResult {
 
 const supplierId = '11111111-1111-4111-8111-111111111111';
 const subjectId = '22222222-2222-4222-8222-222222222222';
-const supplier: SupplierRow = { id: supplierId, subjectId, name: 'Energo', bin: '100140000011', services: ['ELECTRICITY'], createdAt: new Date() };
+const supplier: SupplierRow = {
+  id: supplierId,
+  subjectId,
+  name: 'Energo',
+  bin: '100140000011',
+  services: ['ELECTRICITY'],
+  createdAt: new Date(),
+};
 const caller: Caller = {
   kind: 'machine',
   digitalObjectId: '33333333-3333-4333-8333-333333333333',
   digitalObjectStatus: 'LIVE',
   tokenId: '44444444-4444-4444-8444-444444444444',
   isAdministrator: false,
-  grants: [{ grantId: '55555555-5555-4555-8555-555555555555', subjectId, subjectKind: 'UTILITY_SUPPLIER', territoryKato: null, functions: ['PERSONAL_ACCOUNTS_MAINTAIN'] }],
+  grants: [
+    {
+      grantId: '55555555-5555-4555-8555-555555555555',
+      subjectId,
+      subjectKind: 'UTILITY_SUPPLIER',
+      territoryKato: null,
+      functions: ['PERSONAL_ACCOUNTS_MAINTAIN'],
+    },
+  ],
 };
 
 function rows(n: number): AccountRow[] {
@@ -83,7 +98,11 @@ function inMemory(list: AccountRow[]): SubgraphDefinition {
     ...utilities,
     resolvers: {
       ...resolvers,
-      Query: { ...resolvers.Query, personalAccounts: (_: unknown, args: { first: number }) => toConnection('personalAccounts', list, { first: args.first, after: null }, byId) },
+      Query: {
+        ...resolvers.Query,
+        personalAccounts: (_: unknown, args: { first: number }) =>
+          toConnection('personalAccounts', list, { first: args.first, after: null }, byId),
+      },
     } as SubgraphDefinition['resolvers'],
   };
 }
@@ -98,7 +117,8 @@ function everyFieldRules(schema: GraphQLSchema, permissions: IRules): IRules {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const own = tree[type.name];
     if (own === undefined) tree[type.name] = allow;
-    else if (!('resolve' in (own as object)) && !(own as Record<string, unknown>)['*']) tree[type.name] = { '*': allow, ...(own as object) };
+    else if (!('resolve' in (own as object)) && !(own as Record<string, unknown>)['*'])
+      tree[type.name] = { '*': allow, ...(own as object) };
   }
   return tree as IRules;
 }
@@ -117,7 +137,12 @@ async function execute(schema: GraphQLSchema, source: string, n: number): Promis
   const loaders = createLoaders(undefined as unknown as Database, caller);
   loaders.supplierById.prime(supplierId, supplier);
   const started = performance.now();
-  const result = await graphql({ schema, source, variableValues: { n }, contextValue: { caller, db: undefined, loaders, receivedAt: new Date() } });
+  const result = await graphql({
+    schema,
+    source,
+    variableValues: { n },
+    contextValue: { caller, db: undefined, loaders, receivedAt: new Date() },
+  });
   const elapsed = performance.now() - started;
   if (result.errors?.length) throw new Error(`The benchmark query failed: ${result.errors[0]?.message}`);
   return elapsed;
@@ -167,7 +192,9 @@ export async function run(options: { sizes?: number[]; iterations?: (rows: numbe
   const lines = [
     '| rows | query | unguarded ms | guarded (declared resolvers) ms | ratio | naive applyMiddleware ms | ratio |',
     '|---:|---|---:|---:|---:|---:|---:|',
-    ...figures.map((f) => `| ${f.rows} | ${f.query} | ${f.unguardedMs} | ${f.guardedMs} | ×${f.guardedRatio} | ${f.naiveMs} | ×${f.naiveRatio} |`),
+    ...figures.map(
+      (f) => `| ${f.rows} | ${f.query} | ${f.unguardedMs} | ${f.guardedMs} | ×${f.guardedRatio} | ${f.naiveMs} | ×${f.naiveRatio} |`,
+    ),
   ];
   return {
     name: 'Cost of enforcement (graphql-shield) on a personal-accounts list',

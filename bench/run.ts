@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import postgres from 'postgres';
 import { connectDatabase } from '../lib/db.js';
 import { ensureDatabase, migrateDatabase } from '../lib/migrate.js';
 import { startPostgres, withDatabase } from '../lib/postgres-server.js';
@@ -8,7 +9,6 @@ import { demoSeeders, seedDemoData } from '../scripts/seed/index.js';
 import { startSystem } from '../scripts/system.js';
 import { callerHeaders } from '../test/support/signed-request.js';
 import { run as runEnforcement } from './enforcement.js';
-import postgres from 'postgres';
 
 // `npm run bench [-- --buildings 20000 --requests 300]`: seeds a throw-away database,
 // starts the whole system and measures it; writes bench/report.md. Ratios are taken
@@ -53,7 +53,8 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 async function post(url: string, body: string, headers: Record<string, string>): Promise<void> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const json = (await response.json()) as { errors?: unknown[] };
-  if (!response.ok || json.errors) throw new Error(`Benchmark request failed: ${response.status} ${JSON.stringify(json.errors).slice(0, 300)}`);
+  if (!response.ok || json.errors)
+    throw new Error(`Benchmark request failed: ${response.status} ${JSON.stringify(json.errors).slice(0, 300)}`);
 }
 
 const server = await startPostgres({ databaseUrl: process.env.DATABASE_URL, dataDir: '.data/postgres-bench', disposable: true });
@@ -72,7 +73,9 @@ try {
   await migrateDatabase(url);
   const seeding = connectDatabase(url, { max: 2 });
   // The bench's own tokens file, so a run never replaces the demo tokens of `npm start`.
-  const seeders = demoSeeders.map((seeder) => (seeder.name === 'access' ? createAccessSeeder({ tokensFile: '.data/bench-demo-tokens.json' }) : seeder));
+  const seeders = demoSeeders.map((seeder) =>
+    seeder.name === 'access' ? createAccessSeeder({ tokensFile: '.data/bench-demo-tokens.json' }) : seeder,
+  );
   const seeded = await seedDemoData(seeding.db, { buildings: buildingCount, seed: 1 }, seeders);
   await seeding.close();
 
@@ -128,7 +131,9 @@ try {
     say(`|---:|---:|---:|---:|---:|---:|`);
     const seconds = seeded.elapsedMs / 1000;
     const premisesCount = seeded.counts.premises ?? 0;
-    say(`| ${seeded.counts.buildings} | ${premisesCount} | ${seeded.counts.premiseOwners ?? 0} | ${round(seconds, 1)} | ${Math.round((seeded.counts.buildings ?? 0) / seconds)} | ${Math.round(premisesCount / seconds)} |`);
+    say(
+      `| ${seeded.counts.buildings} | ${premisesCount} | ${seeded.counts.premiseOwners ?? 0} | ${round(seconds, 1)} | ${Math.round((seeded.counts.buildings ?? 0) / seconds)} | ${Math.round(premisesCount / seconds)} |`,
+    );
     say();
     say(`## A page of 100 Almaty buildings, all 29 fields and region: gateway vs direct subgraph (${requestCount} interleaved requests)`);
     say();
@@ -145,7 +150,9 @@ try {
     say();
     say('## Memory of the process running the gateway and four subgraphs');
     say();
-    say(`RSS ${Math.round(memory.rss / 2 ** 20)} MiB after the load (${Math.round(rssBefore / 2 ** 20)} MiB after seeding, before the services started); heap used ${Math.round(memory.heapUsed / 2 ** 20)} MiB.`);
+    say(
+      `RSS ${Math.round(memory.rss / 2 ** 20)} MiB after the load (${Math.round(rssBefore / 2 ** 20)} MiB after seeding, before the services started); heap used ${Math.round(memory.heapUsed / 2 ** 20)} MiB.`,
+    );
     say();
   } finally {
     await system.close();

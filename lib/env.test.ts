@@ -25,19 +25,24 @@ describe('parseEnv', () => {
     expect(parseEnv({ BOOTSTRAP_ADMIN_TOKEN: '', DATABASE_URL: '', GATEWAY_PORT: '' })).toMatchObject({ GATEWAY_PORT: 4000 });
     expect(parseEnv({ BOOTSTRAP_ADMIN_TOKEN: '' }).BOOTSTRAP_ADMIN_TOKEN).toBeUndefined();
     expect(parseEnv({}).BOOTSTRAP_ADMIN_TOKEN).toBeUndefined();
-    expect(() => parseEnv({ BOOTSTRAP_ADMIN_TOKEN: 'short' })).toThrow(/BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP_ADMIN_TOKEN must be at least 32 characters/);
+    expect(() => parseEnv({ BOOTSTRAP_ADMIN_TOKEN: 'short' })).toThrow(
+      /BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP_ADMIN_TOKEN must be at least 32 characters/,
+    );
   });
   it('names every variable an entry point requires that is missing or empty, all at once', () => {
     const secret = 'x'.repeat(32);
     const subgraph = () => parseEnv({ DATABASE_URL: '' }, 'subgraph');
     expect(subgraph).toThrow(/- DATABASE_URL: DATABASE_URL is required by a subgraph running as its own process [^\n]*unset or empty/);
     expect(subgraph).toThrow(/- GATEWAY_SECRET: GATEWAY_SECRET is required by a subgraph/);
-    const gateway = () => parseEnv({ DATABASE_URL: 'postgres://db/housing', GATEWAY_SECRET: secret, BUILDINGS_URL: 'http://b:4001/' }, 'gateway');
+    const gateway = () =>
+      parseEnv({ DATABASE_URL: 'postgres://db/housing', GATEWAY_SECRET: secret, BUILDINGS_URL: 'http://b:4001/' }, 'gateway');
     for (const name of ['CONDOMINIUM_URL', 'UTILITIES_URL', 'ACCESS_URL']) {
       expect(gateway).toThrow(new RegExp(`- ${name}: ${name} is required by the gateway running as its own process`));
     }
     expect(gateway).not.toThrow(/BUILDINGS_URL/);
-    const all = Object.fromEntries(requiredVariables.gateway.map((name) => [name, name.endsWith('_URL') ? 'http://service:4000/' : secret]));
+    const all = Object.fromEntries(
+      requiredVariables.gateway.map((name) => [name, name.endsWith('_URL') ? 'http://service:4000/' : secret]),
+    );
     expect(parseEnv({ ...all, DATABASE_URL: 'postgres://db/housing' }, 'gateway').ACCESS_URL).toBe('http://service:4000/');
   });
   it('with an entry point, still lists every other problem with the missing variables', () => {

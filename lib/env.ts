@@ -34,14 +34,25 @@ const envSchema = z.object({
   /** The CAs' revocation lists, PEM text or comma-separated PEM/DER file paths; unset: revocation not checked. */
   SIGNATURE_CRLS: z.string().optional(),
   /** Apollo inline tracing (ftv1) from subgraphs; off unless asked for. */
-  SUBGRAPH_INLINE_TRACES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  SUBGRAPH_INLINE_TRACES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Introspection and the IDE page on the gateway. */
-  GATEWAY_INTROSPECTION: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  GATEWAY_INTROSPECTION: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** Browser origins allowed to call the gateway (CORS), comma-separated; `*` for any. */
   CORS_ORIGINS: z
     .string()
     .default('*')
-    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
   /** The gateway's request limits and quotas (README, "Limits and quotas"); each refusal has its own code. */
   GATEWAY_MAX_DEPTH: z.coerce.number().int().min(1).default(15),
   GATEWAY_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
@@ -76,7 +87,10 @@ const envSchema = z.object({
    * Webhook targets on loopback or private addresses, and plain http: off by default (only
    * https to public addresses); tests and a local receiver during development turn it on.
    */
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Consecutive failed attempts after which a webhook subscription pauses (and its owner is told). */
   WEBHOOK_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(10),
   /** How long one webhook delivery may take to be answered. */

@@ -74,7 +74,20 @@ export function serviceUnavailable(): GraphQLError {
 }
 
 /** postgres.js connection codes, and SQLSTATE classes/codes that mean the server is unreachable, shutting down or full. */
-const outageCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', '53300']);
+const outageCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
 
 /** Whether `error` (or its cause) says the database could not be reached, rather than that a statement failed. */
 export function isDatabaseOutage(error: unknown): boolean {
@@ -160,7 +173,11 @@ export function describeForLog(error: unknown): string {
  * (personal data among them) and internals, so callers get a generic message and
  * the operator gets the full error in the log, without its variables.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown, log: (line: string) => void = logError): GraphQLFormattedError {
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  log: (line: string) => void = logError,
+): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && publicCodes.has(code)) {
     const { stacktrace: _omitted, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
@@ -170,7 +187,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   if (isDatabaseOutage(original)) {
     log(`[unavailable] ${formatted.path ? formatted.path.join('.') + ': ' : ''}${describeForLog(original)}`);
     const { extensions } = serviceUnavailable();
-    return { message: serviceUnavailable().message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}), extensions };
+    return {
+      message: serviceUnavailable().message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions,
+    };
   }
   log(`[error] ${formatted.path ? formatted.path.join('.') + ': ' : ''}${describeForLog(original)}`);
   return {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { binProblem, checkDigit, iinProblem, isValidBin, isValidIin } from './identification-number.js';
 
 /** An independent, deliberately plain implementation of the official algorithm. */
@@ -148,6 +148,8 @@ describe('BIN', () => {
   });
 
   it('refuses a unit kind other than 0–3', () => {
-    expect(binProblem(complete('05014400012'))).toBe('The 6th digit of a BIN (head office, branch, representative office or farm) must be 0 to 3.');
+    expect(binProblem(complete('05014400012'))).toBe(
+      'The 6th digit of a BIN (head office, branch, representative office or farm) must be 0 to 3.',
+    );
   });
 });

@@ -71,7 +71,8 @@ export function binProblem(value: string): string | null {
   const month = Number(value.slice(2, 4));
   if (month < 1 || month > 12) return 'Digits 3–4 of a BIN must be the month of registration, 01 to 12.';
   if (!binEntityKinds.has(value[4] ?? '')) return 'The 5th digit of a BIN (kind of entity) must be 4, 5 or 6.';
-  if (!binUnitKinds.has(value[5] ?? '')) return 'The 6th digit of a BIN (head office, branch, representative office or farm) must be 0 to 3.';
+  if (!binUnitKinds.has(value[5] ?? ''))
+    return 'The 6th digit of a BIN (head office, branch, representative office or farm) must be 0 to 3.';
   return checkDigitMatches(value) ? null : wrongCheckDigit('A BIN');
 }
 

@@ -9,7 +9,11 @@ import { isUuid } from './uuid.js';
  * target and `null` for a look-up.
  */
 export function parseId(value: unknown, field: string, what = 'The'): string {
-  if (!isUuid(value)) throw badUserInput({ field, message: `${field} must be an id (a UUID) of ${what === 'The' ? 'a record' : what} returned by this API.` });
+  if (!isUuid(value))
+    throw badUserInput({
+      field,
+      message: `${field} must be an id (a UUID) of ${what === 'The' ? 'a record' : what} returned by this API.`,
+    });
   return value.toLowerCase();
 }
 

@@ -57,7 +57,15 @@ export async function startPostgres(options: {
     // Byte-order collation (fast, what the pattern indexes assume) with Unicode character
     // classes, so lower()/upper() fold Cyrillic and Kazakh letters (the register compares
     // cadastral numbers case-insensitively). Applies to data folders created from now on.
-    initdbFlags: ['--encoding=UTF8', '--lc-collate=C', '--lc-ctype=C.UTF-8', '--lc-messages=C', '--lc-monetary=C', '--lc-numeric=C', '--lc-time=C'],
+    initdbFlags: [
+      '--encoding=UTF8',
+      '--lc-collate=C',
+      '--lc-ctype=C.UTF-8',
+      '--lc-messages=C',
+      '--lc-monetary=C',
+      '--lc-numeric=C',
+      '--lc-time=C',
+    ],
     postgresFlags: Object.entries(serverSettings(options.disposable ?? false)).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: (message) => options.log?.(String(message).trimEnd()),
     onError: (error) => options.log?.(`[postgres] ${String(error)}`),

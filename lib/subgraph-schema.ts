@@ -1,21 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import {
-  defaultFieldResolver,
-  type DocumentNode,
-  type GraphQLFieldResolver,
-  type GraphQLSchema,
-  isObjectType,
-  parse,
-} from 'graphql';
+import { type DocumentNode, defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema, isObjectType, parse } from 'graphql';
 import { applyMiddlewareToDeclaredResolvers } from 'graphql-middleware';
 import { allow, type IRules } from 'graphql-shield';
 import type { Caller } from './auth/caller.js';
 import { guard } from './auth/shield.js';
 import type { CallerSigner } from './auth/signed-caller.js';
-import type { HttpRoute } from './http-server.js';
 import type { Database } from './db.js';
+import type { HttpRoute } from './http-server.js';
 import type { LoaderFactory } from './subgraph-context.js';
 import type { SubgraphName } from './subgraph-names.js';
 
@@ -140,7 +133,9 @@ export function buildSubgraph(definition: SubgraphDefinition): GraphQLSchema {
   const schema = buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]);
   const problems = guardingProblems(schema, definition);
   if (problems.length > 0) {
-    throw new SubgraphRefusesToStart(`The ${definition.name} subgraph refuses to start:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    throw new SubgraphRefusesToStart(
+      `The ${definition.name} subgraph refuses to start:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    );
   }
   for (const { type, field } of servedFields(schema)) {
     const served = (schema.getType(type) as import('graphql').GraphQLObjectType).getFields()[field];
@@ -151,4 +146,5 @@ export function buildSubgraph(definition: SubgraphDefinition): GraphQLSchema {
 }
 
 /** The default resolver under another identity, so graphql-middleware wraps the field. */
-const readProperty: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => defaultFieldResolver(source, args, context, info);
+const readProperty: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) =>
+  defaultFieldResolver(source, args, context, info);

@@ -1,24 +1,24 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { callerSigner } from './auth/signed-caller.js';
 import { subgraphRequestCaller } from './auth/subgraph-request.js';
 import { watchBacklog } from './backlog-metrics.js';
 import type { Database } from './db.js';
 import { formatError } from './errors.js';
-import { serveApollo, type RunningServer } from './http-server.js';
+import { type RunningServer, serveApollo } from './http-server.js';
 import { inputValuesPlugin } from './input-values.js';
 import { metricsPlugin } from './metrics.js';
 import { databaseCheck } from './readiness.js';
 import { repeatedErrorsPlugin } from './repeated-errors.js';
 
 import { createSubgraphContext, type SubgraphContext } from './subgraph-context.js';
-import { buildSubgraph, type SubgraphDefinition } from './subgraph-schema.js';
 import type { SubgraphName } from './subgraph-names.js';
-export type { SubgraphName } from './subgraph-names.js';
+import { buildSubgraph, type SubgraphDefinition } from './subgraph-schema.js';
 
 export { createSubgraphContext, type SubgraphContext } from './subgraph-context.js';
+export type { SubgraphName } from './subgraph-names.js';
 export { buildSubgraph, loadSchemaFile, type PersonalData, type PersonalDataOf, type SubgraphDefinition } from './subgraph-schema.js';
 
 export interface StartSubgraphOptions {
@@ -77,7 +77,9 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
     },
   });
   const stopBackgroundWork =
-    options.backgroundWork === false ? null : (definition.startBackgroundWork?.(options.db, { databaseUrl: options.databaseUrl, subgraphUrls: options.subgraphUrls }) ?? null);
+    options.backgroundWork === false
+      ? null
+      : (definition.startBackgroundWork?.(options.db, { databaseUrl: options.databaseUrl, subgraphUrls: options.subgraphUrls }) ?? null);
   return {
     ...running,
     name: definition.name,

@@ -1,7 +1,18 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, char, check, date, index, pgSchema, text, timestamp, uniqueIndex, uuid, varchar,
   type AnyPgColumn,
+  bigserial,
+  boolean,
+  char,
+  check,
+  date,
+  index,
+  pgSchema,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
 } from 'drizzle-orm/pg-core';
 
 /** Subjects, persons, agreements, grants and their lifecycle, tokens, integration applications. */
@@ -106,10 +117,7 @@ export const persons = accessSchema.table(
     isAdministrator: boolean('is_administrator').notNull().default(false),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex('persons_iin_key').on(t.iin),
-    check('persons_iin_check', sql`${t.iin} ~ '^[0-9]{12}$'`),
-  ],
+  (t) => [uniqueIndex('persons_iin_key').on(t.iin), check('persons_iin_check', sql`${t.iin} ~ '^[0-9]{12}$'`)],
 );
 
 /** Agreements with the authorized body (access) or integration agreements (p.17, p.19). */
@@ -117,7 +125,9 @@ export const agreements = accessSchema.table(
   'agreements',
   {
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    subjectId: uuid('subject_id').notNull().references(() => subjects.id),
+    subjectId: uuid('subject_id')
+      .notNull()
+      .references(() => subjects.id),
     kind: agreementKind('kind').notNull().default('ACCESS'),
     /** Registration number of the paper or electronic agreement, when it has one. */
     reference: text('reference'),
@@ -142,7 +152,9 @@ export const digitalObjects = accessSchema.table(
   'digital_objects',
   {
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    subjectId: uuid('subject_id').notNull().references(() => subjects.id),
+    subjectId: uuid('subject_id')
+      .notNull()
+      .references(() => subjects.id),
     name: text('name').notNull(),
     /** TESTING after approval, LIVE once tested (p.17); DISABLED when its last grant ended. */
     status: digitalObjectStatus('status').notNull().default('TESTING'),
@@ -167,8 +179,12 @@ export const grants = accessSchema.table(
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
     personId: uuid('person_id').references(() => persons.id),
     digitalObjectId: uuid('digital_object_id').references(() => digitalObjects.id),
-    subjectId: uuid('subject_id').notNull().references(() => subjects.id),
-    agreementId: uuid('agreement_id').notNull().references(() => agreements.id),
+    subjectId: uuid('subject_id')
+      .notNull()
+      .references(() => subjects.id),
+    agreementId: uuid('agreement_id')
+      .notNull()
+      .references(() => agreements.id),
     /** The grant this one was delegated from (p.20.4: it ends when its parent ends). */
     parentGrantId: uuid('parent_grant_id').references((): AnyPgColumn => grants.id),
     /** A subset of the parent's functions, or of the agreement's for a root grant. */
@@ -209,7 +225,9 @@ export const grantHistory = accessSchema.table(
   'grant_history',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    grantId: uuid('grant_id').notNull().references(() => grants.id),
+    grantId: uuid('grant_id')
+      .notNull()
+      .references(() => grants.id),
     /** Null for the row that records the grant's creation. */
     fromState: grantState('from_state'),
     toState: grantState('to_state').notNull(),
@@ -272,7 +290,9 @@ export const applications = accessSchema.table(
   'applications',
   {
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    subjectId: uuid('subject_id').notNull().references(() => subjects.id),
+    subjectId: uuid('subject_id')
+      .notNull()
+      .references(() => subjects.id),
     digitalObjectName: text('digital_object_name').notNull(),
     functions: text('functions').array().notNull(),
     /** Where the decision is sent (p.16). */
@@ -327,7 +347,13 @@ export const publishedGrants = accessSchema.view('published_grants').as((qb) =>
 /** Tokens without their hashes: whether a caller's token is still in force. */
 export const publishedTokens = accessSchema.view('published_tokens').as((qb) =>
   qb
-    .select({ id: apiTokens.id, personId: apiTokens.personId, digitalObjectId: apiTokens.digitalObjectId, revokedAt: apiTokens.revokedAt, expiresAt: apiTokens.expiresAt })
+    .select({
+      id: apiTokens.id,
+      personId: apiTokens.personId,
+      digitalObjectId: apiTokens.digitalObjectId,
+      revokedAt: apiTokens.revokedAt,
+      expiresAt: apiTokens.expiresAt,
+    })
     .from(apiTokens),
 );
 

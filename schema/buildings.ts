@@ -1,13 +1,34 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, char, date, index, integer, jsonb, numeric, pgSchema, smallint, text, timestamp, uniqueIndex, uuid, varchar,
+  bigserial,
+  boolean,
+  char,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgSchema,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
 } from 'drizzle-orm/pg-core';
 
 /** The national building register (category 1) and the territories it is organised by. */
 export const buildingsSchema = pgSchema('buildings');
 
 // Directories of the annex. Values keep the regulation's meaning; labels live in the subgraph.
-export const territoryKind = buildingsSchema.enum('territory_kind', ['REGION', 'CITY_OF_REPUBLICAN_SIGNIFICANCE', 'DISTRICT', 'CITY', 'RURAL_DISTRICT', 'SETTLEMENT']);
+export const territoryKind = buildingsSchema.enum('territory_kind', [
+  'REGION',
+  'CITY_OF_REPUBLICAN_SIGNIFICANCE',
+  'DISTRICT',
+  'CITY',
+  'RURAL_DISTRICT',
+  'SETTLEMENT',
+]);
 export const buildingPurpose = buildingsSchema.enum('building_purpose', ['MULTI_APARTMENT_BUILDING_OPERATION']);
 export const fundCategory = buildingsSchema.enum('fund_category', ['RESIDENTIAL', 'NON_RESIDENTIAL']);
 export const balanceOwnership = buildingsSchema.enum('balance_ownership', [
@@ -19,7 +40,12 @@ export const balanceOwnership = buildingsSchema.enum('balance_ownership', [
 /** Shared by heating supply type (field 17) and hot water supply type (field 21): the same directory. */
 export const supplySystemType = buildingsSchema.enum('supply_system_type', ['CENTRAL', 'AUTONOMOUS', 'INDIVIDUAL_INSTALLATIONS', 'NONE']);
 export const heatingSupplyKind = buildingsSchema.enum('heating_supply_kind', ['OPEN', 'CLOSED']);
-export const gasSupplyKind = buildingsSchema.enum('gas_supply_kind', ['NETWORK_NATURAL', 'LIQUEFIED_GAS_HOLDER_TANKS', 'LIQUEFIED_CYLINDERS', 'NONE']);
+export const gasSupplyKind = buildingsSchema.enum('gas_supply_kind', [
+  'NETWORK_NATURAL',
+  'LIQUEFIED_GAS_HOLDER_TANKS',
+  'LIQUEFIED_CYLINDERS',
+  'NONE',
+]);
 export const waterSupplyKind = buildingsSchema.enum('water_supply_kind', ['CENTRALIZED', 'DECENTRALIZED']);
 export const sewerageKind = buildingsSchema.enum('sewerage_kind', ['CENTRALIZED', 'SEPTIC', 'OUTDOOR_TOILET']);
 export const buildingCondition = buildingsSchema.enum('building_condition', [
@@ -114,7 +140,9 @@ export const buildingHistory = buildingsSchema.table(
   'building_history',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    buildingId: uuid('building_id').notNull().references(() => buildings.id),
+    buildingId: uuid('building_id')
+      .notNull()
+      .references(() => buildings.id),
     change: buildingChange('change').notNull(),
     /** Who made the change: `person:<id>` or `digital-object:<id>`. */
     changedBy: text('changed_by').notNull(),
@@ -130,7 +158,9 @@ export const premises = buildingsSchema.table(
   'premises',
   {
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    buildingId: uuid('building_id').notNull().references(() => buildings.id),
+    buildingId: uuid('building_id')
+      .notNull()
+      .references(() => buildings.id),
     kind: premiseKind('kind').notNull(),
     /** Number as written in the address register, e.g. "12", "12А", "P-3". */
     number: varchar('number', { length: 20 }).notNull(),
@@ -146,7 +176,9 @@ export const premiseOwners = buildingsSchema.table(
   'premise_owners',
   {
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    premiseId: uuid('premise_id').notNull().references(() => premises.id),
+    premiseId: uuid('premise_id')
+      .notNull()
+      .references(() => premises.id),
     kind: ownerKind('kind').notNull(),
     /** 12-digit IIN (persons) or BIN (organisations), check digit verified. */
     identificationNumber: char('identification_number', { length: 12 }).notNull(),

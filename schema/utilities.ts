@@ -1,5 +1,23 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, char, check, date, index, integer, jsonb, numeric, pgSchema, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  char,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgSchema,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 
 /** Utility suppliers, consumers' personal accounts and tariffs (categories 9–11, 14). */
 export const utilitiesSchema = pgSchema('utilities');
@@ -60,7 +78,9 @@ export const personalAccounts = utilitiesSchema.table(
   'personal_accounts',
   {
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    supplierId: uuid('supplier_id').notNull().references(() => suppliers.id),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id),
     /** The Building entity of the buildings subgraph (no foreign key across schemas). */
     buildingId: uuid('building_id').notNull(),
     /** Premise number as in the address register, e.g. "12", "12А"; null for a whole-building account. */
@@ -106,7 +126,9 @@ export const tariffs = utilitiesSchema.table(
   'tariffs',
   {
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    supplierId: uuid('supplier_id').notNull().references(() => suppliers.id),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id),
     service: utilityService('service').notNull(),
     /** Tenge per unit of the first tier (the only one of a flat tariff), exact decimal. */
     pricePerUnit: numeric('price_per_unit', { precision: 14, scale: 4, mode: 'string' }).notNull(),
@@ -143,7 +165,9 @@ export const billingPeriods = utilitiesSchema.table(
   'billing_periods',
   {
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    supplierId: uuid('supplier_id').notNull().references(() => suppliers.id),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id),
     /** The first day of the month. */
     month: date('month', { mode: 'string' }).notNull(),
     status: billingPeriodStatus('status').notNull().default('OPEN'),
@@ -170,7 +194,9 @@ export const meters = utilitiesSchema.table(
   'meters',
   {
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    supplierId: uuid('supplier_id').notNull().references(() => suppliers.id),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id),
     kind: meterKind('kind').notNull(),
     /** The Building entity of the buildings subgraph (no foreign key across schemas). */
     buildingId: uuid('building_id').notNull(),
@@ -201,10 +227,7 @@ export const meters = utilitiesSchema.table(
     index('meters_next_verification_idx').on(t.nextVerificationAt).where(sql`${t.status} <> 'REMOVED'`),
     check('meters_capacity_digits_check', sql`${t.capacityDigits} between 1 and 12`),
     check('meters_tariff_zones_check', sql`${t.tariffZones} between 1 and 3`),
-    check(
-      'meters_premise_check',
-      sql`(${t.kind} = 'INDIVIDUAL') = (${t.premiseNumber} is not null)`,
-    ),
+    check('meters_premise_check', sql`(${t.kind} = 'INDIVIDUAL') = (${t.premiseNumber} is not null)`),
   ],
 );
 
@@ -245,10 +268,7 @@ export const meterReadings = utilitiesSchema.table(
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
     version: integer('version').notNull().default(1),
   },
-  (t) => [
-    primaryKey({ columns: [t.id, t.takenOn] }),
-    uniqueIndex('meter_readings_meter_zone_day_key').on(t.meterId, t.zone, t.takenOn),
-  ],
+  (t) => [primaryKey({ columns: [t.id, t.takenOn] }), uniqueIndex('meter_readings_meter_zone_day_key').on(t.meterId, t.zone, t.takenOn)],
 );
 
 /** Every correction of a reading, with the value it replaced (p.4.13: corrections always with history). */
@@ -281,7 +301,9 @@ export const consumptionNorms = utilitiesSchema.table(
   'consumption_norms',
   {
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    supplierId: uuid('supplier_id').notNull().references(() => suppliers.id),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id),
     service: utilityService('service').notNull(),
     territoryKato: char('territory_kato', { length: 9 }),
     basis: normBasis('basis').notNull(),
@@ -310,15 +332,23 @@ export const charges = utilitiesSchema.table(
   'charges',
   {
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    supplierId: uuid('supplier_id').notNull().references(() => suppliers.id),
-    accountId: uuid('account_id').notNull().references(() => personalAccounts.id),
-    billingPeriodId: uuid('billing_period_id').notNull().references(() => billingPeriods.id),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => personalAccounts.id),
+    billingPeriodId: uuid('billing_period_id')
+      .notNull()
+      .references(() => billingPeriods.id),
     service: utilityService('service').notNull(),
     kind: chargeKind('kind').notNull(),
     basis: chargeBasis('basis').notNull(),
     /** Volume billed in the tariff's unit (for a recalculation: the corrected volume). */
     volume: numeric('volume', { precision: 14, scale: 4, mode: 'string' }).notNull(),
-    tariffId: uuid('tariff_id').notNull().references(() => tariffs.id),
+    tariffId: uuid('tariff_id')
+      .notNull()
+      .references(() => tariffs.id),
     /** Tiyn; a recalculation's may be negative. */
     amountTiyn: bigint('amount_tiyn', { mode: 'bigint' }).notNull(),
     /** Why a recalculation was made; null on a CHARGE. */
@@ -345,10 +375,16 @@ export const payments = utilitiesSchema.table(
   'payments',
   {
     id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
-    supplierId: uuid('supplier_id').notNull().references(() => suppliers.id),
-    accountId: uuid('account_id').notNull().references(() => personalAccounts.id),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => personalAccounts.id),
     /** The period whose payment document this pays. */
-    billingPeriodId: uuid('billing_period_id').notNull().references(() => billingPeriods.id),
+    billingPeriodId: uuid('billing_period_id')
+      .notNull()
+      .references(() => billingPeriods.id),
     amountTiyn: bigint('amount_tiyn', { mode: 'bigint' }).notNull(),
     paidOn: date('paid_on', { mode: 'string' }).notNull(),
     channel: paymentChannel('channel').notNull(),

@@ -1,8 +1,8 @@
-import { bootstrapAdministrator } from '../subgraphs/access/bootstrap.js';
 import { connectDatabase } from '../lib/db.js';
 import { env } from '../lib/env.js';
 import { ensureDatabase, migrateDatabase } from '../lib/migrate.js';
-import { startPostgres, type PostgresServer } from '../lib/postgres-server.js';
+import { type PostgresServer, startPostgres } from '../lib/postgres-server.js';
+import { bootstrapAdministrator } from '../subgraphs/access/bootstrap.js';
 
 export interface PreparedDatabase {
   server: PostgresServer;

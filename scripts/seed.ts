@@ -18,22 +18,23 @@ function parseCount(name: string, value: string | undefined, fallback: number): 
   return number;
 }
 
-let args;
+const options = {
+  buildings: { type: 'string' },
+  seed: { type: 'string' },
+  reset: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+let args: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
 try {
-  args = parseArgs({
-    options: {
-      buildings: { type: 'string' },
-      seed: { type: 'string' },
-      reset: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  }).values;
+  args = parseArgs({ options }).values;
 } catch (error) {
   console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
   process.exit(2);
 }
 if (args.help) {
-  console.log(`${usage}\n  --buildings  buildings to generate (default DEMO_BUILDINGS = ${env().DEMO_BUILDINGS})\n  --seed       generator seed (default ${DEFAULT_SEED}); the same seed gives the same data\n  --reset      delete existing demo data first`);
+  console.log(
+    `${usage}\n  --buildings  buildings to generate (default DEMO_BUILDINGS = ${env().DEMO_BUILDINGS})\n  --seed       generator seed (default ${DEFAULT_SEED}); the same seed gives the same data\n  --reset      delete existing demo data first`,
+  );
   process.exit(0);
 }
 const buildings = parseCount('buildings', args.buildings, env().DEMO_BUILDINGS);

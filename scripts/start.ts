@@ -3,9 +3,9 @@ import { env } from '../lib/env.js';
 import { log } from '../lib/log.js';
 import { closeOnSignals } from '../lib/shutdown.js';
 import { startTracing } from '../lib/tracing.js';
+import { prepareDatabase } from './database.js';
 import { printDemoTokens } from './seed/demo-tokens.js';
 import { seedIfEmpty } from './seed/index.js';
-import { prepareDatabase } from './database.js';
 import { startSystem } from './system.js';
 
 // `npm start`: database (embedded unless DATABASE_URL), migrations, demo data, the four
@@ -23,7 +23,12 @@ try {
   const seeding = connectDatabase(url, { max: 2 });
   try {
     const report = await seedIfEmpty(seeding.db, config.DEMO_BUILDINGS, { log: console.log });
-    if (report) console.log(`Loaded demo data in ${(report.elapsedMs / 1000).toFixed(1)} s: ${Object.entries(report.counts).map(([table, count]) => `${count} ${table}`).join(', ')}`);
+    if (report)
+      console.log(
+        `Loaded demo data in ${(report.elapsedMs / 1000).toFixed(1)} s: ${Object.entries(report.counts)
+          .map(([table, count]) => `${count} ${table}`)
+          .join(', ')}`,
+      );
     await printDemoTokens(console.log, { db: seeding.db });
   } finally {
     await seeding.close();

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agreements, applications, digitalObjects } from '../schema/access.js';
 import { outbox } from '../schema/platform.js';
-import { loadEffectiveGrants } from '../subgraphs/access/effective-grants-repository.js';
 import { ApplicationManager } from '../subgraphs/access/application-manager.js';
+import { loadEffectiveGrants } from '../subgraphs/access/effective-grants-repository.js';
 import { AccessFixture } from './support/access-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
@@ -53,7 +53,10 @@ describe('integration applications: the 5-working-day deadline on the seeded cal
     const decided = await submit(new Date('2027-06-07T06:00:00Z'));
     await fx.service.refuseApplication(decided.id, 'Missing the description of functions.', fx.acting());
     expect(pending.deadline).toBe('2027-06-14');
-    const { movedDeadlines } = await fx.service.addHoliday({ date: '2027-06-10', kind: 'TRANSFERRED_DAY_OFF', nameKk: 'Демалыс', nameRu: 'Выходной' }, fx.acting());
+    const { movedDeadlines } = await fx.service.addHoliday(
+      { date: '2027-06-10', kind: 'TRANSFERRED_DAY_OFF', nameKk: 'Демалыс', nameRu: 'Выходной' },
+      fx.acting(),
+    );
     expect(movedDeadlines).toBe(1);
     const read = async (id: string) => (await database.db.select().from(applications).where(eq(applications.id, id)))[0]?.deadline;
     expect(await read(pending.id)).toBe('2027-06-15');
@@ -63,7 +66,9 @@ describe('integration applications: the 5-working-day deadline on the seeded cal
   });
 
   it('validates calendar entries', async () => {
-    await expect(fx.service.addHoliday({ date: '2027-06-11', kind: 'WORKING_WEEKEND', nameKk: 'x', nameRu: 'x' }, fx.acting())).rejects.toMatchObject({
+    await expect(
+      fx.service.addHoliday({ date: '2027-06-11', kind: 'WORKING_WEEKEND', nameKk: 'x', nameRu: 'x' }, fx.acting()),
+    ).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'input.kind' },
     });
     // A day already in the calendar is a duplicate: CONFLICT (it was BAD_USER_INPUT before the error convention).
@@ -71,7 +76,9 @@ describe('integration applications: the 5-working-day deadline on the seeded cal
       extensions: { code: 'CONFLICT', field: 'input.date' },
     });
     // The target of the write does not exist: NOT_FOUND (it was BAD_USER_INPUT before the error convention).
-    await expect(fx.service.removeHoliday('2026-12-17', fx.acting())).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND', field: 'date' } });
+    await expect(fx.service.removeHoliday('2026-12-17', fx.acting())).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND', field: 'date' },
+    });
   });
 });
 
@@ -93,32 +100,62 @@ describe('integration applications: review', () => {
   it('approval concludes an integration agreement, registers the digital object in TESTING with a working grant, and notifies', async () => {
     const application = await submit(new Date());
     const approval = await fx.service.approveApplication(application.id, { reference: 'INT-2026-001' }, fx.acting());
-    expect(approval.application).toMatchObject({ status: 'APPROVED', agreementId: approval.agreement.id, digitalObjectId: approval.digitalObject.id });
-    expect(approval.agreement).toMatchObject({ kind: 'INTEGRATION', subjectId: application.subjectId, functions, reference: 'INT-2026-001', applicationId: application.id });
+    expect(approval.application).toMatchObject({
+      status: 'APPROVED',
+      agreementId: approval.agreement.id,
+      digitalObjectId: approval.digitalObject.id,
+    });
+    expect(approval.agreement).toMatchObject({
+      kind: 'INTEGRATION',
+      subjectId: application.subjectId,
+      functions,
+      reference: 'INT-2026-001',
+      applicationId: application.id,
+    });
     expect(approval.digitalObject).toMatchObject({ status: 'TESTING', name: 'Billing 2.0', subjectId: application.subjectId });
     expect(approval.receipt.operation).toBe('access.approveApplication');
     const effective = await loadEffectiveGrants(database.db, { digitalObjectId: approval.digitalObject.id });
-    expect(effective).toEqual([{ grantId: approval.grant.id, subjectId: application.subjectId, subjectKind: 'UTILITY_SUPPLIER', territoryKato: null, functions }]);
-    const messages = await database.db.select().from(outbox).where(eq(outbox.dedupeKey, `application:${application.id}:decision`));
+    expect(effective).toEqual([
+      { grantId: approval.grant.id, subjectId: application.subjectId, subjectKind: 'UTILITY_SUPPLIER', territoryKato: null, functions },
+    ]);
+    const messages = await database.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.dedupeKey, `application:${application.id}:decision`));
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ kind: 'application.approved', recipientEmail: 'it@supplier.kz' });
     // Decided once.
-    await expect(fx.service.refuseApplication(application.id, 'late', fx.acting())).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
-    await expect(fx.service.approveApplication(application.id, {}, fx.acting())).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    await expect(fx.service.refuseApplication(application.id, 'late', fx.acting())).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT' },
+    });
+    await expect(fx.service.approveApplication(application.id, {}, fx.acting())).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT' },
+    });
     expect(await database.db.select().from(agreements).where(eq(agreements.applicationId, application.id))).toHaveLength(1);
 
     const { digitalObject } = await fx.service.markDigitalObjectTested(approval.digitalObject.id, fx.acting());
     expect(digitalObject.status).toBe('LIVE');
     expect(digitalObject.liveAt).toBeInstanceOf(Date);
-    await expect(fx.service.markDigitalObjectTested(approval.digitalObject.id, fx.acting())).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    await expect(fx.service.markDigitalObjectTested(approval.digitalObject.id, fx.acting())).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT' },
+    });
   });
 
   it('refusal needs a reason, sends it to the applicant and creates nothing', async () => {
     const application = await submit(new Date());
-    await expect(fx.service.refuseApplication(application.id, '   ', fx.acting())).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'reason' } });
-    const { application: refused } = await fx.service.refuseApplication(application.id, 'The list of functions is incomplete.', fx.acting());
+    await expect(fx.service.refuseApplication(application.id, '   ', fx.acting())).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'reason' },
+    });
+    const { application: refused } = await fx.service.refuseApplication(
+      application.id,
+      'The list of functions is incomplete.',
+      fx.acting(),
+    );
     expect(refused).toMatchObject({ status: 'REFUSED', refusalReason: 'The list of functions is incomplete.' });
-    const [message] = await database.db.select().from(outbox).where(eq(outbox.dedupeKey, `application:${application.id}:decision`));
+    const [message] = await database.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.dedupeKey, `application:${application.id}:decision`));
     expect(message).toMatchObject({ kind: 'application.refused', recipientEmail: 'it@supplier.kz' });
     expect(message?.body).toContain('The list of functions is incomplete.');
     expect(await database.db.select().from(digitalObjects).where(eq(digitalObjects.applicationId, application.id))).toHaveLength(0);
@@ -130,8 +167,15 @@ describe('integration applications: review', () => {
     const member = await fx.person();
     await fx.grant({ personId: member.id, agreementId: agreement.id, functions: ['CONDOMINIUM_MANAGE'] });
     const stranger = await fx.person();
-    const input = { subjectId: subject.id, digitalObjectName: 'OSI app', functions: ['CONDOMINIUM_MANAGE'], contactEmail: 'osi@example.kz' };
-    await expect(fx.service.submitApplication(input, await fx.as(stranger.id))).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    const input = {
+      subjectId: subject.id,
+      digitalObjectName: 'OSI app',
+      functions: ['CONDOMINIUM_MANAGE'],
+      contactEmail: 'osi@example.kz',
+    };
+    await expect(fx.service.submitApplication(input, await fx.as(stranger.id))).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
     const { application, receipt } = await fx.service.submitApplication(input, await fx.as(member.id));
     expect(application).toMatchObject({ status: 'SUBMITTED', submittedBy: `person:${member.id}` });
     expect(receipt.operation).toBe('access.submitApplication');
@@ -141,7 +185,10 @@ describe('integration applications: review', () => {
     const subject = await fx.subject();
     const before = (await database.db.select().from(applications)).length;
     await expect(
-      fx.service.submitApplication({ subjectId: subject.id, digitalObjectName: ' ', functions: [], contactEmail: 'not-an-address' }, fx.acting()),
+      fx.service.submitApplication(
+        { subjectId: subject.id, digitalObjectName: ' ', functions: [], contactEmail: 'not-an-address' },
+        fx.acting(),
+      ),
     ).rejects.toMatchObject({
       extensions: {
         code: 'BAD_USER_INPUT',

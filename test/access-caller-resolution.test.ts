@@ -1,16 +1,16 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
-import { authenticate, callerForToken } from '../subgraphs/access/caller-resolution.js';
-import { bootstrapAdministrator } from '../subgraphs/access/bootstrap.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../lib/auth/caller.js';
-import { loadEffectiveGrants } from '../subgraphs/access/effective-grants-repository.js';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { signCaller } from '../lib/auth/signed-caller.js';
 import { generateToken } from '../lib/auth/tokens.js';
-import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import { connectDatabase } from '../lib/db.js';
 import { apiTokens, persons } from '../schema/access.js';
+import { bootstrapAdministrator } from '../subgraphs/access/bootstrap.js';
+import { authenticate, callerForToken } from '../subgraphs/access/caller-resolution.js';
+import { loadEffectiveGrants } from '../subgraphs/access/effective-grants-repository.js';
+import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import { AuthFixture, makeIin } from './support/caller-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
@@ -47,8 +47,13 @@ describe('caller resolution (the access service resolving a bearer token)', () =
   });
 
   it('never reads identity from headers the client sends', async () => {
-    const forged = signCaller({ kind: 'person', personId: fixture.access.adminPersonId, tokenId: 'x', isAdministrator: true, grants: [] }, 'a'.repeat(40));
-    expect(await authenticate({ 'x-housing-caller': forged, 'x-user-id': fixture.access.adminPersonId }, database.db)).toEqual({ kind: 'anonymous' });
+    const forged = signCaller(
+      { kind: 'person', personId: fixture.access.adminPersonId, tokenId: 'x', isAdministrator: true, grants: [] },
+      'a'.repeat(40),
+    );
+    expect(await authenticate({ 'x-housing-caller': forged, 'x-user-id': fixture.access.adminPersonId }, database.db)).toEqual({
+      kind: 'anonymous',
+    });
   });
 
   it('resolves a person and a digital object with exactly the grants loadEffectiveGrants gives, in ONE statement', async () => {
@@ -63,13 +68,17 @@ describe('caller resolution (the access service resolving a bearer token)', () =
       const personCaller = await authenticate(bearer(person.token), counted.db);
       expect(statements).toHaveLength(1);
       expect(personCaller).toMatchObject({ kind: 'person', isAdministrator: false, ...person.owner });
-      expect(personCaller.kind !== 'anonymous' && personCaller.grants).toEqual(await loadEffectiveGrants(database.db, person.owner as { personId: string }));
+      expect(personCaller.kind !== 'anonymous' && personCaller.grants).toEqual(
+        await loadEffectiveGrants(database.db, person.owner as { personId: string }),
+      );
       expect(personCaller.kind !== 'anonymous' && personCaller.grants.map((g) => g.grantId)).toEqual([person.grantId]);
 
       const machineCaller = await authenticate(bearer(machine.token), counted.db);
       expect(statements).toHaveLength(2);
       expect(machineCaller).toMatchObject({ kind: 'machine', isAdministrator: false, ...machine.owner });
-      expect(machineCaller.kind !== 'anonymous' && machineCaller.grants).toEqual(await loadEffectiveGrants(database.db, machine.owner as { digitalObjectId: string }));
+      expect(machineCaller.kind !== 'anonymous' && machineCaller.grants).toEqual(
+        await loadEffectiveGrants(database.db, machine.owner as { digitalObjectId: string }),
+      );
     } finally {
       await counted.close();
     }
@@ -84,8 +93,18 @@ describe('caller resolution (the access service resolving a bearer token)', () =
     const deputy = await access.person();
     const root = await access.grant({ personId: chief.id, agreementId: agreement.id, functions });
     const until = new Date(Date.now() + 60 * 60 * 1000);
-    const delegated = await access.grant({ personId: deputy.id, parentGrantId: root.id, functions: [AccessFunction.MetersMaintain], validUntil: until });
-    const shortLived = await access.grant({ personId: deputy.id, agreementId: agreement.id, functions: [AccessFunction.PersonalAccountsMaintain], validUntil: new Date(Date.now() + 30 * 60 * 1000) });
+    const delegated = await access.grant({
+      personId: deputy.id,
+      parentGrantId: root.id,
+      functions: [AccessFunction.MetersMaintain],
+      validUntil: until,
+    });
+    const shortLived = await access.grant({
+      personId: deputy.id,
+      agreementId: agreement.id,
+      functions: [AccessFunction.PersonalAccountsMaintain],
+      validUntil: new Date(Date.now() + 30 * 60 * 1000),
+    });
     const { token } = await new TokenRepository(database.db).issueSessionToken(deputy.id);
 
     const grantIds = async (at?: Date) => {
@@ -226,10 +245,20 @@ describe('through the gateway', () => {
     const subject = await fixture.access.subject('UTILITY_SUPPLIER');
     const registered = await system.query(
       `mutation($input: RegisterSupplierInput!) { registerSupplier(input: $input) { supplier { subjectId } receipt { operation } } }`,
-      { input: { subjectId: subject.id, name: 'Registered by the bootstrap administrator', bin: subject.identificationNumber, services: ['GAS'] } },
+      {
+        input: {
+          subjectId: subject.id,
+          name: 'Registered by the bootstrap administrator',
+          bin: subject.identificationNumber,
+          services: ['GAS'],
+        },
+      },
       { token: bootstrapToken },
     );
     expect(registered.errors).toBeUndefined();
-    expect(registered.data?.registerSupplier).toEqual({ supplier: { subjectId: subject.id }, receipt: { operation: 'utilities.registerSupplier' } });
+    expect(registered.data?.registerSupplier).toEqual({
+      supplier: { subjectId: subject.id },
+      receipt: { operation: 'utilities.registerSupplier' },
+    });
   });
 });

@@ -2,14 +2,14 @@ import { and, count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Caller } from '../lib/auth/caller.js';
 import { AccessFunction } from '../lib/auth/functions.js';
-import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import type { Database } from '../lib/db.js';
 import { grantHistory } from '../schema/access.js';
 import { receipts } from '../schema/platform.js';
 import { personalAccounts } from '../schema/utilities.js';
+import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import { SupplierRepository } from '../subgraphs/utilities/supplier-repository.js';
-import { type Actor, AuthFixture, makeBin, makeIin } from './support/caller-fixtures.js';
 import { AccessWrites } from './support/access-fixtures.js';
+import { type Actor, AuthFixture, makeBin, makeIin } from './support/caller-fixtures.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 import { insertBuildingsWithApartments } from './support/utilities-fixtures.js';
 

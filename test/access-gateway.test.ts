@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../lib/auth/caller.js';
-import { callerHeaders } from './support/signed-request.js';
 import { isAdministrator } from '../lib/auth/shield.js';
-import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import { definition } from '../subgraphs/access/definition.js';
+import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import { AccessFixture, makeBin, makeIin } from './support/access-fixtures.js';
-import { postGraphQL, startTestSystem, type GraphQLResponse, type TestSystem } from './support/system.js';
+import { callerHeaders } from './support/signed-request.js';
+import { type GraphQLResponse, postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
 // The access subgraph end to end: real tokens, the real gateway, real HTTP and PostgreSQL.
 
@@ -41,9 +41,12 @@ async function supplierWithPerson(functions = ['PERSONAL_ACCOUNTS_MAINTAIN', 'RE
     `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { subject { id kind name } ${receiptFields} } }`,
     { input: { kind: 'UTILITY_SUPPLIER', name: 'Алматы Су', identificationNumber: makeBin(), email: 'office@su.kz' } },
   );
-  const { createPerson } = await admin(`mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id fullName } ${receiptFields} } }`, {
-    input: { iin: makeIin(), fullName: 'Айгерим Садыкова', email: 'aigerim@su.kz', phone: '+7 701 000 00 00' },
-  });
+  const { createPerson } = await admin(
+    `mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id fullName } ${receiptFields} } }`,
+    {
+      input: { iin: makeIin(), fullName: 'Айгерим Садыкова', email: 'aigerim@su.kz', phone: '+7 701 000 00 00' },
+    },
+  );
   const { createAgreement } = await admin(
     `mutation($input: CreateAgreementInput!) { createAgreement(input: $input) { agreement { id kind functions subject { id } } ${receiptFields} } }`,
     { input: { subjectId: createSubject.subject.id, functions, reference: 'AG-1' } },
@@ -53,14 +56,23 @@ async function supplierWithPerson(functions = ['PERSONAL_ACCOUNTS_MAINTAIN', 'RE
     { input: { personId: createPerson.person.id, agreementId: createAgreement.agreement.id, functions } },
   );
   expect(grantAccess.grant).toMatchObject({ state: 'PENDING', inEffect: false });
-  const { activateGrant } = await admin(`mutation($id: ID!) { activateGrant(grantId: $id) { grant { id state inEffect } ${receiptFields} } }`, { id: grantAccess.grant.id });
+  const { activateGrant } = await admin(
+    `mutation($id: ID!) { activateGrant(grantId: $id) { grant { id state inEffect } ${receiptFields} } }`,
+    { id: grantAccess.grant.id },
+  );
   expect(activateGrant.grant).toMatchObject({ state: 'ACTIVE', inEffect: true });
   for (const payload of [createSubject, createPerson, createAgreement, grantAccess, activateGrant]) {
     expect(payload.receipt.operation).toMatch(/^access\./);
     expect(new Date(payload.receipt.recordedAt).getTime()).toBeGreaterThanOrEqual(new Date(payload.receipt.receivedAt).getTime());
   }
   const token = (await new TokenRepository(system.db).issueSessionToken(createPerson.person.id)).token;
-  return { subjectId: createSubject.subject.id as string, personId: createPerson.person.id as string, agreementId: createAgreement.agreement.id as string, grantId: activateGrant.grant.id as string, token };
+  return {
+    subjectId: createSubject.subject.id as string,
+    personId: createPerson.person.id as string,
+    agreementId: createAgreement.agreement.id as string,
+    grantId: activateGrant.grant.id as string,
+    token,
+  };
 }
 
 const submitApplication = `mutation($input: SubmitApplicationInput!) {
@@ -70,10 +82,19 @@ const submitApplication = `mutation($input: SubmitApplicationInput!) {
 describe('access subgraph through the gateway', () => {
   it('me: the caller and their grants in effect; anonymous callers must sign in', async () => {
     const actor = await supplierWithPerson();
-    const me = await system.query(`{ me { isAdministrator person { id fullName iin email } grants { id functions subject { id } } } }`, {}, { token: actor.token });
+    const me = await system.query(
+      `{ me { isAdministrator person { id fullName iin email } grants { id functions subject { id } } } }`,
+      {},
+      { token: actor.token },
+    );
     expect(me.errors).toBeUndefined();
-    expect(me.data?.me).toMatchObject({ isAdministrator: false, person: { id: actor.personId, fullName: 'Айгерим Садыкова', email: 'aigerim@su.kz' } });
-    expect(me.data?.me.grants).toEqual([{ id: actor.grantId, functions: ['PERSONAL_ACCOUNTS_MAINTAIN', 'READINGS_SUBMIT'], subject: { id: actor.subjectId } }]);
+    expect(me.data?.me).toMatchObject({
+      isAdministrator: false,
+      person: { id: actor.personId, fullName: 'Айгерим Садыкова', email: 'aigerim@su.kz' },
+    });
+    expect(me.data?.me.grants).toEqual([
+      { id: actor.grantId, functions: ['PERSONAL_ACCOUNTS_MAINTAIN', 'READINGS_SUBMIT'], subject: { id: actor.subjectId } },
+    ]);
     const anonymous = await system.query('{ me { isAdministrator } }');
     expect(codes(anonymous)).toEqual(['UNAUTHENTICATED']);
   });
@@ -84,19 +105,31 @@ describe('access subgraph through the gateway', () => {
     const apply = () => system.query(submitApplication, { input }, { token: actor.token });
     expect(codes(await apply())).toEqual([]);
 
-    await admin(`mutation($id: ID!) { suspendGrant(grantId: $id, comment: "Check BIN") { grant { state } ${receiptFields} } }`, { id: actor.grantId });
+    await admin(`mutation($id: ID!) { suspendGrant(grantId: $id, comment: "Check BIN") { grant { state } ${receiptFields} } }`, {
+      id: actor.grantId,
+    });
     expect(codes(await apply())).toEqual(['FORBIDDEN']);
     await admin(`mutation($id: ID!) { reinstateGrant(grantId: $id) { grant { state } } }`, { id: actor.grantId });
     expect(codes(await apply())).toEqual([]);
 
-    const renounced = await system.query(`mutation($id: ID!) { renounceGrant(grantId: $id, comment: "Left") { endedGrants { id effectiveState endGround } ${receiptFields} } }`, { id: actor.grantId }, { token: actor.token });
+    const renounced = await system.query(
+      `mutation($id: ID!) { renounceGrant(grantId: $id, comment: "Left") { endedGrants { id effectiveState endGround } ${receiptFields} } }`,
+      { id: actor.grantId },
+      { token: actor.token },
+    );
     expect(renounced.errors).toBeUndefined();
     expect(renounced.data?.renounceGrant.endedGrants).toEqual([{ id: actor.grantId, effectiveState: 'ENDED', endGround: 'RENOUNCED' }]);
     expect(codes(await apply())).toEqual(['FORBIDDEN']);
 
-    const { grant } = await admin(`query($id: ID!) { grant(id: $id) { state history { fromState toState ground comment actor } } }`, { id: actor.grantId });
+    const { grant } = await admin(`query($id: ID!) { grant(id: $id) { state history { fromState toState ground comment actor } } }`, {
+      id: actor.grantId,
+    });
     expect(grant.history.map((h: { toState: string; ground: string | null }) => [h.toState, h.ground])).toEqual([
-      ['PENDING', null], ['ACTIVE', null], ['SUSPENDED', 'FALSE_DATA'], ['ACTIVE', null], ['ENDED', 'RENOUNCED'],
+      ['PENDING', null],
+      ['ACTIVE', null],
+      ['SUSPENDED', 'FALSE_DATA'],
+      ['ACTIVE', null],
+      ['ENDED', 'RENOUNCED'],
     ]);
     expect(grant.history.at(-1).actor).toBe(`person:${actor.personId}`);
   });
@@ -111,17 +144,31 @@ describe('access subgraph through the gateway', () => {
     );
     expect(delegation.errors).toBeUndefined();
     const childId = delegation.data?.grantAccess.grant.id as string;
-    expect(codes(await system.query(`mutation($id: ID!) { activateGrant(grantId: $id) { grant { state } } }`, { id: childId }, { token: actor.token }))).toEqual([]);
+    expect(
+      codes(
+        await system.query(
+          `mutation($id: ID!) { activateGrant(grantId: $id) { grant { state } } }`,
+          { id: childId },
+          { token: actor.token },
+        ),
+      ),
+    ).toEqual([]);
 
-    const listed = await admin(`query($f: GrantFilter) { grants(filter: $f, first: 1) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, {
-      f: { subjectId: actor.subjectId, state: 'ACTIVE', function: 'READINGS_SUBMIT' },
-    });
+    const listed = await admin(
+      `query($f: GrantFilter) { grants(filter: $f, first: 1) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+      {
+        f: { subjectId: actor.subjectId, state: 'ACTIVE', function: 'READINGS_SUBMIT' },
+      },
+    );
     expect(listed.grants.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([childId]);
     expect(listed.grants.pageInfo.hasNextPage).toBe(true);
-    const next = await admin(`query($f: GrantFilter, $after: String) { grants(filter: $f, first: 1, after: $after) { edges { node { id } } pageInfo { hasNextPage } } }`, {
-      f: { subjectId: actor.subjectId, state: 'ACTIVE', function: 'READINGS_SUBMIT' },
-      after: listed.grants.pageInfo.endCursor,
-    });
+    const next = await admin(
+      `query($f: GrantFilter, $after: String) { grants(filter: $f, first: 1, after: $after) { edges { node { id } } pageInfo { hasNextPage } } }`,
+      {
+        f: { subjectId: actor.subjectId, state: 'ACTIVE', function: 'READINGS_SUBMIT' },
+        after: listed.grants.pageInfo.endCursor,
+      },
+    );
     expect(next.grants.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([actor.grantId]);
     expect(next.grants.pageInfo.hasNextPage).toBe(false);
 
@@ -129,47 +176,87 @@ describe('access subgraph through the gateway', () => {
       explainAccess(personId: $p, subjectId: $s, function: $f) { decision reason grant { id } chain { id } agreement { id } assessments { grant { id } allows reason } }
     }`;
     const allowed = await admin(explain, { p: delegate.id, s: actor.subjectId, f: 'READINGS_SUBMIT' });
-    expect(allowed.explainAccess).toMatchObject({ decision: 'ALLOWED', grant: { id: childId }, chain: [{ id: childId }, { id: actor.grantId }], agreement: { id: actor.agreementId } });
+    expect(allowed.explainAccess).toMatchObject({
+      decision: 'ALLOWED',
+      grant: { id: childId },
+      chain: [{ id: childId }, { id: actor.grantId }],
+      agreement: { id: actor.agreementId },
+    });
     const wrongFunction = await admin(explain, { p: delegate.id, s: actor.subjectId, f: 'TARIFFS_MAINTAIN' });
     expect(wrongFunction.explainAccess).toMatchObject({ decision: 'REFUSED', grant: null, chain: [] });
     expect(wrongFunction.explainAccess.assessments[0].reason).toContain('does not include TARIFFS_MAINTAIN');
 
-    const preview = await admin(`query($id: ID!) { revocationPreview(grantId: $id) { grant { id } blockedReason grants { id } digitalObjects { id } } }`, { id: actor.grantId });
-    expect(preview.revocationPreview).toEqual({ grant: { id: actor.grantId }, blockedReason: null, grants: [{ id: actor.grantId }, { id: childId }], digitalObjects: [] });
+    const preview = await admin(
+      `query($id: ID!) { revocationPreview(grantId: $id) { grant { id } blockedReason grants { id } digitalObjects { id } } }`,
+      { id: actor.grantId },
+    );
+    expect(preview.revocationPreview).toEqual({
+      grant: { id: actor.grantId },
+      blockedReason: null,
+      grants: [{ id: actor.grantId }, { id: childId }],
+      digitalObjects: [],
+    });
     // Nothing was written by the preview.
     expect((await admin(explain, { p: delegate.id, s: actor.subjectId, f: 'READINGS_SUBMIT' })).explainAccess.decision).toBe('ALLOWED');
 
-    const ended = await admin(`mutation($input: EndGrantInput!) { endGrant(input: $input) { endedGrants { id endGround } disabledDigitalObjects { id } ${receiptFields} } }`, {
-      input: { grantId: actor.grantId, ground: 'OTHER_LEGAL_GROUND', legalBasis: 'Court order 2-55/2026' },
-    });
-    expect(ended.endGrant.endedGrants).toEqual([{ id: actor.grantId, endGround: 'OTHER_LEGAL_GROUND' }, { id: childId, endGround: 'CASCADE' }]);
+    const ended = await admin(
+      `mutation($input: EndGrantInput!) { endGrant(input: $input) { endedGrants { id endGround } disabledDigitalObjects { id } ${receiptFields} } }`,
+      {
+        input: { grantId: actor.grantId, ground: 'OTHER_LEGAL_GROUND', legalBasis: 'Court order 2-55/2026' },
+      },
+    );
+    expect(ended.endGrant.endedGrants).toEqual([
+      { id: actor.grantId, endGround: 'OTHER_LEGAL_GROUND' },
+      { id: childId, endGround: 'CASCADE' },
+    ]);
     const refused = await admin(explain, { p: delegate.id, s: actor.subjectId, f: 'READINGS_SUBMIT' });
     expect(refused.explainAccess.decision).toBe('REFUSED');
     expect(refused.explainAccess.reason).toContain('CASCADE');
 
-    const withoutBasis = await system.query(`mutation($input: EndGrantInput!) { endGrant(input: $input) { receipt { id } } }`, { input: { grantId: childId, ground: 'OTHER_LEGAL_GROUND' } }, { token: adminToken });
+    const withoutBasis = await system.query(
+      `mutation($input: EndGrantInput!) { endGrant(input: $input) { receipt { id } } }`,
+      { input: { grantId: childId, ground: 'OTHER_LEGAL_GROUND' } },
+      { token: adminToken },
+    );
     expect(withoutBasis.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.legalBasis' });
   });
 
   it('integration applications: submission, overdue list, approval, notifications', async () => {
     const actor = await supplierWithPerson();
-    const submitted = await system.query(submitApplication, { input: { subjectId: actor.subjectId, digitalObjectName: 'Meters', functions: ['READINGS_SUBMIT'], contactEmail: 'meters@su.kz' } }, { token: actor.token });
+    const submitted = await system.query(
+      submitApplication,
+      { input: { subjectId: actor.subjectId, digitalObjectName: 'Meters', functions: ['READINGS_SUBMIT'], contactEmail: 'meters@su.kz' } },
+      { token: actor.token },
+    );
     expect(submitted.errors).toBeUndefined();
     const application = submitted.data?.submitApplication.application;
     expect(application).toMatchObject({ status: 'SUBMITTED', overdue: false, contactEmail: 'meters@su.kz' });
     expect(application.deadline).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
-    const approved = await admin(`mutation($id: ID!) {
+    const approved = await admin(
+      `mutation($id: ID!) {
       approveApplication(applicationId: $id, terms: { reference: "INT-7" }) {
         application { status agreement { kind } } digitalObject { id status } grant { inEffect digitalObject { id } } ${receiptFields}
       }
-    }`, { id: application.id });
-    expect(approved.approveApplication).toMatchObject({ application: { status: 'APPROVED', agreement: { kind: 'INTEGRATION' } }, digitalObject: { status: 'TESTING' }, grant: { inEffect: true } });
-    const tested = await admin(`mutation($id: ID!) { markDigitalObjectTested(digitalObjectId: $id) { digitalObject { status liveAt } } }`, { id: approved.approveApplication.digitalObject.id });
+    }`,
+      { id: application.id },
+    );
+    expect(approved.approveApplication).toMatchObject({
+      application: { status: 'APPROVED', agreement: { kind: 'INTEGRATION' } },
+      digitalObject: { status: 'TESTING' },
+      grant: { inEffect: true },
+    });
+    const tested = await admin(`mutation($id: ID!) { markDigitalObjectTested(digitalObjectId: $id) { digitalObject { status liveAt } } }`, {
+      id: approved.approveApplication.digitalObject.id,
+    });
     expect(tested.markDigitalObjectTested.digitalObject.status).toBe('LIVE');
 
-    const { notifications } = await admin(`{ notifications(undeliveredOnly: true, first: 500) { edges { node { kind recipientEmail subject deliveredAt } } } }`);
-    expect(notifications.edges.map((e: { node: unknown }) => e.node)).toContainEqual(expect.objectContaining({ kind: 'application.approved', recipientEmail: 'meters@su.kz', deliveredAt: null }));
+    const { notifications } = await admin(
+      `{ notifications(undeliveredOnly: true, first: 500) { edges { node { kind recipientEmail subject deliveredAt } } } }`,
+    );
+    expect(notifications.edges.map((e: { node: unknown }) => e.node)).toContainEqual(
+      expect.objectContaining({ kind: 'application.approved', recipientEmail: 'meters@su.kz', deliveredAt: null }),
+    );
 
     const { holidays } = await admin(`{ holidays(year: 2026) { date kind nameRu } }`);
     expect(holidays).toContainEqual({ date: '2026-03-21', kind: 'PUBLIC_HOLIDAY', nameRu: 'Праздник Наурыз' });
@@ -190,17 +277,34 @@ describe('access subgraph through the gateway', () => {
       expect(codes(await system.query(query, {}, { token: actor.token })), query).toEqual(['FORBIDDEN']);
       expect(codes(await system.query(query)), query).toEqual(['UNAUTHENTICATED']);
     }
-    const mutation = await system.query(`mutation($id: ID!) { endGrant(input: { grantId: $id, ground: REVOKED }) { receipt { id } } }`, { id: actor.grantId }, { token: actor.token });
+    const mutation = await system.query(
+      `mutation($id: ID!) { endGrant(input: { grantId: $id, ground: REVOKED }) { receipt { id } } }`,
+      { id: actor.grantId },
+      { token: actor.token },
+    );
     expect(codes(mutation)).toEqual(['FORBIDDEN']);
     // Another person's grant cannot be renounced by its non-holder.
     const other = await supplierWithPerson();
-    expect(codes(await system.query(`mutation($id: ID!) { renounceGrant(grantId: $id) { receipt { id } } }`, { id: actor.grantId }, { token: other.token }))).toEqual(['FORBIDDEN']);
+    expect(
+      codes(
+        await system.query(
+          `mutation($id: ID!) { renounceGrant(grantId: $id) { receipt { id } } }`,
+          { id: actor.grantId },
+          { token: other.token },
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
   });
 
   it('every administrators-only field refuses a person who is not one (FORBIDDEN) and anonymous callers (UNAUTHENTICATED), writing nothing', async () => {
     const actor = await supplierWithPerson();
     const { submitApplication: submitted } = await admin(submitApplication, {
-      input: { subjectId: actor.subjectId, digitalObjectName: 'Refused tools', functions: ['READINGS_SUBMIT'], contactEmail: 'tools@su.kz' },
+      input: {
+        subjectId: actor.subjectId,
+        digitalObjectName: 'Refused tools',
+        functions: ['READINGS_SUBMIT'],
+        contactEmail: 'tools@su.kz',
+      },
     });
     const applicationId = submitted.application.id as string;
     const ids = { p: actor.personId, s: actor.subjectId, g: actor.grantId, a: applicationId, ag: actor.agreementId };
@@ -239,12 +343,21 @@ describe('access subgraph through the gateway', () => {
 
     const rules = definition.permissions as Record<string, Record<string, unknown>>;
     const administratorsOnly = Object.entries(rules).flatMap(([type, fields]) =>
-      Object.entries(fields).filter(([, rule]) => rule === isAdministrator).map(([field]) => `${type}.${field}`),
+      Object.entries(fields)
+        .filter(([, rule]) => rule === isAdministrator)
+        .map(([field]) => `${type}.${field}`),
     );
     expect(administratorsOnly.filter((field) => !onlyUnderAdministratorRoots.has(field)).sort()).toEqual(Object.keys(operations).sort());
 
     const counts = async () => {
-      const [row] = await system.db.execute<{ subjects: number; persons: number; agreements: number; history: number; holidays: number; tokens: number }>(sql`
+      const [row] = await system.db.execute<{
+        subjects: number;
+        persons: number;
+        agreements: number;
+        history: number;
+        holidays: number;
+        tokens: number;
+      }>(sql`
         select (select count(*)::int from access.subjects) as subjects, (select count(*)::int from access.persons) as persons,
                (select count(*)::int from access.agreements) as agreements, (select count(*)::int from access.grant_history) as history,
                (select count(*)::int from platform.holidays) as holidays, (select count(*)::int from access.api_tokens) as tokens`);
@@ -259,7 +372,10 @@ describe('access subgraph through the gateway', () => {
     }
     expect(await counts()).toEqual(before);
     // Nothing changed on the way: the grant is still in effect, the application still under review.
-    const { grant, application } = await admin(`query($g: ID!, $a: ID!) { grant(id: $g) { state } application(id: $a) { status } }`, { g: ids.g, a: ids.a });
+    const { grant, application } = await admin(`query($g: ID!, $a: ID!) { grant(id: $g) { state } application(id: $a) { status } }`, {
+      g: ids.g,
+      a: ids.a,
+    });
     expect({ grant, application }).toEqual({ grant: { state: 'ACTIVE' }, application: { status: 'SUBMITTED' } });
   });
 
@@ -276,7 +392,11 @@ describe('access subgraph through the gateway', () => {
     expect(read.data?.me.grants[0].parent.person).toEqual({ id: actor.personId, fullName: null, iin: null });
     expect(codes(read)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
     expect(read.errors?.map((e) => e.path?.at(-1)).sort()).toEqual(['fullName', 'iin']);
-    const idOnly = await system.query(`{ me { grants { parent { person { id } subject { name identificationNumber } } } } }`, {}, { token: delegateToken });
+    const idOnly = await system.query(
+      `{ me { grants { parent { person { id } subject { name identificationNumber } } } } }`,
+      {},
+      { token: delegateToken },
+    );
     expect(idOnly.errors).toBeUndefined();
     expect(idOnly.data?.me.grants[0].parent).toMatchObject({ person: { id: actor.personId }, subject: { name: 'Алматы Су' } });
     expect(idOnly.data?.me.grants[0].parent.subject.identificationNumber).toMatch(/^\d{12}$/);
@@ -285,11 +405,19 @@ describe('access subgraph through the gateway', () => {
     expect(person).toMatchObject({ fullName: 'Айгерим Садыкова', phone: '+7 701 000 00 00' });
 
     const badIin = '123456789012';
-    const invalid = await system.query(`mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }`, { input: { iin: badIin, fullName: 'Тест Тестов' } }, { token: adminToken });
+    const invalid = await system.query(
+      `mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }`,
+      { input: { iin: badIin, fullName: 'Тест Тестов' } },
+      { token: adminToken },
+    );
     expect(invalid.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.iin' });
     expect(JSON.stringify(invalid.errors)).not.toContain(badIin);
     // A duplicate is CONFLICT (BAD_USER_INPUT before the error convention), still naming the field and never the value.
-    const duplicate = await system.query(`mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }`, { input: { iin: person.iin, fullName: 'Другой' } }, { token: adminToken });
+    const duplicate = await system.query(
+      `mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }`,
+      { input: { iin: person.iin, fullName: 'Другой' } },
+      { token: adminToken },
+    );
     expect(duplicate.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.iin' });
     expect(JSON.stringify(duplicate.errors)).not.toContain(person.iin);
   });
@@ -297,11 +425,31 @@ describe('access subgraph through the gateway', () => {
   it('the subgraph itself: _entities only for signed-in callers with per-field rules, _service never', async () => {
     const actor = await supplierWithPerson();
     const url = system.subgraphUrls.access;
-    const as = (caller: Caller) => (callerHeaders(caller, system.gatewaySecret));
+    const as = (caller: Caller) => callerHeaders(caller, system.gatewaySecret);
     const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { id name identificationNumber } } }`;
     const representation = { r: [{ __typename: 'Subject', id: actor.subjectId }] };
-    const stranger: Caller = { kind: 'person', personId: fx.adminPersonId.replace(/.$/, '0'), tokenId: 't', isAdministrator: false, grants: [] };
-    const member: Caller = { kind: 'person', personId: actor.personId, tokenId: 't', isAdministrator: false, grants: [{ grantId: actor.grantId, subjectId: actor.subjectId, subjectKind: 'UTILITY_SUPPLIER', territoryKato: null, functions: ['READINGS_SUBMIT'] }] };
+    const stranger: Caller = {
+      kind: 'person',
+      personId: fx.adminPersonId.replace(/.$/, '0'),
+      tokenId: 't',
+      isAdministrator: false,
+      grants: [],
+    };
+    const member: Caller = {
+      kind: 'person',
+      personId: actor.personId,
+      tokenId: 't',
+      isAdministrator: false,
+      grants: [
+        {
+          grantId: actor.grantId,
+          subjectId: actor.subjectId,
+          subjectKind: 'UTILITY_SUPPLIER',
+          territoryKato: null,
+          functions: ['READINGS_SUBMIT'],
+        },
+      ],
+    };
 
     expect(codes(await postGraphQL(url, entities, representation, as({ kind: 'anonymous' })))).toEqual(['UNAUTHENTICATED']);
     const strangers = await postGraphQL(url, entities, representation, as(stranger));
@@ -311,18 +459,37 @@ describe('access subgraph through the gateway', () => {
     const refusedFields = async (caller: Caller) => {
       const refused: string[] = [];
       for (const field of ['email', 'agreements { id }', 'digitalObjects { id }', 'grants { id }']) {
-        const response = await postGraphQL(url, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { ${field} } } }`, representation, as(caller));
+        const response = await postGraphQL(
+          url,
+          `query($r: [_Any!]!) { _entities(representations: $r) { ... on Subject { ${field} } } }`,
+          representation,
+          as(caller),
+        );
         if (response.errors) refused.push(`${field.split(' ')[0]}: ${codes(response).join()}`);
       }
       return refused;
     };
-    expect(await refusedFields(stranger)).toEqual(['email: FORBIDDEN', 'agreements: FORBIDDEN', 'digitalObjects: FORBIDDEN', 'grants: FORBIDDEN']);
+    expect(await refusedFields(stranger)).toEqual([
+      'email: FORBIDDEN',
+      'agreements: FORBIDDEN',
+      'digitalObjects: FORBIDDEN',
+      'grants: FORBIDDEN',
+    ]);
     // Acting for the subject opens its details, but its list of grants stays the administrators'.
     expect(await refusedFields(member)).toEqual(['grants: FORBIDDEN']);
     const members = await postGraphQL(url, entities, representation, as(member));
     expect(members.errors).toBeUndefined();
     expect(members.data?._entities[0].identificationNumber).toMatch(/^\d{12}$/);
-    expect(codes(await postGraphQL(url, `query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`, { r: [{ __typename: 'Person', id: actor.personId }] }, as(member)))).toEqual(['FORBIDDEN']);
+    expect(
+      codes(
+        await postGraphQL(
+          url,
+          `query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`,
+          { r: [{ __typename: 'Person', id: actor.personId }] },
+          as(member),
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
     expect(codes(await postGraphQL(url, '{ _service { sdl } }', {}, as({ ...member, isAdministrator: false })))).toEqual(['FORBIDDEN']);
     // Unsigned requests never reach a resolver.
     expect(codes(await postGraphQL(url, '{ me { isAdministrator } }'))).toEqual(['UNAUTHENTICATED']);
@@ -330,7 +497,7 @@ describe('access subgraph through the gateway', () => {
 
   it("a natural person's name reaches, also through _entities, only administrators and those acting for the subject; organisations' names every signed-in caller", async () => {
     const url = system.subgraphUrls.access;
-    const as = (caller: Caller) => (callerHeaders(caller, system.gatewaySecret));
+    const as = (caller: Caller) => callerHeaders(caller, system.gatewaySecret);
     const create = `mutation($input: CreateSubjectInput!) { createSubject(input: $input) { subject { id name } } }`;
     const register = async (kind: string, name: string, identificationNumber: string) =>
       (await admin(create, { input: { kind, name, identificationNumber } })).createSubject.subject.id as string;
@@ -347,7 +514,15 @@ describe('access subgraph through the gateway', () => {
       return { name: response.data?._entities[0]?.name ?? null, kind: response.data?._entities[0]?.kind, codes: codes(response) };
     };
     const stranger: Caller = { kind: 'person', personId: member.id.replace(/.$/, '0'), tokenId: 't', isAdministrator: false, grants: [] };
-    const acting: Caller = { kind: 'person', personId: member.id, tokenId: 't', isAdministrator: false, grants: [{ grantId: grant.id, subjectId: owner, subjectKind: 'PREMISES_OWNER', territoryKato: null, functions: ['CONDOMINIUM_MANAGE'] }] };
+    const acting: Caller = {
+      kind: 'person',
+      personId: member.id,
+      tokenId: 't',
+      isAdministrator: false,
+      grants: [
+        { grantId: grant.id, subjectId: owner, subjectKind: 'PREMISES_OWNER', territoryKato: null, functions: ['CONDOMINIUM_MANAGE'] },
+      ],
+    };
     const administrator: Caller = { kind: 'person', personId: fx.adminPersonId, tokenId: 't', isAdministrator: true, grants: [] };
 
     expect(await names(stranger, owner)).toEqual({ name: null, kind: 'PREMISES_OWNER', codes: ['FORBIDDEN'] });
@@ -364,37 +539,73 @@ describe('access subgraph through the gateway', () => {
 
   it('tokens: issued once, listed without the secret, revoked from the next request; a disabled digital object keeps its token but no right', async () => {
     const actor = await supplierWithPerson();
-    const { submitApplication: submitted } = await admin(submitApplication, { input: { subjectId: actor.subjectId, digitalObjectName: 'Readings gateway', functions: ['READINGS_SUBMIT'], contactEmail: 'gw@su.kz' } });
-    const { approveApplication } = await admin(`mutation($id: ID!) { approveApplication(applicationId: $id) { digitalObject { id } grant { id } } }`, { id: submitted.application.id });
+    const { submitApplication: submitted } = await admin(submitApplication, {
+      input: {
+        subjectId: actor.subjectId,
+        digitalObjectName: 'Readings gateway',
+        functions: ['READINGS_SUBMIT'],
+        contactEmail: 'gw@su.kz',
+      },
+    });
+    const { approveApplication } = await admin(
+      `mutation($id: ID!) { approveApplication(applicationId: $id) { digitalObject { id } grant { id } } }`,
+      { id: submitted.application.id },
+    );
     const objectId = approveApplication.digitalObject.id as string;
     // Tokens place no information: no receipt (runWrite).
-    const { issueApiToken } = await admin(`mutation($id: ID!) { issueApiToken(digitalObjectId: $id, label: "prod") { token apiToken { id label revokedAt digitalObject { id } } } }`, { id: objectId });
+    const { issueApiToken } = await admin(
+      `mutation($id: ID!) { issueApiToken(digitalObjectId: $id, label: "prod") { token apiToken { id label revokedAt digitalObject { id } } } }`,
+      { id: objectId },
+    );
     expect(issueApiToken.apiToken).toMatchObject({ label: 'prod', revokedAt: null, digitalObject: { id: objectId } });
     const machineToken = issueApiToken.token as string;
     const machineMe = await system.query(`{ me { person { id } digitalObject { id status } grants { id } } }`, {}, { token: machineToken });
-    expect(machineMe.data?.me).toEqual({ person: null, digitalObject: { id: objectId, status: 'TESTING' }, grants: [{ id: approveApplication.grant.id }] });
+    expect(machineMe.data?.me).toEqual({
+      person: null,
+      digitalObject: { id: objectId, status: 'TESTING' },
+      grants: [{ id: approveApplication.grant.id }],
+    });
 
     const { apiTokens } = await admin(`query($id: ID) { apiTokens(digitalObjectId: $id) { id label } }`, { id: objectId });
     expect(apiTokens).toEqual([{ id: issueApiToken.apiToken.id, label: 'prod' }]);
     expect(JSON.stringify(apiTokens)).not.toContain(machineToken);
 
     // A person signs out: their own token is revoked and refused from the next request.
-    const own = await system.query(`query($id: ID) { apiTokens(personId: $id) { id revokedAt } }`, { id: actor.personId }, { token: actor.token });
+    const own = await system.query(
+      `query($id: ID) { apiTokens(personId: $id) { id revokedAt } }`,
+      { id: actor.personId },
+      { token: actor.token },
+    );
     expect(own.errors).toBeUndefined();
     const [session] = own.data?.apiTokens ?? [];
-    expect(codes(await system.query(`query($id: ID) { apiTokens(personId: $id) { id } }`, { id: fx.adminPersonId }, { token: actor.token }))).toEqual(['FORBIDDEN']);
-    expect(codes(await system.query(`query($id: ID) { apiTokens(digitalObjectId: $id) { id } }`, { id: objectId }, { token: actor.token }))).toEqual(['FORBIDDEN']);
-    const revoked = await system.query(`mutation($id: ID!) { revokeApiToken(tokenId: $id) { apiToken { revokedAt } } }`, { id: session.id }, { token: actor.token });
+    expect(
+      codes(await system.query(`query($id: ID) { apiTokens(personId: $id) { id } }`, { id: fx.adminPersonId }, { token: actor.token })),
+    ).toEqual(['FORBIDDEN']);
+    expect(
+      codes(await system.query(`query($id: ID) { apiTokens(digitalObjectId: $id) { id } }`, { id: objectId }, { token: actor.token })),
+    ).toEqual(['FORBIDDEN']);
+    const revoked = await system.query(
+      `mutation($id: ID!) { revokeApiToken(tokenId: $id) { apiToken { revokedAt } } }`,
+      { id: session.id },
+      { token: actor.token },
+    );
     expect(revoked.data?.revokeApiToken.apiToken.revokedAt).not.toBeNull();
     expect(codes(await system.query('{ me { isAdministrator } }', {}, { token: actor.token }))).toEqual(['UNAUTHENTICATED']);
 
     // Ending the digital object's last grant disables it: its token still identifies it (FORBIDDEN, not UNAUTHENTICATED), with no right left.
-    const ended = await admin(`mutation($id: ID!) { endGrant(input: { grantId: $id, ground: GROUNDS_ENDED }) { disabledDigitalObjects { id status } } }`, { id: approveApplication.grant.id });
+    const ended = await admin(
+      `mutation($id: ID!) { endGrant(input: { grantId: $id, ground: GROUNDS_ENDED }) { disabledDigitalObjects { id status } } }`,
+      { id: approveApplication.grant.id },
+    );
     expect(ended.endGrant.disabledDigitalObjects).toEqual([{ id: objectId, status: 'DISABLED' }]);
     const disabledMe = await system.query(`{ me { digitalObject { status } grants { id } } }`, {}, { token: machineToken });
     expect(disabledMe.data?.me).toEqual({ digitalObject: { status: 'DISABLED' }, grants: [] });
     expect(codes(await system.query(`{ holidays(year: 2026) { date } }`, {}, { token: machineToken }))).toEqual([]);
-    const again = await system.query(`mutation($id: ID!) { issueApiToken(digitalObjectId: $id, label: "again") { token } }`, { id: objectId }, { token: adminToken });
+    const again = await system.query(
+      `mutation($id: ID!) { issueApiToken(digitalObjectId: $id, label: "again") { token } }`,
+      { id: objectId },
+      { token: adminToken },
+    );
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'digitalObjectId' });
   });
 });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digitalObjects, grantHistory, grants } from '../schema/access.js';
 import { outbox, receipts } from '../schema/platform.js';
 import { loadEffectiveGrants } from '../subgraphs/access/effective-grants-repository.js';
@@ -67,7 +67,9 @@ describe('grant lifecycle: the seven grounds of p.20', () => {
     expect(await effectiveIds(person.id, until)).toEqual([]);
     expect(effectiveState(await stored(grant.id), later)).toEqual({ state: 'ENDED', endGround: 'AGREEMENT_EXPIRED' });
     // Ended is final, expiry included.
-    await expect(fx.service.endGrant({ grantId: grant.id, ground: 'REVOKED' }, fx.acting(later))).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    await expect(fx.service.endGrant({ grantId: grant.id, ground: 'REVOKED' }, fx.acting(later))).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT' },
+    });
     // Nothing is written for expiry: the history holds creation and activation only.
     expect((await historyOf(grant.id)).map((h) => h.toState)).toEqual(['PENDING', 'ACTIVE']);
   });
@@ -75,19 +77,30 @@ describe('grant lifecycle: the seven grounds of p.20', () => {
   it('2. REVOKED: ended, history row written, the next check refuses', async () => {
     const { person, grant } = await rootGrant();
     expect(await effectiveIds(person.id)).toEqual([grant.id]);
-    const result = await fx.service.endGrant({ grantId: grant.id, ground: 'REVOKED', comment: 'Agreement terminated by the authorized body.' }, fx.acting());
+    const result = await fx.service.endGrant(
+      { grantId: grant.id, ground: 'REVOKED', comment: 'Agreement terminated by the authorized body.' },
+      fx.acting(),
+    );
     expect(result.ended.map((g) => [g.id, g.ground])).toEqual([[grant.id, 'REVOKED']]);
     expect(result.receipt.operation).toBe('access.endGrant');
     expect(await effectiveIds(person.id)).toEqual([]);
     const [, , ended] = await historyOf(grant.id);
-    expect(ended).toMatchObject({ fromState: 'ACTIVE', toState: 'ENDED', ground: 'REVOKED', comment: 'Agreement terminated by the authorized body.', actor: `person:${fx.adminPersonId}` });
+    expect(ended).toMatchObject({
+      fromState: 'ACTIVE',
+      toState: 'ENDED',
+      ground: 'REVOKED',
+      comment: 'Agreement terminated by the authorized body.',
+      actor: `person:${fx.adminPersonId}`,
+    });
     expect(await stored(grant.id)).toMatchObject({ state: 'ENDED', endGround: 'REVOKED' });
   });
 
   it('3. RENOUNCED: only the grantee renounces their own grant', async () => {
     const { person, grant } = await rootGrant();
     const stranger = await fx.person();
-    await expect(fx.service.renounceGrant(grant.id, null, await fx.as(stranger.id))).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(fx.service.renounceGrant(grant.id, null, await fx.as(stranger.id))).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
     expect(await effectiveIds(person.id)).toEqual([grant.id]);
     await fx.service.renounceGrant(grant.id, 'I left the company.', await fx.as(person.id));
     expect(await effectiveIds(person.id)).toEqual([]);
@@ -108,7 +121,10 @@ describe('grant lifecycle: the seven grounds of p.20', () => {
       expect(await effectiveIds(link.personId)).toEqual([]);
       expect((await historyOf(link.grantId)).at(-1)).toMatchObject({ toState: 'ENDED' });
     }
-    expect((await historyOf(deep[4]!.grantId)).at(-1)).toMatchObject({ ground: 'CASCADE', comment: expect.stringContaining(deep[0]!.grantId) });
+    expect((await historyOf(deep[4]!.grantId)).at(-1)).toMatchObject({
+      ground: 'CASCADE',
+      comment: expect.stringContaining(deep[0]!.grantId),
+    });
     // The parent of the ended grant is untouched.
     expect(await effectiveIds(person.id)).toEqual([grant.id]);
   });
@@ -122,7 +138,9 @@ describe('grant lifecycle: the seven grounds of p.20', () => {
 
   it('6. FALSE_DATA: a suspension that can be lifted after review, or turned into an end', async () => {
     const { person, grant } = await rootGrant();
-    await expect(fx.service.endGrant({ grantId: grant.id, ground: 'FALSE_DATA' }, fx.acting())).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    await expect(fx.service.endGrant({ grantId: grant.id, ground: 'FALSE_DATA' }, fx.acting())).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT' },
+    });
     await fx.service.suspendGrant(grant.id, 'BIN does not match the registry.', fx.acting());
     expect(await effectiveIds(person.id)).toEqual([]);
     expect((await historyOf(grant.id)).at(-1)).toMatchObject({ fromState: 'ACTIVE', toState: 'SUSPENDED', ground: 'FALSE_DATA' });
@@ -138,19 +156,26 @@ describe('grant lifecycle: the seven grounds of p.20', () => {
 
   it('7. OTHER_LEGAL_GROUND: needs the legal basis as text', async () => {
     const { person, grant } = await rootGrant();
-    await expect(fx.service.endGrant({ grantId: grant.id, ground: 'OTHER_LEGAL_GROUND', legalBasis: '  ' }, fx.acting())).rejects.toMatchObject({
+    await expect(
+      fx.service.endGrant({ grantId: grant.id, ground: 'OTHER_LEGAL_GROUND', legalBasis: '  ' }, fx.acting()),
+    ).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'input.legalBasis' },
     });
     expect(await effectiveIds(person.id)).toEqual([grant.id]);
-    await fx.service.endGrant({ grantId: grant.id, ground: 'OTHER_LEGAL_GROUND', legalBasis: 'Court decision No. 2-123/2026' }, fx.acting());
+    await fx.service.endGrant(
+      { grantId: grant.id, ground: 'OTHER_LEGAL_GROUND', legalBasis: 'Court decision No. 2-123/2026' },
+      fx.acting(),
+    );
     expect(await effectiveIds(person.id)).toEqual([]);
     expect(await stored(grant.id)).toMatchObject({ endGround: 'OTHER_LEGAL_GROUND', legalBasis: 'Court decision No. 2-123/2026' });
   });
 
-  it('refuses grounds that are not an administrator\'s to give', async () => {
+  it("refuses grounds that are not an administrator's to give", async () => {
     const { grant } = await rootGrant();
     for (const ground of ['AGREEMENT_EXPIRED', 'RENOUNCED', 'CASCADE'] as const) {
-      await expect(fx.service.endGrant({ grantId: grant.id, ground }, fx.acting())).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'input.ground' } });
+      await expect(fx.service.endGrant({ grantId: grant.id, ground }, fx.acting())).rejects.toMatchObject({
+        extensions: { code: 'BAD_USER_INPUT', field: 'input.ground' },
+      });
     }
   });
 });
@@ -186,10 +211,12 @@ describe('grant lifecycle: rules', () => {
     for (const link of [a!, b!, c!]) expect(await effectiveIds(link.personId)).toEqual([link.grantId]);
   });
 
-  it('a delegation carries a subset of its parent\'s functions and never outlives it', async () => {
+  it("a delegation carries a subset of its parent's functions and never outlives it", async () => {
     const { grant } = await rootGrant({ validUntil: new Date(Date.now() + 86_400_000) });
     const delegate = await fx.person();
-    await expect(fx.service.grantAccess({ personId: delegate.id, parentGrantId: grant.id, functions: [F.tariffs] }, fx.acting())).rejects.toMatchObject({
+    await expect(
+      fx.service.grantAccess({ personId: delegate.id, parentGrantId: grant.id, functions: [F.tariffs] }, fx.acting()),
+    ).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'input.functions' },
     });
     const { grant: child } = await fx.service.grantAccess(
@@ -206,14 +233,23 @@ describe('grant lifecycle: rules', () => {
     const other = await fx.person();
     const asPerson = await fx.as(person.id);
     const asOther = await fx.as(other.id);
-    await expect(fx.service.grantAccess({ personId: other.id, parentGrantId: grant.id, functions: [F.readings] }, asOther)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
-    const { grant: child } = await fx.service.grantAccess({ personId: other.id, parentGrantId: grant.id, functions: [F.readings] }, asPerson);
+    await expect(
+      fx.service.grantAccess({ personId: other.id, parentGrantId: grant.id, functions: [F.readings] }, asOther),
+    ).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    const { grant: child } = await fx.service.grantAccess(
+      { personId: other.id, parentGrantId: grant.id, functions: [F.readings] },
+      asPerson,
+    );
     await fx.service.activateGrant(child.id, null, asPerson);
     expect(await effectiveIds(other.id)).toEqual([child.id]);
     // A person cannot grant a root grant.
-    await expect(fx.service.grantAccess({ personId: other.id, agreementId: grant.agreementId, functions: [F.readings] }, asPerson)).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(
+      fx.service.grantAccess({ personId: other.id, agreementId: grant.agreementId, functions: [F.readings] }, asPerson),
+    ).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     await fx.service.suspendGrant(grant.id, null, fx.acting());
-    await expect(fx.service.grantAccess({ personId: other.id, parentGrantId: grant.id, functions: [F.readings] }, fx.acting())).rejects.toMatchObject({
+    await expect(
+      fx.service.grantAccess({ personId: other.id, parentGrantId: grant.id, functions: [F.readings] }, fx.acting()),
+    ).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'input.parentGrantId' },
     });
   });
@@ -228,7 +264,8 @@ describe('grant lifecycle: rules', () => {
         fx.service.grantAccess({ personId: delegate.id, parentGrantId: links[2]!.grantId, functions: [F.readings] }, fx.acting()),
       ]);
       expect(ended.status).toBe('fulfilled');
-      if (delegated.status === 'rejected') expect(delegated.reason).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'input.parentGrantId' } });
+      if (delegated.status === 'rejected')
+        expect(delegated.reason).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'input.parentGrantId' } });
       const living = await database.db.execute<{ id: string }>(sql`
         with recursive tree(id) as (select ${grant.id}::uuid union all select g.id from access.grants g join tree t on g.parent_grant_id = t.id)
         select g.id from access.grants g join tree t on t.id = g.id where g.state <> 'ENDED'`);
@@ -238,7 +275,9 @@ describe('grant lifecycle: rules', () => {
 
   it('keeps the history append-only', async () => {
     const { grant } = await rootGrant();
-    await expect(database.db.execute(sql`update access.grant_history set comment = 'x' where grant_id = ${grant.id}::uuid`)).rejects.toThrow();
+    await expect(
+      database.db.execute(sql`update access.grant_history set comment = 'x' where grant_id = ${grant.id}::uuid`),
+    ).rejects.toThrow();
     await expect(database.db.execute(sql`delete from access.grant_history where grant_id = ${grant.id}::uuid`)).rejects.toThrow();
     expect(await historyOf(grant.id)).toHaveLength(2);
   });
@@ -249,8 +288,14 @@ describe('revocation preview', () => {
     const { subject, grant } = await rootGrant();
     const links = await chain(grant.id, 3);
     // A digital object acting only through a delegation of the revoked grant, and one with its own grant elsewhere too.
-    const [objectOnly] = await database.db.insert(digitalObjects).values({ subjectId: subject.id, name: 'Billing', status: 'LIVE' }).returning();
-    const [objectShared] = await database.db.insert(digitalObjects).values({ subjectId: subject.id, name: 'Meters', status: 'LIVE' }).returning();
+    const [objectOnly] = await database.db
+      .insert(digitalObjects)
+      .values({ subjectId: subject.id, name: 'Billing', status: 'LIVE' })
+      .returning();
+    const [objectShared] = await database.db
+      .insert(digitalObjects)
+      .values({ subjectId: subject.id, name: 'Meters', status: 'LIVE' })
+      .returning();
     const viaDelegation = await fx.grant({ digitalObjectId: objectOnly!.id, parentGrantId: links[0]!.grantId, functions: [F.readings] });
     await fx.grant({ digitalObjectId: objectShared!.id, parentGrantId: links[1]!.grantId, functions: [F.readings] });
     await fx.grant({ digitalObjectId: objectShared!.id, agreementId: grant.agreementId, functions: [F.readings] });
@@ -275,9 +320,15 @@ describe('revocation preview', () => {
     expect(result.ended.map((g) => g.id)).toEqual(previewed);
     expect(previewed).toContain(viaDelegation.id);
     expect(result.disabledDigitalObjectIds).toEqual([objectOnly!.id]);
-    const objects = await database.db.select().from(digitalObjects).where(inArray(digitalObjects.id, [objectOnly!.id, objectShared!.id]));
+    const objects = await database.db
+      .select()
+      .from(digitalObjects)
+      .where(inArray(digitalObjects.id, [objectOnly!.id, objectShared!.id]));
     expect(Object.fromEntries(objects.map((o) => [o.name, o.status]))).toEqual({ Billing: 'DISABLED', Meters: 'LIVE' });
-    expect(await new GrantLifecycleManager(database.db).previewEnd(links[0]!.grantId, new Date())).toMatchObject({ grants: [], blockedReason: expect.stringContaining('REVOKED') });
+    expect(await new GrantLifecycleManager(database.db).previewEnd(links[0]!.grantId, new Date())).toMatchObject({
+      grants: [],
+      blockedReason: expect.stringContaining('REVOKED'),
+    });
   });
 });
 
@@ -286,7 +337,10 @@ describe('notifications and receipts', () => {
     const { person, grant, subject } = await rootGrant();
     const [child] = await chain(grant.id, 1);
     const result = await fx.service.endGrant({ grantId: grant.id, ground: 'REVOKED' }, fx.acting());
-    const messages = await database.db.select().from(outbox).where(sql`${outbox.dedupeKey} like ${`grant:${grant.id}:%`} or ${outbox.dedupeKey} like ${`grant:${child!.grantId}:%`}`);
+    const messages = await database.db
+      .select()
+      .from(outbox)
+      .where(sql`${outbox.dedupeKey} like ${`grant:${grant.id}:%`} or ${outbox.dedupeKey} like ${`grant:${child!.grantId}:%`}`);
     expect(messages.map((m) => m.kind)).toEqual(Array(4).fill('grant.ended'));
     const recipients = messages.map((m) => m.recipientEmail).sort();
     expect(recipients).toEqual(expect.arrayContaining([person.email, subject.email]));
@@ -299,9 +353,13 @@ describe('notifications and receipts', () => {
 
   it('a failed change leaves neither notification nor receipt', async () => {
     const { grant } = await rootGrant();
-    const before = await database.db.execute<{ o: number; r: number }>(sql`select (select count(*) from platform.outbox)::int as o, (select count(*) from platform.receipts)::int as r`);
+    const before = await database.db.execute<{ o: number; r: number }>(
+      sql`select (select count(*) from platform.outbox)::int as o, (select count(*) from platform.receipts)::int as r`,
+    );
     await expect(fx.service.reinstateGrant(grant.id, null, fx.acting())).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
-    const after = await database.db.execute<{ o: number; r: number }>(sql`select (select count(*) from platform.outbox)::int as o, (select count(*) from platform.receipts)::int as r`);
+    const after = await database.db.execute<{ o: number; r: number }>(
+      sql`select (select count(*) from platform.outbox)::int as o, (select count(*) from platform.receipts)::int as r`,
+    );
     expect(after[0]).toEqual(before[0]);
   });
 });

@@ -44,20 +44,29 @@ const administrativeGrounds: EndGround[] = ['REVOKED', 'GROUNDS_ENDED', 'FALSE_D
 
 const forestArb = fc.integer({ min: 1, max: 10 }).chain((size) =>
   fc.tuple(
-    fc.tuple(...Array.from({ length: size }, (_, i) =>
-      fc.record({
-        parent: i === 0 ? fc.constant(null) : fc.option(fc.integer({ min: 0, max: i - 1 }), { freq: 3 }),
-        holder: fc.integer({ min: 0, max: PERSONS - 1 }),
-        agreement: fc.integer({ min: 0, max: 1 }),
-        ownHours: fc.option(fc.integer({ min: 1, max: 60 }), { freq: 2 }),
-        pending: fc.boolean(),
-      }),
-    )),
+    fc.tuple(
+      ...Array.from({ length: size }, (_, i) =>
+        fc.record({
+          parent: i === 0 ? fc.constant(null) : fc.option(fc.integer({ min: 0, max: i - 1 }), { freq: 3 }),
+          holder: fc.integer({ min: 0, max: PERSONS - 1 }),
+          agreement: fc.integer({ min: 0, max: 1 }),
+          ownHours: fc.option(fc.integer({ min: 1, max: 60 }), { freq: 2 }),
+          pending: fc.boolean(),
+        }),
+      ),
+    ),
     fc.tuple(fc.option(fc.integer({ min: 2, max: 60 })), fc.option(fc.integer({ min: 2, max: 60 }))),
     fc.array(
       fc.oneof(
-        fc.record({ kind: fc.constantFrom('suspend' as const, 'reinstate' as const, 'activate' as const, 'renounce' as const), target: fc.integer({ min: 0, max: size - 1 }) }),
-        fc.record({ kind: fc.constant('end' as const), target: fc.integer({ min: 0, max: size - 1 }), ground: fc.constantFrom(...administrativeGrounds) }),
+        fc.record({
+          kind: fc.constantFrom('suspend' as const, 'reinstate' as const, 'activate' as const, 'renounce' as const),
+          target: fc.integer({ min: 0, max: size - 1 }),
+        }),
+        fc.record({
+          kind: fc.constant('end' as const),
+          target: fc.integer({ min: 0, max: size - 1 }),
+          ground: fc.constantFrom(...administrativeGrounds),
+        }),
         fc.record({ kind: fc.constant('advance' as const), hours: fc.integer({ min: 1, max: 20 }) }),
       ),
       { maxLength: 20 },
@@ -68,7 +77,11 @@ const forestArb = fc.integer({ min: 1, max: 10 }).chain((size) =>
 /** The model: states as given by events, and effect decided by walking the chain. */
 class Model {
   readonly state: Array<'PENDING' | 'ACTIVE' | 'SUSPENDED' | 'ENDED'>;
-  constructor(private readonly nodes: NodeSpec[], private readonly agreementEnds: Array<number | null>, pending: boolean[]) {
+  constructor(
+    private readonly nodes: NodeSpec[],
+    private readonly agreementEnds: Array<number | null>,
+    pending: boolean[],
+  ) {
     this.state = pending.map((p) => (p ? 'PENDING' : 'ACTIVE'));
   }
 
@@ -134,7 +147,13 @@ describe('access decisions against an in-memory model (fast-check)', () => {
         const subject = await fx.subject('UTILITY_SUPPLIER');
         const agreementEnds = agreementHours.map((h) => (h === null ? null : t0 + h * HOUR));
         const agreements = await Promise.all(
-          agreementEnds.map((end) => fx.agreement(subject.id, [FN, 'METERS_MAINTAIN'], { validFrom: new Date(t0), validUntil: end === null ? null : new Date(end), now: new Date(t0) })),
+          agreementEnds.map((end) =>
+            fx.agreement(subject.id, [FN, 'METERS_MAINTAIN'], {
+              validFrom: new Date(t0),
+              validUntil: end === null ? null : new Date(end),
+              now: new Date(t0),
+            }),
+          ),
         );
         const persons = await Promise.all(Array.from({ length: PERSONS }, () => fx.person()));
         const hasChildren = new Set(nodes.map((n) => n.parent).filter((p): p is number => p !== null));
@@ -185,9 +204,14 @@ describe('access decisions against an in-memory model (fast-check)', () => {
                 case 'activate':
                   return fx.service.activateGrant(id, null, at());
                 case 'renounce':
-                  return fx.as(persons[effective[event.target]!.holder]!.id, new Date(t)).then((holder) => fx.service.renounceGrant(id, null, holder));
+                  return fx
+                    .as(persons[effective[event.target]!.holder]!.id, new Date(t))
+                    .then((holder) => fx.service.renounceGrant(id, null, holder));
                 case 'end':
-                  return fx.service.endGrant({ grantId: id, ground: event.ground, legalBasis: event.ground === 'OTHER_LEGAL_GROUND' ? 'Law No. 1' : null }, at());
+                  return fx.service.endGrant(
+                    { grantId: id, ground: event.ground, legalBasis: event.ground === 'OTHER_LEGAL_GROUND' ? 'Law No. 1' : null },
+                    at(),
+                  );
               }
             };
             const outcome = await run().then(
@@ -210,7 +234,10 @@ describe('access decisions against an in-memory model (fast-check)', () => {
           expect(explanation.allowed).toBe(ids.some((_, i) => effective[i]!.holder === p && model.inEffect(i, t, t0)));
         }
       }),
-      { numRuns: Number(process.env.ACCESS_PROPERTY_RUNS ?? 60), seed: process.env.ACCESS_PROPERTY_SEED ? Number(process.env.ACCESS_PROPERTY_SEED) : undefined },
+      {
+        numRuns: Number(process.env.ACCESS_PROPERTY_RUNS ?? 60),
+        seed: process.env.ACCESS_PROPERTY_SEED ? Number(process.env.ACCESS_PROPERTY_SEED) : undefined,
+      },
     );
     expect(runs).toBeGreaterThanOrEqual(Number(process.env.ACCESS_PROPERTY_RUNS ?? 60));
     expect(eventsChecked).toBeGreaterThan(runs);

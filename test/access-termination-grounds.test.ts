@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
-import { AuthFixture, makeBin, makeIin, type Actor } from './support/caller-fixtures.js';
-import { startTestSystem, type GraphQLResponse, type TestSystem } from './support/system.js';
+import { type Actor, AuthFixture, makeBin, makeIin } from './support/caller-fixtures.js';
+import { type GraphQLResponse, startTestSystem, type TestSystem } from './support/system.js';
 import { registerBuildingWithApartments } from './support/utilities-fixtures.js';
 
 // Issue 3's acceptance through the real gateway: each of the seven grounds on which an access
@@ -88,13 +88,16 @@ function placedBy(owner: Actor['owner']): string {
 }
 
 async function supplierOf(subjectId: string): Promise<string> {
-  const { registerSupplier: registered } = await admin(registerSupplier, { input: { subjectId, name: `Supplier ${subjectId.slice(0, 8)}`, bin: makeBin(), services: ['WATER_SUPPLY'] } });
+  const { registerSupplier: registered } = await admin(registerSupplier, {
+    input: { subjectId, name: `Supplier ${subjectId.slice(0, 8)}`, bin: makeBin(), services: ['WATER_SUPPLY'] },
+  });
   return registered.supplier.id;
 }
 
 /** A supplier's person (session token) or digital object (approved application, API token) with PERSONAL_ACCOUNTS_MAINTAIN. */
 async function grantee(kind: GranteeKind): Promise<Grantee> {
-  const actor = kind === 'person' ? await fixture.person('UTILITY_SUPPLIER', maintain) : await fixture.machine('UTILITY_SUPPLIER', maintain);
+  const actor =
+    kind === 'person' ? await fixture.person('UTILITY_SUPPLIER', maintain) : await fixture.machine('UTILITY_SUPPLIER', maintain);
   return { token: actor.token, grantId: actor.grantId, supplierId: await supplierOf(actor.subjectId), owner: actor.owner };
 }
 
@@ -106,7 +109,9 @@ async function delegation(depth: number): Promise<Delegation> {
   for (let level = 0; level < depth; level++) {
     const delegator = chain[chain.length - 1]!;
     const person = await fixture.access.person();
-    const granted = await as(delegator.token, grantAccess, { input: { personId: person.id, parentGrantId: delegator.grantId, functions: maintain } });
+    const granted = await as(delegator.token, grantAccess, {
+      input: { personId: person.id, parentGrantId: delegator.grantId, functions: maintain },
+    });
     const grantId = granted.grantAccess.grant.id as string;
     expect((await as(delegator.token, activateGrant, { id: grantId })).activateGrant.grant.inEffect).toBe(true);
     const { issueSessionToken: issued } = await admin(issueSessionToken, { id: person.id });
@@ -117,7 +122,15 @@ async function delegation(depth: number): Promise<Delegation> {
 }
 
 function placeAccount(who: Grantee) {
-  const account = { buildingId, premiseNumber: '7', accountNumber: `T-${++accountSerial}`, holderName: 'Асанов Асан', holderIin: makeIin(), service: 'WATER_SUPPLY', openedAt: '2024-01-15' };
+  const account = {
+    buildingId,
+    premiseNumber: '7',
+    accountNumber: `T-${++accountSerial}`,
+    holderName: 'Асанов Асан',
+    holderIin: makeIin(),
+    service: 'WATER_SUPPLY',
+    openedAt: '2024-01-15',
+  };
   return system.query(upsert, { supplierId: who.supplierId, accounts: [account] }, { token: who.token });
 }
 
@@ -134,7 +147,11 @@ async function expectAllowed(who: Grantee): Promise<void> {
   const before = await written(who);
   const placed = await placeAccount(who);
   expect(placed.errors, JSON.stringify(placed.errors)).toBeUndefined();
-  expect(placed.data?.upsertPersonalAccounts).toEqual({ created: 1, updated: 0, receipt: { operation: 'utilities.upsertPersonalAccounts' } });
+  expect(placed.data?.upsertPersonalAccounts).toEqual({
+    created: 1,
+    updated: 0,
+    receipt: { operation: 'utilities.upsertPersonalAccounts' },
+  });
   expect(await written(who)).toEqual({ accounts: before.accounts + 1, receipts: before.receipts + 1 });
 }
 
@@ -172,7 +189,14 @@ async function grantOf(id: string): Promise<GrantState> {
   return (await admin<{ grant: GrantState }>(grantView, { id })).grant;
 }
 
-function row(fromState: string, toState: string, ground: EndGround | null, comment: string | null, actor = administrator, legalBasis: string | null = null): HistoryRow {
+function row(
+  fromState: string,
+  toState: string,
+  ground: EndGround | null,
+  comment: string | null,
+  actor = administrator,
+  legalBasis: string | null = null,
+): HistoryRow {
   return { fromState, toState, ground, legalBasis, comment, actor };
 }
 
@@ -196,7 +220,11 @@ describe('p.20 grounds ended by the administrator, through the gateway', () => {
       comment: 'Ordered by the court',
       prelude: async (who) => {
         for (const legalBasis of [undefined, '   ']) {
-          const refused = await system.query(endGrant, { input: { grantId: who.grantId, ground: 'OTHER_LEGAL_GROUND', ...(legalBasis === undefined ? {} : { legalBasis }) } }, { token: fixture.adminToken });
+          const refused = await system.query(
+            endGrant,
+            { input: { grantId: who.grantId, ground: 'OTHER_LEGAL_GROUND', ...(legalBasis === undefined ? {} : { legalBasis }) } },
+            { token: fixture.adminToken },
+          );
           expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.legalBasis' });
           expect(refused.data ?? null).toBeNull();
         }
@@ -209,7 +237,11 @@ describe('p.20 grounds ended by the administrator, through the gateway', () => {
       comment: 'The review found the BIN false',
       prelude: async (who) => {
         // FALSE_DATA ends only a grant under review.
-        const early = await system.query(endGrant, { input: { grantId: who.grantId, ground: 'FALSE_DATA' } }, { token: fixture.adminToken });
+        const early = await system.query(
+          endGrant,
+          { input: { grantId: who.grantId, ground: 'FALSE_DATA' } },
+          { token: fixture.adminToken },
+        );
         expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.ground' });
         await expectAllowed(who);
         const { suspendGrant: suspended } = await admin(suspendGrant, { id: who.grantId, comment: 'BIN under review' });
@@ -220,29 +252,47 @@ describe('p.20 grounds ended by the administrator, through the gateway', () => {
     },
   ];
 
-  it.each(cases.flatMap((c) => kinds.map((kind) => ({ ...c, kind }))))('$ground ($kind): refused from the next request, history row written', async ({ ground, legalBasis, comment, prelude, kind }) => {
-    const who = await grantee(kind);
-    await expectAllowed(who);
-    const before = await grantOf(who.grantId);
-    const preluded = prelude ? await prelude(who) : [];
+  it.each(cases.flatMap((c) => kinds.map((kind) => ({ ...c, kind }))))(
+    '$ground ($kind): refused from the next request, history row written',
+    async ({ ground, legalBasis, comment, prelude, kind }) => {
+      const who = await grantee(kind);
+      await expectAllowed(who);
+      const before = await grantOf(who.grantId);
+      const preluded = prelude ? await prelude(who) : [];
 
-    const { endGrant: ended } = await admin(endGrant, { input: { grantId: who.grantId, ground, comment, ...(legalBasis ? { legalBasis } : {}) } });
-    expect(ended.endedGrants).toEqual([{ id: who.grantId, endGround: ground }]);
-    // A digital object left without a living grant is disabled; its token still names it.
-    expect(ended.disabledDigitalObjects).toEqual(kind === 'machine' ? [{ id: (who.owner as { digitalObjectId: string }).digitalObjectId, status: 'DISABLED' }] : []);
-    expect(ended.receipt.operation).toBe('access.endGrant');
-    await expectRefused(who);
+      const { endGrant: ended } = await admin(endGrant, {
+        input: { grantId: who.grantId, ground, comment, ...(legalBasis ? { legalBasis } : {}) },
+      });
+      expect(ended.endedGrants).toEqual([{ id: who.grantId, endGround: ground }]);
+      // A digital object left without a living grant is disabled; its token still names it.
+      expect(ended.disabledDigitalObjects).toEqual(
+        kind === 'machine' ? [{ id: (who.owner as { digitalObjectId: string }).digitalObjectId, status: 'DISABLED' }] : [],
+      );
+      expect(ended.receipt.operation).toBe('access.endGrant');
+      await expectRefused(who);
 
-    const after = await grantOf(who.grantId);
-    expect(after).toMatchObject({ state: 'ENDED', endGround: ground, legalBasis: legalBasis ?? null, effectiveState: 'ENDED', effectiveEndGround: ground, inEffect: false });
-    const fromState = ground === 'FALSE_DATA' ? 'SUSPENDED' : 'ACTIVE';
-    expect(after.history).toEqual([...before.history, ...preluded, row(fromState, 'ENDED', ground, comment, administrator, legalBasis ?? null)]);
+      const after = await grantOf(who.grantId);
+      expect(after).toMatchObject({
+        state: 'ENDED',
+        endGround: ground,
+        legalBasis: legalBasis ?? null,
+        effectiveState: 'ENDED',
+        effectiveEndGround: ground,
+        inEffect: false,
+      });
+      const fromState = ground === 'FALSE_DATA' ? 'SUSPENDED' : 'ACTIVE';
+      expect(after.history).toEqual([
+        ...before.history,
+        ...preluded,
+        row(fromState, 'ENDED', ground, comment, administrator, legalBasis ?? null),
+      ]);
 
-    // Ended is final.
-    const again = await system.query(endGrant, { input: { grantId: who.grantId, ground: 'REVOKED' } }, { token: fixture.adminToken });
-    expect(codes(again)).toEqual(['CONFLICT']);
-    expect((await grantOf(who.grantId)).history).toHaveLength(after.history.length);
-  });
+      // Ended is final.
+      const again = await system.query(endGrant, { input: { grantId: who.grantId, ground: 'REVOKED' } }, { token: fixture.adminToken });
+      expect(codes(again)).toEqual(['CONFLICT']);
+      expect((await grantOf(who.grantId)).history).toHaveLength(after.history.length);
+    },
+  );
 });
 
 describe('p.20 grounds not in the administrator’s hands', () => {
@@ -251,11 +301,17 @@ describe('p.20 grounds not in the administrator’s hands', () => {
     await expectAllowed(who);
     const before = await grantOf(who.grantId);
     const { renounceGrant: renounced } = await as(who.token, renounceGrant, { id: who.grantId, comment: 'I moved to another company' });
-    expect(renounced).toEqual({ endedGrants: [{ id: who.grantId, endGround: 'RENOUNCED' }], receipt: { operation: 'access.renounceGrant' } });
+    expect(renounced).toEqual({
+      endedGrants: [{ id: who.grantId, endGround: 'RENOUNCED' }],
+      receipt: { operation: 'access.renounceGrant' },
+    });
     await expectRefused(who);
     const after = await grantOf(who.grantId);
     expect(after).toMatchObject({ state: 'ENDED', endGround: 'RENOUNCED', effectiveEndGround: 'RENOUNCED', inEffect: false });
-    expect(after.history).toEqual([...before.history, row('ACTIVE', 'ENDED', 'RENOUNCED', 'I moved to another company', placedBy(who.owner))]);
+    expect(after.history).toEqual([
+      ...before.history,
+      row('ACTIVE', 'ENDED', 'RENOUNCED', 'I moved to another company', placedBy(who.owner)),
+    ]);
   });
 
   it('RENOUNCED is for persons: a digital object cannot renounce, and keeps its right', async () => {
@@ -290,35 +346,45 @@ describe('p.20 grounds not in the administrator’s hands', () => {
     const after = await grantOf(who.grantId);
     expect(after).toMatchObject({ state: 'ENDED', endGround: 'CASCADE', effectiveEndGround: 'CASCADE', inEffect: false });
     const endedBy = ground === 'REVOKED' ? administrator : `person:${root!.personId}`;
-    expect(after.history).toEqual([...before.history, { ...row('ACTIVE', 'ENDED', 'CASCADE', null, endedBy), comment: expect.stringContaining(root!.grantId) }]);
+    expect(after.history).toEqual([
+      ...before.history,
+      { ...row('ACTIVE', 'ENDED', 'CASCADE', null, endedBy), comment: expect.stringContaining(root!.grantId) },
+    ]);
     expect((await grantOf(middle!.grantId)).endGround).toBe('CASCADE');
   });
 
-  it.each(kinds)('AGREEMENT_EXPIRED (%s): once the stored period has run out the next request is refused; nothing is written', async (kind) => {
-    const who = await grantee(kind);
-    await expectAllowed(who);
-    const before = await grantOf(who.grantId);
-    expect(before.effectiveState).toBe('ACTIVE');
+  it.each(kinds)(
+    'AGREEMENT_EXPIRED (%s): once the stored period has run out the next request is refused; nothing is written',
+    async (kind) => {
+      const who = await grantee(kind);
+      await expectAllowed(who);
+      const before = await grantOf(who.grantId);
+      expect(before.effectiveState).toBe('ACTIVE');
 
-    // Time passing: the agreement's term, and the grant's period narrowed to it, now lie in the past.
-    await system.db.execute(sql`
+      // Time passing: the agreement's term, and the grant's period narrowed to it, now lie in the past.
+      await system.db.execute(sql`
       with moved as (
         update access.grants set valid_from = valid_from - interval '1 day', valid_until = now() - interval '1 minute'
          where id = ${who.grantId}::uuid returning agreement_id)
       update access.agreements set valid_from = valid_from - interval '1 day', valid_until = now() - interval '1 minute'
        where id = (select agreement_id from moved)`);
-    await expectRefused(who);
+      await expectRefused(who);
 
-    const after = await grantOf(who.grantId);
-    // The row still says ACTIVE: expiry is decided at request time, and writes no history.
-    expect(after).toEqual({ ...before, effectiveState: 'ENDED', effectiveEndGround: 'AGREEMENT_EXPIRED', inEffect: false });
-    // Expiry is not an administrator's decision, and an expired grant is final.
-    const expire = await system.query(endGrant, { input: { grantId: who.grantId, ground: 'AGREEMENT_EXPIRED' } }, { token: fixture.adminToken });
-    expect(expire.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.ground' });
-    const revoke = await system.query(endGrant, { input: { grantId: who.grantId, ground: 'REVOKED' } }, { token: fixture.adminToken });
-    expect(codes(revoke)).toEqual(['CONFLICT']);
-    expect(await grantOf(who.grantId)).toEqual(after);
-  });
+      const after = await grantOf(who.grantId);
+      // The row still says ACTIVE: expiry is decided at request time, and writes no history.
+      expect(after).toEqual({ ...before, effectiveState: 'ENDED', effectiveEndGround: 'AGREEMENT_EXPIRED', inEffect: false });
+      // Expiry is not an administrator's decision, and an expired grant is final.
+      const expire = await system.query(
+        endGrant,
+        { input: { grantId: who.grantId, ground: 'AGREEMENT_EXPIRED' } },
+        { token: fixture.adminToken },
+      );
+      expect(expire.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.ground' });
+      const revoke = await system.query(endGrant, { input: { grantId: who.grantId, ground: 'REVOKED' } }, { token: fixture.adminToken });
+      expect(codes(revoke)).toEqual(['CONFLICT']);
+      expect(await grantOf(who.grantId)).toEqual(after);
+    },
+  );
 });
 
 describe('suspension and reinstatement (p.20.6), through the gateway', () => {
@@ -345,7 +411,7 @@ describe('suspension and reinstatement (p.20.6), through the gateway', () => {
     ]);
   });
 
-  it("a delegate: refused while the delegating grant is suspended, allowed again after its reinstatement", async () => {
+  it('a delegate: refused while the delegating grant is suspended, allowed again after its reinstatement', async () => {
     const who = await delegation(1);
     const [root] = who.chain;
     await expectAllowed(who);
@@ -374,10 +440,15 @@ describe('a revoked token, through the gateway', () => {
     await expectAllowed(who);
     const grantBefore = await grantOf(who.grantId);
     const owner = 'personId' in who.owner ? { personId: who.owner.personId } : { digitalObjectId: who.owner.digitalObjectId };
-    const { apiTokens } = await admin(`query($personId: ID, $digitalObjectId: ID) { apiTokens(personId: $personId, digitalObjectId: $digitalObjectId) { id revokedAt } }`, owner);
+    const { apiTokens } = await admin(
+      `query($personId: ID, $digitalObjectId: ID) { apiTokens(personId: $personId, digitalObjectId: $digitalObjectId) { id revokedAt } }`,
+      owner,
+    );
     expect(apiTokens).toHaveLength(1);
 
-    const { revokeApiToken } = await admin(`mutation($id: ID!) { revokeApiToken(tokenId: $id) { apiToken { id revokedAt } } }`, { id: apiTokens[0].id });
+    const { revokeApiToken } = await admin(`mutation($id: ID!) { revokeApiToken(tokenId: $id) { apiToken { id revokedAt } } }`, {
+      id: apiTokens[0].id,
+    });
     expect(revokeApiToken.apiToken.id).toBe(apiTokens[0].id);
     expect(Date.parse(revokeApiToken.apiToken.revokedAt)).not.toBeNaN();
 
@@ -389,7 +460,11 @@ describe('a revoked token, through the gateway', () => {
     const issued =
       'personId' in who.owner
         ? (await admin(issueSessionToken, { id: who.owner.personId })).issueSessionToken
-        : (await admin(`mutation($id: ID!) { issueApiToken(digitalObjectId: $id, label: "rotated") { token } }`, { id: who.owner.digitalObjectId })).issueApiToken;
+        : (
+            await admin(`mutation($id: ID!) { issueApiToken(digitalObjectId: $id, label: "rotated") { token } }`, {
+              id: who.owner.digitalObjectId,
+            })
+          ).issueApiToken;
     await expectAllowed({ ...who, token: issued.token });
   });
 });

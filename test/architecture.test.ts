@@ -55,19 +55,26 @@ describe('boundaries between subgraphs', () => {
   });
 
   it('the gateway has no database access at all', () => {
-    const reaching = sourceFiles(join(root, 'gateway')).filter((file) => /from '\.\.\/lib\/db\.js'|from '\.\.\/schema\//.test(readFileSync(file, 'utf8')));
+    const reaching = sourceFiles(join(root, 'gateway')).filter((file) =>
+      /from '\.\.\/lib\/db\.js'|from '\.\.\/schema\//.test(readFileSync(file, 'utf8')),
+    );
     expect(reaching.map((file) => relative(root, file))).toEqual([]);
   });
 
   it('tables are plain declarations: schema files import only drizzle and each other', () => {
     for (const file of sourceFiles(join(root, 'schema'))) {
       const imports = [...readFileSync(file, 'utf8').matchAll(/^import [^;]*? from '([^']+)'/gm)].map((match) => match[1] ?? '');
-      expect(imports.filter((source) => !source.startsWith('drizzle-orm') && !/^\.\/[a-z]+\.js$/.test(source)), relative(root, file)).toEqual([]);
+      expect(
+        imports.filter((source) => !source.startsWith('drizzle-orm') && !/^\.\/[a-z]+\.js$/.test(source)),
+        relative(root, file),
+      ).toEqual([]);
     }
   });
 
   it('the walk finds what it should', () => {
-    expect(schemaImports("import { subjects, publishedSubjects } from '../../schema/access.js';")).toEqual([{ schema: 'access', names: ['subjects', 'publishedSubjects'] }]);
+    expect(schemaImports("import { subjects, publishedSubjects } from '../../schema/access.js';")).toEqual([
+      { schema: 'access', names: ['subjects', 'publishedSubjects'] },
+    ]);
     expect(sqlTableReferences('select * from access.subjects s join access.published_grants g')).toEqual([
       { schema: 'access', table: 'subjects' },
       { schema: 'access', table: 'published_grants' },
@@ -85,21 +92,29 @@ describe('one layout for every subgraph', () => {
 
     it(`${name} declares its Context once, in context.ts`, () => {
       const declaring = sourceFiles(join(root, 'subgraphs', name)).filter((file) =>
-        /(?:type|interface)\s+\w*Context\b[^=]*=\s*SubgraphContext|interface\s+\w*Context\s+extends\s+SubgraphContext/.test(readFileSync(file, 'utf8')),
+        /(?:type|interface)\s+\w*Context\b[^=]*=\s*SubgraphContext|interface\s+\w*Context\s+extends\s+SubgraphContext/.test(
+          readFileSync(file, 'utf8'),
+        ),
       );
       expect(declaring.map((file) => relative(join(root, 'subgraphs', name), file))).toEqual(['context.ts']);
     });
 
     it(`${name} keeps transactions out of resolvers and uses the shared write path`, () => {
       const resolvers = sourceFiles(join(root, 'subgraphs', name, 'resolvers'));
-      const opening = resolvers.filter((file) => /\.transaction\(|recheck(Grants|Administrator|Reliances)\(|receiptFor\(/.test(readFileSync(file, 'utf8')));
+      const opening = resolvers.filter((file) =>
+        /\.transaction\(|recheck(Grants|Administrator|Reliances)\(|receiptFor\(/.test(readFileSync(file, 'utf8')),
+      );
       expect(opening.map((file) => relative(root, file))).toEqual([]);
-      const bypassing = sourceFiles(join(root, 'subgraphs', name)).filter((file) => /recheck(Grants|Administrator)\(/.test(readFileSync(file, 'utf8')));
+      const bypassing = sourceFiles(join(root, 'subgraphs', name)).filter((file) =>
+        /recheck(Grants|Administrator)\(/.test(readFileSync(file, 'utf8')),
+      );
       expect(bypassing.map((file) => relative(root, file))).toEqual([]);
     });
 
     it(`${name} writes rules with lib/auth/shield.ts, never graphql-shield directly`, () => {
-      const direct = sourceFiles(join(root, 'subgraphs', name)).filter((file) => /import\s+\{[^}]*\brule\b[^}]*\}\s+from\s+'graphql-shield'/.test(readFileSync(file, 'utf8')));
+      const direct = sourceFiles(join(root, 'subgraphs', name)).filter((file) =>
+        /import\s+\{[^}]*\brule\b[^}]*\}\s+from\s+'graphql-shield'/.test(readFileSync(file, 'utf8')),
+      );
       expect(direct.map((file) => relative(root, file))).toEqual([]);
     });
   }

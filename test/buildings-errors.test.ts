@@ -3,7 +3,6 @@ import { anonymousCaller, grantsOf } from '../lib/auth/caller.js';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { BuildingRegisterManager, type RegistrationInput } from '../subgraphs/buildings/building-register-manager.js';
 import { definition } from '../subgraphs/buildings/definition.js';
-import { AuthFixture } from './support/caller-fixtures.js';
 import {
   ALMALY,
   ASTANA,
@@ -15,6 +14,7 @@ import {
   type Send,
   viaGateway,
 } from './support/buildings-fixtures.js';
+import { AuthFixture } from './support/caller-fixtures.js';
 import { type SubgraphWithoutDatabase, startSubgraphWithoutDatabase } from './support/outage.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 

@@ -2,8 +2,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymousCaller } from '../lib/auth/caller.js';
 import { AccessFunction } from '../lib/auth/functions.js';
-import { callerHeaders } from './support/signed-request.js';
-import { AuthFixture } from './support/caller-fixtures.js';
 import {
   ALMALY,
   ALMATY,
@@ -20,6 +18,8 @@ import {
   type Send,
   viaGateway,
 } from './support/buildings-fixtures.js';
+import { AuthFixture } from './support/caller-fixtures.js';
+import { callerHeaders } from './support/signed-request.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
 const F = AccessFunction;
@@ -373,12 +373,7 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
       const stale = await mover.caller();
       await fixture.revoke(there.id);
       const before = await rowCounts(system.db);
-      const inFlight = await postGraphQL(
-        system.subgraphUrls.buildings,
-        move,
-        { id: second },
-        callerHeaders(stale, system.gatewaySecret),
-      );
+      const inFlight = await postGraphQL(system.subgraphUrls.buildings, move, { id: second }, callerHeaders(stale, system.gatewaySecret));
       expect(inFlight.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect(await rowCounts(system.db)).toEqual(before);
       // The grant where it is still allows a change that does not move it.

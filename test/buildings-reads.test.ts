@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { env } from '../lib/env.js';
-import { AuthFixture } from './support/caller-fixtures.js';
 import {
   ALMALY,
   ALMATY,
@@ -16,6 +15,7 @@ import {
   REGISTER,
   viaGateway,
 } from './support/buildings-fixtures.js';
+import { AuthFixture } from './support/caller-fixtures.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 
 /**

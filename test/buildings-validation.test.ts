@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { todayInKazakhstan } from '../subgraphs/buildings/building-validation.js';
-import { AuthFixture } from './support/caller-fixtures.js';
 import { bin, buildingInput, iin, insertTerritories, REGISTER, rowCounts, type Send, viaGateway } from './support/buildings-fixtures.js';
+import { AuthFixture } from './support/caller-fixtures.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 
 /**

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../lib/auth/caller.js';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { definition } from '../subgraphs/condominium/definition.js';
-import { AuthFixture } from './support/caller-fixtures.js';
 import { buildingInput, insertTerritories } from './support/buildings-fixtures.js';
+import { AuthFixture } from './support/caller-fixtures.js';
 import { type SubgraphWithoutDatabase, startSubgraphWithoutDatabase } from './support/outage.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 

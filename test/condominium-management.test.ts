@@ -5,8 +5,8 @@ import { AccessFunction } from '../lib/auth/functions.js';
 import { managementAssignments } from '../schema/condominium.js';
 import { receipts } from '../schema/platform.js';
 import { callerForToken } from '../subgraphs/access/caller-resolution.js';
-import { type Actor, AuthFixture } from './support/caller-fixtures.js';
 import { buildingInput, insertTerritories } from './support/buildings-fixtures.js';
+import { type Actor, AuthFixture } from './support/caller-fixtures.js';
 import { callerHeaders } from './support/signed-request.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 

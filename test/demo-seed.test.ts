@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapAdministrator } from '../subgraphs/access/bootstrap.js';
 import { generateToken } from '../lib/auth/tokens.js';
 import type { Executor } from '../lib/db.js';
 import { createAccessSeeder, demoPersons, demoSubjects } from '../scripts/seed/access-seeder.js';
-import { demoRoles, printDemoTokens, readDemoTokens, writeDemoTokens, type DemoTokens } from '../scripts/seed/demo-tokens.js';
-import { demoSeeders, resetDemoData, seedDemoData, type SeedReport, type Seeder } from '../scripts/seed/index.js';
+import { type DemoTokens, demoRoles, printDemoTokens, readDemoTokens, writeDemoTokens } from '../scripts/seed/demo-tokens.js';
+import { demoSeeders, resetDemoData, type Seeder, type SeedReport, seedDemoData } from '../scripts/seed/index.js';
+import { bootstrapAdministrator } from '../subgraphs/access/bootstrap.js';
 import { PersonalAccountRepository } from '../subgraphs/utilities/personal-account-repository.js';
 import { SupplierRepository } from '../subgraphs/utilities/supplier-repository.js';
 import { AccessFixture, makeBin, makeIin } from './support/access-fixtures.js';
-import { ALMALY, ESIL, REGISTER, buildingInput } from './support/buildings-fixtures.js';
+import { ALMALY, buildingInput, ESIL, REGISTER } from './support/buildings-fixtures.js';
 import { createTestDatabase } from './support/database.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 
@@ -30,7 +30,8 @@ function seedersWritingTo(tokensFile: string): Seeder[] {
   return demoSeeders.map((seeder) => (seeder.name === 'access' ? createAccessSeeder({ tokensFile }) : seeder));
 }
 /** The seeders of this change alone: buildings stay. */
-const ownSeeders = (tokensFile: string) => seedersWritingTo(tokensFile).filter((seeder) => ['access', 'utilities', 'condominium'].includes(seeder.name));
+const ownSeeders = (tokensFile: string) =>
+  seedersWritingTo(tokensFile).filter((seeder) => ['access', 'utilities', 'condominium'].includes(seeder.name));
 
 const ME = `{ me { isAdministrator person { fullName } digitalObject { name status } grants { functions subject { kind name } parent { id } } } }`;
 const ACCOUNTS = `{ personalAccounts(first: 500) {
@@ -101,7 +102,9 @@ describe('demo data', () => {
     expect((await stat(tokensFile)).mode & 0o777).toBe(0o600);
     expect(tokens.akimat?.who).toContain(demoPersons.akimat.fullName);
     // Only hashes reach the database.
-    expect(await count(system.db, sql`select count(*) from access.api_tokens where token_hash = any(${`{${values.join(',')}}`}::text[])`)).toBe(0);
+    expect(
+      await count(system.db, sql`select count(*) from access.api_tokens where token_hash = any(${`{${values.join(',')}}`}::text[])`),
+    ).toBe(0);
     expect(report.counts).toMatchObject({ accessSubjects: 5, accessPersons: 5, demoTokens: 7, suppliers: 2, tariffs: 6, assignments: 3 });
     expect(report.counts.personalAccounts).toBeGreaterThanOrEqual(200);
   });
@@ -112,13 +115,18 @@ describe('demo data', () => {
       expect(response.errors).toBeUndefined();
       return response.data?.me;
     };
-    const summary = (grants: any[]) => grants.map((grant) => ({ kind: grant.subject.kind, functions: [...grant.functions].sort(), delegated: grant.parent !== null }));
+    const summary = (grants: any[]) =>
+      grants.map((grant) => ({ kind: grant.subject.kind, functions: [...grant.functions].sort(), delegated: grant.parent !== null }));
 
     const administrator = await me('administrator');
     expect(administrator).toMatchObject({ isAdministrator: true, person: { fullName: demoPersons.administrator.fullName }, grants: [] });
     expect(summary((await me('analyst')).grants)).toEqual([{ kind: 'AUTHORIZED_BODY', functions: ['ANALYTICS_READ'], delegated: false }]);
     expect(summary((await me('akimat')).grants)).toEqual([
-      { kind: 'LOCAL_EXECUTIVE_BODY', functions: ['BUILDING_REGISTER_CONFIRM', 'BUILDING_REGISTER_MAINTAIN', 'PERSONAL_DATA_READ', 'PREMISES_MAINTAIN'], delegated: false },
+      {
+        kind: 'LOCAL_EXECUTIVE_BODY',
+        functions: ['BUILDING_REGISTER_CONFIRM', 'BUILDING_REGISTER_MAINTAIN', 'PERSONAL_DATA_READ', 'PREMISES_MAINTAIN'],
+        delegated: false,
+      },
     ]);
     expect(summary((await me('akimatDeputy')).grants)).toEqual([
       { kind: 'LOCAL_EXECUTIVE_BODY', functions: ['BUILDING_REGISTER_CONFIRM', 'BUILDING_REGISTER_MAINTAIN'], delegated: true },
@@ -128,7 +136,11 @@ describe('demo data', () => {
       expect(machine.person).toBeNull();
       expect(machine.digitalObject.status).toBe('LIVE');
       expect(summary(machine.grants)).toEqual([
-        { kind: 'UTILITY_SUPPLIER', functions: ['METERS_MAINTAIN', 'PERSONAL_ACCOUNTS_MAINTAIN', 'READINGS_SUBMIT', 'SUPPLIER_REGISTER_MAINTAIN', 'TARIFFS_MAINTAIN'], delegated: false },
+        {
+          kind: 'UTILITY_SUPPLIER',
+          functions: ['METERS_MAINTAIN', 'PERSONAL_ACCOUNTS_MAINTAIN', 'READINGS_SUBMIT', 'SUPPLIER_REGISTER_MAINTAIN', 'TARIFFS_MAINTAIN'],
+          delegated: false,
+        },
       ]);
     }
     expect((await me('supplierWater')).grants[0].subject.name).toBe(demoSubjects.waterSupplier.name);
@@ -136,7 +148,11 @@ describe('demo data', () => {
   });
 
   it('lets the analyst read buildings and every account, and refuses the analyst any change', async () => {
-    const buildings = await system.query(`{ buildings(first: 5, filter: { katoCode: "750000000" }) { edges { node { id katoCode } } } }`, {}, { token: token('analyst') });
+    const buildings = await system.query(
+      `{ buildings(first: 5, filter: { katoCode: "750000000" }) { edges { node { id katoCode } } } }`,
+      {},
+      { token: token('analyst') },
+    );
     expect(buildings.errors).toBeUndefined();
     expect(buildings.data?.buildings.edges.length).toBeGreaterThan(0);
     expect(buildings.data?.buildings.edges.every((edge: any) => edge.node.katoCode.startsWith('75'))).toBe(true);
@@ -159,13 +175,18 @@ describe('demo data', () => {
       const response = await system.query(ACCOUNTS, {}, { token: token(role) });
       expect(response.errors).toBeUndefined();
       const nodes = response.data?.personalAccounts.edges.map((edge: any) => edge.node);
-      const stored = await count(system.db, sql`
-        select count(*) from utilities.personal_accounts a join utilities.suppliers s on s.id = a.supplier_id where s.bin = ${supplier.identificationNumber}`);
+      const stored = await count(
+        system.db,
+        sql`
+        select count(*) from utilities.personal_accounts a join utilities.suppliers s on s.id = a.supplier_id where s.bin = ${supplier.identificationNumber}`,
+      );
       expect(stored).toBeGreaterThanOrEqual(100);
       expect(nodes.length).toBe(stored);
       expect(new Set(nodes.map((node: any) => node.supplier.name))).toEqual(new Set([supplier.name]));
       expect([...new Set(nodes.map((node: any) => node.service))].sort()).toEqual(services);
-      expect(nodes.every((node: any) => /^\d{12}$/.test(node.holderIin) && node.holderName.split(' ').length >= 2 && node.premiseNumber)).toBe(true);
+      expect(
+        nodes.every((node: any) => /^\d{12}$/.test(node.holderIin) && node.holderName.split(' ').length >= 2 && node.premiseNumber),
+      ).toBe(true);
     }
     const tariffs = await system.query(`{ tariffs(first: 50) { edges { node { service pricePerUnit supplier { name } } } } }`);
     expect(tariffs.errors).toBeUndefined();
@@ -194,7 +215,9 @@ describe('demo data', () => {
     expect(rows).toHaveLength(3);
     for (const row of rows) {
       expect(row.kato_code.startsWith('75')).toBe(true);
-      const response = await system.query(`query($id: ID!) { building(id: $id) { management { subjectKind validTo } } }`, { id: row.building_id });
+      const response = await system.query(`query($id: ID!) { building(id: $id) { management { subjectKind validTo } } }`, {
+        id: row.building_id,
+      });
       expect(response.errors).toBeUndefined();
       expect(response.data?.building.management).toEqual({ subjectKind: 'OSI', validTo: null });
     }
@@ -205,7 +228,12 @@ describe('demo data', () => {
     const pending = await system.query(query, { status: 'SUBMITTED' }, { token: token('administrator') });
     expect(pending.errors).toBeUndefined();
     expect(pending.data?.applications.edges.map((edge: any) => edge.node)).toEqual([
-      { digitalObjectName: 'Мобильное приложение ОСИ «Береке-Алмалы»', status: 'SUBMITTED', functions: ['CONDOMINIUM_MANAGE'], subject: { name: demoSubjects.osi.name } },
+      {
+        digitalObjectName: 'Мобильное приложение ОСИ «Береке-Алмалы»',
+        status: 'SUBMITTED',
+        functions: ['CONDOMINIUM_MANAGE'],
+        subject: { name: demoSubjects.osi.name },
+      },
     ]);
     const refused = await system.query(query, { status: 'SUBMITTED' }, { token: token('osi') });
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -226,11 +254,15 @@ describe('demo data', () => {
     const find = missing.map((line) => line.trim()).find((line) => line.startsWith('query {'));
     const found = await system.query(find ?? '', {}, { token: token('administrator') });
     expect(found.errors).toBeUndefined();
-    const osiChair = found.data?.grants.edges.map((edge: any) => edge.node.person).find((person: any) => person?.fullName === demoPersons.osiChair.fullName);
+    const osiChair = found.data?.grants.edges
+      .map((edge: any) => edge.node.person)
+      .find((person: any) => person?.fullName === demoPersons.osiChair.fullName);
     const issue = (/mutation \{ issueSessionToken.*\}/.exec(missing.join('\n'))?.[0] ?? '').replace('<person id>', osiChair.id);
     const issued = await system.query(issue, {}, { token: token('administrator') });
     expect(issued.errors).toBeUndefined();
-    expect((await system.query(ME, {}, { token: issued.data?.issueSessionToken.token })).data?.me.person.fullName).toBe(demoPersons.osiChair.fullName);
+    expect((await system.query(ME, {}, { token: issued.data?.issueSessionToken.token })).data?.me.person.fullName).toBe(
+      demoPersons.osiChair.fullName,
+    );
 
     // A file from another database: its tokens are unknown here.
     const foreignFile = join(directory, 'foreign.json');
@@ -253,7 +285,12 @@ describe('demo data', () => {
       expect(other?.administrator).toBeUndefined();
       expect(Object.keys(other ?? {}).sort()).toEqual(demoRoles.filter((role) => role !== 'administrator').sort());
       expect(await count(database.db, sql`select count(*) from access.persons where is_administrator`)).toBe(1);
-      expect(await count(database.db, sql`select count(*) from access.grants where created_by <> ${`person:${bootstrap.personId}`} and parent_grant_id is null`)).toBe(0);
+      expect(
+        await count(
+          database.db,
+          sql`select count(*) from access.grants where created_by <> ${`person:${bootstrap.personId}`} and parent_grant_id is null`,
+        ),
+      ).toBe(0);
     } finally {
       await database.close();
       await rm(otherDirectory, { recursive: true, force: true });
@@ -275,17 +312,35 @@ describe('demo data', () => {
     const person = await fixture.person();
     const agreement = await fixture.agreement(subject.id, ['TARIFFS_MAINTAIN']);
     const grant = await fixture.grant({ personId: person.id, agreementId: agreement.id, functions: ['TARIFFS_MAINTAIN'] });
-    const supplier = await new SupplierRepository(system.db).insert({ subjectId: subject.id, name: 'ТОО «Тепло Плюс»', bin: makeBin(), services: ['HEAT'] });
+    const supplier = await new SupplierRepository(system.db).insert({
+      subjectId: subject.id,
+      name: 'ТОО «Тепло Плюс»',
+      bin: makeBin(),
+      services: ['HEAT'],
+    });
     const [building] = await system.db.execute<{ id: string }>(sql`select id from buildings.buildings order by cadastral_number limit 1`);
     await new PersonalAccountRepository(system.db).upsert(supplier.id, [
-      { buildingId: building!.id, premiseNumber: '1', accountNumber: 'T-1', holderName: 'Иванов Иван', holderIin: makeIin(), service: 'HEAT', openedAt: '2020-01-01', closedAt: null },
+      {
+        buildingId: building!.id,
+        premiseNumber: '1',
+        accountNumber: 'T-1',
+        holderName: 'Иванов Иван',
+        holderIin: makeIin(),
+        service: 'HEAT',
+        openedAt: '2020-01-01',
+        closedAt: null,
+      },
     ]);
     const oldAnalyst = token('analyst');
 
     await resetDemoData(system.db, ownSeeders(tokensFile));
 
-    const demoBins = `{${Object.values(demoSubjects).map((s) => s.identificationNumber).join(',')}}`;
-    expect(await count(system.db, sql`select count(*) from access.subjects where identification_number = any(${demoBins}::text[])`)).toBe(0);
+    const demoBins = `{${Object.values(demoSubjects)
+      .map((s) => s.identificationNumber)
+      .join(',')}}`;
+    expect(await count(system.db, sql`select count(*) from access.subjects where identification_number = any(${demoBins}::text[])`)).toBe(
+      0,
+    );
     expect(await count(system.db, sql`select count(*) from access.persons`)).toBe(2);
     expect(await count(system.db, sql`select count(*) from utilities.suppliers`)).toBe(1);
     expect(await count(system.db, sql`select count(*) from utilities.personal_accounts`)).toBe(1);

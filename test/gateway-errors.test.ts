@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerEndpointOf } from '../gateway/caller-client.js';
 import { startGateway } from '../gateway/server.js';
 import { AccessFunction } from '../lib/auth/functions.js';
-import { callerHeaders } from './support/signed-request.js';
 import type { RunningServer } from '../lib/http-server.js';
 import { demoSeeders, seedDemoData } from '../scripts/seed/index.js';
 import { buildingInput, REGISTER } from './support/buildings-fixtures.js';
 import { AuthFixture } from './support/caller-fixtures.js';
+import { callerHeaders } from './support/signed-request.js';
 import { type GraphQLResponse, postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
 /**

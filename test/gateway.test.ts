@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeSupergraph, supergraphFile } from '../gateway/compose.js';
 import { callerHeaders } from './support/signed-request.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
@@ -56,7 +56,11 @@ describe('the federated gateway', () => {
   it('lets browser frontends of other origins call it (bearer tokens, no cookies)', async () => {
     const preflight = await fetch(system.gatewayUrl, {
       method: 'OPTIONS',
-      headers: { origin: 'https://analytics.example.kz', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin: 'https://analytics.example.kz',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
@@ -78,7 +82,12 @@ describe('the federated gateway', () => {
     const body = fc.oneof(
       fc.string().map((text) => text),
       fc.json(),
-      fc.record({ query: fc.constantFrom(...operations), variables: fc.dictionary(fc.constantFrom('input', 'first', 'after', 'filter', 'k'), fc.jsonValue()) }).map((value) => JSON.stringify(value)),
+      fc
+        .record({
+          query: fc.constantFrom(...operations),
+          variables: fc.dictionary(fc.constantFrom('input', 'first', 'after', 'filter', 'k'), fc.jsonValue()),
+        })
+        .map((value) => JSON.stringify(value)),
     );
     await fc.assert(
       fc.asyncProperty(body, async (text) => {

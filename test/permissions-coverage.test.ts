@@ -29,7 +29,10 @@ const readsOwnBallot = rule()<{ voterIin: string }>((ballot, _args, context) =>
   context.caller.kind === 'person' ? relyOnToken() : forbidden(`Ballot ${ballot.voterIin.slice(0, 0)}of another owner.`),
 );
 
-function voting(permissions: SubgraphDefinition['permissions'], personalData: SubgraphDefinition['personalData'] = { Ballot: ['voterIin'] }): SubgraphDefinition {
+function voting(
+  permissions: SubgraphDefinition['permissions'],
+  personalData: SubgraphDefinition['personalData'] = { Ballot: ['voterIin'] },
+): SubgraphDefinition {
   return {
     name: 'condominium',
     typeDefs: parse(votingSdl),
@@ -48,7 +51,11 @@ const complete = {
 };
 
 async function run(definition: SubgraphDefinition, caller: Caller, source: string) {
-  return graphql({ schema: buildSubgraph(definition), source, contextValue: createSubgraphContext(definition, undefined as never, caller) });
+  return graphql({
+    schema: buildSubgraph(definition),
+    source,
+    contextValue: createSubgraphContext(definition, undefined as never, caller),
+  });
 }
 
 describe('rules fail closed on every field', () => {
@@ -82,9 +89,13 @@ describe('rules fail closed on every field', () => {
   });
 
   it('personal data must be declared fields of the schema with a restricting rule of their own', () => {
-    expect(() => buildSubgraph(voting(complete, { Ballot: ['voterIban'] }))).toThrow(/Ballot\.voterIban is declared personal data but is not in the schema/);
+    expect(() => buildSubgraph(voting(complete, { Ballot: ['voterIban'] }))).toThrow(
+      /Ballot\.voterIban is declared personal data but is not in the schema/,
+    );
     const openPersonalData = { ...complete, Ballot: { '*': isOpenPart, voterIin: visibleWithParent } };
-    expect(() => buildSubgraph(voting(openPersonalData))).toThrow(/Ballot\.voterIin is personal data and needs a restricting rule of its own/);
+    expect(() => buildSubgraph(voting(openPersonalData))).toThrow(
+      /Ballot\.voterIin is personal data and needs a restricting rule of its own/,
+    );
     const onlyTypeDefault = { ...complete, Ballot: { '*': isAuthenticated } };
     expect(() => buildSubgraph(voting(onlyTypeDefault))).toThrow(/Ballot\.voterIin is personal data/);
   });

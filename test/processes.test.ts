@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,15 +53,26 @@ describe('services as separate processes', () => {
     const common = { DATABASE_URL: database.url, GATEWAY_SECRET: randomBytes(32).toString('hex') };
     const subgraphs = subgraphNames.map((name) => ({
       name,
-      ...startProcess(`subgraphs/${name}/index.ts`, { ...common, [portVariable[name]]: '0' }, new RegExp(`"url":"(http[^"]+)"[^\\n]*"msg":"${name} subgraph listening"`)),
+      ...startProcess(
+        `subgraphs/${name}/index.ts`,
+        { ...common, [portVariable[name]]: '0' },
+        new RegExp(`"url":"(http[^"]+)"[^\\n]*"msg":"${name} subgraph listening"`),
+      ),
     }));
     children.push(...subgraphs.map((s) => s.child));
     const urls = Object.fromEntries(await Promise.all(subgraphs.map(async (s) => [`${s.name.toUpperCase()}_URL`, await s.url])));
     // The gateway needs neither the database nor the secret: empty values count as unset.
-    const gateway = startProcess('gateway/index.ts', { ...urls, DATABASE_URL: '', GATEWAY_SECRET: '', GATEWAY_PORT: '0' }, /"url":"(http[^"]+)"[^\n]*"msg":"gateway listening"/);
+    const gateway = startProcess(
+      'gateway/index.ts',
+      { ...urls, DATABASE_URL: '', GATEWAY_SECRET: '', GATEWAY_PORT: '0' },
+      /"url":"(http[^"]+)"[^\n]*"msg":"gateway listening"/,
+    );
     children.push(gateway.child);
 
-    const response = await postGraphQL(await gateway.url, '{ regions(level: 1) { katoCode } suppliers(first: 1) { edges { node { id } } } }');
+    const response = await postGraphQL(
+      await gateway.url,
+      '{ regions(level: 1) { katoCode } suppliers(first: 1) { edges { node { id } } } }',
+    );
     expect(response.errors).toBeUndefined();
     // Every database holds the KATO regions (a migration loads them) and no supplier yet.
     expect(response.data?.regions.length).toBeGreaterThan(0);

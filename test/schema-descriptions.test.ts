@@ -15,7 +15,8 @@ function undescribed(sdl: string): string[] {
       for (const field of definition.fields ?? []) {
         if (!field.description) missing.push(`${type}.${field.name.value}`);
         if ('arguments' in field) {
-          for (const argument of field.arguments ?? []) if (!argument.description) missing.push(`${type}.${field.name.value}(${argument.name.value})`);
+          for (const argument of field.arguments ?? [])
+            if (!argument.description) missing.push(`${type}.${field.name.value}(${argument.name.value})`);
         }
       }
     }

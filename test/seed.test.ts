@@ -4,8 +4,14 @@ import type { Database } from '../lib/db.js';
 import { buildings, premiseOwners, premises, territories } from '../schema/buildings.js';
 import { BuildingGenerator } from '../scripts/seed/building-generator.js';
 import { insertBuildings } from '../scripts/seed/buildings-seeder.js';
-import { demoSeeders, postgresClient, resetDemoData, seedDemoData, seedIfEmpty, type SeedReport } from '../scripts/seed/index.js';
-import { todayInKazakhstan, validateAnnexFields, validatePremises, validateRetireReason, type PremiseInput } from '../subgraphs/buildings/building-validation.js';
+import { demoSeeders, postgresClient, resetDemoData, type SeedReport, seedDemoData, seedIfEmpty } from '../scripts/seed/index.js';
+import {
+  type PremiseInput,
+  todayInKazakhstan,
+  validateAnnexFields,
+  validatePremises,
+  validateRetireReason,
+} from '../subgraphs/buildings/building-validation.js';
 import { territoriesData } from '../subgraphs/buildings/territories-data.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
@@ -59,24 +65,41 @@ describe('demo data generator', () => {
     expect(report.counts.premises).toBeGreaterThan(BUILDINGS * 10);
     expect(report.counts.premiseOwners).toBeGreaterThan(report.counts.premises ?? 0);
 
-    expect(await scalar(db, sql`
+    expect(
+      await scalar(
+        db,
+        sql`
       select count(*) as value from buildings.buildings b
        where (select count(*) from buildings.premises p where p.building_id = b.id) > b.total_premises_count
           or (select count(*) from buildings.premises p where p.building_id = b.id and p.kind = 'APARTMENT') <> b.apartment_count
-          or b.apartment_count + b.non_residential_premises_count > b.total_premises_count`)).toBe(0);
+          or b.apartment_count + b.non_residential_premises_count > b.total_premises_count`,
+      ),
+    ).toBe(0);
     // Every apartment has one or two owners.
-    expect(await scalar(db, sql`
+    expect(
+      await scalar(
+        db,
+        sql`
       select count(*) as value from buildings.premises p
-       where p.kind = 'APARTMENT' and (select count(*) from buildings.premise_owners o where o.premise_id = p.id) not between 1 and 2`)).toBe(0);
+       where p.kind = 'APARTMENT' and (select count(*) from buildings.premise_owners o where o.premise_id = p.id) not between 1 and 2`,
+      ),
+    ).toBe(0);
   });
 
   it('places buildings all over the country, Almaty city included, at district and city codes', async () => {
     const { db } = database;
-    expect(await scalar(db, sql`select count(*) as value from buildings.buildings where kato_code like '75%'`)).toBeGreaterThan(BUILDINGS * 0.12);
+    expect(await scalar(db, sql`select count(*) as value from buildings.buildings where kato_code like '75%'`)).toBeGreaterThan(
+      BUILDINGS * 0.12,
+    );
     expect(await scalar(db, sql`select count(distinct left(kato_code, 2)) as value from buildings.buildings`)).toBe(20);
-    expect(await scalar(db, sql`
+    expect(
+      await scalar(
+        db,
+        sql`
       select count(*) as value from buildings.buildings b
-       where not exists (select 1 from buildings.territories t where t.kato_code = b.kato_code and t.level = 2)`)).toBe(0);
+       where not exists (select 1 from buildings.territories t where t.kato_code = b.kato_code and t.level = 2)`,
+      ),
+    ).toBe(0);
     const almaty = await db.select({ id: buildings.id }).from(buildings).where(sql`${buildings.katoCode} like '7511%'`).limit(1);
     expect(almaty).toHaveLength(1);
   });
@@ -90,7 +113,10 @@ describe('demo data generator', () => {
     const ownerRows = await db.select().from(premiseOwners).orderBy(asc(premiseOwners.id));
     const ownersOf = new Map<string, PremiseInput['owners']>();
     for (const owner of ownerRows) {
-      ownersOf.set(owner.premiseId, [...(ownersOf.get(owner.premiseId) ?? []), { kind: owner.kind, identificationNumber: owner.identificationNumber, name: owner.name, share: owner.share }]);
+      ownersOf.set(owner.premiseId, [
+        ...(ownersOf.get(owner.premiseId) ?? []),
+        { kind: owner.kind, identificationNumber: owner.identificationNumber, name: owner.name, share: owner.share },
+      ]);
     }
     const premisesOf = new Map<string, PremiseInput[]>();
     for (const premise of premiseRows) {
@@ -102,7 +128,9 @@ describe('demo data generator', () => {
     let retired = 0;
     for (const building of stored) {
       const { registerExitReason, ...record } = building;
-      expect(validateAnnexFields(record, { today, katoKnown: known.has(record.katoCode.slice(0, 9)) }), building.cadastralNumber).toEqual([]);
+      expect(validateAnnexFields(record, { today, katoKnown: known.has(record.katoCode.slice(0, 9)) }), building.cadastralNumber).toEqual(
+        [],
+      );
       expect(validatePremises(premisesOf.get(building.id) ?? [], { building, existing: [] }), building.cadastralNumber).toEqual([]);
       if (building.status === 'RETIRED') {
         retired += 1;
@@ -130,8 +158,16 @@ describe('demo data generator', () => {
       expect(await scalar(other.db, sql`select count(*) as value from buildings.premise_owners`)).toBe(0);
       await seedDemoData(other.db, { buildings: BUILDINGS, seed: SEED + 1, referenceDate }, seeders);
       expect(await fingerprint(other.db)).not.toBe(expected);
-      const [first] = await other.db.select({ cadastralNumber: buildings.cadastralNumber, id: buildings.id }).from(buildings).orderBy(asc(buildings.id)).limit(1);
-      const [mine] = await database.db.select({ cadastralNumber: buildings.cadastralNumber, id: buildings.id }).from(buildings).orderBy(asc(buildings.id)).limit(1);
+      const [first] = await other.db
+        .select({ cadastralNumber: buildings.cadastralNumber, id: buildings.id })
+        .from(buildings)
+        .orderBy(asc(buildings.id))
+        .limit(1);
+      const [mine] = await database.db
+        .select({ cadastralNumber: buildings.cadastralNumber, id: buildings.id })
+        .from(buildings)
+        .orderBy(asc(buildings.id))
+        .limit(1);
       expect(first?.id).not.toBe(mine?.id);
     } finally {
       await other.close();
@@ -153,13 +189,20 @@ describe('demo data generator', () => {
       const generator = new BuildingGenerator({ seed: 1, territories: territoriesData, referenceDate });
       for (let i = 0; i < 2499; i++) generator.next();
       const rejected = generator.next().building.addressRegistrationCode;
-      await other.db.execute(sql.raw(`alter table buildings.buildings add constraint demo_failure check (address_registration_code <> '${rejected}')`));
+      await other.db.execute(
+        sql.raw(`alter table buildings.buildings add constraint demo_failure check (address_registration_code <> '${rejected}')`),
+      );
       await expect(insertBuildings(postgresClient(other.db), { buildings: 3000, seed: 1, referenceDate, chunkSize: 500 })).rejects.toThrow(
         /violates check constraint "demo_failure"/,
       );
       expect(await scalar(other.db, sql`select count(*) as value from buildings.buildings`)).toBe(0);
       expect(await scalar(other.db, sql`select count(*) as value from buildings.premises`)).toBe(0);
-      expect(await scalar(other.db, sql`select count(*) as value from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`)).toBe(0);
+      expect(
+        await scalar(
+          other.db,
+          sql`select count(*) as value from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
+        ),
+      ).toBe(0);
     } finally {
       await other.close();
     }

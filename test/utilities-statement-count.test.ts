@@ -36,7 +36,14 @@ describe('SQL statements of the utilities subgraph', () => {
     buildingIds = await insertBuildingsWithApartments(database.db, 30, 100);
     const supplier = await fixture.machine('UTILITY_SUPPLIER', [AccessFunction.PersonalAccountsMaintain]);
     caller = await supplier.caller();
-    supplierId = (await new SupplierRepository(database.db).insert({ subjectId: supplier.subjectId, name: 'Vodokanal', bin: makeBin(), services: ['WATER_SUPPLY'] })).id;
+    supplierId = (
+      await new SupplierRepository(database.db).insert({
+        subjectId: supplier.subjectId,
+        name: 'Vodokanal',
+        bin: makeBin(),
+        services: ['WATER_SUPPLY'],
+      })
+    ).id;
     schema = buildSubgraph(utilities);
   });
   afterAll(async () => {

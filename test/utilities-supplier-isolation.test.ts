@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
+import { type Actor, AuthFixture, makeBin, makeIin } from './support/caller-fixtures.js';
 import { callerHeaders } from './support/signed-request.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
-import { AuthFixture, makeBin, makeIin, type Actor } from './support/caller-fixtures.js';
 import { registerBuildingWithApartments } from './support/utilities-fixtures.js';
 
 // A supplier reaches its own personal accounts and nobody else's: through every root
@@ -20,7 +20,16 @@ const listAccounts = `query($filter: PersonalAccountFilter) { personalAccounts(f
   edges { node { id accountNumber holderName holderIin supplier { id name } } } pageInfo { hasNextPage } } }`;
 
 function account(accountNumber: string, overrides: Record<string, unknown> = {}) {
-  return { buildingId, premiseNumber: '12', accountNumber, holderName: 'Асанов Асан', holderIin: makeIin(), service: 'WATER_SUPPLY', openedAt: '2024-01-15', ...overrides };
+  return {
+    buildingId,
+    premiseNumber: '12',
+    accountNumber,
+    holderName: 'Асанов Асан',
+    holderIin: makeIin(),
+    service: 'WATER_SUPPLY',
+    openedAt: '2024-01-15',
+    ...overrides,
+  };
 }
 
 describe('supplier isolation', () => {
@@ -48,7 +57,10 @@ describe('supplier isolation', () => {
     tariffsOnlyA = await fixture.person('UTILITY_SUPPLIER', [AccessFunction.TariffsMaintain], { subjectId: supplierA.subjectId });
     accountsOnlyB = await fixture.person('UTILITY_SUPPLIER', [AccessFunction.PersonalAccountsMaintain], { subjectId: supplierB.subjectId });
 
-    for (const [key, actor] of [['A', supplierA], ['B', supplierB]] as const) {
+    for (const [key, actor] of [
+      ['A', supplierA],
+      ['B', supplierB],
+    ] as const) {
       const registered = await system.query(
         registerSupplier,
         { input: { subjectId: actor.subjectId, name: `Supplier ${key}`, bin: makeBin(), services: ['WATER_SUPPLY', 'SEWERAGE'] } },
@@ -57,12 +69,23 @@ describe('supplier isolation', () => {
       expect(registered.errors).toBeUndefined();
       supplierIds[key] = registered.data?.registerSupplier.supplier.id;
     }
-    const a = await system.query(upsert, { supplierId: supplierIds.A, accounts: [account('A-1'), account('A-2'), account('SAME-NO')] }, { token: supplierA.token });
+    const a = await system.query(
+      upsert,
+      { supplierId: supplierIds.A, accounts: [account('A-1'), account('A-2'), account('SAME-NO')] },
+      { token: supplierA.token },
+    );
     expect(a.errors).toBeUndefined();
     expect(a.data?.upsertPersonalAccounts.created).toBe(3);
-    const b = await system.query(upsert, { supplierId: supplierIds.B, accounts: [account('B-1'), account('SAME-NO', { holderName: 'Бекова Бибигуль' })] }, { token: supplierB.token });
+    const b = await system.query(
+      upsert,
+      { supplierId: supplierIds.B, accounts: [account('B-1'), account('SAME-NO', { holderName: 'Бекова Бибигуль' })] },
+      { token: supplierB.token },
+    );
     expect(b.errors).toBeUndefined();
-    for (const [key, actor] of [['A', supplierA], ['B', supplierB]] as const) {
+    for (const [key, actor] of [
+      ['A', supplierA],
+      ['B', supplierB],
+    ] as const) {
       const listed = await system.query(listAccounts, {}, { token: actor.token });
       accountIds[key] = listed.data?.personalAccounts.edges.map((edge: any) => edge.node.id);
     }
@@ -112,9 +135,16 @@ describe('supplier isolation', () => {
 
   it('keeps each function to its own operation, even for the supplier the caller acts for', async () => {
     const before = await system.query(listAccounts, {}, { token: supplierA.token });
-    const write = await system.query(upsert, { supplierId: supplierIds.A, accounts: [account('A-1', { holderName: 'Overwritten' }), account('A-9')] }, { token: tariffsOnlyA.token });
+    const write = await system.query(
+      upsert,
+      { supplierId: supplierIds.A, accounts: [account('A-1', { holderName: 'Overwritten' }), account('A-9')] },
+      { token: tariffsOnlyA.token },
+    );
     // Refused by the rule itself (it names the missing function), not only by the write's re-check.
-    expect(write.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringContaining('PERSONAL_ACCOUNTS_MAINTAIN') });
+    expect(write.errors?.[0]).toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+      message: expect.stringContaining('PERSONAL_ACCOUNTS_MAINTAIN'),
+    });
     expect(write.data).toBeNull();
     expect((await system.query(listAccounts, {}, { token: supplierA.token })).data).toEqual(before.data);
 
@@ -125,20 +155,30 @@ describe('supplier isolation', () => {
     );
     expect(tariff.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringContaining('TARIFFS_MAINTAIN') });
     expect(tariff.data).toBeNull();
-    const tariffs = await system.query(`query($id: ID) { tariffs(filter: { supplierId: $id }) { edges { node { id } } } }`, { id: supplierIds.B });
+    const tariffs = await system.query(`query($id: ID) { tariffs(filter: { supplierId: $id }) { edges { node { id } } } }`, {
+      id: supplierIds.B,
+    });
     expect(tariffs.data?.tariffs.edges).toEqual([]);
   });
 
   it('finds a supplier and an account by an id written in upper case', async () => {
     const supplier = await system.query(`query($id: ID!) { supplier(id: $id) { id name } }`, { id: supplierIds.A.toUpperCase() });
     expect(supplier.data?.supplier).toEqual({ id: supplierIds.A, name: 'Supplier A' });
-    const own = await system.query(`query($id: ID!) { personalAccount(id: $id) { id } }`, { id: accountIds.A[0]?.toUpperCase() }, { token: supplierA.token });
+    const own = await system.query(
+      `query($id: ID!) { personalAccount(id: $id) { id } }`,
+      { id: accountIds.A[0]?.toUpperCase() },
+      { token: supplierA.token },
+    );
     expect(own.data?.personalAccount).toEqual({ id: accountIds.A[0] });
   });
 
   it("refuses writes to another supplier's accounts and tariffs, and writes nothing", async () => {
     const before = await system.query(listAccounts, {}, { token: supplierB.token });
-    const write = await system.query(upsert, { supplierId: supplierIds.B, accounts: [account('B-1', { holderName: 'Overwritten' }), account('B-9')] }, { token: supplierA.token });
+    const write = await system.query(
+      upsert,
+      { supplierId: supplierIds.B, accounts: [account('B-1', { holderName: 'Overwritten' }), account('B-9')] },
+      { token: supplierA.token },
+    );
     expect(write.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(write.data).toBeNull();
     const tariff = await system.query(
@@ -154,7 +194,11 @@ describe('supplier isolation', () => {
   });
 
   it("an upsert with another supplier's account number creates the caller's own account, leaving theirs untouched", async () => {
-    const write = await system.query(upsert, { supplierId: supplierIds.A, accounts: [account('SAME-NO', { holderName: 'Асанов Асан' }), account('B-1')] }, { token: supplierA.token });
+    const write = await system.query(
+      upsert,
+      { supplierId: supplierIds.A, accounts: [account('SAME-NO', { holderName: 'Асанов Асан' }), account('B-1')] },
+      { token: supplierA.token },
+    );
     expect(write.errors).toBeUndefined();
     expect(write.data?.upsertPersonalAccounts).toMatchObject({ created: 1, updated: 1 });
     const b = await system.query(listAccounts, { filter: { accountNumber: 'SAME-NO' } }, { token: supplierB.token });
@@ -185,7 +229,8 @@ describe('supplier isolation', () => {
     it("gives a Building only the caller's own accounts", async () => {
       const response = await asCaller(supplierB, [{ __typename: 'Building', id: buildingId }]);
       expect(response.errors).toBeUndefined();
-      const numbers = (response.data?._entities[0].personalAccounts as Array<{ accountNumber: string }>).map((a) => a.accountNumber).sort();
+      const accountsOfBuilding = (response.data?._entities?.[0]?.personalAccounts ?? []) as Array<{ accountNumber: string }>;
+      const numbers = accountsOfBuilding.map((a) => a.accountNumber).sort();
       expect(numbers).toEqual(['B-1', 'SAME-NO']);
     });
 
@@ -194,13 +239,23 @@ describe('supplier isolation', () => {
         ... on Building { id personalAccounts(first: 50) { id accountNumber } } } }`;
       const asBuilding = async (actor: Actor | null) => {
         const caller = actor ? await actor.caller() : { kind: 'anonymous' as const };
-        return postGraphQL(system.subgraphUrls.utilities, building, { representations: [{ __typename: 'Building', id: buildingId }] }, callerHeaders(caller, system.gatewaySecret));
+        return postGraphQL(
+          system.subgraphUrls.utilities,
+          building,
+          { representations: [{ __typename: 'Building', id: buildingId }] },
+          callerHeaders(caller, system.gatewaySecret),
+        );
       };
-      for (const [actor, code] of [[null, 'UNAUTHENTICATED'], [tariffsOnlyA, 'FORBIDDEN']] as const) {
+      for (const [actor, code] of [
+        [null, 'UNAUTHENTICATED'],
+        [tariffsOnlyA, 'FORBIDDEN'],
+      ] as const) {
         const response = await asBuilding(actor);
         // The Building itself is open; only its accounts are refused.
         expect(response.data?._entities).toEqual([{ id: buildingId, personalAccounts: null }]);
-        expect(response.errors?.map((error) => [error.path?.join('.'), error.extensions?.code])).toEqual([['_entities.0.personalAccounts', code]]);
+        expect(response.errors?.map((error) => [error.path?.join('.'), error.extensions?.code])).toEqual([
+          ['_entities.0.personalAccounts', code],
+        ]);
       }
 
       const account = await asCaller(tariffsOnlyA, [{ __typename: 'PersonalAccount', id: accountIds.A[0] }]);
@@ -222,7 +277,12 @@ describe('supplier isolation', () => {
 
     it('never serves `_service`, even to a signed administrator', async () => {
       const admin = await callerOf(fixture.adminToken);
-      const response = await postGraphQL(system.subgraphUrls.utilities, '{ _service { sdl } }', {}, callerHeaders(admin, system.gatewaySecret));
+      const response = await postGraphQL(
+        system.subgraphUrls.utilities,
+        '{ _service { sdl } }',
+        {},
+        callerHeaders(admin, system.gatewaySecret),
+      );
       expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect(JSON.stringify(response.data ?? null)).not.toContain('PersonalAccount');
     });
@@ -257,13 +317,19 @@ describe('supplier isolation', () => {
       { token: supplierA.token },
     );
     expect(published.errors).toBeUndefined();
-    expect(published.data?.publishTariff).toMatchObject({ tariff: { pricePerUnit: '123.4500' }, receipt: { operation: 'utilities.publishTariff' } });
+    expect(published.data?.publishTariff).toMatchObject({
+      tariff: { pricePerUnit: '123.4500' },
+      receipt: { operation: 'utilities.publishTariff' },
+    });
 
-    const open = await system.query(`{ suppliers(first: 10) { edges { node { id name bin services tariffs { service pricePerUnit unit } } } }
+    const open =
+      await system.query(`{ suppliers(first: 10) { edges { node { id name bin services tariffs { service pricePerUnit unit } } } }
       tariffs { edges { node { service pricePerUnit supplier { id } } } } }`);
     expect(open.errors).toBeUndefined();
     expect(open.data?.suppliers.edges.map((edge: any) => edge.node.id).sort()).toEqual([supplierIds.A, supplierIds.B].sort());
-    expect(open.data?.tariffs.edges).toEqual([{ node: { service: 'SEWERAGE', pricePerUnit: '123.4500', supplier: { id: supplierIds.A } } }]);
+    expect(open.data?.tariffs.edges).toEqual([
+      { node: { service: 'SEWERAGE', pricePerUnit: '123.4500', supplier: { id: supplierIds.A } } },
+    ]);
 
     const closed = await system.query(listAccounts);
     expect(closed.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

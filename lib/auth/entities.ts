@@ -1,7 +1,6 @@
-import { type AuthContext, rule } from './shield.js';
-import type { Caller } from './caller.js';
-
 import { forbidden, unauthenticated } from '../errors.js';
+import type { Caller } from './caller.js';
+import { type AuthContext, rule } from './shield.js';
 
 /** One `_entities` representation: the entity's key fields plus `__typename`. */
 export type Representation = { __typename: string } & Record<string, unknown>;
@@ -36,10 +35,12 @@ export function entitiesRule<TContext extends AuthContext = AuthContext>(policie
     for (const representation of representations) {
       const name: unknown = (representation as { __typename?: unknown } | null)?.__typename;
       if (typeof name !== 'string' || !typeName.test(name)) return forbidden('Every representation needs a valid __typename.');
-      const policy = Object.prototype.hasOwnProperty.call(policies, name) ? policies[name] : undefined;
+      const policy = Object.hasOwn(policies, name) ? policies[name] : undefined;
       if (!policy) return forbidden(`Entities of type ${name} cannot be fetched from this service.`);
       if (!(await policy(context.caller, representation as Representation, context))) {
-        return context.caller.kind === 'anonymous' ? unauthenticated() : forbidden(`Your access right does not allow reading ${name} entities.`);
+        return context.caller.kind === 'anonymous'
+          ? unauthenticated()
+          : forbidden(`Your access right does not allow reading ${name} entities.`);
       }
     }
     return true;

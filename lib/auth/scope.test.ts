@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { katoPrefix, withinTerritory } from './scope.js';
 import { territoriesData } from '../../subgraphs/buildings/territories-data.js';
+import { katoPrefix, withinTerritory } from './scope.js';
 
 describe('KATO territory scope', () => {
   it('takes 2 digits for a region, 4 for a district or city, 6 for a rural district, 9 for a settlement', () => {

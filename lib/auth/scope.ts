@@ -1,7 +1,7 @@
+import { withinTerritory } from '../kato.js';
 import type { Caller, EffectiveGrant } from './caller.js';
 import { grantsOf } from './caller.js';
-import { SubjectKind, type AccessFunction } from './functions.js';
-import { withinTerritory } from '../kato.js';
+import { type AccessFunction, SubjectKind } from './functions.js';
 
 export { katoPrefix, withinTerritory } from '../kato.js';
 
@@ -35,7 +35,9 @@ export function grantsInTerritory(caller: Caller, fn: AccessFunction, katoCode: 
   return grantsFor(caller, fn).filter(
     (grant) =>
       nationalKinds.has(grant.subjectKind) ||
-      (grant.subjectKind === SubjectKind.LocalExecutiveBody && grant.territoryKato !== null && withinTerritory(grant.territoryKato, katoCode)),
+      (grant.subjectKind === SubjectKind.LocalExecutiveBody &&
+        grant.territoryKato !== null &&
+        withinTerritory(grant.territoryKato, katoCode)),
   );
 }
 

@@ -1,12 +1,12 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { allow, deny, rule as shieldRule, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
+import { allow, deny, shield, rule as shieldRule } from 'graphql-shield';
 import { forbidden, unauthenticated } from '../errors.js';
 import type { Caller, EffectiveGrant } from './caller.js';
-import { recordReliance, type Reliance, type RelianceLog } from './reliance.js';
+import { type Reliance, type RelianceLog, recordReliance } from './reliance.js';
 
-export { allow, deny, and, or, chain } from 'graphql-shield';
 export type { IRules } from 'graphql-shield';
+export { allow, and, chain, deny, or } from 'graphql-shield';
 
 /** What every rule can read from a subgraph's context. */
 export interface AuthContext {
@@ -64,18 +64,20 @@ export function rule(options: RuleOptions = {}) {
       if (!verdict) verdicts.set(key, (verdict = Promise.resolve().then(() => decide(parent, args, context, info))));
       return verdict;
     };
-    return shieldRule({ cache: 'no_cache' })(async (parent: TParent, args: Record<string, unknown>, context: TContext, info: GraphQLResolveInfo) => {
-      try {
-        const verdict = await evaluate(parent, args, context, info);
-        if (isReliance(verdict)) {
-          recordReliance(context.reliances, info, verdict);
-          return true;
+    return shieldRule({ cache: 'no_cache' })(
+      async (parent: TParent, args: Record<string, unknown>, context: TContext, info: GraphQLResolveInfo) => {
+        try {
+          const verdict = await evaluate(parent, args, context, info);
+          if (isReliance(verdict)) {
+            recordReliance(context.reliances, info, verdict);
+            return true;
+          }
+          return verdict;
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
         }
-        return verdict;
-      } catch (error) {
-        return error instanceof Error ? error : new Error(String(error));
-      }
-    });
+      },
+    );
   };
 }
 

@@ -1,18 +1,18 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
-import { bootstrapAdministrator } from '../../subgraphs/access/bootstrap.js';
 import type { Caller } from '../../lib/auth/caller.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
-import { TokenRepository } from '../../subgraphs/access/token-repository.js';
-import { loadEffectiveGrants } from '../../subgraphs/access/effective-grants-repository.js';
 import type { Database, Executor, Transaction } from '../../lib/db.js';
 import { env } from '../../lib/env.js';
 import { persons, subjects } from '../../schema/access.js';
 import type { ApplicationRow } from '../../subgraphs/access/application-repository.js';
+import { bootstrapAdministrator } from '../../subgraphs/access/bootstrap.js';
 import { definition as accessSubgraph } from '../../subgraphs/access/definition.js';
 import { DirectoryManager } from '../../subgraphs/access/directory-manager.js';
 import type { DigitalObjectRow, PersonRow, SubjectKindValue, SubjectRow } from '../../subgraphs/access/directory-repository.js';
+import { loadEffectiveGrants } from '../../subgraphs/access/effective-grants-repository.js';
 import type { AgreementRow, GrantRow } from '../../subgraphs/access/grant-repository.js';
-import { deleteDemoTokens, writeDemoTokens, type DemoTokens } from './demo-tokens.js';
+import { TokenRepository } from '../../subgraphs/access/token-repository.js';
+import { type DemoTokens, deleteDemoTokens, writeDemoTokens } from './demo-tokens.js';
 import { binPrefix, completeNumber, iinPrefix, type Sex } from './identification-numbers.js';
 import { mutateAs } from './mutate-as.js';
 import type { Seeder } from './seeder.js';
@@ -35,7 +35,8 @@ function validNumber(prefix: string, serial: number): string {
   }
 }
 const demoBin = (year: number, month: number, serial: number) => validNumber(binPrefix({ year, month }), serial);
-const demoIin = (year: number, month: number, day: number, sex: Sex, serial: number) => validNumber(iinPrefix({ year, month, day }, sex), serial);
+const demoIin = (year: number, month: number, day: number, sex: Sex, serial: number) =>
+  validNumber(iinPrefix({ year, month, day }, sex), serial);
 
 // E-mail addresses use the reserved `.example` top-level domain (RFC 2606): the outbox
 // may deliver the demo's notifications when SMTP is configured, and they must reach no one.
@@ -75,11 +76,36 @@ export const demoSubjects = {
 export type DemoSubjectKey = keyof typeof demoSubjects;
 
 export const demoPersons = {
-  administrator: { iin: demoIin(1986, 4, 12, 'FEMALE', 2731), fullName: 'Сарсенбаева Айгерим Маратовна', email: 'a.sarsenbayeva@cs-zhkh.example', phone: '+7 717 255 10 20' },
-  analyst: { iin: demoIin(1979, 10, 3, 'MALE', 1458), fullName: 'Жумабаев Ерлан Канатович', email: 'e.zhumabayev@mps.example', phone: '+7 717 298 33 41' },
-  akimat: { iin: demoIin(1974, 2, 27, 'MALE', 3316), fullName: 'Оспанов Нурлан Серикович', email: 'n.ospanov@almaty.example', phone: '+7 727 271 64 05' },
-  akimatDeputy: { iin: demoIin(1988, 7, 19, 'FEMALE', 2049), fullName: 'Ким Ирина Александровна', email: 'i.kim@almaty.example', phone: '+7 727 271 64 18' },
-  osiChair: { iin: demoIin(1969, 12, 8, 'FEMALE', 1187), fullName: 'Ахметова Гульнара Бекзатовна', email: 'g.akhmetova@almaly.example', phone: '+7 701 418 27 90' },
+  administrator: {
+    iin: demoIin(1986, 4, 12, 'FEMALE', 2731),
+    fullName: 'Сарсенбаева Айгерим Маратовна',
+    email: 'a.sarsenbayeva@cs-zhkh.example',
+    phone: '+7 717 255 10 20',
+  },
+  analyst: {
+    iin: demoIin(1979, 10, 3, 'MALE', 1458),
+    fullName: 'Жумабаев Ерлан Канатович',
+    email: 'e.zhumabayev@mps.example',
+    phone: '+7 717 298 33 41',
+  },
+  akimat: {
+    iin: demoIin(1974, 2, 27, 'MALE', 3316),
+    fullName: 'Оспанов Нурлан Серикович',
+    email: 'n.ospanov@almaty.example',
+    phone: '+7 727 271 64 05',
+  },
+  akimatDeputy: {
+    iin: demoIin(1988, 7, 19, 'FEMALE', 2049),
+    fullName: 'Ким Ирина Александровна',
+    email: 'i.kim@almaty.example',
+    phone: '+7 727 271 64 18',
+  },
+  osiChair: {
+    iin: demoIin(1969, 12, 8, 'FEMALE', 1187),
+    fullName: 'Ахметова Гульнара Бекзатовна',
+    email: 'g.akhmetova@almaly.example',
+    phone: '+7 701 418 27 90',
+  },
 };
 
 /** What each supplier's billing system does through the API (categories 9–14). */
@@ -112,14 +138,22 @@ const textArray = (values: readonly string[]) => `{${values.join(',')}}`;
 
 /** Ids of the demo subjects present in the database, by key. */
 export async function findDemoSubjects(executor: Executor): Promise<Partial<Record<DemoSubjectKey, string>>> {
-  const rows = await executor.select({ id: subjects.id, bin: subjects.identificationNumber }).from(subjects).where(inArray(subjects.identificationNumber, demoBins));
+  const rows = await executor
+    .select({ id: subjects.id, bin: subjects.identificationNumber })
+    .from(subjects)
+    .where(inArray(subjects.identificationNumber, demoBins));
   const keyByBin = new Map(Object.entries(demoSubjects).map(([key, subject]) => [subject.identificationNumber, key as DemoSubjectKey]));
   return Object.fromEntries(rows.map((row) => [keyByBin.get(row.bin), row.id]));
 }
 
 /** The administrator the demo placements are attributed to: the oldest one. */
 export async function findAdministrator(executor: Executor): Promise<string | null> {
-  const [row] = await executor.select({ id: persons.id }).from(persons).where(eq(persons.isAdministrator, true)).orderBy(asc(persons.createdAt), asc(persons.id)).limit(1);
+  const [row] = await executor
+    .select({ id: persons.id })
+    .from(persons)
+    .where(eq(persons.isAdministrator, true))
+    .orderBy(asc(persons.createdAt), asc(persons.id))
+    .limit(1);
   return row?.id ?? null;
 }
 
@@ -161,7 +195,10 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
   const existing = await findAdministrator(tx);
   if (existing) {
     // Someone else's administrator: a token of the seeding's own, revoked when it is done.
-    const issued = await tokens.issueSessionToken(existing, { label: 'demo seeding (scripts/seed), revoked when done', ttlMs: 60 * 60 * 1000 });
+    const issued = await tokens.issueSessionToken(existing, {
+      label: 'demo seeding (scripts/seed), revoked when done',
+      ttlMs: 60 * 60 * 1000,
+    });
     administrator = { personId: existing, tokenId: issued.metadata.id, seedingOnly: true };
   } else {
     // Like the bootstrap administrator, the first administrator is placed by no one: no receipt.
@@ -173,7 +210,13 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
     };
     administrator = { personId: admin.id, tokenId: issued.metadata.id, seedingOnly: false };
   }
-  const asAdmin: Caller = { kind: 'person', personId: administrator.personId, tokenId: administrator.tokenId, isAdministrator: true, grants: [] };
+  const asAdmin: Caller = {
+    kind: 'person',
+    personId: administrator.personId,
+    tokenId: administrator.tokenId,
+    isAdministrator: true,
+    grants: [],
+  };
   /** A demo person as the gateway resolves them: their token and the grants in effect. */
   const asPerson = async (personId: string, tokenId: string): Promise<Caller> => ({
     kind: 'person',
@@ -182,7 +225,8 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
     isAdministrator: false,
     grants: await loadEffectiveGrants(tx, { personId }),
   });
-  const place = <T>(caller: Caller, field: string, args: Record<string, unknown>) => mutateAs<T>(accessSubgraph, tx, caller, field, args, setUpAt);
+  const place = <T>(caller: Caller, field: string, args: Record<string, unknown>) =>
+    mutateAs<T>(accessSubgraph, tx, caller, field, args, setUpAt);
 
   const year = setUpAt.getUTCFullYear();
 
@@ -199,7 +243,9 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
   /** A person with an active grant under the agreement and a session token. */
   const personWithGrant = async (key: keyof typeof demoPersons, agreementId: string, functions: string[]) => {
     const { person } = await place<{ person: PersonRow }>(asAdmin, 'createPerson', { input: demoPersons[key] });
-    const { grant } = await place<{ grant: GrantRow }>(asAdmin, 'grantAccess', { input: { personId: person.id, agreementId, functions, comment: 'Demo data' } });
+    const { grant } = await place<{ grant: GrantRow }>(asAdmin, 'grantAccess', {
+      input: { personId: person.id, agreementId, functions, comment: 'Demo data' },
+    });
     await place(asAdmin, 'activateGrant', { grantId: grant.id });
     const issued = await tokens.issueSessionToken(person.id, { label: TOKEN_LABEL, ttlMs: DEMO_SESSION_TTL_MS });
     return { person, grant, token: issued.token, tokenId: issued.metadata.id };
@@ -207,7 +253,10 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
 
   const ministryAgreement = await agreementFor('ministry', [AccessFunction.AnalyticsRead], 1);
   const analyst = await personWithGrant('analyst', ministryAgreement.id, [AccessFunction.AnalyticsRead]);
-  demoTokens.analyst = { token: analyst.token, who: `${analyst.person.fullName}, ministry analyst: reads the whole country (ANALYTICS_READ), changes nothing` };
+  demoTokens.analyst = {
+    token: analyst.token,
+    who: `${analyst.person.fullName}, ministry analyst: reads the whole country (ANALYTICS_READ), changes nothing`,
+  };
 
   const akimatAgreement = await agreementFor('akimat', akimatFunctions, 2);
   const akimat = await personWithGrant('akimat', akimatAgreement.id, akimatFunctions);
@@ -220,7 +269,12 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
   const { person: deputy } = await place<{ person: PersonRow }>(asAdmin, 'createPerson', { input: demoPersons.akimatDeputy });
   const akimatPerson = await asPerson(akimat.person.id, akimat.tokenId);
   const { grant: delegated } = await place<{ grant: GrantRow }>(akimatPerson, 'grantAccess', {
-    input: { personId: deputy.id, parentGrantId: akimat.grant.id, functions: deputyFunctions, comment: 'Заместитель: ведение и ежегодное подтверждение реестра МЖД' },
+    input: {
+      personId: deputy.id,
+      parentGrantId: akimat.grant.id,
+      functions: deputyFunctions,
+      comment: 'Заместитель: ведение и ежегодное подтверждение реестра МЖД',
+    },
   });
   await place(akimatPerson, 'activateGrant', { grantId: delegated.id });
   const deputyToken = await tokens.issueSessionToken(deputy.id, { label: TOKEN_LABEL, ttlMs: DEMO_SESSION_TTL_MS });
@@ -239,7 +293,12 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
   for (const [key, role, systemName, services] of suppliers) {
     await agreementFor(key, supplierFunctions, agreementNumber++);
     const { application } = await place<{ application: ApplicationRow }>(asAdmin, 'submitApplication', {
-      input: { subjectId: subjectIds[key], digitalObjectName: systemName, functions: supplierFunctions, contactEmail: demoSubjects[key].email },
+      input: {
+        subjectId: subjectIds[key],
+        digitalObjectName: systemName,
+        functions: supplierFunctions,
+        contactEmail: demoSubjects[key].email,
+      },
     });
     const { digitalObject } = await place<{ digitalObject: DigitalObjectRow }>(asAdmin, 'approveApplication', {
       applicationId: application.id,
@@ -255,7 +314,10 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
 
   const osiAgreement = await agreementFor('osi', [AccessFunction.CondominiumManage], agreementNumber++);
   const chair = await personWithGrant('osiChair', osiAgreement.id, [AccessFunction.CondominiumManage]);
-  demoTokens.osi = { token: chair.token, who: `${chair.person.fullName}, chair of ${demoSubjects.osi.name}: manages its Almaty buildings (CONDOMINIUM_MANAGE)` };
+  demoTokens.osi = {
+    token: chair.token,
+    who: `${chair.person.fullName}, chair of ${demoSubjects.osi.name}: manages its Almaty buildings (CONDOMINIUM_MANAGE)`,
+  };
   // Left under review, so the administrator has an application to decide.
   await place(await asPerson(chair.person.id, chair.tokenId), 'submitApplication', {
     input: {
@@ -272,7 +334,10 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
            (select count(*) from access.agreements where subject_id = any(${textArray(Object.values(subjectIds))}::uuid[]))::int as "accessAgreements",
            (select count(*) from access.grants where subject_id = any(${textArray(Object.values(subjectIds))}::uuid[]))::int as "accessGrants",
            (select count(*) from access.applications where subject_id = any(${textArray(Object.values(subjectIds))}::uuid[]))::int as "applications"`);
-  return { tokens: demoTokens, counts: { accessSubjects: Object.keys(subjectIds).length, ...counts, demoTokens: Object.keys(demoTokens).length } };
+  return {
+    tokens: demoTokens,
+    counts: { accessSubjects: Object.keys(subjectIds).length, ...counts, demoTokens: Object.keys(demoTokens).length },
+  };
 }
 
 /** Deletes every demo row of the access schema and what hangs off it, in one transaction. */
@@ -282,7 +347,13 @@ async function resetAccess(db: Database): Promise<void> {
     const personIds = (await tx.select({ id: persons.id }).from(persons).where(inArray(persons.iin, demoIins))).map((row) => row.id);
     const subjectList = textArray(subjectIds);
     const personList = textArray(personIds);
-    const [ids] = await tx.execute<{ objects: string[]; grants: string[]; agreements: string[]; applications: string[]; tokens: string[] }>(sql`
+    const [ids] = await tx.execute<{
+      objects: string[];
+      grants: string[];
+      agreements: string[];
+      applications: string[];
+      tokens: string[];
+    }>(sql`
       with objects as (select id from access.digital_objects where subject_id = any(${subjectList}::uuid[])),
       grants as (
         with recursive tree(id) as (
@@ -299,7 +370,15 @@ async function resetAccess(db: Database): Promise<void> {
              array(select id::text from access.api_tokens
                     where person_id = any(${personList}::uuid[]) or digital_object_id in (select id from objects)) as tokens`);
     if (!ids) return;
-    await deleteReceiptsOf(tx, [...subjectIds, ...personIds, ...ids.objects, ...ids.grants, ...ids.agreements, ...ids.applications, ...ids.tokens]);
+    await deleteReceiptsOf(tx, [
+      ...subjectIds,
+      ...personIds,
+      ...ids.objects,
+      ...ids.grants,
+      ...ids.agreements,
+      ...ids.applications,
+      ...ids.tokens,
+    ]);
     await tx.execute(sql`delete from platform.outbox where recipient_email = any(${textArray(demoEmails)}::text[])`);
     await tx.execute(sql`delete from access.api_tokens where id = any(${textArray(ids.tokens)}::uuid[])`);
     if (ids.grants.length > 0) {

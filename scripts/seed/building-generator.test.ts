@@ -62,7 +62,10 @@ describe('BuildingGenerator', () => {
         floor: premise.floor ?? null,
         area: premise.area ?? null,
         owners: (ownersByPremise.get(premise.id) ?? []).map((owner) => ({
-          kind: owner.kind, identificationNumber: owner.identificationNumber, name: owner.name, share: owner.share ?? 1,
+          kind: owner.kind,
+          identificationNumber: owner.identificationNumber,
+          name: owner.name,
+          share: owner.share ?? 1,
         })),
       }));
       expect(validatePremises(input, { building, existing: [], now: referenceDate }), building.cadastralNumber).toEqual([]);
@@ -82,7 +85,9 @@ describe('BuildingGenerator', () => {
     const owners = sample.flatMap((b) => b.owners);
     const nameById = new Map<string, string>();
     for (const owner of owners) {
-      expect(owner.kind === 'PERSON' ? isValidIin(owner.identificationNumber, referenceDate) : isValidBin(owner.identificationNumber)).toBe(true);
+      expect(owner.kind === 'PERSON' ? isValidIin(owner.identificationNumber, referenceDate) : isValidBin(owner.identificationNumber)).toBe(
+        true,
+      );
       const known = nameById.get(owner.identificationNumber);
       if (known) expect(owner.name).toBe(known);
       nameById.set(owner.identificationNumber, owner.name);
@@ -111,7 +116,9 @@ describe('BuildingGenerator', () => {
     expect(new Set(sample.map((b) => b.building.katoCode.slice(0, 2))).size).toBe(20);
     expect(share((b) => b.building.condition === 'EMERGENCY')).toBeGreaterThan(0.01);
     expect(share((b) => b.building.condition === 'OPERATING_NEEDS_CAPITAL_REPAIR')).toBeGreaterThan(0.1);
-    const overdue = share((b) => b.building.status === 'REGISTERED' && b.building.confirmedAt!.getTime() < referenceDate.getTime() - 365 * DAY);
+    const overdue = share(
+      (b) => b.building.status === 'REGISTERED' && b.building.confirmedAt!.getTime() < referenceDate.getTime() - 365 * DAY,
+    );
     expect(overdue).toBeGreaterThan(0.07);
     expect(overdue).toBeLessThan(0.13);
     const retired = share((b) => b.building.status === 'RETIRED');

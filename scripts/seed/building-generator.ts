@@ -1,8 +1,8 @@
 import type { buildings, premiseOwners, premises } from '../../schema/buildings.js';
 import type { Territory } from '../../subgraphs/buildings/territories-data.js';
 import type { NameStock } from './names.js';
-import { OwnerFactory, type Owner, type Person } from './owners.js';
-import { buildPlacements, PlacementSequence, type Placement } from './placement.js';
+import { type Owner, OwnerFactory, type Person } from './owners.js';
+import { buildPlacements, type Placement, PlacementSequence } from './placement.js';
 import { Random, uuid7 } from './random.js';
 
 export type BuildingRow = typeof buildings.$inferInsert & { id: string };
@@ -56,7 +56,10 @@ const buildingTypes: readonly BuildingType[] = [
 
 /** Area ranges in square metres of 1- to 4-room apartments, by how common they are. */
 const apartmentSizes: readonly (readonly [readonly [number, number], number])[] = [
-  [[28, 42], 0.25], [[42, 62], 0.38], [[58, 85], 0.3], [[75, 130], 0.07],
+  [[28, 42], 0.25],
+  [[42, 62], 0.38],
+  [[58, 85], 0.3],
+  [[75, 130], 0.07],
 ];
 
 const exitReasons = [
@@ -115,8 +118,16 @@ export class BuildingGenerator {
     const isNew = yearBuilt >= 2003;
 
     const nonResidentialCount = isNew
-      ? random.chance(0.45) ? random.int(1, 8) : 0
-      : floorCount >= 5 ? random.chance(0.3) ? random.int(1, 4) : 0 : random.chance(0.04) ? 1 : 0;
+      ? random.chance(0.45)
+        ? random.int(1, 8)
+        : 0
+      : floorCount >= 5
+        ? random.chance(0.3)
+          ? random.int(1, 4)
+          : 0
+        : random.chance(0.04)
+          ? 1
+          : 0;
     // Shops on the ground floor take the place of some apartments.
     const apartmentCount = Math.max(1, floorCount * entrances * perLanding - (nonResidentialCount > 0 ? random.int(0, perLanding) : 0));
     const parkingCount = isNew && random.chance(profile.metropolitan ? 0.45 : 0.2) ? Math.round(apartmentCount * random.real(0.3, 0.8)) : 0;
@@ -127,7 +138,10 @@ export class BuildingGenerator {
 
     const retired = random.chance(0.02);
     const condition = retired
-      ? random.weighted([['EMERGENCY', 0.6], ['NOT_OPERATING', 0.4]] as const)
+      ? random.weighted([
+          ['EMERGENCY', 0.6],
+          ['NOT_OPERATING', 0.4],
+        ] as const)
       : this.condition(random, yearBuilt);
     const balanceOwnership = random.weighted([
       ['PRIVATE_CONDOMINIUM_COMMON_PROPERTY', 0.9],
@@ -138,19 +152,41 @@ export class BuildingGenerator {
 
     const heatingSupplyType = random.chance(profile.centralHeating * (floorCount <= 2 ? 0.7 : 1))
       ? 'CENTRAL'
-      : random.weighted([['AUTONOMOUS', 0.5], ['INDIVIDUAL_INSTALLATIONS', 0.45], ['NONE', 0.05]] as const);
-    const hotWaterSupplyType = heatingSupplyType === 'CENTRAL'
-      ? random.chance(0.85) ? 'CENTRAL' : 'INDIVIDUAL_INSTALLATIONS'
-      : heatingSupplyType === 'AUTONOMOUS'
-        ? random.chance(0.8) ? 'AUTONOMOUS' : 'INDIVIDUAL_INSTALLATIONS'
-        : random.chance(0.7) ? 'INDIVIDUAL_INSTALLATIONS' : 'NONE';
+      : random.weighted([
+          ['AUTONOMOUS', 0.5],
+          ['INDIVIDUAL_INSTALLATIONS', 0.45],
+          ['NONE', 0.05],
+        ] as const);
+    const hotWaterSupplyType =
+      heatingSupplyType === 'CENTRAL'
+        ? random.chance(0.85)
+          ? 'CENTRAL'
+          : 'INDIVIDUAL_INSTALLATIONS'
+        : heatingSupplyType === 'AUTONOMOUS'
+          ? random.chance(0.8)
+            ? 'AUTONOMOUS'
+            : 'INDIVIDUAL_INSTALLATIONS'
+          : random.chance(0.7)
+            ? 'INDIVIDUAL_INSTALLATIONS'
+            : 'NONE';
     const gasSupplyKind = random.chance(profile.gasNetwork)
       ? 'NETWORK_NATURAL'
-      : random.weighted([['LIQUEFIED_GAS_HOLDER_TANKS', 0.1], ['LIQUEFIED_CYLINDERS', 0.3], ['NONE', 0.6]] as const);
+      : random.weighted([
+          ['LIQUEFIED_GAS_HOLDER_TANKS', 0.1],
+          ['LIQUEFIED_CYLINDERS', 0.3],
+          ['NONE', 0.6],
+        ] as const);
     const waterSupplyKind = floorCount <= 2 && random.chance(0.06) ? 'DECENTRALIZED' : 'CENTRALIZED';
-    const sewerageKind = floorCount <= 2
-      ? random.weighted([['CENTRALIZED', 0.85], ['SEPTIC', 0.11], ['OUTDOOR_TOILET', 0.04]] as const)
-      : random.chance(0.98) ? 'CENTRALIZED' : 'SEPTIC';
+    const sewerageKind =
+      floorCount <= 2
+        ? random.weighted([
+            ['CENTRALIZED', 0.85],
+            ['SEPTIC', 0.11],
+            ['OUTDOOR_TOILET', 0.04],
+          ] as const)
+        : random.chance(0.98)
+          ? 'CENTRALIZED'
+          : 'SEPTIC';
     const electricityConnected = condition === 'NOT_OPERATING' ? random.chance(0.3) : random.chance(0.998);
 
     const dates = this.dates(random, yearBuilt, condition, retired);
@@ -182,11 +218,12 @@ export class BuildingGenerator {
       hasWaterPipeline: waterSupplyKind === 'CENTRALIZED' || random.chance(0.4),
       sewerageKind,
       hasSewer: sewerageKind !== 'OUTDOOR_TOILET',
-      commonMeterCount: (electricityConnected ? 1 : 0)
-        + (heatingSupplyType === 'CENTRAL' && random.chance(0.85) ? 1 : 0)
-        + (waterSupplyKind === 'CENTRALIZED' && random.chance(0.75) ? 1 : 0)
-        + (hotWaterSupplyType === 'CENTRAL' && random.chance(0.6) ? 1 : 0)
-        + (gasSupplyKind === 'NETWORK_NATURAL' && random.chance(0.3) ? 1 : 0),
+      commonMeterCount:
+        (electricityConnected ? 1 : 0) +
+        (heatingSupplyType === 'CENTRAL' && random.chance(0.85) ? 1 : 0) +
+        (waterSupplyKind === 'CENTRALIZED' && random.chance(0.75) ? 1 : 0) +
+        (hotWaterSupplyType === 'CENTRAL' && random.chance(0.6) ? 1 : 0) +
+        (gasSupplyKind === 'NETWORK_NATURAL' && random.chance(0.3) ? 1 : 0),
       condition,
       registerExitReason: retired ? random.pick(exitReasons) : null,
       barrierFree: random.chance(yearBuilt >= 2015 ? 0.7 : 0.08),
@@ -200,7 +237,14 @@ export class BuildingGenerator {
 
     const generated: GeneratedBuilding = { building, premises: [], owners: [] };
     this.addPremises(random, generated, placement, {
-      floorCount, perLanding, apartmentCount, nonResidentialCount, parkingCount, storageCount, isNew, balanceOwnership,
+      floorCount,
+      perLanding,
+      apartmentCount,
+      nonResidentialCount,
+      parkingCount,
+      storageCount,
+      isNew,
+      balanceOwnership,
     });
     return generated;
   }
@@ -210,9 +254,8 @@ export class BuildingGenerator {
   }
 
   private condition(random: Random, yearBuilt: number): BuildingRow['condition'] {
-    const [emergency, repair, modernization, notOperating] = yearBuilt < 1970
-      ? [0.06, 0.3, 0.06, 0.02]
-      : yearBuilt < 2000 ? [0.02, 0.18, 0.06, 0.005] : [0.002, 0.02, 0, 0.001];
+    const [emergency, repair, modernization, notOperating] =
+      yearBuilt < 1970 ? [0.06, 0.3, 0.06, 0.02] : yearBuilt < 2000 ? [0.02, 0.18, 0.06, 0.005] : [0.002, 0.02, 0, 0.001];
     return random.weighted([
       ['EMERGENCY', emergency],
       ['OPERATING_NEEDS_CAPITAL_REPAIR', repair],
@@ -274,20 +317,34 @@ export class BuildingGenerator {
     generated: GeneratedBuilding,
     placement: Placement,
     shape: {
-      floorCount: number; perLanding: number; apartmentCount: number; nonResidentialCount: number;
-      parkingCount: number; storageCount: number; isNew: boolean; balanceOwnership: BuildingRow['balanceOwnership'];
+      floorCount: number;
+      perLanding: number;
+      apartmentCount: number;
+      nonResidentialCount: number;
+      parkingCount: number;
+      storageCount: number;
+      isNew: boolean;
+      balanceOwnership: BuildingRow['balanceOwnership'];
     },
   ): void {
     const buildingId = generated.building.id;
     const regionCode = placement.region.katoCode;
     const stock = (): NameStock => (random.chance(placement.profile.kazakhNames) ? 'KAZAKH' : 'RUSSIAN');
     const singleOwner = shape.balanceOwnership === 'PRIVATE_SINGLE_OWNER' ? this.owners.company(random, regionCode) : null;
-    const stateBody = shape.balanceOwnership === 'STATE_ENTERPRISE' || shape.balanceOwnership === 'STATE_INSTITUTION'
-      ? this.owners.stateBody(random, placement.territory, shape.balanceOwnership)
-      : null;
+    const stateBody =
+      shape.balanceOwnership === 'STATE_ENTERPRISE' || shape.balanceOwnership === 'STATE_INSTITUTION'
+        ? this.owners.stateBody(random, placement.territory, shape.balanceOwnership)
+        : null;
     const residents: Person[] = [];
     const own = (premiseId: string, owner: Owner, share: number) => {
-      generated.owners.push({ id: this.id(random), premiseId, kind: owner.kind, identificationNumber: owner.identificationNumber, name: owner.name, share });
+      generated.owners.push({
+        id: this.id(random),
+        premiseId,
+        kind: owner.kind,
+        identificationNumber: owner.identificationNumber,
+        name: owner.name,
+        share,
+      });
     };
     const add = (kind: PremiseRow['kind'], number: string, floor: number | null, area: number): string => {
       const id = this.id(random);
@@ -318,14 +375,18 @@ export class BuildingGenerator {
     }
     for (let number = 1; number <= shape.nonResidentialCount; number++) {
       const id = add('NON_RESIDENTIAL', `Н-${number}`, random.chance(0.8) ? 1 : 0, random.real(30, 350));
-      const owner = singleOwner ?? stateBody ?? (random.chance(0.65) ? this.owners.company(random, regionCode) : this.owners.person(random, stock()));
+      const owner =
+        singleOwner ?? stateBody ?? (random.chance(0.65) ? this.owners.company(random, regionCode) : this.owners.person(random, stock()));
       own(id, owner, 1);
     }
     // Parking places and storage rooms mostly belong to the building's own residents.
     const smallPremiseOwner = (): Owner =>
-      singleOwner ?? (residents.length > 0 && random.chance(0.75)
+      singleOwner ??
+      (residents.length > 0 && random.chance(0.75)
         ? random.pick(residents)
-        : random.chance(0.6) ? this.owners.person(random, stock()) : this.owners.company(random, regionCode));
+        : random.chance(0.6)
+          ? this.owners.person(random, stock())
+          : this.owners.company(random, regionCode));
     for (let number = 1; number <= shape.parkingCount; number++) {
       const id = add('PARKING_PLACE', `П-${number}`, random.chance(0.85) ? -1 : -2, random.real(13.25, 19));
       own(id, smallPremiseOwner(), 1);

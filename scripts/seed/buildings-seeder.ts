@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ReservedSql, Sql } from 'postgres';
 import { buildings, premiseOwners, premises } from '../../schema/buildings.js';
-import { territoriesData, type Territory } from '../../subgraphs/buildings/territories-data.js';
+import { type Territory, territoriesData } from '../../subgraphs/buildings/territories-data.js';
 import { BuildingGenerator, type BuildingRow, type OwnerRow, type PremiseRow } from './building-generator.js';
 import { JsonBatches, JsonRowEncoder } from './json-rows.js';
 
@@ -27,12 +27,42 @@ export interface BuildingCounts {
 }
 
 const buildingEncoder = new JsonRowEncoder<BuildingRow>(buildings, [
-  'id', 'cadastralNumber', 'katoCode', 'addressRegistrationCode', 'purpose', 'fundCategory', 'condominiumRegistered',
-  'hasTechnicalPassport', 'balanceOwnership', 'liftCount', 'electricityConnected', 'yearBuilt', 'lastCapitalRepairDate',
-  'totalPremisesCount', 'floorCount', 'apartmentCount', 'nonResidentialPremisesCount', 'heatingSupplyType',
-  'heatingSupplyKind', 'gasSupplyKind', 'hasGasPipeline', 'hotWaterSupplyType', 'waterSupplyKind', 'hasWaterPipeline',
-  'sewerageKind', 'hasSewer', 'commonMeterCount', 'condition', 'registerExitReason', 'barrierFree', 'status',
-  'confirmedAt', 'retiredAt', 'createdAt', 'updatedAt', 'version',
+  'id',
+  'cadastralNumber',
+  'katoCode',
+  'addressRegistrationCode',
+  'purpose',
+  'fundCategory',
+  'condominiumRegistered',
+  'hasTechnicalPassport',
+  'balanceOwnership',
+  'liftCount',
+  'electricityConnected',
+  'yearBuilt',
+  'lastCapitalRepairDate',
+  'totalPremisesCount',
+  'floorCount',
+  'apartmentCount',
+  'nonResidentialPremisesCount',
+  'heatingSupplyType',
+  'heatingSupplyKind',
+  'gasSupplyKind',
+  'hasGasPipeline',
+  'hotWaterSupplyType',
+  'waterSupplyKind',
+  'hasWaterPipeline',
+  'sewerageKind',
+  'hasSewer',
+  'commonMeterCount',
+  'condition',
+  'registerExitReason',
+  'barrierFree',
+  'status',
+  'confirmedAt',
+  'retiredAt',
+  'createdAt',
+  'updatedAt',
+  'version',
 ]);
 const premiseEncoder = new JsonRowEncoder<PremiseRow>(premises, ['id', 'buildingId', 'kind', 'number', 'floor', 'area']);
 const ownerEncoder = new JsonRowEncoder<OwnerRow>(premiseOwners, ['id', 'premiseId', 'kind', 'identificationNumber', 'name', 'share']);

@@ -27,7 +27,10 @@ async function unmanagedAlmatyCondominiums(tx: Transaction): Promise<string[]> {
 }
 
 async function osiAssignmentIds(executor: Executor, osiId: string): Promise<string[]> {
-  const rows = await executor.select({ id: managementAssignments.id }).from(managementAssignments).where(eq(managementAssignments.managementSubjectId, osiId));
+  const rows = await executor
+    .select({ id: managementAssignments.id })
+    .from(managementAssignments)
+    .where(eq(managementAssignments.managementSubjectId, osiId));
   return rows.map((row) => row.id);
 }
 
@@ -49,7 +52,12 @@ async function assignBuildings(tx: Transaction, osiId: string, referenceDate: Da
       validFrom: `${year}-${String(3 + 2 * index).padStart(2, '0')}-01`,
       assignedBy,
     });
-    await issueReceipt(tx, { operation: 'condominium.assignManagement', placedBy: assignedBy, receivedAt: new Date(), objectIds: [assignment.id] });
+    await issueReceipt(tx, {
+      operation: 'condominium.assignManagement',
+      placedBy: assignedBy,
+      receivedAt: new Date(),
+      objectIds: [assignment.id],
+    });
   }
   return (await osiAssignmentIds(tx, osiId)).length;
 }

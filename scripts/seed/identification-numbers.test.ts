@@ -42,7 +42,10 @@ describe('identification numbers for demo owners', () => {
         fc.integer({ min: 1996, max: 2025 }),
         fc.integer({ min: 1, max: 12 }),
         (birth, sex, year, month) => {
-          const iin = allocator.allocate(iinPrefix({ year: birth.getUTCFullYear(), month: birth.getUTCMonth() + 1, day: birth.getUTCDate() }, sex), 1);
+          const iin = allocator.allocate(
+            iinPrefix({ year: birth.getUTCFullYear(), month: birth.getUTCMonth() + 1, day: birth.getUTCDate() }, sex),
+            1,
+          );
           expect(validator.iinProblem(iin)).toBeNull();
           const bin = allocator.allocate(binPrefix({ year, month }), 1);
           expect(validator.binProblem(bin)).toBeNull();

@@ -5,8 +5,8 @@ import { env } from '../../lib/env.js';
 import { accessSeeder } from './access-seeder.js';
 import { insertBuildings } from './buildings-seeder.js';
 import { condominiumSeeder } from './condominium-seeder.js';
-import { utilitiesSeeder } from './utilities-seeder.js';
 import type { SeedContext, Seeder } from './seeder.js';
+import { utilitiesSeeder } from './utilities-seeder.js';
 
 export type { SeedContext, Seeder } from './seeder.js';
 

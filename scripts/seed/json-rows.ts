@@ -44,7 +44,7 @@ export class JsonRowEncoder<Row extends object> {
 }
 
 // Control characters, quotes and backslashes need JSON escapes; everything else is copied as is.
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be escaped
 const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 
 function jsonValue(value: Value): string {

@@ -1,6 +1,6 @@
 import type { Territory } from '../../subgraphs/buildings/territories-data.js';
 import { binPrefix, iinPrefix, NumberAllocator, type Sex } from './identification-numbers.js';
-import { companyName, personName, type NameStock } from './names.js';
+import { companyName, type NameStock, personName } from './names.js';
 import type { Random } from './random.js';
 
 export interface Owner {
@@ -58,9 +58,10 @@ export class OwnerFactory {
     const key = `${kind}:${territory.katoCode}`;
     let body = this.stateBodies.get(key);
     if (!body) {
-      const name = kind === 'STATE_INSTITUTION'
-        ? `ГУ «Отдел жилищных отношений», ${territory.nameRu}`
-        : `ГКП на ПХВ «Жилищный фонд», ${territory.nameRu}`;
+      const name =
+        kind === 'STATE_INSTITUTION'
+          ? `ГУ «Отдел жилищных отношений», ${territory.nameRu}`
+          : `ГКП на ПХВ «Жилищный фонд», ${territory.nameRu}`;
       body = this.organisation(random, name);
       this.stateBodies.set(key, body);
     }

@@ -27,7 +27,13 @@ describe('Random', () => {
 
   it('picks weighted values in proportion to their weights', () => {
     const random = new Random(9);
-    const picks = Array.from({ length: 20_000 }, () => random.weighted([['a', 1], ['b', 3], ['never', 0]] as const));
+    const picks = Array.from({ length: 20_000 }, () =>
+      random.weighted([
+        ['a', 1],
+        ['b', 3],
+        ['never', 0],
+      ] as const),
+    );
     const share = picks.filter((pick) => pick === 'b').length / picks.length;
     expect(share).toBeGreaterThan(0.72);
     expect(share).toBeLessThan(0.78);

@@ -87,12 +87,26 @@ export function uuid7(milliseconds: number, random: Random): string {
   const w2 = random.uint32();
   const w3 = random.uint32();
   return (
-    HEX[(high >>> 8) & 0xff]! + HEX[high & 0xff]! + HEX[low >>> 24]! + HEX[(low >>> 16) & 0xff]! + '-' +
-    HEX[(low >>> 8) & 0xff]! + HEX[low & 0xff]! + '-' +
-    HEX[((w1 >>> 8) & 0x0f) | 0x70]! + HEX[w1 & 0xff]! + '-' +
-    HEX[((w2 >>> 24) & 0x3f) | 0x80]! + HEX[(w2 >>> 16) & 0xff]! + '-' +
-    HEX[(w2 >>> 8) & 0xff]! + HEX[w2 & 0xff]! +
-    HEX[w3 >>> 24]! + HEX[(w3 >>> 16) & 0xff]! + HEX[(w3 >>> 8) & 0xff]! + HEX[w3 & 0xff]!
+    HEX[(high >>> 8) & 0xff]! +
+    HEX[high & 0xff]! +
+    HEX[low >>> 24]! +
+    HEX[(low >>> 16) & 0xff]! +
+    '-' +
+    HEX[(low >>> 8) & 0xff]! +
+    HEX[low & 0xff]! +
+    '-' +
+    HEX[((w1 >>> 8) & 0x0f) | 0x70]! +
+    HEX[w1 & 0xff]! +
+    '-' +
+    HEX[((w2 >>> 24) & 0x3f) | 0x80]! +
+    HEX[(w2 >>> 16) & 0xff]! +
+    '-' +
+    HEX[(w2 >>> 8) & 0xff]! +
+    HEX[w2 & 0xff]! +
+    HEX[w3 >>> 24]! +
+    HEX[(w3 >>> 16) & 0xff]! +
+    HEX[(w3 >>> 8) & 0xff]! +
+    HEX[w3 & 0xff]!
   );
 }
 

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
-import { apiTokens, persons } from '../../schema/access.js';
-import type { Database } from '../../lib/db.js';
 import { hashToken, isPlausibleToken } from '../../lib/auth/tokens.js';
+import type { Database } from '../../lib/db.js';
+import { apiTokens, persons } from '../../schema/access.js';
 import { TokenRepository } from './token-repository.js';
 
 /**
@@ -30,7 +30,10 @@ export async function bootstrapAdministrator(db: Database, token: string): Promi
     await tx.execute(sql`select pg_advisory_xact_lock(727002)`);
     const [existing] = await tx.select({ id: persons.id }).from(persons).where(eq(persons.isAdministrator, true)).limit(1);
     if (existing) return { created: false, personId: existing.id };
-    const [stored] = await tx.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.tokenHash, hashToken(token)));
+    const [stored] = await tx
+      .select({ id: apiTokens.id })
+      .from(apiTokens)
+      .where(eq(apiTokens.tokenHash, hashToken(token)));
     // The token belongs to someone who is no administrator: refuse rather than elevate them.
     if (stored) throw new Error('BOOTSTRAP_ADMIN_TOKEN is already in use by another account; choose a new random value.');
     const [person] = await tx

@@ -20,8 +20,15 @@ export type Grantee = { personId: string } | { digitalObjectId: string };
  */
 export async function loadEffectiveGrants(executor: Executor, grantee: Grantee, at?: Date): Promise<EffectiveGrant[]> {
   const instant = at ? sql`${at.toISOString()}::timestamptz` : sql`now()`;
-  const owner = 'personId' in grantee ? sql`g.person_id = ${grantee.personId}::uuid` : sql`g.digital_object_id = ${grantee.digitalObjectId}::uuid`;
-  const rows = await executor.execute<{ grant_id: string; subject_id: string; subject_kind: string; territory_kato: string | null; functions: string[] }>(sql`
+  const owner =
+    'personId' in grantee ? sql`g.person_id = ${grantee.personId}::uuid` : sql`g.digital_object_id = ${grantee.digitalObjectId}::uuid`;
+  const rows = await executor.execute<{
+    grant_id: string;
+    subject_id: string;
+    subject_kind: string;
+    territory_kato: string | null;
+    functions: string[];
+  }>(sql`
     select g.id as grant_id, g.subject_id, s.kind::text as subject_kind, s.territory_kato, g.functions
       from access.grants g
       join access.subjects s on s.id = g.subject_id

@@ -1,8 +1,8 @@
-import { type IssuedToken, type TokenMetadata, TokenRepository } from './token-repository.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, forbidden, notFound } from '../../lib/errors.js';
 import { type Acting, isAdministratorCaller, type Placed } from './context.js';
 import { DirectoryRepository } from './directory-repository.js';
+import { type IssuedToken, type TokenMetadata, TokenRepository } from './token-repository.js';
 
 /** The token as the API returns it once, and as it will be listed. */
 export interface Issued {

@@ -41,10 +41,14 @@ export class TokenRepository {
   /** A session token for a person, e.g. after an identity provider signed them in. */
   issueSessionToken(personId: string, options: { label?: string; ttlMs?: number; now?: Date } = {}): Promise<IssuedToken> {
     const now = options.now ?? new Date();
-    return this.store(generateToken(), { personId }, {
-      label: options.label ?? 'session',
-      expiresAt: new Date(now.getTime() + (options.ttlMs ?? SESSION_TOKEN_TTL_MS)),
-    });
+    return this.store(
+      generateToken(),
+      { personId },
+      {
+        label: options.label ?? 'session',
+        expiresAt: new Date(now.getTime() + (options.ttlMs ?? SESSION_TOKEN_TTL_MS)),
+      },
+    );
   }
 
   /** A machine token for a digital object's integration. */

@@ -104,7 +104,9 @@ export class BillingManager {
           premiseNumber: personalAccounts.premiseNumber,
           openedAt: personalAccounts.openedAt,
           closedAt: personalAccounts.closedAt,
-          katoCode: sql<string | null>`(select b.kato_code from buildings.published_buildings b where b.id = ${personalAccounts.buildingId})`,
+          katoCode: sql<
+            string | null
+          >`(select b.kato_code from buildings.published_buildings b where b.id = ${personalAccounts.buildingId})`,
         })
         .from(personalAccounts)
         .where(and(eq(personalAccounts.supplierId, supplierId), eq(personalAccounts.accountNumber, item.accountNumber)));
@@ -147,7 +149,10 @@ export class BillingManager {
       }
       const amountTiyn = chargeByTiers(tariff.tiers, volume.volume).amountTiyn;
       if (amountTiyn >= 1_000_000_000_000_000n) {
-        problems.push({ field: `${at}.meteredVolume`, message: `${at}: the charge would exceed 10,000,000,000,000 tenge; check the volume.` });
+        problems.push({
+          field: `${at}.meteredVolume`,
+          message: `${at}: the charge would exceed 10,000,000,000,000 tenge; check the volume.`,
+        });
         continue;
       }
       const [billed] = await this.executor

@@ -1,8 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Caller } from '../../lib/auth/caller.js';
-import { loadEffectiveGrants } from '../../subgraphs/access/effective-grants-repository.js';
 import { generateToken } from '../../lib/auth/tokens.js';
-import { TokenRepository } from '../../subgraphs/access/token-repository.js';
 import type { Database, Executor } from '../../lib/db.js';
 import { checkDigit } from '../../lib/identification-number.js';
 import type { Receipt } from '../../lib/receipts.js';
@@ -13,6 +11,7 @@ import type { CalendarChange, HolidayInput } from '../../subgraphs/access/calend
 import { definition } from '../../subgraphs/access/definition.js';
 import { DirectoryManager, type PersonInput, type SubjectInput } from '../../subgraphs/access/directory-manager.js';
 import type { DigitalObjectRow, PersonRow, SubjectKindValue, SubjectRow } from '../../subgraphs/access/directory-repository.js';
+import { loadEffectiveGrants } from '../../subgraphs/access/effective-grants-repository.js';
 import type {
   AgreementInput,
   EndGrantInput,
@@ -21,6 +20,7 @@ import type {
   SuspensionResult,
 } from '../../subgraphs/access/grant-lifecycle-manager.js';
 import type { AgreementRow, GrantRow } from '../../subgraphs/access/grant-repository.js';
+import { TokenRepository } from '../../subgraphs/access/token-repository.js';
 
 // Test data of the access subgraph: valid identification numbers, and subjects, persons,
 // agreements and grant trees placed the way requests place them (rule, re-check, history,

@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { Caller, EffectiveGrant } from '../../lib/auth/caller.js';
 import type { AccessFunction } from '../../lib/auth/functions.js';
-import { callerHeaders } from './signed-request.js';
 import type { Executor } from '../../lib/db.js';
 import { checkDigit } from '../../lib/identification-number.js';
 import { territories } from '../../schema/buildings.js';
 import { territoriesData } from '../../subgraphs/buildings/territories-data.js';
 import type { Actor } from './caller-fixtures.js';
+import { callerHeaders } from './signed-request.js';
 import { type GraphQLResponse, postGraphQL, type TestSystem } from './system.js';
 
 /**

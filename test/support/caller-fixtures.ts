@@ -1,9 +1,9 @@
 import type { Caller } from '../../lib/auth/caller.js';
-import { TokenRepository } from '../../subgraphs/access/token-repository.js';
 import type { Database } from '../../lib/db.js';
 import { callerForToken } from '../../subgraphs/access/caller-resolution.js';
-import { AccessFixture, makeBin, makeIin } from './access-fixtures.js';
 import type { SubjectKindValue } from '../../subgraphs/access/directory-repository.js';
+import { TokenRepository } from '../../subgraphs/access/token-repository.js';
+import { AccessFixture, makeBin, makeIin } from './access-fixtures.js';
 
 // Actors for the authentication and enforcement tests, built through the access
 // subgraph's real mutations: subjects, agreements, grants, and tokens as the gateway sees them.
@@ -21,7 +21,11 @@ export interface Actor {
 }
 
 export class AuthFixture {
-  private constructor(readonly db: Database, readonly access: AccessFixture, readonly adminToken: string) {}
+  private constructor(
+    readonly db: Database,
+    readonly access: AccessFixture,
+    readonly adminToken: string,
+  ) {}
 
   static async create(db: Database): Promise<AuthFixture> {
     const access = await AccessFixture.create(db);
@@ -31,7 +35,8 @@ export class AuthFixture {
 
   /** A person acting for a new subject of `kind` with `functions`, holding a session token. */
   async person(kind: SubjectKindValue, functions: string[], options: { subjectId?: string; territoryKato?: string } = {}): Promise<Actor> {
-    const subjectId = options.subjectId ?? (await this.access.subject(kind, options.territoryKato ? { territoryKato: options.territoryKato } : {})).id;
+    const subjectId =
+      options.subjectId ?? (await this.access.subject(kind, options.territoryKato ? { territoryKato: options.territoryKato } : {})).id;
     const person = await this.access.person();
     const agreement = await this.access.agreement(subjectId, functions);
     const grant = await this.access.grant({ personId: person.id, agreementId: agreement.id, functions });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { connectDatabase, type ConnectOptions, type Database } from '../../lib/db.js';
+import { type ConnectOptions, connectDatabase, type Database } from '../../lib/db.js';
 import { ensureDatabase } from '../../lib/migrate.js';
 
 export interface TestDatabase {

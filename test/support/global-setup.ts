@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { ensureDatabase, migrateDatabase, migrationsFolder } from '../../lib/migrate.js';
-import { startPostgres, withDatabase, type PostgresServer } from '../../lib/postgres-server.js';
+import { type PostgresServer, startPostgres, withDatabase } from '../../lib/postgres-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

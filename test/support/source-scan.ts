@@ -8,7 +8,13 @@ export function schemaImports(text: string): Array<{ schema: string; names: stri
   for (const match of text.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s+from\s+'(?:\.\.\/)+schema\/([a-z]+)\.js'/g)) {
     const names = (match[2] ?? '')
       .split(',')
-      .map((name) => name.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0] ?? '')
+      .map(
+        (name) =>
+          name
+            .trim()
+            .replace(/^type\s+/, '')
+            .split(/\s+as\s+/)[0] ?? '',
+      )
       .filter(Boolean);
     found.push({ schema: match[3] ?? '', names: match[1] ? [] : names });
   }
@@ -27,4 +33,3 @@ export function sqlTableReferences(text: string): Array<{ schema: string; table:
   }
   return found;
 }
-

@@ -1,6 +1,6 @@
-import { startSystem } from '../../scripts/system.js';
 import type { Database } from '../../lib/db.js';
 import type { SubgraphName } from '../../lib/subgraph-server.js';
+import { startSystem } from '../../scripts/system.js';
 import { createTestDatabase } from './database.js';
 
 export interface GraphQLResponse<TData = Record<string, any>> {

@@ -3,8 +3,8 @@ import { expect } from 'vitest';
 import { AccessFunction } from '../../lib/auth/functions.js';
 import type { Executor } from '../../lib/db.js';
 import { buildings, premises } from '../../schema/buildings.js';
-import type { AuthFixture } from './caller-fixtures.js';
 import { buildingInput } from './buildings-fixtures.js';
+import type { AuthFixture } from './caller-fixtures.js';
 import type { TestSystem } from './system.js';
 
 /**
