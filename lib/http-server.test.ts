@@ -57,6 +57,12 @@ describe('serveApollo routes', () => {
             throw new Error('password=secret in a message');
           },
         },
+        '/unreachable': {
+          method: 'POST',
+          handle: async () => {
+            throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+          },
+        },
       },
     });
   });
@@ -71,6 +77,13 @@ describe('serveApollo routes', () => {
     expect(
       (await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ ok }"}' })).status,
     ).toBe(200);
+  });
+
+  it('answers a route that meets a database outage 503 with Retry-After, never 500', async () => {
+    const response = await fetch(`${server.url}unreachable`, { method: 'POST' });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect((await response.json()).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
   });
 
   it('refuses another method with 405, and answers a failing route 500 without its details', async () => {

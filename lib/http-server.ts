@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
-import { describeForLog } from './errors.js';
+import { describeForLog, ErrorCode, isDatabaseOutage, serviceUnavailable } from './errors.js';
 import { log, REQUEST_ID_HEADER, requestIdFor, withRequestScope } from './log.js';
 import { httpRequests, registry, routeLabel } from './metrics.js';
 import { withServerSpan } from './tracing.js';
@@ -178,7 +178,15 @@ async function serveRoute(route: HttpRoute, request: IncomingMessage, response: 
   try {
     reply = await route.handle(request, body);
   } catch (error) {
-    log.error({ path: new URL(request.url ?? '/', 'http://localhost').pathname }, `[http] a route failed: ${describeForLog(error)}`);
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    // A database outage is retryable: 503 with Retry-After, like GraphQL answers during one.
+    if (isDatabaseOutage(error)) {
+      log.warn({ path }, `[http] a route met a database outage: ${describeForLog(error)}`);
+      response.setHeader('retry-after', '5');
+      sendProblem(response, 503, serviceUnavailable().message, ErrorCode.ServiceUnavailable);
+      return;
+    }
+    log.error({ path }, `[http] a route failed: ${describeForLog(error)}`);
     sendProblem(response, 500, 'The request could not be processed; it has been logged.', 'INTERNAL_SERVER_ERROR');
     return;
   }
