@@ -17,6 +17,8 @@ import { run as runEnforcement } from './enforcement.js';
 // The benchmark measures the system, not its quotas: a few clients send far more than a
 // caller's budget on purpose.
 process.env.GATEWAY_QUOTAS ??= 'false';
+// One log line per request would drown the report.
+process.env.LOG_LEVEL ??= 'warn';
 
 const { values } = parseArgs({
   options: {
@@ -148,7 +150,7 @@ try {
     say();
     say(`${round(completed / loadSeconds, 1)} pages/s (${Math.round((completed * 100) / loadSeconds)} buildings/s).`);
     say();
-    say('## Memory of the process running the gateway and four subgraphs');
+    say('## Memory of the process running the gateway and the subgraphs');
     say();
     say(
       `RSS ${Math.round(memory.rss / 2 ** 20)} MiB after the load (${Math.round(rssBefore / 2 ** 20)} MiB after seeding, before the services started); heap used ${Math.round(memory.heapUsed / 2 ** 20)} MiB.`,
