@@ -21,8 +21,3 @@ export function parseId(value: unknown, field: string, what = 'The'): string {
 export function parseOptionalId(value: unknown, field: string, what?: string): string | null {
   return value === null || value === undefined ? null : parseId(value, field, what);
 }
-
-/** `parseId` for lists of ids (`ids[2]` names the offending one). */
-export function parseIds(values: readonly unknown[], field: string, what?: string): string[] {
-  return values.map((value, index) => parseId(value, `${field}[${index}]`, what));
-}
