@@ -57,7 +57,12 @@ export function rule(options: RuleOptions = {}) {
   return <TParent = unknown, TContext extends AuthContext = AuthContext>(decide: RuleFunction<TParent, TContext>) => {
     const key = {};
     // Called directly (no extra microtask): per-row rules on large lists run on the hot path.
-    const evaluate = (parent: TParent, args: Record<string, unknown>, context: TContext, info: GraphQLResolveInfo): Verdict | Promise<Verdict> => {
+    const evaluate = (
+      parent: TParent,
+      args: Record<string, unknown>,
+      context: TContext,
+      info: GraphQLResolveInfo,
+    ): Verdict | Promise<Verdict> => {
       if (options.cache !== 'contextual') return decide(parent, args, context, info);
       let verdicts = contextualVerdicts.get(context);
       if (!verdicts) contextualVerdicts.set(context, (verdicts = new Map()));
