@@ -307,6 +307,26 @@ describe('webhooks', () => {
       { token: person.token },
     );
     expect(byPerson.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // Every other subscription field and mutation: a person who is not an administrator is
+    // refused, an anonymous caller asked to sign in; the subscription stays as it was.
+    const unchanged = await subscription();
+    const guarded: Array<[string, Record<string, unknown>]> = [
+      [create, { input: { url: receiver.url, types: ['BUILDING'], notifyEmail: 'a@b.kz' } }],
+      [subscriptionQuery, { id: subscriptionId }],
+      [pause, { id: subscriptionId }],
+      [resume, { id: subscriptionId }],
+      [replay, { id: subscriptionId, after: Buffer.from(JSON.stringify(['changes', 0])).toString('base64url') }],
+      [remove, { id: subscriptionId }],
+    ];
+    for (const [operation, variables] of guarded) {
+      if (operation !== create) {
+        const refused = await system.query(operation, variables, { token: person.token });
+        expect(refused.errors?.[0]?.extensions?.code, operation).toBe('FORBIDDEN');
+      }
+      const anonymous = await system.query(operation, variables);
+      expect(anonymous.errors?.[0]?.extensions?.code, operation).toBe('UNAUTHENTICATED');
+    }
+    expect(await subscription()).toEqual(unchanged);
     const bad = await system.query(
       create,
       { input: { url: 'ftp://example.kz/x', types: ['BUILDING'], katoPrefix: '7x', notifyEmail: 'nobody' } },
