@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, conflict, type FieldProblem } from '../../lib/errors.js';
 import { isKatoCode, katoPrefix, withinTerritory } from '../../lib/kato.js';
@@ -93,23 +93,55 @@ export class BillingManager {
     const last = monthEnd(month);
     const tariffCache = new Map<string, TariffRow[]>();
     const problems: FieldProblem[] = [];
-    const lines: ChargeRow[] = [];
+    // Every account of the call, and what each was already charged in the period, in one statement each.
+    const accounts = new Map(
+      (
+        await this.executor
+          .select({
+            id: personalAccounts.id,
+            accountNumber: personalAccounts.accountNumber,
+            service: personalAccounts.service,
+            buildingId: personalAccounts.buildingId,
+            premiseNumber: personalAccounts.premiseNumber,
+            openedAt: personalAccounts.openedAt,
+            closedAt: personalAccounts.closedAt,
+            katoCode: sql<
+              string | null
+            >`(select b.kato_code from buildings.published_buildings b where b.id = ${personalAccounts.buildingId})`,
+          })
+          .from(personalAccounts)
+          .where(
+            and(
+              eq(personalAccounts.supplierId, supplierId),
+              inArray(personalAccounts.accountNumber, [...new Set(items.map((item) => item.accountNumber))]),
+            ),
+          )
+      ).map((account) => [account.accountNumber, account]),
+    );
+    const billed = new Map<string, { count: number; total: bigint }>();
+    if (accounts.size > 0)
+      for (const row of await this.executor
+        .select({
+          accountId: charges.accountId,
+          count: sql<number>`count(*)::int`,
+          total: sql<string>`coalesce(sum(${charges.amountTiyn}), 0)::text`,
+        })
+        .from(charges)
+        .where(
+          and(
+            eq(charges.billingPeriodId, period.id),
+            inArray(
+              charges.accountId,
+              [...accounts.values()].map((account) => account.id),
+            ),
+          ),
+        )
+        .groupBy(charges.accountId))
+        billed.set(row.accountId, { count: row.count, total: BigInt(row.total) });
+    const values: (typeof charges.$inferInsert)[] = [];
     for (const [i, item] of items.entries()) {
       const at = `accounts[${i}]`;
-      const [account] = await this.executor
-        .select({
-          id: personalAccounts.id,
-          service: personalAccounts.service,
-          buildingId: personalAccounts.buildingId,
-          premiseNumber: personalAccounts.premiseNumber,
-          openedAt: personalAccounts.openedAt,
-          closedAt: personalAccounts.closedAt,
-          katoCode: sql<
-            string | null
-          >`(select b.kato_code from buildings.published_buildings b where b.id = ${personalAccounts.buildingId})`,
-        })
-        .from(personalAccounts)
-        .where(and(eq(personalAccounts.supplierId, supplierId), eq(personalAccounts.accountNumber, item.accountNumber)));
+      const account = accounts.get(item.accountNumber);
       if (!account) {
         problems.push({
           field: `${at}.accountNumber`,
@@ -155,11 +187,8 @@ export class BillingManager {
         });
         continue;
       }
-      const [billed] = await this.executor
-        .select({ count: sql<number>`count(*)::int`, total: sql<string>`coalesce(sum(${charges.amountTiyn}), 0)::text` })
-        .from(charges)
-        .where(and(eq(charges.accountId, account.id), eq(charges.billingPeriodId, period.id)));
-      const already = (billed?.count ?? 0) > 0;
+      const before = billed.get(account.id);
+      const already = (before?.count ?? 0) > 0;
       const reason = item.recalculationReason?.trim() ?? '';
       if (already && reason.length === 0) {
         problems.push({
@@ -173,25 +202,25 @@ export class BillingManager {
         continue;
       }
       if (problems.length > 0) continue;
-      const [line] = await this.executor
-        .insert(charges)
-        .values({
-          supplierId,
-          accountId: account.id,
-          billingPeriodId: period.id,
-          service: account.service,
-          kind: already ? 'RECALCULATION' : 'CHARGE',
-          basis: volume.basis,
-          volume: volume.volume,
-          tariffId: tariff.id,
-          amountTiyn: already ? amountTiyn - BigInt(billed?.total ?? '0') : amountTiyn,
-          reason: already ? reason : null,
-        })
-        .returning();
-      if (line) lines.push(line);
+      const lineAmount = already ? amountTiyn - (before?.total ?? 0n) : amountTiyn;
+      values.push({
+        supplierId,
+        accountId: account.id,
+        billingPeriodId: period.id,
+        service: account.service,
+        kind: already ? 'RECALCULATION' : 'CHARGE',
+        basis: volume.basis,
+        volume: volume.volume,
+        tariffId: tariff.id,
+        amountTiyn: lineAmount,
+        reason: already ? reason : null,
+      });
+      // A later item of the same call for this account sees this line as already charged.
+      billed.set(account.id, { count: (before?.count ?? 0) + 1, total: (before?.total ?? 0n) + lineAmount });
     }
     if (problems.length > 0) throw badUserInput(problems);
-    return lines;
+    // The lines in one statement; postgres returns the rows of a VALUES insert in its order.
+    return values.length === 0 ? [] : this.executor.insert(charges).values(values).returning();
   }
 
   /**
