@@ -153,6 +153,15 @@ describe('the change feed', () => {
     expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('a signed-in caller without the right reads nothing: a national body without ANALYTICS_READ, one whose grant was revoked', async () => {
+    const withoutAnalytics = await fixture.person('AUTHORIZED_BODY', [AccessFunction.BuildingRegisterMaintain]);
+    expect(await feedOf(withoutAnalytics)).toEqual([]);
+    const revoked = await fixture.person('AUTHORIZED_BODY', [AccessFunction.AnalyticsRead]);
+    expect(await feedOf(revoked)).not.toEqual([]);
+    await fixture.revoke(revoked.grantId);
+    expect(await feedOf(revoked)).toEqual([]);
+  });
+
   it('pages by cursor and filters by type; a cursor of another list or malformed is BAD_USER_INPUT', async () => {
     const all = await feedOf(ministry);
     const firstTwo = await system.query(changesQuery, { first: 2 }, { token: ministry.token });
