@@ -34,7 +34,7 @@ describe('SQL statements of the utilities subgraph', () => {
     const fixture = await AuthFixture.create(database.db);
     // The buildings subgraph is not running here: the register's rows are written straight.
     buildingIds = await insertBuildingsWithApartments(database.db, 30, 100);
-    const supplier = await fixture.machine('UTILITY_SUPPLIER', [AccessFunction.PersonalAccountsMaintain]);
+    const supplier = await fixture.machine('UTILITY_SUPPLIER', [AccessFunction.PersonalAccountsMaintain, AccessFunction.TariffsMaintain]);
     caller = await supplier.caller();
     supplierId = (
       await new SupplierRepository(database.db).insert({
@@ -107,5 +107,28 @@ describe('SQL statements of the utilities subgraph', () => {
     const manyAccounts = await countStatements(entities, { representations: accountRefs(150) });
     expect(manyAccounts.data._entities.map((account: any) => account?.id)).toEqual(ids.slice(0, 150));
     expect(manyAccounts.count).toBe(fewAccounts.count);
+  });
+  it('charges 1 or 50 accounts in the same number of statements, the lines in one insert', async () => {
+    const month = '2026-01-01';
+    await countStatements(upsert, { supplierId, accounts: [...accounts('CH1', 1), ...accounts('CH50', 50)] });
+    await countStatements(`mutation($input: PublishTariffInput!) { publishTariff(input: $input) { tariff { id } } }`, {
+      input: { supplierId, service: 'WATER_SUPPLY', unit: 'CUBIC_METRE', pricePerUnit: '98.76', validFrom: month },
+    });
+    await countStatements(
+      `mutation($supplierId: ID!, $month: Date!) { openBillingPeriod(supplierId: $supplierId, month: $month) { billingPeriod { id } } }`,
+      { supplierId, month },
+    );
+    const charge = `mutation($supplierId: ID!, $month: Date!, $accounts: [ChargeAccountInput!]!) {
+      chargeAccounts(supplierId: $supplierId, month: $month, accounts: $accounts) { charges { kind amount } } }`;
+    const items = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ accountNumber: `${prefix}-${i}`, meteredVolume: '2' }));
+    const one = await countStatements(charge, { supplierId, month, accounts: items('CH1', 1) });
+    expect(one.data.chargeAccounts.charges).toEqual([{ kind: 'CHARGE', amount: '197.52' }]);
+    const inserts = () => statements.filter((statement) => /insert into "?utilities"?\."?charges"?/i.test(statement));
+    expect(inserts()).toHaveLength(1);
+    const many = await countStatements(charge, { supplierId, month, accounts: items('CH50', 50) });
+    expect(many.data.chargeAccounts.charges).toHaveLength(50);
+    expect(inserts()).toHaveLength(1);
+    expect(many.count).toBe(one.count);
   });
 });
