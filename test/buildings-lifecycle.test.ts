@@ -289,6 +289,22 @@ describe('building register lifecycle (p.13): register, update, retire, confirm,
       expect(await rowCounts(system.db)).toEqual(before);
     });
 
+    it('refuses an anonymous caller with UNAUTHENTICATED on every mutation of an existing building', async () => {
+      const { id } = await register();
+      const before = await rowCounts(system.db);
+      const mutations = [
+        updateLift,
+        `mutation($id: ID!) { retireBuilding(id: $id, reason: "x") { building { id } } }`,
+        `mutation($id: ID!) { confirmBuilding(id: $id) { building { id } } }`,
+        `mutation($id: ID!) { addPremises(buildingId: $id, premises: [{ kind: APARTMENT, number: "1" }]) { premises { id } } }`,
+      ];
+      for (const mutation of mutations) {
+        const response = await system.query(mutation, { id });
+        expect(response.errors?.[0]?.extensions?.code, mutation).toBe('UNAUTHENTICATED');
+      }
+      expect(await rowCounts(system.db)).toEqual(before);
+    });
+
     it('re-checks the grant inside the transaction: a caller resolved before its revocation writes nothing after it', async () => {
       const person = await fixture.person('AUTHORIZED_BODY', [F.BuildingRegisterMaintain]);
       const live = viaGateway(system, person);

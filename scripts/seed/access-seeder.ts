@@ -109,7 +109,7 @@ export const demoPersons = {
 };
 
 /** What each supplier's billing system does through the API (categories 9–14). */
-export const supplierFunctions = [
+const supplierFunctions = [
   AccessFunction.PersonalAccountsMaintain,
   AccessFunction.MetersMaintain,
   AccessFunction.ReadingsSubmit,

@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ReservedSql, Sql } from 'postgres';
 import { buildings, premiseOwners, premises } from '../../schema/buildings.js';
+import { annexFieldNames } from '../../subgraphs/buildings/building-validation.js';
 import { type Territory, territoriesData } from '../../subgraphs/buildings/territories-data.js';
 import { BuildingGenerator, type BuildingRow, type OwnerRow, type PremiseRow } from './building-generator.js';
 import { JsonBatches, JsonRowEncoder } from './json-rows.js';
@@ -26,37 +27,11 @@ export interface BuildingCounts {
   premiseOwners: number;
 }
 
+// The annex fields come from the one list the validation uses; the rest are the register's own.
 const buildingEncoder = new JsonRowEncoder<BuildingRow>(buildings, [
   'id',
-  'cadastralNumber',
-  'katoCode',
-  'addressRegistrationCode',
-  'purpose',
-  'fundCategory',
-  'condominiumRegistered',
-  'hasTechnicalPassport',
-  'balanceOwnership',
-  'liftCount',
-  'electricityConnected',
-  'yearBuilt',
-  'lastCapitalRepairDate',
-  'totalPremisesCount',
-  'floorCount',
-  'apartmentCount',
-  'nonResidentialPremisesCount',
-  'heatingSupplyType',
-  'heatingSupplyKind',
-  'gasSupplyKind',
-  'hasGasPipeline',
-  'hotWaterSupplyType',
-  'waterSupplyKind',
-  'hasWaterPipeline',
-  'sewerageKind',
-  'hasSewer',
-  'commonMeterCount',
-  'condition',
+  ...annexFieldNames,
   'registerExitReason',
-  'barrierFree',
   'status',
   'confirmedAt',
   'retiredAt',

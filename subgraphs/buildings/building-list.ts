@@ -78,7 +78,7 @@ const emptyConnection: BuildingConnectionSource = {
 };
 
 /** The page of buildings under `prefix` (null: the whole country). */
-export async function loadBuildingConnection(
+async function loadBuildingConnection(
   loaders: BuildingLoaders,
   request: BuildingListRequest,
   prefix: string | null,
