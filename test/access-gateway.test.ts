@@ -584,6 +584,14 @@ describe('access subgraph through the gateway', () => {
     expect(
       codes(await system.query(`query($id: ID) { apiTokens(digitalObjectId: $id) { id } }`, { id: objectId }, { token: actor.token })),
     ).toEqual(['FORBIDDEN']);
+    // Anonymous callers list and revoke nothing; a person may not revoke a token not theirs, which keeps working.
+    const revokeToken = `mutation($id: ID!) { revokeApiToken(tokenId: $id) { apiToken { revokedAt } } }`;
+    expect(codes(await system.query(`query($id: ID) { apiTokens(personId: $id) { id } }`, { id: actor.personId }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
+    expect(codes(await system.query(revokeToken, { id: session.id }))).toEqual(['UNAUTHENTICATED']);
+    expect(codes(await system.query(revokeToken, { id: issueApiToken.apiToken.id }, { token: actor.token }))).toEqual(['FORBIDDEN']);
+    expect(codes(await system.query('{ me { digitalObject { id } } }', {}, { token: machineToken }))).toEqual([]);
     const revoked = await system.query(
       `mutation($id: ID!) { revokeApiToken(tokenId: $id) { apiToken { revokedAt } } }`,
       { id: session.id },
