@@ -2,7 +2,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { GraphQLError, type GraphQLFormattedError, type ValidationContext, type ValidationRule } from 'graphql';
-import type { Env } from '../lib/env.js';
+import { type Env, parseEnv } from '../lib/env.js';
 import { ErrorCode } from '../lib/errors.js';
 
 /** What one request may ask of the gateway (README, "Limits and quotas"). */
@@ -27,17 +27,8 @@ export interface GatewayLimits {
   requestTimeoutMs: number;
 }
 
-export const defaultLimits: GatewayLimits = {
-  maxDepth: 15,
-  maxAliases: 30,
-  maxTokens: 5_000,
-  maxDirectives: 50,
-  maxCost: 100_000,
-  costListSize: 10,
-  maxResponseBytes: 10 * 1024 * 1024,
-  maxBodyBytes: 10 * 1024 * 1024,
-  requestTimeoutMs: 30_000,
-};
+/** The limits when nothing is configured: the environment's defaults (lib/env.ts), declared once there. */
+export const defaultLimits: GatewayLimits = limitsFromEnv(parseEnv({}));
 
 export function limitsFromEnv(config: Env): GatewayLimits {
   return {

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { Lexer, Source, TokenKind } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callerEndpointOf } from '../gateway/caller-client.js';
 import { defaultLimits, type GatewayLimits } from '../gateway/limits.js';
 import { startGateway } from '../gateway/server.js';
+import { parseEnv } from '../lib/env.js';
 import type { RunningServer } from '../lib/http-server.js';
 import { demoSeeders, seedDemoData } from '../scripts/seed/index.js';
 import { type GraphQLResponse, postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
@@ -69,18 +71,26 @@ describe('request limits at the gateway', () => {
     expect(response.errors).toBeUndefined();
   }
 
-  it('uses the documented defaults', () => {
-    expect(defaultLimits).toEqual({
-      maxDepth: 15,
-      maxAliases: 30,
-      maxTokens: 5_000,
-      maxDirectives: 50,
-      maxCost: 100_000,
-      costListSize: 10,
-      maxResponseBytes: 10 * 1024 * 1024,
-      maxBodyBytes: 10 * 1024 * 1024,
-      requestTimeoutMs: 30_000,
-    });
+  it('uses the defaults the README documents', () => {
+    // The README's "Limits and quotas" table: | limit | default | `VARIABLE` | … |
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const units: Record<string, number> = { '': 1, MiB: 1024 * 1024, s: 1000 };
+    const documented = [...readme.matchAll(/^\| [a-z]+ \| ([\d,]+) ?(MiB|s)? \| `(GATEWAY_[A-Z_]+)` \|/gm)].map((row) => ({
+      variable: row[3] ?? '',
+      value: Number((row[1] ?? '').replaceAll(',', '')) * (units[row[2] ?? ''] ?? Number.NaN),
+    }));
+    expect(documented.map((row) => row.variable).sort()).toEqual([
+      'GATEWAY_MAX_ALIASES',
+      'GATEWAY_MAX_BODY_BYTES',
+      'GATEWAY_MAX_COST',
+      'GATEWAY_MAX_DEPTH',
+      'GATEWAY_MAX_DIRECTIVES',
+      'GATEWAY_MAX_RESPONSE_BYTES',
+      'GATEWAY_MAX_TOKENS',
+      'GATEWAY_REQUEST_TIMEOUT_MS',
+    ]);
+    const defaults: Record<string, unknown> = parseEnv({});
+    for (const { variable, value } of documented) expect(defaults[variable], variable).toBe(value);
   });
 
   describe('finding 1: a chain of fragments, each spreading the next twice', () => {
