@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { actorOf } from '../../../lib/auth/scope.js';
-import { type BulkMode, placeBulk } from '../../../lib/bulk.js';
+import { placeBulk } from '../../../lib/bulk.js';
 import { badUserInput } from '../../../lib/errors.js';
 import { parseId, parseOptionalId } from '../../../lib/ids.js';
 import { byId, type PageArgs, parsePage, toConnection } from '../../../lib/pagination.js';
@@ -10,6 +10,7 @@ import type { Context } from '../context.js';
 import { type MeterItem, upsertMetersCall, verificationOverdue } from '../meter-manager.js';
 import type { MeterRow } from '../meter-repository.js';
 import { type ReadingItem, submitReadingsCall } from '../reading-manager.js';
+import { parseSupplierBulkArgs, type SupplierBulkArgs } from './bulk-args.js';
 
 /** Most meters of one building in one answer. */
 const MAX_METERS_PER_BUILDING = 500;
@@ -21,12 +22,6 @@ interface MeterFilterArgs {
   buildingId?: string | null;
   service?: UtilityService | null;
   serialNumber?: string | null;
-}
-
-interface BulkArgs {
-  supplierId: string;
-  mode?: BulkMode | null;
-  idempotencyKey?: string | null;
 }
 
 /** Root fields of meters and readings (merged into Query by definition.ts). */
@@ -62,28 +57,24 @@ export const MeterQuery = {
 
 /** Mutations of meters and readings (merged into Mutation by definition.ts). */
 export const MeterMutation = {
-  upsertMeters(_parent: unknown, args: BulkArgs & { meters: MeterItem[] }, context: Context, info: GraphQLResolveInfo) {
+  upsertMeters(_parent: unknown, args: SupplierBulkArgs & { meters: MeterItem[] }, context: Context, info: GraphQLResolveInfo) {
     return placeBulk(
       context,
       info,
       upsertMetersCall({
-        supplierId: parseId(args.supplierId, 'supplierId', 'a supplier'),
+        ...parseSupplierBulkArgs(args),
         meters: args.meters,
-        mode: args.mode ?? 'ALL_OR_NOTHING',
-        idempotencyKey: args.idempotencyKey,
         now: context.receivedAt,
       }),
     );
   },
-  submitReadings(_parent: unknown, args: BulkArgs & { readings: ReadingItem[] }, context: Context, info: GraphQLResolveInfo) {
+  submitReadings(_parent: unknown, args: SupplierBulkArgs & { readings: ReadingItem[] }, context: Context, info: GraphQLResolveInfo) {
     return placeBulk(
       context,
       info,
       submitReadingsCall({
-        supplierId: parseId(args.supplierId, 'supplierId', 'a supplier'),
+        ...parseSupplierBulkArgs(args),
         readings: args.readings,
-        mode: args.mode ?? 'ALL_OR_NOTHING',
-        idempotencyKey: args.idempotencyKey,
         now: context.receivedAt,
         actor: actorOf(context.caller),
       }),

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { actorOf } from '../../../lib/auth/scope.js';
-import { type BulkMode, placeBulk } from '../../../lib/bulk.js';
+import { placeBulk } from '../../../lib/bulk.js';
 import { parseId } from '../../../lib/ids.js';
 import { placeWrite } from '../../../lib/write.js';
 import { BillingManager, type ChargeAccountInput, type ConsumptionNormInput } from '../billing-manager.js';
@@ -10,12 +10,10 @@ import { type PaymentItem, postPaymentsCall } from '../payment-manager.js';
 import { type PersonalAccountItem, upsertPersonalAccountsCall } from '../personal-account-manager.js';
 import { type RegisterSupplierInput, SupplierManager, supplierChange, supplierConflicts } from '../supplier-manager.js';
 import { type PublishTariffInput, TariffManager } from '../tariff-manager.js';
+import { parseSupplierBulkArgs, type SupplierBulkArgs } from './bulk-args.js';
 
-interface UpsertPersonalAccountsArgs {
-  supplierId: string;
+interface UpsertPersonalAccountsArgs extends SupplierBulkArgs {
   accounts: PersonalAccountItem[];
-  mode?: BulkMode | null;
-  idempotencyKey?: string | null;
 }
 
 export const Mutation = {
@@ -35,10 +33,8 @@ export const Mutation = {
       context,
       info,
       upsertPersonalAccountsCall({
-        supplierId: parseId(args.supplierId, 'supplierId', 'a supplier'),
+        ...parseSupplierBulkArgs(args),
         accounts: args.accounts,
-        mode: args.mode ?? 'ALL_OR_NOTHING',
-        idempotencyKey: args.idempotencyKey,
         now: context.receivedAt,
       }),
     );
@@ -100,20 +96,13 @@ export const Mutation = {
     });
   },
 
-  postPayments(
-    _parent: unknown,
-    args: { supplierId: string; payments: PaymentItem[]; mode?: BulkMode | null; idempotencyKey?: string | null },
-    context: Context,
-    info: GraphQLResolveInfo,
-  ) {
+  postPayments(_parent: unknown, args: SupplierBulkArgs & { payments: PaymentItem[] }, context: Context, info: GraphQLResolveInfo) {
     return placeBulk(
       context,
       info,
       postPaymentsCall({
-        supplierId: parseId(args.supplierId, 'supplierId', 'a supplier'),
+        ...parseSupplierBulkArgs(args),
         payments: args.payments,
-        mode: args.mode ?? 'ALL_OR_NOTHING',
-        idempotencyKey: args.idempotencyKey,
         today: context.receivedAt.toISOString().slice(0, 10),
       }),
     );
