@@ -12,6 +12,7 @@ import {
   type UtilityService,
 } from '../../schema/utilities.js';
 import { BillingPeriodManager } from './billing-period-manager.js';
+import { textArray } from './reading-repository.js';
 import { SupplierManager } from './supplier-manager.js';
 import { pickTariff } from './tariff-manager.js';
 import { TariffRepository, type TariffRow } from './tariff-repository.js';
@@ -92,6 +93,7 @@ export class BillingManager {
       throw conflict(`The billing period of ${month.slice(0, 7)} is not open: a closed period's charges are frozen.`, 'month');
     const last = monthEnd(month);
     const tariffCache = new Map<string, TariffRow[]>();
+    const normCache = new Map<UtilityService, NormRow[]>();
     const problems: FieldProblem[] = [];
     // Every account of the call, and what each was already charged in the period, in one statement each.
     const accounts = new Map(
@@ -138,6 +140,20 @@ export class BillingManager {
         )
         .groupBy(charges.accountId))
         billed.set(row.accountId, { count: row.count, total: BigInt(row.total) });
+    // The readings' consumption of every account billed without a metered volume, in one statement.
+    const readingVolumes = await this.readingsVolumes(
+      supplierId,
+      [
+        ...new Set(
+          items.flatMap((item) => {
+            const account = item.meteredVolume == null ? accounts.get(item.accountNumber) : undefined;
+            return account?.premiseNumber != null ? [account.id] : [];
+          }),
+        ),
+      ],
+      month,
+      last,
+    );
     const values: (typeof charges.$inferInsert)[] = [];
     for (const [i, item] of items.entries()) {
       const at = `accounts[${i}]`;
@@ -169,10 +185,10 @@ export class BillingManager {
         });
         continue;
       }
-      const fromReadings = item.meteredVolume == null ? await this.readingsVolume(supplierId, account, month, last) : null;
+      const fromReadings = item.meteredVolume == null ? (readingVolumes.get(account.id) ?? null) : null;
       const volume = fromReadings
         ? { volume: fromReadings, basis: 'READING' as const }
-        : await this.volumeOf(item, at, tariff, account.service, account.katoCode, month, problems);
+        : await this.volumeOf(item, at, tariff, account.service, account.katoCode, month, problems, normCache);
       if (volume == null) continue;
       // numeric(14, 4) holds volumes below 10^10; amounts are kept far inside bigint.
       if (toTenThousandths(volume.volume) >= 100_000_000_000_000n) {
@@ -236,6 +252,8 @@ export class BillingManager {
     katoCode: string | null,
     month: string,
     problems: FieldProblem[],
+    /** The supplier's norms of the month per service, read once per call. */
+    normCache: Map<UtilityService, NormRow[]>,
   ): Promise<{ volume: string; basis: ChargeBasis } | null> {
     const need = (field: string, message: string) => {
       problems.push({ field: `${at}.${field}`, message: `${at}.${field} ${message}` });
@@ -259,17 +277,21 @@ export class BillingManager {
         ? need('areaSquareMetres', 'is needed: the tariff is per m².')
         : { volume: fromTenThousandths(toTenThousandths(area)), basis: 'NORM' };
     if (tariff.unit === 'PREMISE') return { volume: '1.0000', basis: 'NORM' };
-    const norms = await this.executor
-      .select()
-      .from(consumptionNorms)
-      .where(
-        and(
-          eq(consumptionNorms.supplierId, tariff.supplierId),
-          eq(consumptionNorms.service, service),
-          lte(consumptionNorms.validFrom, month),
-        ),
-      )
-      .orderBy(desc(consumptionNorms.validFrom), asc(consumptionNorms.id));
+    let norms = normCache.get(service);
+    if (!norms) {
+      norms = await this.executor
+        .select()
+        .from(consumptionNorms)
+        .where(
+          and(
+            eq(consumptionNorms.supplierId, tariff.supplierId),
+            eq(consumptionNorms.service, service),
+            lte(consumptionNorms.validFrom, month),
+          ),
+        )
+        .orderBy(desc(consumptionNorms.validFrom), asc(consumptionNorms.id));
+      normCache.set(service, norms);
+    }
     const norm = pickNorm(norms, katoCode);
     if (!norm) return need('meteredVolume', `is needed: no consumption norm for ${service} covers the account on ${month}.`);
     const count =
@@ -285,24 +307,23 @@ export class BillingManager {
 
   /**
    * The consumption recorded in `[from, to]` by the readings of the supplier's individual
-   * meters on the account's premise and service (every zone), with 4 places; null when no
-   * reading with a consumption (one after an earlier reading) was taken in the month.
+   * meters on each account's premise and service (every zone), with 4 places, in one
+   * statement for all `accountIds`; an account without a reading with a consumption (one
+   * after an earlier reading) taken in the month is absent.
    */
-  private async readingsVolume(
-    supplierId: string,
-    account: { buildingId: string; premiseNumber: string | null; service: UtilityService },
-    from: string,
-    to: string,
-  ): Promise<string | null> {
-    if (account.premiseNumber == null) return null;
-    const [row] = await this.executor.execute<{ volume: string | null }>(sql`
-      select sum(r.consumption)::numeric(16, 4)::text as volume
-        from utilities.meters m
+  private async readingsVolumes(supplierId: string, accountIds: readonly string[], from: string, to: string): Promise<Map<string, string>> {
+    if (accountIds.length === 0) return new Map();
+    const rows = await this.executor.execute<{ account_id: string; volume: string }>(sql`
+      select a.id as account_id, sum(r.consumption)::numeric(16, 4)::text as volume
+        from utilities.personal_accounts a
+        join utilities.meters m
+          on m.supplier_id = a.supplier_id and m.kind = 'INDIVIDUAL' and m.building_id = a.building_id
+         and m.premise_number = a.premise_number and m.service = a.service
         join utilities.meter_readings r on r.meter_id = m.id and r.taken_on between ${from} and ${to}
-       where m.supplier_id = ${supplierId} and m.kind = 'INDIVIDUAL' and m.building_id = ${account.buildingId}
-         and m.premise_number = ${account.premiseNumber} and m.service = ${account.service}
-         and r.consumption is not null`);
-    return row?.volume == null ? null : fromTenThousandths(toTenThousandths(row.volume));
+       where a.supplier_id = ${supplierId} and a.id = any(${textArray(accountIds)}::uuid[])
+         and r.consumption is not null
+       group by a.id`);
+    return new Map(rows.map((row) => [row.account_id, fromTenThousandths(toTenThousandths(row.volume))]));
   }
 
   /** A supplier's charge lines of a period, by account then time. */
