@@ -295,6 +295,15 @@ describe('meters and readings', () => {
 
     const listed = await ok(supplierB, `{ meters { edges { node { id } } } }`, {});
     expect(listed.meters.edges).toEqual([]);
+    // Naming A's supplier, A's meter or a far due date does not widen B's scope either.
+    const named = await ok(
+      supplierB,
+      `query($s: ID!, $id: ID!) { meters(filter: { supplierId: $s }) { edges { node { id } } }
+        meter(id: $id) { id }
+        metersDueForVerification(supplierId: $s, dueBy: "2100-01-01") { edges { node { id } } } }`,
+      { s: supplierAId, id: meterIds['W-1'] },
+    );
+    expect(named).toEqual({ meters: { edges: [] }, meter: null, metersDueForVerification: { edges: [] } });
     const entity = await ok(supplierB, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Meter { id } } }`, {
       r: [{ __typename: 'Meter', id: meterIds['W-1'] }],
     });
