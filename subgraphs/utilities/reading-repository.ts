@@ -38,18 +38,10 @@ export interface ReadingInput {
   corrects: { id: string; value: string } | null;
 }
 
-export interface ReadingRow {
+/** One stored reading: what the write stored, with its id, supplier, time and version. */
+export interface ReadingRow extends Omit<ReadingInput, 'corrects'> {
   id: string;
-  meterId: string;
   supplierId: string;
-  katoCode: string;
-  zone: number;
-  takenOn: string;
-  value: string;
-  consumption: string | null;
-  kind: ReadingKind;
-  source: ReadingSource;
-  anomaly: boolean;
   recordedAt: Date;
   version: number;
 }
