@@ -16,6 +16,12 @@ export const changeTypes = [
   'TARIFF',
   'METER',
   'METER_READING',
+  'MEETING',
+  'BALLOT',
+  'PROTOCOL',
+  'CAPITAL_REPAIR_ACCRUAL',
+  'CAPITAL_REPAIR_PAYMENT',
+  'CAPITAL_REPAIR_SPENDING',
 ] as const;
 export type ChangeType = (typeof changeTypes)[number];
 
