@@ -67,6 +67,7 @@ CREATE TABLE "condominium"."meeting_questions" (
 	"votes_for" integer,
 	"votes_against" integer,
 	"votes_abstained" integer,
+	"quorum_reached" boolean,
 	"approved" boolean,
 	CONSTRAINT "meeting_questions_spending_check" CHECK ("condominium"."meeting_questions"."fund_spending_tiyn" is null or "condominium"."meeting_questions"."fund_spending_tiyn" > 0)
 );

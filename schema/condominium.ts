@@ -142,6 +142,8 @@ export const meetingQuestions = condominiumSchema.table(
     votesFor: integer('votes_for'),
     votesAgainst: integer('votes_against'),
     votesAbstained: integer('votes_abstained'),
+    /** Kept as decided at closing, by the rule of the kind then in force. */
+    quorumReached: boolean('quorum_reached'),
     approved: boolean('approved'),
   },
   (t) => [

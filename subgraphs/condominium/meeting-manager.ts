@@ -228,12 +228,7 @@ export class MeetingManager {
         .filter((row) => row.questionId === question.id)
         .flatMap((row) => Array.from({ length: row.n }, () => row.answer));
       const decision = decideQuestion(rule, premises.length, premisesVoted, countAnswers(answers));
-      await this.meetings.recordResult(question.id, {
-        votesFor: decision.votesFor,
-        votesAgainst: decision.votesAgainst,
-        votesAbstained: decision.votesAbstained,
-        approved: decision.approved,
-      });
+      await this.meetings.recordResult(question.id, decision);
     }
     await this.meetings.markClosed(meeting.id, at);
     const protocol = await this.meetings.insertProtocol({

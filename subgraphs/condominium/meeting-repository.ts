@@ -190,9 +190,12 @@ export class MeetingRepository {
 
   async recordResult(
     questionId: string,
-    result: { votesFor: number; votesAgainst: number; votesAbstained: number; approved: boolean },
+    result: { votesFor: number; votesAgainst: number; votesAbstained: number; quorumReached: boolean; approved: boolean },
   ): Promise<void> {
-    await this.executor.update(meetingQuestions).set(result).where(eq(meetingQuestions.id, questionId));
+    const { votesFor, votesAgainst, votesAbstained, quorumReached, approved } = result;
+    await this.executor
+      .update(meetingQuestions)
+      .set({ votesFor, votesAgainst, votesAbstained, quorumReached, approved }).where(eq(meetingQuestions.id, questionId));
   }
 
   async markClosed(meetingId: string, at: Date): Promise<void> {
