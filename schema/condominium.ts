@@ -190,10 +190,7 @@ export const meetings = condominiumSchema.table(
     announcedBy: text('announced_by').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [
-    index('meetings_building_idx').on(t.buildingId, t.opensAt),
-    check('meetings_period_check', sql`${t.closesAt} > ${t.opensAt}`),
-  ],
+  (t) => [index('meetings_building_idx').on(t.buildingId, t.opensAt), check('meetings_period_check', sql`${t.closesAt} > ${t.opensAt}`)],
 );
 
 /** A question of a meeting's agenda, and its result once the meeting is closed. */

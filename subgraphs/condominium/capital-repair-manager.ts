@@ -93,14 +93,20 @@ export class CapitalRepairManager {
     const seen = new Set<string>();
     request.contributions.forEach((item, index) => {
       if (seen.has(item.premiseId)) {
-        problems.push({ field: `input.contributions[${index}].premiseId`, message: `input.contributions[${index}] names a premises already listed.` });
+        problems.push({
+          field: `input.contributions[${index}].premiseId`,
+          message: `input.contributions[${index}] names a premises already listed.`,
+        });
       }
       seen.add(item.premiseId);
     });
     if (problems.length > 0) throw badUserInput(problems);
     const already = await this.fund.accruedAlready([...seen], request.period);
     if (already.length > 0) {
-      throw conflict(`${already.length} of these premises already have a contribution accrued for ${request.period}; nothing was written.`, 'input.contributions');
+      throw conflict(
+        `${already.length} of these premises already have a contribution accrued for ${request.period}; nothing was written.`,
+        'input.contributions',
+      );
     }
     const accruals = await this.fund.insertAccruals(
       request.contributions.map((item) => ({
@@ -129,7 +135,10 @@ export class CapitalRepairManager {
     const today = almatyDate(request.at);
     request.payments.forEach((item, index) => {
       if (item.paidOn > today) {
-        problems.push({ field: `input.payments[${index}].paidOn`, message: `input.payments[${index}].paidOn must not be after today (${today}).` });
+        problems.push({
+          field: `input.payments[${index}].paidOn`,
+          message: `input.payments[${index}].paidOn must not be after today (${today}).`,
+        });
       }
     });
     if (problems.length > 0) throw badUserInput(problems);
@@ -170,7 +179,11 @@ export class CapitalRepairManager {
     if (!decision || decision.buildingId !== request.buildingId) {
       throw notFound('The decision (a question of a meeting of this building) given in input.decisionId', 'input.decisionId');
     }
-    const refuse = (message: string) => badUserInput({ field: 'input.decisionId', message: `${message} The fund is spent only under an approved decision of the owners' meeting; nothing was written.` });
+    const refuse = (message: string) =>
+      badUserInput({
+        field: 'input.decisionId',
+        message: `${message} The fund is spent only under an approved decision of the owners' meeting; nothing was written.`,
+      });
     if (!decision.authorizesFundSpending) throw refuse('This question is not of a kind that decides to spend the capital repair fund.');
     if (decision.approved !== true) throw refuse('The meeting did not approve this question (or has not been tallied).');
     if (decision.protocolAnnulledAt) throw refuse('The protocol of this decision was annulled.');
@@ -185,7 +198,10 @@ export class CapitalRepairManager {
     const [totals] = await this.fund.totalsOf([request.buildingId]);
     const balance = (totals?.paidTiyn ?? 0n) - (totals?.spentTiyn ?? 0n);
     if (request.amountTiyn > balance) {
-      throw badUserInput({ field: 'input.amount', message: `input.amount exceeds the fund's balance (${tengeOf(balance)} tenge); nothing was written.` });
+      throw badUserInput({
+        field: 'input.amount',
+        message: `input.amount exceeds the fund's balance (${tengeOf(balance)} tenge); nothing was written.`,
+      });
     }
     const spending = await this.fund.insertSpending({
       buildingId: request.buildingId,

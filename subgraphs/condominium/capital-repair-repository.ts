@@ -53,11 +53,17 @@ export class CapitalRepairRepository {
   }
 
   async insertAccruals(rows: ReadonlyArray<typeof capitalRepairAccruals.$inferInsert>): Promise<AccrualRow[]> {
-    return this.executor.insert(capitalRepairAccruals).values([...rows]).returning();
+    return this.executor
+      .insert(capitalRepairAccruals)
+      .values([...rows])
+      .returning();
   }
 
   async insertPayments(rows: ReadonlyArray<typeof capitalRepairPayments.$inferInsert>): Promise<PaymentRow[]> {
-    return this.executor.insert(capitalRepairPayments).values([...rows]).returning();
+    return this.executor
+      .insert(capitalRepairPayments)
+      .values([...rows])
+      .returning();
   }
 
   async insertSpending(row: typeof capitalRepairSpendings.$inferInsert): Promise<SpendingRow> {

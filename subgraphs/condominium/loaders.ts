@@ -5,6 +5,7 @@ import { almatyDate } from '../../lib/working-calendar.js';
 import type { ManagementForm } from '../../schema/condominium.js';
 import { type HouseCouncilMemberRow, HouseCouncilRepository } from './house-council-repository.js';
 import { type AssignmentRow, ManagementRepository } from './management-repository.js';
+import { createMeetingLoaders, type MeetingLoaders } from './meeting-loaders.js';
 import { type PublishedBuilding, RightsRepository } from './rights-repository.js';
 
 /**
@@ -34,6 +35,8 @@ export interface Loaders {
   houseCouncilMemberById: DataLoader<string, HouseCouncilMemberRow | null>;
   /** Buildings on the register under each territory (KATO code) by their form of management today; `null` counts those with none. */
   managementCounts: DataLoader<string, Map<ManagementForm | null, number>>;
+  /** Meetings, ballots, protocols and the capital repair fund (meeting-loaders.ts). */
+  meetings: MeetingLoaders;
 }
 
 export function createLoaders(db: Database, caller: Caller): Loaders {
@@ -83,5 +86,6 @@ export function createLoaders(db: Database, caller: Caller): Loaders {
       for (const row of await repository.countsByTerritory(katoCodes, today)) counts.get(row.katoCode)?.set(row.form, row.buildings);
       return katoCodes.map((code) => counts.get(code) ?? new Map());
     }),
+    meetings: createMeetingLoaders(db),
   };
 }

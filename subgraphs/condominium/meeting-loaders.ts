@@ -1,11 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Database } from '../../lib/db.js';
-import {
-  CapitalRepairRepository,
-  type FundTotals,
-  type PremiseContributions,
-  type SpendingRow,
-} from './capital-repair-repository.js';
+import { CapitalRepairRepository, type FundTotals, type PremiseContributions, type SpendingRow } from './capital-repair-repository.js';
 import {
   type BallotAnswerRow,
   type BallotRow,

@@ -87,7 +87,10 @@ export class MeetingManager {
     if (titleProblem) problems.push(titleProblem);
     const today = almatyDate(request.at);
     if (request.noticeGivenOn > today) {
-      problems.push({ field: 'input.noticeGivenOn', message: `input.noticeGivenOn must not be after today (${today}): record notice once it is given.` });
+      problems.push({
+        field: 'input.noticeGivenOn',
+        message: `input.noticeGivenOn must not be after today (${today}): record notice once it is given.`,
+      });
     }
     const earliest = addCalendarDays(request.noticeGivenOn, rules.noticeDays);
     if (almatyDate(request.opensAt) < earliest) {
@@ -154,7 +157,10 @@ export class MeetingManager {
   async recordBallot(request: BallotRequest): Promise<{ ballot: BallotRow; changes: ChangeDeclaration[] }> {
     const meeting = await this.lockedMeeting(request.meetingId, 'input.meetingId');
     if (meeting.closedAt) {
-      throw conflict(`The meeting was closed at ${meeting.closedAt.toISOString()}; no ballot is accepted after closing.`, 'input.meetingId');
+      throw conflict(
+        `The meeting was closed at ${meeting.closedAt.toISOString()}; no ballot is accepted after closing.`,
+        'input.meetingId',
+      );
     }
     if (request.at < meeting.opensAt) {
       throw conflict(`The meeting opens at ${meeting.opensAt.toISOString()}; ballots are accepted from then.`, 'input.meetingId');
@@ -163,7 +169,8 @@ export class MeetingManager {
       throw conflict(`Voting ended at ${meeting.closesAt.toISOString()}; no electronic ballot is accepted after it.`, 'input.meetingId');
     }
     const premises = await this.meetings.premisesOf(meeting.buildingId);
-    if (!premises.includes(request.premiseId)) throw notFound('The premises given in input.premiseId, in the building of the meeting,', 'input.premiseId');
+    if (!premises.includes(request.premiseId))
+      throw notFound('The premises given in input.premiseId, in the building of the meeting,', 'input.premiseId');
     if (request.channel === 'ELECTRONIC' && !request.ownedPremiseIds?.includes(request.premiseId)) {
       throw forbidden('You may vote only for premises you own; the register does not list you as an owner of this one.');
     }
@@ -175,15 +182,24 @@ export class MeetingManager {
     const answered = new Set<string>();
     request.answers.forEach((answer, index) => {
       if (!asked.has(answer.questionId)) {
-        problems.push({ field: `input.answers[${index}].questionId`, message: `input.answers[${index}].questionId is not a question of this meeting.` });
+        problems.push({
+          field: `input.answers[${index}].questionId`,
+          message: `input.answers[${index}].questionId is not a question of this meeting.`,
+        });
       } else if (answered.has(answer.questionId)) {
-        problems.push({ field: `input.answers[${index}].questionId`, message: `input.answers[${index}] answers a question already answered.` });
+        problems.push({
+          field: `input.answers[${index}].questionId`,
+          message: `input.answers[${index}] answers a question already answered.`,
+        });
       }
       answered.add(answer.questionId);
     });
     const missing = questions.filter((question) => !answered.has(question.id)).map((question) => question.position);
     if (missing.length > 0) {
-      problems.push({ field: 'input.answers', message: `input.answers must answer every question; questions ${missing.join(', ')} are not answered.` });
+      problems.push({
+        field: 'input.answers',
+        message: `input.answers must answer every question; questions ${missing.join(', ')} are not answered.`,
+      });
     }
     if (problems.length > 0) throw badUserInput(problems);
     if (await this.meetings.ballotOf(meeting.id, request.premiseId)) {
@@ -211,7 +227,8 @@ export class MeetingManager {
   async close(meetingId: string, at: Date): Promise<{ protocol: ProtocolRow; changes: ChangeDeclaration[] }> {
     const meeting = await this.lockedMeeting(meetingId, 'meetingId');
     if (meeting.closedAt) throw conflict('The meeting is already closed; read its protocol.', 'meetingId');
-    if (at < meeting.opensAt) throw conflict(`The meeting opens at ${meeting.opensAt.toISOString()}; it cannot be closed before.`, 'meetingId');
+    if (at < meeting.opensAt)
+      throw conflict(`The meeting opens at ${meeting.opensAt.toISOString()}; it cannot be closed before.`, 'meetingId');
     const [questions, kinds, counts, perChannel, premises] = await Promise.all([
       this.meetings.questionsOfMeetings([meeting.id]),
       this.meetings.questionKinds(),
@@ -255,7 +272,12 @@ export class MeetingManager {
   }
 
   /** Annuls a protocol with a stated basis: its decisions no longer authorize anything (spending the fund among them). */
-  async annul(request: { protocolId: string; basis: string; annulledBy: string; at: Date }): Promise<{ protocol: ProtocolRow; changes: ChangeDeclaration[] }> {
+  async annul(request: {
+    protocolId: string;
+    basis: string;
+    annulledBy: string;
+    at: Date;
+  }): Promise<{ protocol: ProtocolRow; changes: ChangeDeclaration[] }> {
     const basis = request.basis.trim();
     const basisProblem = textFieldProblem(basis, 'input.basis', MAX_TEXT);
     if (basisProblem) throw badUserInput(basisProblem);

@@ -72,14 +72,18 @@ const ownsBallotPremises = rule({ cache: 'no_cache' })<BallotRow, Context>(async
   if (context.caller.kind === 'anonymous') return unauthenticated();
   const buildingId = await ballotBuilding(ballot, args, context);
   const owned = buildingId === null ? [] : await ownedPremisesOf(context, buildingId);
-  return owned.includes(ballot.premiseId) ? relyOnToken() : forbidden('A ballot is seen only by the manager of the building and the owners of its premises.');
+  return owned.includes(ballot.premiseId)
+    ? relyOnToken()
+    : forbidden('A ballot is seen only by the manager of the building and the owners of its premises.');
 });
 
 const ballotReader = or(managesBuilding(ballotBuilding), ownsBallotPremises);
 
 /** A published (or annulled after publication) protocol is open part; a draft is its manager's. */
 const isPublishedProtocol = rule({ cache: 'no_cache' })<ProtocolRow, Context>((protocol) =>
-  protocol.publishedAt !== null ? true : forbidden('This protocol is a draft: only the manager of its building sees it until it is published.'),
+  protocol.publishedAt !== null
+    ? true
+    : forbidden('This protocol is a draft: only the manager of its building sees it until it is published.'),
 );
 
 export const meetingPermissions = {
@@ -122,7 +126,7 @@ export const meetingPermissions = {
     Ballot: { '*': ballotReader, voterName: ballotReader },
     BallotAnswer: { '*': visibleWithParent },
     Protocol: {
-      '*': or(isPublishedProtocol, managesBuilding<ProtocolRow>(buildingIdOfParent)),
+      '*': or(managesBuilding<ProtocolRow>(buildingIdOfParent), isPublishedProtocol),
       content: managesBuilding<ProtocolRow>(buildingIdOfParent),
     },
     ProtocolQuestion: { '*': visibleWithParent },

@@ -195,7 +195,8 @@ export class MeetingRepository {
     const { votesFor, votesAgainst, votesAbstained, quorumReached, approved } = result;
     await this.executor
       .update(meetingQuestions)
-      .set({ votesFor, votesAgainst, votesAbstained, quorumReached, approved }).where(eq(meetingQuestions.id, questionId));
+      .set({ votesFor, votesAgainst, votesAbstained, quorumReached, approved })
+      .where(eq(meetingQuestions.id, questionId));
   }
 
   async markClosed(meetingId: string, at: Date): Promise<void> {

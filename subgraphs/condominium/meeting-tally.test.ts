@@ -10,7 +10,13 @@ const ordinary: VotingRule = {
   majorityDenominator: 2,
   majorityStrict: true,
 };
-const twoThirdsOfAll: VotingRule = { ...ordinary, majorityBase: 'ALL_PREMISES', majorityNumerator: 2, majorityDenominator: 3, majorityStrict: false };
+const twoThirdsOfAll: VotingRule = {
+  ...ordinary,
+  majorityBase: 'ALL_PREMISES',
+  majorityNumerator: 2,
+  majorityDenominator: 3,
+  majorityStrict: false,
+};
 
 describe('meeting tally', () => {
   it('compares shares exactly: more than half, at least two thirds', () => {

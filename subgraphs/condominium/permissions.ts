@@ -15,6 +15,8 @@ import {
 import type { Context } from './context.js';
 import type { HouseCouncilMemberRow } from './house-council-repository.js';
 import type { AssignmentRow } from './management-repository.js';
+import { meetingPermissions, meetingPersonalData } from './meeting-permissions.js';
+import type { BallotRow } from './meeting-repository.js';
 
 /**
  * A rule for every field of every type (the subgraph refuses to start otherwise). Who
@@ -46,6 +48,7 @@ export const permissions = {
   Query: {
     managementHistory: isOpenPart,
     myPremises: isPerson,
+    ...meetingPermissions.Query,
     // Building: open, with houseCouncil guarded by its own rule; Region: open counts.
     _entities: entitiesRule({ Building: openEntity, Region: openEntity }),
     _service: deny,
@@ -58,8 +61,10 @@ export const permissions = {
     ),
     recordHouseCouncilMember: managesBuilding(buildingIdInInput('buildingId')),
     endHouseCouncilMembership: managesBuilding(membershipBuilding),
+    ...meetingPermissions.Mutation,
   },
-  Building: { '*': isOpenPart, houseCouncil: concernsBuilding(thisBuilding) },
+  Building: { '*': isOpenPart, houseCouncil: concernsBuilding(thisBuilding), ...meetingPermissions.Building },
+  ...meetingPermissions.types,
   ManagementAssignment: { '*': isOpenPart },
   Region: { '*': isOpenPart },
   ManagementFormCount: { '*': isOpenPart },
@@ -81,6 +86,11 @@ export const permissions = {
  * organisations, known by their ids and names; the representative of direct joint
  * management is a person and is never served.
  */
-export const personalData: PersonalDataOf<{ ManagementAssignment: AssignmentRow; HouseCouncilMember: HouseCouncilMemberRow }> = {
+export const personalData: PersonalDataOf<{
+  ManagementAssignment: AssignmentRow;
+  HouseCouncilMember: HouseCouncilMemberRow;
+  Ballot: BallotRow;
+}> = {
   HouseCouncilMember: ['fullName', 'iin'],
+  ...meetingPersonalData,
 };

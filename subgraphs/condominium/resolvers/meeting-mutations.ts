@@ -6,11 +6,11 @@ import { badUserInput, type FieldProblem, notFound } from '../../../lib/errors.j
 import { parseId } from '../../../lib/ids.js';
 import { parseTenge } from '../../../lib/money.js';
 import { placeWrite } from '../../../lib/write.js';
+import type { BallotAnswer, BallotChannel } from '../../../schema/condominium.js';
 import { assertStillManages, managingSubjectsOf, ownedPremisesOf } from '../building-rights.js';
 import { CapitalRepairManager, capitalRepairConflicts } from '../capital-repair-manager.js';
 import type { Context } from '../context.js';
 import { MeetingManager, meetingConflicts } from '../meeting-manager.js';
-import type { BallotAnswer, BallotChannel } from '../../../schema/condominium.js';
 
 interface AnswerInput {
   questionId: string;

@@ -49,7 +49,11 @@ export const meetingTypes = {
     questionKinds: (_parent: unknown, _args: unknown, context: Context) => context.loaders.meetings.questionKinds.load('all'),
   },
   QuestionKind: {
-    quorum: (kind: QuestionKindRow) => ({ numerator: kind.quorumNumerator, denominator: kind.quorumDenominator, strict: kind.quorumStrict }),
+    quorum: (kind: QuestionKindRow) => ({
+      numerator: kind.quorumNumerator,
+      denominator: kind.quorumDenominator,
+      strict: kind.quorumStrict,
+    }),
     majority: (kind: QuestionKindRow) => ({
       numerator: kind.majorityNumerator,
       denominator: kind.majorityDenominator,
