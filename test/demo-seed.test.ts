@@ -223,6 +223,27 @@ describe('demo data', () => {
     }
   });
 
+  it("shows the demo OSI one meeting under way and one closed with its protocol, and its buildings' capital repair funds", async () => {
+    const [first] = await system.db.execute<{ building_id: string }>(sql`
+      select a.building_id from condominium.management_assignments a
+        join access.subjects s on s.id = a.management_subject_id
+        join buildings.buildings b on b.id = a.building_id
+       where s.identification_number = ${demoSubjects.osi.identificationNumber} order by b.cadastral_number limit 1`);
+    const response = await system.query(
+      `query($id: ID!) { building(id: $id) { meetings { status ballotCount protocol { status premisesVoted } }
+         capitalRepairFund { accrued paid balance } } }`,
+      { id: first?.building_id },
+      { token: token('osi') },
+    );
+    expect(response.errors).toBeUndefined();
+    const { meetings, capitalRepairFund } = response.data?.building ?? {};
+    expect(meetings.map((meeting: { status: string }) => meeting.status)).toEqual(['OPEN', 'CLOSED']);
+    expect(meetings[0].ballotCount).toBeGreaterThan(0);
+    expect(meetings[1].protocol).toMatchObject({ status: 'DRAFT', premisesVoted: meetings[1].ballotCount });
+    expect(Number(capitalRepairFund.accrued)).toBeGreaterThan(Number(capitalRepairFund.paid));
+    expect(Number(capitalRepairFund.balance)).toBeGreaterThan(0);
+  });
+
   it('gives the administrator an integration application to review', async () => {
     const query = `query($status: ApplicationStatus) { applications(status: $status) { edges { node { digitalObjectName status functions subject { name } } } } }`;
     const pending = await system.query(query, { status: 'SUBMITTED' }, { token: token('administrator') });

@@ -3,7 +3,8 @@ import type { Database, Executor, Transaction } from '../../lib/db.js';
 import { issueReceipt } from '../../lib/receipts.js';
 import { managementAssignments } from '../../schema/condominium.js';
 import { lockBuilding, ManagementRepository } from '../../subgraphs/condominium/management-repository.js';
-import { deleteReceiptsOf, findAdministrator, findDemoSubjects } from './access-seeder.js';
+import { deleteReceiptsOf, demoPersons, findAdministrator, findDemoSubjects } from './access-seeder.js';
+import { resetMeetingsAndCapitalRepair, seedMeetingsAndCapitalRepair } from './condominium-meetings.js';
 import type { Seeder } from './seeder.js';
 
 /*
@@ -32,6 +33,22 @@ async function osiAssignmentIds(executor: Executor, osiId: string): Promise<stri
     .from(managementAssignments)
     .where(eq(managementAssignments.managementSubjectId, osiId));
   return rows.map((row) => row.id);
+}
+
+/** The buildings the demo OSI has managed, in cadastral order. */
+async function osiBuildingIds(executor: Executor, osiId: string): Promise<string[]> {
+  const rows = await executor.execute<{ id: string }>(sql`
+    select distinct a.building_id as id, b.cadastral_number from condominium.management_assignments a
+      join buildings.buildings b on b.id = a.building_id
+     where a.management_subject_id = ${osiId} order by b.cadastral_number`);
+  return rows.map((row) => row.id);
+}
+
+/** Who places the OSI's demo records: its chair (a demo person), else the administrator. */
+async function osiPlacer(executor: Executor): Promise<string> {
+  const [chair] = await executor.execute<{ id: string }>(sql`select id from access.persons where iin = ${demoPersons.osiChair.iin}`);
+  const id = chair?.id ?? (await findAdministrator(executor));
+  return `person:${id}`;
 }
 
 async function assignBuildings(tx: Transaction, osiId: string, referenceDate: Date): Promise<number> {
@@ -77,12 +94,16 @@ export const condominiumSeeder: Seeder = {
     }
     const assignments = await db.transaction((tx) => assignBuildings(tx, osi, referenceDate));
     if (assignments === 0) log('  no unmanaged Almaty condominium in the register: the demo OSI manages none');
-    return { assignments };
+    const meetings = await db.transaction(async (tx) =>
+      seedMeetingsAndCapitalRepair(tx, await osiBuildingIds(tx, osi), referenceDate, await osiPlacer(tx)),
+    );
+    return { assignments, ...meetings };
   },
   reset: async (db: Database) => {
     await db.transaction(async (tx) => {
       const { osi } = await findDemoSubjects(tx);
       if (!osi) return;
+      await resetMeetingsAndCapitalRepair(tx, await osiBuildingIds(tx, osi));
       await deleteReceiptsOf(tx, await osiAssignmentIds(tx, osi));
       await tx.delete(managementAssignments).where(eq(managementAssignments.managementSubjectId, osi));
     });
