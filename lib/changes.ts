@@ -16,6 +16,8 @@ export const changeTypes = [
   'TARIFF',
   'METER',
   'METER_READING',
+  'DOCUMENT',
+  'REPORT',
 ] as const;
 export type ChangeType = (typeof changeTypes)[number];
 

@@ -11,12 +11,23 @@ import type { AssignmentRow } from './management-repository.js';
 export const permissions = {
   Query: {
     managementHistory: isOpenPart,
+    // Until the rights that follow the building land: the Administrator only.
+    document: isAdministrator,
+    verifyPublication: isOpenPart,
     _entities: entitiesRule({ Building: openEntity }),
     _service: deny,
   },
   Mutation: {
     assignManagement: isAdministrator,
+    uploadDocument: isAdministrator,
+    appendDocumentPart: isAdministrator,
   },
+  // Reachable only through `document` or a record whose rule already decided who sees it.
+  Document: { '*': visibleWithParent },
+  DocumentPayload: { '*': visibleWithParent },
+  // Published records are open part; a signed draft's signature is reached only through its draft.
+  SignedPublication: { '*': visibleWithParent },
+  PublicationSigner: { '*': visibleWithParent },
   Building: { '*': isOpenPart },
   ManagementAssignment: { '*': isOpenPart },
   // Reachable only as the answer of a mutation its rule already allowed.

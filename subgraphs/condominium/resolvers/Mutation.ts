@@ -5,6 +5,7 @@ import { almatyDate } from '../../../lib/working-calendar.js';
 import { placeWrite } from '../../../lib/write.js';
 import type { Context } from '../context.js';
 import { assignmentConflicts, ManagementManager } from '../management-manager.js';
+import { documentMutations } from './document-mutations.js';
 
 interface AssignManagementInput {
   buildingId: string;
@@ -13,6 +14,8 @@ interface AssignManagementInput {
 }
 
 export const Mutation = {
+  ...documentMutations,
+
   /** The rule relied on the caller being the Administrator; `placeWrite` re-checks exactly that in the write's transaction. */
   assignManagement(_parent: unknown, { input }: { input: AssignManagementInput }, context: Context, info: GraphQLResolveInfo) {
     const request = {
