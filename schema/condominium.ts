@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
+  bigint,
   char,
   check,
   customType,
@@ -171,5 +173,112 @@ export const signedPublications = condominiumSchema.table(
     uniqueIndex('signed_publications_record_key').on(t.recordKind, t.recordId),
     uniqueIndex('signed_publications_code_key').on(t.code),
     index('signed_publications_building_idx').on(t.buildingId),
+  ],
+);
+
+// ── Reports (p.5): monthly and annual reports of a building's management, machine-readable.
+
+export const reportKind = condominiumSchema.enum('report_kind', ['MONTHLY', 'ANNUAL']);
+export type ReportKind = (typeof reportKind.enumValues)[number];
+
+/** DRAFT → SIGNED (a valid EDS of the manager) → PUBLISHED; a published report never changes. */
+export const reportStatus = condominiumSchema.enum('report_status', ['DRAFT', 'SIGNED', 'PUBLISHED']);
+export type ReportStatus = (typeof reportStatus.enumValues)[number];
+
+export const reportLineDirection = condominiumSchema.enum('report_line_direction', ['INCOME', 'EXPENSE']);
+
+/**
+ * One version of a building's report for one period. Money in tiyn. A correction of a
+ * published report is a new version naming the one it replaces, with the reason.
+ */
+export const reports = condominiumSchema.table(
+  'reports',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** The Building entity of the buildings subgraph (no foreign key across schemas). */
+    buildingId: uuid('building_id').notNull(),
+    kind: reportKind('kind').notNull(),
+    /** The period's first day: the 1st of the month (MONTHLY) or 1 January (ANNUAL). */
+    periodStart: date('period_start', { mode: 'string' }).notNull(),
+    /** 1 for the first report of the period, one more for each correction. */
+    version: integer('version').notNull(),
+    /** The published version this one corrects; null for the first. */
+    replacesId: uuid('replaces_id').references((): AnyPgColumn => reports.id),
+    correctionReason: text('correction_reason'),
+    status: reportStatus('status').notNull().default('DRAFT'),
+    /** The subject (access subgraph) that managed the building when the report was drafted: whose signature it needs. */
+    managerSubjectId: uuid('manager_subject_id').notNull(),
+    openingBalance: bigint('opening_balance', { mode: 'bigint' }).notNull(),
+    incomeTotal: bigint('income_total', { mode: 'bigint' }).notNull(),
+    expenseTotal: bigint('expense_total', { mode: 'bigint' }).notNull(),
+    closingBalance: bigint('closing_balance', { mode: 'bigint' }).notNull(),
+    /** The capital-repair fund over the period (category 3). */
+    fundOpeningBalance: bigint('fund_opening_balance', { mode: 'bigint' }).notNull(),
+    fundContributions: bigint('fund_contributions', { mode: 'bigint' }).notNull(),
+    fundSpending: bigint('fund_spending', { mode: 'bigint' }).notNull(),
+    fundClosingBalance: bigint('fund_closing_balance', { mode: 'bigint' }).notNull(),
+    /** `person:<id>` or `digital-object:<id>`. */
+    draftedBy: text('drafted_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** When it was published (the deadline is judged by it); null before. */
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('reports_version_key').on(t.buildingId, t.kind, t.periodStart, t.version),
+    // One report in the making per building and period, whatever its version.
+    uniqueIndex('reports_unpublished_key').on(t.buildingId, t.kind, t.periodStart).where(sql`${t.status} <> 'PUBLISHED'`),
+    index('reports_period_idx').on(t.kind, t.periodStart, t.buildingId),
+    check(
+      'reports_period_check',
+      sql`extract(day from ${t.periodStart}) = 1 and (${t.kind} = 'MONTHLY' or extract(month from ${t.periodStart}) = 1)`,
+    ),
+    check('reports_published_check', sql`(${t.status} = 'PUBLISHED') = (${t.publishedAt} is not null)`),
+    check(
+      'reports_correction_check',
+      sql`(${t.replacesId} is null) = (${t.correctionReason} is null) and (${t.replacesId} is null) = (${t.version} = 1)`,
+    ),
+    check(
+      'reports_totals_check',
+      sql`${t.closingBalance} = ${t.openingBalance} + ${t.incomeTotal} - ${t.expenseTotal}
+      and ${t.fundClosingBalance} = ${t.fundOpeningBalance} + ${t.fundContributions} - ${t.fundSpending}`,
+    ),
+  ],
+);
+
+/** Income and expense lines of a report, by category. */
+export const reportLines = condominiumSchema.table(
+  'report_lines',
+  {
+    reportId: uuid('report_id')
+      .notNull()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    direction: reportLineDirection('direction').notNull(),
+    position: integer('position').notNull(),
+    /** A code of the API's IncomeCategory or ExpenseCategory. */
+    category: text('category').notNull(),
+    description: text('description'),
+    amount: bigint('amount', { mode: 'bigint' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'report_lines_pkey', columns: [t.reportId, t.direction, t.position] }),
+    check('report_lines_amount_check', sql`${t.amount} >= 0`),
+  ],
+);
+
+/** Works done in the period (category 4), with their cost. */
+export const reportWorks = condominiumSchema.table(
+  'report_works',
+  {
+    reportId: uuid('report_id')
+      .notNull()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    description: text('description').notNull(),
+    cost: bigint('cost', { mode: 'bigint' }).notNull(),
+    completedOn: date('completed_on', { mode: 'string' }),
+  },
+  (t) => [
+    primaryKey({ name: 'report_works_pkey', columns: [t.reportId, t.position] }),
+    check('report_works_cost_check', sql`${t.cost} >= 0`),
   ],
 );

@@ -26,12 +26,13 @@ import { Document } from './resolvers/Document.js';
 import { ManagementAssignment } from './resolvers/ManagementAssignment.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { Query } from './resolvers/Query.js';
+import { Report, ReportCompliance } from './resolvers/Report.js';
 import { SignedPublication } from './resolvers/SignedPublication.js';
 
 export const definition: SubgraphDefinition<Loaders> = {
   name: 'condominium',
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
-  resolvers: { ...scalarResolvers, Query, Mutation, Building, ManagementAssignment, Document, SignedPublication },
+  resolvers: { ...scalarResolvers, Query, Mutation, Building, ManagementAssignment, Document, SignedPublication, Report, ReportCompliance },
   permissions,
   personalData,
   createLoaders,

@@ -62,6 +62,13 @@ export class DocumentRepository {
       .values(documentIds.map((documentId, index) => ({ recordKind, recordId, documentId, position: first + index })));
   }
 
+  /** Detaches every document of a record (a draft discarded); the documents stay. */
+  async detachAll(recordKind: AttachedRecordKind, recordId: string): Promise<void> {
+    await this.executor
+      .delete(documentAttachments)
+      .where(and(eq(documentAttachments.recordKind, recordKind), eq(documentAttachments.recordId, recordId)));
+  }
+
   /** The documents of these records of one kind, each record's in its order. */
   async attachedTo(recordKind: AttachedRecordKind, recordIds: readonly string[]): Promise<AttachedDocument[]> {
     if (recordIds.length === 0) return [];

@@ -4,6 +4,8 @@ import { almatyDate } from '../../lib/working-calendar.js';
 import type { AttachedRecordKind } from '../../schema/condominium.js';
 import { DocumentRepository, type DocumentRow } from './document-repository.js';
 import { type AssignmentRow, ManagementRepository } from './management-repository.js';
+import { reportPeriod } from './report-deadlines.js';
+import { type ComplianceRow, type ReportLineRow, ReportRepository, type ReportRow, type ReportWorkRow } from './report-repository.js';
 import { type PublicationRow, SignedPublications } from './signed-publication.js';
 
 /**
@@ -24,11 +26,33 @@ export interface Loaders {
   publicationByRecord: DataLoader<string, PublicationRow | null>;
   /** Published records by their normalized verification code. */
   publishedByCode: DataLoader<string, PublicationRow | null>;
+  /** Reports by id, in any status (resolvers decide what to show). */
+  reportById: DataLoader<string, ReportRow | null>;
+  /** Each report's lines, income then expenses, in order. */
+  reportLines: DataLoader<string, ReportLineRow[]>;
+  /** Each report's works, in order. */
+  reportWorks: DataLoader<string, ReportWorkRow[]>;
+  /** The published correction replacing each report; null when none does. */
+  reportReplacedBy: DataLoader<string, ReportRow | null>;
+  /** A building's compliance for a period, keyed `complianceKey`; null when the building had no manager then. */
+  compliance: DataLoader<string, ComplianceRow | null>;
+}
+
+/** The key of `compliance`: a building and a period (kind, year, month or 0). */
+export function complianceKey(buildingId: string, kind: 'MONTHLY' | 'ANNUAL', year: number, month: number | null): string {
+  return `${buildingId}|${kind}|${year}|${month ?? 0}`;
 }
 
 /** The key of `attachedDocuments`. */
 export function attachmentKey(kind: AttachedRecordKind, recordId: string): string {
   return `${kind}:${recordId}`;
+}
+
+/** One statement for many keys, each key's rows (empty when none). */
+function groupBy<K, R>(rows: readonly R[], keyOf: (row: R) => K, keys: readonly K[]): R[][] {
+  const lists = new Map<K, R[]>(keys.map((key) => [key, []]));
+  for (const row of rows) lists.get(keyOf(row))?.push(row);
+  return keys.map((key) => lists.get(key) ?? []);
 }
 
 /** One statement for many keys, each key's row or null. */
@@ -41,6 +65,8 @@ export function createLoaders(db: Database): Loaders {
   const repository = new ManagementRepository(db);
   const documents = new DocumentRepository(db);
   const publications = new SignedPublications(db);
+  const reports = new ReportRepository(db);
+  const now = new Date();
   const today = almatyDate(new Date());
   return {
     currentManagement: new DataLoader(async (buildingIds) => {
@@ -65,6 +91,33 @@ export function createLoaders(db: Database): Loaders {
       return keys.map((key) => lists.get(key) ?? []);
     }),
     publicationByRecord: new DataLoader(async (ids) => byKey(await publications.byRecords(ids), (row) => row.recordId, ids)),
+    reportById: new DataLoader(async (ids) => byKey(await reports.byIds(ids), (row) => row.id, ids)),
+    reportLines: new DataLoader(async (ids) => groupBy(await reports.linesOf(ids), (row) => row.reportId, ids)),
+    reportWorks: new DataLoader(async (ids) => groupBy(await reports.worksOf(ids), (row) => row.reportId, ids)),
+    reportReplacedBy: new DataLoader(async (ids) => byKey(await reports.replacementsOf(ids), (row) => row.replacesId as string, ids)),
+    // One statement per period asked for, whatever the number of buildings.
+    compliance: new DataLoader(async (keys) => {
+      const byPeriod = new Map<string, string[]>();
+      for (const key of keys) {
+        const [buildingId, period] = [key.slice(0, key.indexOf('|')), key.slice(key.indexOf('|') + 1)];
+        byPeriod.set(period, [...(byPeriod.get(period) ?? []), buildingId]);
+      }
+      const found = new Map<string, ComplianceRow>();
+      for (const [key, buildingIds] of byPeriod) {
+        const [kind, year, month] = key.split('|') as ['MONTHLY' | 'ANNUAL', string, string];
+        const period = reportPeriod(kind, Number(year), kind === 'MONTHLY' ? Number(month) : null);
+        const rows = await reports.compliance({
+          kind,
+          periodStart: period.start,
+          periodEnd: period.end,
+          lateFrom: period.lateFrom,
+          now,
+          buildingIds,
+        });
+        for (const row of rows) found.set(`${row.buildingId}|${key}`, row);
+      }
+      return keys.map((key) => found.get(key) ?? null);
+    }),
     publishedByCode: new DataLoader(async (codes) => byKey(await publications.publishedByCodes(codes), (row) => row.code, codes)),
   };
 }

@@ -6,6 +6,7 @@ import { placeWrite } from '../../../lib/write.js';
 import type { Context } from '../context.js';
 import { assignmentConflicts, ManagementManager } from '../management-manager.js';
 import { documentMutations } from './document-mutations.js';
+import { reportMutations } from './report-mutations.js';
 
 interface AssignManagementInput {
   buildingId: string;
@@ -15,6 +16,7 @@ interface AssignManagementInput {
 
 export const Mutation = {
   ...documentMutations,
+  ...reportMutations,
 
   /** The rule relied on the caller being the Administrator; `placeWrite` re-checks exactly that in the write's transaction. */
   assignManagement(_parent: unknown, { input }: { input: AssignManagementInput }, context: Context, info: GraphQLResolveInfo) {
