@@ -209,7 +209,7 @@ describe('condominium reports', () => {
         (thrown: { extensions?: Record<string, unknown> }) => thrown,
       );
     expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
-    const fields = (error?.extensions?.problems as { field: string; message: string }[]).map((problem) => problem.field);
+    const fields = ((error?.extensions?.problems ?? []) as { field: string; message: string }[]).map((problem) => problem.field);
     expect(fields).toEqual(['input.incomeTotal', 'input.closingBalance', 'input.capitalRepair.closingBalance']);
     const [after] = await system.db.select({ n: count() }).from(reportLines);
     expect(after?.n).toBe(before?.n);
