@@ -36,7 +36,14 @@ describe('condominium documents', () => {
       { token: registrar.token },
     );
     buildingId = registered.data?.registerBuilding.building.id;
-    token = fixture.adminToken;
+    const osi = await fixture.access.subject('OSI');
+    const assigned = await system.query(
+      `mutation($input: AssignManagementInput!) { assignManagement(input: $input) { assignment { id } } }`,
+      { input: { buildingId, subjectId: osi.id, validFrom: '2025-01-01' } },
+      { token: fixture.adminToken },
+    );
+    expect(assigned.errors).toBeUndefined();
+    token = (await fixture.person('OSI', [AccessFunction.CondominiumManage], { subjectId: osi.id })).token;
   });
   afterAll(async () => {
     await system?.close();
@@ -169,12 +176,28 @@ describe('condominium documents', () => {
     expect(await counts()).toEqual(before);
   });
 
-  it('refuses anonymous callers', async () => {
+  it('refuses anonymous callers, and a manager of another building', async () => {
     const bytes = Buffer.from('x');
     const anonymous = await system.query(upload, {
       input: { buildingId, fileName: 'x.txt', mediaType: 'text/plain', size: 1, sha256: sha256(bytes), content: bytes.toString('base64') },
     });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const stranger = await fixture.person('OSI', [AccessFunction.CondominiumManage]);
+    const other = await system.query(
+      upload,
+      {
+        input: {
+          buildingId,
+          fileName: 'x.txt',
+          mediaType: 'text/plain',
+          size: 1,
+          sha256: sha256(bytes),
+          content: bytes.toString('base64'),
+        },
+      },
+      { token: stranger.token },
+    );
+    expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const [row] = await system.db.select({ n: count() }).from(documents).where(eq(documents.fileName, 'x.txt'));
     expect(row?.n).toBe(0);
   });

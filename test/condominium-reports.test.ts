@@ -215,6 +215,122 @@ describe('condominium reports', () => {
     expect(after?.n).toBe(before?.n);
     const [drafted] = await system.db.select({ n: count() }).from(reports).where(eq(reports.buildingId, buildings.missing));
     expect(drafted?.n).toBe(0);
-    void manager;
+  });
+
+  describe('through the gateway', () => {
+    const draft = `mutation($input: DraftReportInput!) { draftReport(input: $input) {
+      report { id status version canonicalContent contentSha256 incomeTotal closingBalance capitalRepair { closingBalance } works { cost } }
+      receipt { operation } } }`;
+    const sign = `mutation($id: ID!, $signature: String!) { signReport(reportId: $id, signature: $signature) {
+      report { status signature { code signer { bin organisationName } publishedAt } } } }`;
+    const publish = `mutation($id: ID!) { publishReport(reportId: $id) { report { status publishedAt signature { code } } } }`;
+    const read = `query($id: ID!) { report(id: $id) { id status income { category amount } expenses { category amount } signature { code signer { bin } } } }`;
+    const gatewayInput = (buildingId: string, overrides: Record<string, unknown> = {}) => {
+      const { replacesReportId: _none, ...input } = octoberInput(buildingId);
+      return { ...input, year: 2026, month: 9, works: [{ description: 'Door closer replaced', cost: '75500' }], ...overrides };
+    };
+
+    it('lets the manager draft, sign and publish; the public reads only the published report and verifies its code', async () => {
+      const drafted = await system.query(draft, { input: gatewayInput(buildings.missing) }, { token: manager.token });
+      expect(drafted.errors).toBeUndefined();
+      const report = drafted.data?.draftReport.report;
+      expect(report).toMatchObject({ status: 'DRAFT', version: 1, incomeTotal: '150000.00', closingBalance: '49499.50' });
+      expect(drafted.data?.draftReport.receipt.operation).toBe('condominium.draftReport');
+      expect((await system.query(read, { id: report.id })).data?.report).toBeNull();
+
+      const signer = await authority.issue({ iin: iin(42), commonName: 'OSI CHAIR', bin: osi.identificationNumber });
+      const signature = await authority.sign(signer, Buffer.from(report.canonicalContent, 'base64'));
+      const signed = await system.query(sign, { id: report.id, signature }, { token: manager.token });
+      expect(signed.errors).toBeUndefined();
+      expect(signed.data?.signReport.report).toMatchObject({
+        status: 'SIGNED',
+        signature: { signer: { bin: osi.identificationNumber }, publishedAt: null },
+      });
+
+      const published = await system.query(publish, { id: report.id }, { token: manager.token });
+      expect(published.errors).toBeUndefined();
+      expect(published.data?.publishReport.report.status).toBe('PUBLISHED');
+      const code = published.data?.publishReport.report.signature.code;
+
+      const open = await system.query(read, { id: report.id });
+      expect(open.errors).toBeUndefined();
+      expect(open.data?.report).toMatchObject({ status: 'PUBLISHED', signature: { code } });
+      const verified = await system.query(
+        `query($code: String!) { verifyPublication(code: $code) { recordId signatureValid contentSha256 } }`,
+        {
+          code,
+        },
+      );
+      expect(verified.data?.verifyPublication).toEqual({ recordId: report.id, signatureValid: true, contentSha256: report.contentSha256 });
+      // A published report never changes.
+      const again = await system.query(publish, { id: report.id }, { token: manager.token });
+      expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    });
+
+    it('refuses a signature of another organisation, with its reason, and the report stays a draft', async () => {
+      const drafted = await system.query(draft, { input: gatewayInput(buildings.missing, { month: 8 }) }, { token: manager.token });
+      const report = drafted.data?.draftReport.report;
+      const stranger = await authority.issue({ iin: iin(43), commonName: 'SOMEONE ELSE', bin: '050140000019' });
+      const refused = await system.query(
+        sign,
+        { id: report.id, signature: await authority.sign(stranger, Buffer.from(report.canonicalContent, 'base64')) },
+        { token: manager.token },
+      );
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'signature', reason: 'WRONG_SIGNER' });
+      const unsigned = await system.query(publish, { id: report.id }, { token: manager.token });
+      expect(unsigned.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+      expect(unsigned.errors?.[0]?.message).toMatch(/not signed/);
+    });
+
+    it('refuses a report that does not add up, writing nothing', async () => {
+      const [before] = await system.db.select({ n: count() }).from(reports);
+      const wrong = await system.query(
+        draft,
+        { input: gatewayInput(buildings.missing, { month: 7, expenseTotal: '1.00' }) },
+        { token: manager.token },
+      );
+      expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.expenseTotal' });
+      const [after] = await system.db.select({ n: count() }).from(reports);
+      expect(after?.n).toBe(before?.n);
+    });
+
+    it('refuses a manager writing for a building it does not manage, and anonymous callers', async () => {
+      const other = await fixture.person('OSI', [AccessFunction.CondominiumManage]);
+      const [before] = await system.db.select({ n: count() }).from(reports);
+      const refused = await system.query(draft, { input: gatewayInput(buildings.missing, { month: 6 }) }, { token: other.token });
+      expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const drafts = await system.query(
+        `query($id: ID!) { reportDrafts(buildingId: $id) { id } }`,
+        { id: buildings.missing },
+        { token: other.token },
+      );
+      expect(drafts.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const anonymous = await system.query(draft, { input: gatewayInput(buildings.missing, { month: 6 }) });
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      const [after] = await system.db.select({ n: count() }).from(reports);
+      expect(after?.n).toBe(before?.n);
+    });
+
+    it('gives a local executive body its territory’s overdue list, and refuses it another territory', async () => {
+      const akimat = await fixture.person('LOCAL_EXECUTIVE_BODY', [AccessFunction.CondominiumManage], { territoryKato: ALMALY });
+      const overdue = `query($kato: String!) { reportCompliance(katoCode: $kato, kind: MONTHLY, year: 2026, month: 10, statuses: [LATE, MISSING]) {
+        edges { node { building { id } status dueDate } } } }`;
+      const almaly = await system.query(overdue, { kato: ALMALY }, { token: akimat.token });
+      expect(almaly.errors).toBeUndefined();
+      const listed = Object.fromEntries(almaly.data?.reportCompliance.edges.map((edge: any) => [edge.node.building.id, edge.node.status]));
+      expect(listed).toEqual({ [buildings.late]: 'LATE', [buildings.missing]: 'MISSING' });
+      const elsewhere = await system.query(overdue, { kato: BOSTANDYK }, { token: akimat.token });
+      expect(elsewhere.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const anonymous = await system.query(overdue, { kato: ALMALY });
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      // One building's status is open part.
+      const one = await system.query(
+        `query($id: ID!) { building(id: $id) { reportCompliance(kind: MONTHLY, year: 2026, month: 10) { status dueDate } } }`,
+        {
+          id: buildings.onTime,
+        },
+      );
+      expect(one.data?.building.reportCompliance).toEqual({ status: 'ON_TIME', dueDate: '2026-11-20' });
+    });
   });
 });

@@ -158,7 +158,8 @@ export class ReportManager {
     const subject = await this.reports.subjectIdentification(subjectId);
     if (!subject) throw new Error('The managing subject has no identification number.');
     if (subject.kind === 'PREMISES_OWNER') return { iin: subject.identificationNumber };
-    return { bin: subject.identificationNumber, organisationName: subject.name };
+    const [organisation] = await new ManagementRepository(this.executor).organisationNames([subjectId]);
+    return { bin: subject.identificationNumber, organisationName: organisation?.name ?? null };
   }
 
   private async lockForManager(reportId: string, acting: Acting): Promise<ReportRow> {

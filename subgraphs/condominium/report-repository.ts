@@ -132,7 +132,7 @@ export class ReportRepository {
   }
 
   /** The identification number and kind of a managing subject (access subgraph's published view). */
-  async subjectIdentification(subjectId: string): Promise<{ kind: string; identificationNumber: string; name: string | null } | null> {
+  async subjectIdentification(subjectId: string): Promise<{ kind: string; identificationNumber: string } | null> {
     const [row] = await this.executor
       .select({
         kind: publishedSubjectIdentificationNumbers.kind,
@@ -140,8 +140,7 @@ export class ReportRepository {
       })
       .from(publishedSubjectIdentificationNumbers)
       .where(eq(publishedSubjectIdentificationNumbers.id, subjectId));
-    // The organisation's name comes with the management module's published view once it lands.
-    return row ? { ...row, name: null } : null;
+    return row ?? null;
   }
 
   /**

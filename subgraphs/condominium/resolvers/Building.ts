@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import { complianceKey } from '../loaders.js';
 import { complianceAnswer, parsePeriod } from './report-period-args.js';
 
-/** The buildings subgraph owns buildings; this one adds who manages them. */
+/** The buildings subgraph owns buildings; this one adds who manages them and their house council. */
 export const Building = {
   /**
    * The key is all this subgraph needs of a building (it keeps no row of its own), so the
@@ -20,5 +20,11 @@ export const Building = {
     const period = parsePeriod(args.kind, args.year, args.month);
     const row = await context.loaders.compliance.load(complianceKey(building.id, args.kind, period.year, period.month));
     return row ? complianceAnswer(row, period) : null;
+  },
+  async houseCouncilSize(building: { id: string }, _args: unknown, context: Context) {
+    return (await context.loaders.houseCouncil.load(building.id)).length;
+  },
+  houseCouncil(building: { id: string }, _args: unknown, context: Context) {
+    return context.loaders.houseCouncil.load(building.id);
   },
 };

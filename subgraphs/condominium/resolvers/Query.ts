@@ -87,4 +87,10 @@ export const Query = {
       (row) => ({ id: row.buildingId }),
     );
   },
+
+  /** The rule let only a person through: their own premises, by their IIN. */
+  async myPremises(_parent: unknown, _args: unknown, context: Context) {
+    if (context.caller.kind !== 'person') return [];
+    return (await context.loaders.premisesOwnedByPerson.load(context.caller.personId)).map((id) => ({ id }));
+  },
 };

@@ -1,14 +1,12 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { actorOf } from '../../../lib/auth/scope.js';
 import type { Executor } from '../../../lib/db.js';
-import { forbidden } from '../../../lib/errors.js';
 import { parseId, parseOptionalId } from '../../../lib/ids.js';
 import { configuredTrustStore } from '../../../lib/signatures/trust-store-config.js';
-import { almatyDate } from '../../../lib/working-calendar.js';
 import { placeWrite } from '../../../lib/write.js';
 import type { ReportKind } from '../../../schema/condominium.js';
+import { assertStillManages, managingSubjectsOf } from '../building-rights.js';
 import type { Context } from '../context.js';
-import { ManagementRepository } from '../management-repository.js';
 import type { DraftReportInput, ReportLineInput, ReportWorkInput } from '../report-input.js';
 import { type Acting, ReportManager, reportConflicts } from '../report-manager.js';
 
@@ -30,11 +28,13 @@ interface DraftReportArgs {
   documentIds?: string[] | null;
 }
 
-/** Who acts for the building inside the write: the subject managing it now. */
+/**
+ * Who acts for the building inside the write: the caller's subject that manages it now,
+ * its assignment locked until commit (FORBIDDEN, nothing written, once it no longer does).
+ */
 async function acting(tx: Executor, context: Context, buildingId: string): Promise<Acting> {
-  const [current] = await new ManagementRepository(tx).currentOf([buildingId], almatyDate(context.receivedAt));
-  if (!current) throw forbidden('Nobody manages this building now; nothing was written.');
-  return { managerSubjectId: current.managementSubjectId, actor: actorOf(context.caller), at: context.receivedAt };
+  const managerSubjectId = await assertStillManages(tx, managingSubjectsOf(context.caller), buildingId);
+  return { managerSubjectId, actor: actorOf(context.caller), at: context.receivedAt };
 }
 
 /** The building of a report named by `reportId`, for the write (the rule already read it through the loader). */
