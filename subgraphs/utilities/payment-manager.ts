@@ -175,7 +175,7 @@ export class PaymentManager {
         from utilities.charges c
         join utilities.billing_periods bp on bp.id = c.billing_period_id
         join utilities.personal_accounts a on a.id = c.account_id
-       where c.supplier_id = ${supplierId} and bp.month = ${month}
+       where c.supplier_id = ${supplierId} and bp.month = ${month} and c.month = ${month}::date
        group by c.account_id, a.account_number, c.service, c.billing_period_id
        order by a.account_number, c.service`);
     const byAccount = new Map<string, { accountNumber: string; lines: DocumentLine[]; total: bigint; paid: bigint }>();

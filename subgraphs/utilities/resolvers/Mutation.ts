@@ -3,7 +3,13 @@ import { actorOf } from '../../../lib/auth/scope.js';
 import { placeBulk } from '../../../lib/bulk.js';
 import { parseId } from '../../../lib/ids.js';
 import { placeWrite } from '../../../lib/write.js';
-import { BillingManager, type ChargeAccountInput, type ConsumptionNormInput } from '../billing-manager.js';
+import {
+  BillingManager,
+  type ChargeAccountInput,
+  type ChargeRow,
+  type ConsumptionNormInput,
+  chargeAccountsCall,
+} from '../billing-manager.js';
 import { BillingPeriodManager, billingPeriodConflicts } from '../billing-period-manager.js';
 import type { Context } from '../context.js';
 import { type PaymentItem, postPaymentsCall } from '../payment-manager.js';
@@ -79,21 +85,24 @@ export const Mutation = {
     });
   },
 
-  // Charges are not (yet) a type of the change feed: they declare no changes.
-  chargeAccounts(
+  async chargeAccounts(
     _parent: unknown,
-    args: { supplierId: string; month: string; accounts: ChargeAccountInput[] },
+    args: SupplierBulkArgs & { month: string; accounts: ChargeAccountInput[] },
     context: Context,
     info: GraphQLResolveInfo,
   ) {
-    const supplierId = parseId(args.supplierId, 'supplierId', 'a supplier');
-    return placeWrite(context, info, {
-      operation: 'utilities.chargeAccounts',
-      run: async (tx) => {
-        const lines = await new BillingManager(tx).chargeAccounts(supplierId, args.month, args.accounts);
-        return { payload: { charges: lines }, objectIds: lines.map((line) => line.id) };
-      },
-    });
+    const parsed = parseSupplierBulkArgs(args);
+    const written: ChargeRow[] = [];
+    const result = await placeBulk(context, info, chargeAccountsCall({ ...parsed, month: args.month, accounts: args.accounts, written }));
+    // A replayed call wrote nothing now: its lines are read back by the ids it answered first.
+    const charges = result.replayed
+      ? await new BillingManager(context.db).linesByIds(
+          parsed.supplierId,
+          args.month,
+          result.items.flatMap((item) => (item.id ? [item.id] : [])),
+        )
+      : written;
+    return { ...result, charges };
   },
 
   postPayments(_parent: unknown, args: SupplierBulkArgs & { payments: PaymentItem[] }, context: Context, info: GraphQLResolveInfo) {
