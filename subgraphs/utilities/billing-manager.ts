@@ -366,9 +366,11 @@ export class BillingManager {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  /** A supplier's charge lines of a period, by account then time. */
-  linesOfPeriod(supplierId: string, billingPeriodId: string, month: string): Promise<ChargeRow[]> {
-    // The month prunes the scan to its partition.
+  /**
+   * A supplier's charge lines of a period, by account then time: a query (awaited for the
+   * rows) whose month reads that month's partition only (test/utilities-partitions.test.ts).
+   */
+  linesOfPeriod(supplierId: string, billingPeriodId: string, month: string) {
     return this.executor
       .select()
       .from(charges)

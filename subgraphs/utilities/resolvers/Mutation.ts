@@ -15,7 +15,7 @@ import type { Context } from '../context.js';
 import { type PaymentItem, postPaymentsCall } from '../payment-manager.js';
 import { type PersonalAccountItem, upsertPersonalAccountsCall } from '../personal-account-manager.js';
 import { type RegisterSupplierInput, SupplierManager, supplierChange, supplierConflicts } from '../supplier-manager.js';
-import { type PublishTariffInput, TariffManager } from '../tariff-manager.js';
+import { type PublishTariffInput, publishTariffsCall, type TariffItem, TariffManager } from '../tariff-manager.js';
 import { parseSupplierBulkArgs, type SupplierBulkArgs } from './bulk-args.js';
 
 interface UpsertPersonalAccountsArgs extends SupplierBulkArgs {
@@ -59,6 +59,14 @@ export const Mutation = {
         };
       },
     });
+  },
+
+  publishTariffs(_parent: unknown, args: SupplierBulkArgs & { tariffs: TariffItem[] }, context: Context, info: GraphQLResolveInfo) {
+    return placeBulk(
+      context,
+      info,
+      publishTariffsCall({ ...parseSupplierBulkArgs(args), tariffs: args.tariffs, createdBy: actorOf(context.caller) }),
+    );
   },
 
   // Billing periods are not a type of the change feed: they declare no changes.
