@@ -141,7 +141,7 @@ export const buildings = buildingsSchema.table(
  * Buildings counted per district (first 4 KATO digits) and the dimensions the analytics
  * group by, kept current by the writes themselves: statement-level triggers on
  * `buildings` add each statement's net change in its own transaction (migration
- * 0016). A region's or the country's figures sum a few hundred rows instead of reading
+ * buildings_counts). A region's or the country's figures sum a few hundred rows instead of reading
  * the register. A bulk load may switch the triggers off for its transaction
  * (`set local buildings.bulk_load = 'on'`) and call `buildings.rebuild_building_counts()` after.
  */
@@ -241,3 +241,19 @@ export const publishedBuildings = buildingsSchema
 export const publishedPremises = buildingsSchema
   .view('published_premises')
   .as((qb) => qb.select({ id: premises.id, buildingId: premises.buildingId, kind: premises.kind, number: premises.number }).from(premises));
+
+/**
+ * Who owns which premises, by identification number only (no names, no shares): how the
+ * condominium subgraph recognizes an owner signed in with their EDS (their IIN) as an owner
+ * of premises in a building. Read only to decide an owner's rights and list their own premises.
+ */
+export const publishedPremiseOwners = buildingsSchema.view('published_premise_owners').as((qb) =>
+  qb
+    .select({
+      premiseId: sql<string>`${premiseOwners.premiseId}`.as('premise_id'),
+      buildingId: sql<string>`${premises.buildingId}`.as('building_id'),
+      identificationNumber: sql<string>`${premiseOwners.identificationNumber}`.as('identification_number'),
+    })
+    .from(premiseOwners)
+    .innerJoin(premises, sql`${premises.id} = ${premiseOwners.premiseId}`),
+);

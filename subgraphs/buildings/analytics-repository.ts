@@ -51,7 +51,7 @@ const fromSummary = sql`
     from buildings.building_counts
    where district ~>=~ p.prefix and district ~<~ p.upto`;
 
-// The expressions of buildings.add_building_counts (migration 0016), row by row.
+// The expressions of buildings.add_building_counts (the buildings_counts migration), row by row.
 const fromRegister = sql`
   select b.status, b.condition, b.heating_supply_type, (b.year_built / 10 * 10)::smallint as decade_built, b.barrier_free,
          1 as buildings, b.total_premises_count as premises,
