@@ -4,7 +4,7 @@ import { BillingManager } from '../subgraphs/utilities/billing-manager.js';
 import { ofMetersStatement } from '../subgraphs/utilities/reading-repository.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
-// Readings and charges are partitioned by month (migrations 0010 and 0016): the statements
+// Readings and charges are partitioned by month (migrations 0010 and 0019): the statements
 // that read them for the months asked name only those months' partitions in their plans.
 
 const meterId = '00000000-0000-4000-8000-000000000001';

@@ -22,14 +22,16 @@ import { loadSchemaFile, type SubgraphDefinition } from '../../lib/subgraph-sche
 import { createLoaders, type Loaders } from './loaders.js';
 import { permissions, personalData } from './permissions.js';
 import { Building } from './resolvers/Building.js';
+import { HouseCouncilMember } from './resolvers/HouseCouncilMember.js';
 import { ManagementAssignment } from './resolvers/ManagementAssignment.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { Query } from './resolvers/Query.js';
+import { Region } from './resolvers/Region.js';
 
 export const definition: SubgraphDefinition<Loaders> = {
   name: 'condominium',
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
-  resolvers: { ...scalarResolvers, Query, Mutation, Building, ManagementAssignment },
+  resolvers: { ...scalarResolvers, Query, Mutation, Building, Region, ManagementAssignment, HouseCouncilMember },
   permissions,
   personalData,
   createLoaders,

@@ -8,7 +8,7 @@ const CHECK_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Creates the missing monthly partitions of `utilities.meter_readings` and `utilities.charges`
- * from this month to READING_PARTITION_MONTHS_AHEAD months ahead (migrations 0010's and 0016's
+ * from this month to READING_PARTITION_MONTHS_AHEAD months ahead (migrations 0010's and 0019's
  * functions; idempotent, one statement). Returns how many it created.
  */
 export async function ensureReadingPartitions(db: Database): Promise<number> {
