@@ -1,4 +1,4 @@
-import { formatTenge } from '../../lib/money.js';
+import { tengeOf } from '../../lib/money.js';
 import type { DocumentRow } from './document-repository.js';
 import { periodLabel, periodOfRow } from './report-deadlines.js';
 import type { ReportLineRow, ReportRow, ReportWorkRow } from './report-repository.js';
@@ -17,7 +17,7 @@ export function reportContent(
   works: readonly ReportWorkRow[],
   documents: readonly DocumentRow[],
 ) {
-  const line = (row: ReportLineRow) => ({ category: row.category, description: row.description, amount: formatTenge(row.amount) });
+  const line = (row: ReportLineRow) => ({ category: row.category, description: row.description, amount: tengeOf(row.amount) });
   return {
     type: 'condominium.report',
     reportId: report.id,
@@ -28,19 +28,19 @@ export function reportContent(
     replacesReportId: report.replacesId,
     correctionReason: report.correctionReason,
     managerSubjectId: report.managerSubjectId,
-    openingBalance: formatTenge(report.openingBalance),
+    openingBalance: tengeOf(report.openingBalance),
     income: lines.filter((row) => row.direction === 'INCOME').map(line),
-    incomeTotal: formatTenge(report.incomeTotal),
+    incomeTotal: tengeOf(report.incomeTotal),
     expenses: lines.filter((row) => row.direction === 'EXPENSE').map(line),
-    expenseTotal: formatTenge(report.expenseTotal),
-    closingBalance: formatTenge(report.closingBalance),
+    expenseTotal: tengeOf(report.expenseTotal),
+    closingBalance: tengeOf(report.closingBalance),
     capitalRepair: {
-      openingBalance: formatTenge(report.fundOpeningBalance),
-      contributions: formatTenge(report.fundContributions),
-      spending: formatTenge(report.fundSpending),
-      closingBalance: formatTenge(report.fundClosingBalance),
+      openingBalance: tengeOf(report.fundOpeningBalance),
+      contributions: tengeOf(report.fundContributions),
+      spending: tengeOf(report.fundSpending),
+      closingBalance: tengeOf(report.fundClosingBalance),
     },
-    works: works.map((work) => ({ description: work.description, cost: formatTenge(work.cost), completedOn: work.completedOn })),
+    works: works.map((work) => ({ description: work.description, cost: tengeOf(work.cost), completedOn: work.completedOn })),
     documents: documents.map((document) => ({
       id: document.id,
       fileName: document.fileName,

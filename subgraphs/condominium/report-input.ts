@@ -1,6 +1,6 @@
 import { badUserInput, type FieldProblem } from '../../lib/errors.js';
 import { textProblem } from '../../lib/input-values.js';
-import { formatTenge, parseTenge } from '../../lib/money.js';
+import { parseSignedTenge, parseTenge, tengeOf } from '../../lib/money.js';
 import { parseDate } from '../../lib/scalars.js';
 import type { ReportKind } from '../../schema/condominium.js';
 import { type ReportPeriod, reportPeriod } from './report-deadlines.js';
@@ -83,16 +83,11 @@ export function checkReportInput(input: DraftReportInput, today: string): Checke
   const problems: FieldProblem[] = [];
   let amountRefused = false;
   const money = (field: string, text: string, options: { negative?: boolean } = {}): bigint => {
-    const tiyn = parseTenge(text);
-    if (tiyn === null || (!options.negative && tiyn < 0n)) {
-      amountRefused = true;
-      problems.push({
-        field,
-        message: `${field} must be an amount in tenge with up to 2 decimal places${options.negative ? '' : ', not negative'}, e.g. "1500.50".`,
-      });
-      return 0n;
-    }
-    return tiyn;
+    const tiyn = options.negative ? parseSignedTenge(text, field) : parseTenge(text, field);
+    if (typeof tiyn === 'bigint') return tiyn;
+    amountRefused = true;
+    problems.push(tiyn);
+    return 0n;
   };
   const text = (field: string, value: string | null | undefined, required: boolean): string | null => {
     if (value === null || value === undefined || value.trim() === '') {
@@ -189,7 +184,7 @@ export function checkReportInput(input: DraftReportInput, today: string): Checke
       if (stated !== computed)
         problems.push({
           field,
-          message: `${field} is ${formatTenge(stated)}, but ${how} gives ${formatTenge(computed)}; the report does not add up.`,
+          message: `${field} is ${tengeOf(stated)}, but ${how} gives ${tengeOf(computed)}; the report does not add up.`,
         });
     };
     adds('input.incomeTotal', incomeTotal, sum(income), 'the sum of the income lines');

@@ -1,4 +1,4 @@
-import { formatTenge } from '../../../lib/money.js';
+import { tengeOf } from '../../../lib/money.js';
 import type { Context } from '../context.js';
 import { attachmentKey } from '../loaders.js';
 import { reportCanonicalBytes } from '../report-content.js';
@@ -9,7 +9,7 @@ import { sha256Hex } from '../signed-publication.js';
 const line = (row: { category: string; description: string | null; amount: bigint }) => ({
   category: row.category,
   description: row.description,
-  amount: formatTenge(row.amount),
+  amount: tengeOf(row.amount),
 });
 
 /** The bytes signed, from the request's loaders: the same function the signature is checked against. */
@@ -30,24 +30,24 @@ export const Report = {
   dueDate: (row: ReportRow) => periodOfRow(row).dueDate,
   replaces: (row: ReportRow, _args: unknown, context: Context) => (row.replacesId ? context.loaders.reportById.load(row.replacesId) : null),
   replacedBy: (row: ReportRow, _args: unknown, context: Context) => context.loaders.reportReplacedBy.load(row.id),
-  openingBalance: (row: ReportRow) => formatTenge(row.openingBalance),
-  incomeTotal: (row: ReportRow) => formatTenge(row.incomeTotal),
-  expenseTotal: (row: ReportRow) => formatTenge(row.expenseTotal),
-  closingBalance: (row: ReportRow) => formatTenge(row.closingBalance),
+  openingBalance: (row: ReportRow) => tengeOf(row.openingBalance),
+  incomeTotal: (row: ReportRow) => tengeOf(row.incomeTotal),
+  expenseTotal: (row: ReportRow) => tengeOf(row.expenseTotal),
+  closingBalance: (row: ReportRow) => tengeOf(row.closingBalance),
   income: async (row: ReportRow, _args: unknown, context: Context) =>
     (await context.loaders.reportLines.load(row.id)).filter((entry) => entry.direction === 'INCOME').map(line),
   expenses: async (row: ReportRow, _args: unknown, context: Context) =>
     (await context.loaders.reportLines.load(row.id)).filter((entry) => entry.direction === 'EXPENSE').map(line),
   capitalRepair: (row: ReportRow) => ({
-    openingBalance: formatTenge(row.fundOpeningBalance),
-    contributions: formatTenge(row.fundContributions),
-    spending: formatTenge(row.fundSpending),
-    closingBalance: formatTenge(row.fundClosingBalance),
+    openingBalance: tengeOf(row.fundOpeningBalance),
+    contributions: tengeOf(row.fundContributions),
+    spending: tengeOf(row.fundSpending),
+    closingBalance: tengeOf(row.fundClosingBalance),
   }),
   works: async (row: ReportRow, _args: unknown, context: Context) =>
     (await context.loaders.reportWorks.load(row.id)).map((work) => ({
       description: work.description,
-      cost: formatTenge(work.cost),
+      cost: tengeOf(work.cost),
       completedOn: work.completedOn,
     })),
   documents: (row: ReportRow, _args: unknown, context: Context) => context.loaders.attachedDocuments.load(attachmentKey('REPORT', row.id)),
