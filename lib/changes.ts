@@ -17,6 +17,8 @@ export const changeTypes = [
   'TARIFF',
   'METER',
   'METER_READING',
+  'DOCUMENT',
+  'REPORT',
   'MEETING',
   'BALLOT',
   'PROTOCOL',

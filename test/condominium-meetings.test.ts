@@ -4,8 +4,9 @@ import { AccessFunction } from '../lib/auth/functions.js';
 import { addCalendarDays, almatyDate } from '../lib/working-calendar.js';
 import { ballots, capitalRepairSpendings } from '../schema/condominium.js';
 import { TokenRepository } from '../subgraphs/access/token-repository.js';
-import { buildingInput } from './support/buildings-fixtures.js';
+import { buildingInput, iin } from './support/buildings-fixtures.js';
 import { type Actor, AuthFixture } from './support/caller-fixtures.js';
+import { TestAuthority } from './support/signature-authority.js';
 import { callerHeaders } from './support/signed-request.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
@@ -34,6 +35,8 @@ describe("owners' meetings and capital repair", () => {
   let otherManager: Actor;
   let buildingId: string;
   let otherBuildingId: string;
+  let osiBin: string;
+  let authority: TestAuthority;
   /** premises[1..7] of the building. */
   const premises: string[] = [];
   const owners: Record<'x' | 'y' | 'z' | 'w' | 'stranger', { token: string; iin: string }> = {} as never;
@@ -105,7 +108,11 @@ describe("owners' meetings and capital repair", () => {
     for (const [index, list] of layout.entries()) premises[index + 1] = await addApartment(buildingId, index + 1, list);
     await addApartment(otherBuildingId, 1, [{ ...owners.stranger, name: 'Stranger Owner', share: 1 }]);
 
-    const osi = (await fixture.access.subject('OSI')).id;
+    authority = await TestAuthority.create('RSA');
+    process.env.SIGNATURE_TRUST_ROOTS = authority.rootsPem;
+    const osiSubject = await fixture.access.subject('OSI');
+    const osi = osiSubject.id;
+    osiBin = osiSubject.identificationNumber;
     const otherOsi = (await fixture.access.subject('OSI')).id;
     manager = await fixture.person('OSI', [AccessFunction.CondominiumManage], { subjectId: osi });
     otherManager = await fixture.person('OSI', [AccessFunction.CondominiumManage], { subjectId: otherOsi });
@@ -122,6 +129,7 @@ describe("owners' meetings and capital repair", () => {
     }
   });
   afterAll(async () => {
+    delete process.env.SIGNATURE_TRUST_ROOTS;
     await system?.close();
   });
 
@@ -496,6 +504,68 @@ describe("owners' meetings and capital repair", () => {
     expect(unpublished.errors?.[0]?.message).toMatch(/not signed and published/);
     const [spent] = await system.db.select({ n: count() }).from(capitalRepairSpendings);
     expect(spent?.n).toBe(0);
+  });
+
+  it("publishes the protocol under the manager's EDS for anyone to read, then spends under its approved decision until it is annulled", async () => {
+    const publish = `mutation($input: PublishProtocolInput!) { publishProtocol(input: $input) { protocol { status publishedAt signature { code signer { bin } } } } }`;
+    const draft = await system.query(
+      `query($id: ID!) { protocol(id: $id) { canonicalContent contentSha256 } }`,
+      { id: protocolId },
+      as(manager.token),
+    );
+    const content = Buffer.from(draft.data?.protocol.canonicalContent, 'base64');
+    expect(JSON.parse(content.toString('utf8'))).toMatchObject({ kind: 'MEETING_PROTOCOL', premisesTotal: 7 });
+    for (const name of ['Paper Person', 'Poll Person', owners.x.iin]) expect(content.toString('utf8')).not.toContain(name);
+    const stranger = await authority.issue({ iin: iin(9100), commonName: 'SOMEONE ELSE', bin: '990140000008' });
+    const wrong = await system.query(
+      publish,
+      { input: { protocolId, signature: await authority.sign(stranger, content) } },
+      as(manager.token),
+    );
+    expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.signature' });
+    const chair = await authority.issue({ iin: iin(9101), commonName: 'OSI CHAIR', bin: osiBin });
+    const signature = await authority.sign(chair, content);
+    const byOwner = await system.query(publish, { input: { protocolId, signature } }, as(owners.x.token));
+    expect(byOwner.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const published = await system.query(publish, { input: { protocolId, signature } }, as(manager.token));
+    expect(published.errors).toBeUndefined();
+    expect(published.data?.publishProtocol.protocol).toMatchObject({ status: 'PUBLISHED', signature: { signer: { bin: osiBin } } });
+    const again = await system.query(publish, { input: { protocolId, signature } }, as(manager.token));
+    expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+
+    // The public reads the results, and verifies the code, without a token.
+    const open = await system.query(`query($id: ID!) { building(id: $id) { protocols { ${protocolFields} } } }`, { id: buildingId });
+    expect(open.errors).toBeUndefined();
+    expect(open.data?.building.protocols).toHaveLength(1);
+    expect(open.data?.building.protocols[0]).toMatchObject({ status: 'PUBLISHED', premisesVoted: 6 });
+    const code = published.data?.publishProtocol.protocol.signature.code;
+    const verified = await system.query(`query($code: String!) { verifyPublication(code: $code) { recordId signatureValid } }`, { code });
+    expect(verified.data?.verifyPublication).toEqual({ recordId: protocolId, signatureValid: true });
+
+    // Spending: within the decision and the balance (17,500.25): 15,000.00 leaves 2,500.25.
+    const attempt = (amount: string, decisionId = questionIds[1]) =>
+      system.query(
+        spend,
+        { input: { buildingId, decisionId, amount, spentOn: today, purpose: 'Roof repair, first stage' } },
+        as(manager.token),
+      );
+    const spent = await attempt('15000.00');
+    expect(spent.errors).toBeUndefined();
+    expect(spent.data?.spendCapitalRepairFund).toEqual({ recorded: 1, fund: { balance: '2500.25', spent: '15000.00' } });
+    const overdrawn = await attempt('2500.26');
+    expect(overdrawn.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.amount' });
+    const beyondDecision = await attempt('485000.01');
+    expect(beyondDecision.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.amount' });
+
+    const annul = `mutation($input: AnnulProtocolInput!) { annulProtocol(input: $input) { protocol { status annulmentBasis } } }`;
+    const noBasis = await system.query(annul, { input: { protocolId, basis: '  ' } }, as(manager.token));
+    expect(noBasis.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.basis' });
+    const annulled = await system.query(annul, { input: { protocolId, basis: 'Court decision of 12 December 2026' } }, as(manager.token));
+    expect(annulled.data?.annulProtocol.protocol).toEqual({ status: 'ANNULLED', annulmentBasis: 'Court decision of 12 December 2026' });
+    const afterAnnulment = await attempt('100.00');
+    expect(afterAnnulment.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.decisionId' });
+    const [spendings] = await system.db.select({ n: count() }).from(capitalRepairSpendings);
+    expect(spendings?.n).toBe(1);
   });
 
   it('gives the public no personal data from any new type, also through `_entities`', async () => {

@@ -22,6 +22,7 @@ import { loadSchemaFile, type SubgraphDefinition } from '../../lib/subgraph-sche
 import { createLoaders, type Loaders } from './loaders.js';
 import { permissions, personalData } from './permissions.js';
 import { Building } from './resolvers/Building.js';
+import { Document } from './resolvers/Document.js';
 import { HouseCouncilMember } from './resolvers/HouseCouncilMember.js';
 import { ManagementAssignment } from './resolvers/ManagementAssignment.js';
 import { Mutation } from './resolvers/Mutation.js';
@@ -29,6 +30,8 @@ import { meetingMutations } from './resolvers/meeting-mutations.js';
 import { buildingMeetingFields, meetingQueries, meetingTypes } from './resolvers/meeting-types.js';
 import { Query } from './resolvers/Query.js';
 import { Region } from './resolvers/Region.js';
+import { Report, ReportCompliance } from './resolvers/Report.js';
+import { SignedPublication } from './resolvers/SignedPublication.js';
 
 export const definition: SubgraphDefinition<Loaders> = {
   name: 'condominium',
@@ -41,6 +44,10 @@ export const definition: SubgraphDefinition<Loaders> = {
     Region,
     ManagementAssignment,
     HouseCouncilMember,
+    Document,
+    SignedPublication,
+    Report,
+    ReportCompliance,
     ...meetingTypes,
   },
   permissions,

@@ -1,12 +1,16 @@
 import type { ChangeDeclaration } from '../../lib/changes.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, conflict, type FieldProblem, forbidden, notFound } from '../../lib/errors.js';
+import type { TrustStore } from '../../lib/signatures/signatures.js';
 import { addCalendarDays, almatyDate } from '../../lib/working-calendar.js';
 import type { ConflictMessages } from '../../lib/write.js';
 import type { BallotAnswer, BallotChannel } from '../../schema/condominium.js';
 import { ManagementRepository } from './management-repository.js';
 import { type BallotRow, MeetingRepository, type MeetingRow, type NewQuestion, type ProtocolRow } from './meeting-repository.js';
 import { countAnswers, decideQuestion } from './meeting-tally.js';
+import { protocolContent, protocolTitle } from './protocol-content.js';
+import { requiredSignerOf } from './report-manager.js';
+import { SignedPublications } from './signed-publication.js';
 
 /** The most questions one agenda holds. */
 export const MAX_AGENDA_QUESTIONS = 50;
@@ -67,7 +71,7 @@ export class MeetingManager {
   private readonly meetings: MeetingRepository;
   private readonly buildings: ManagementRepository;
 
-  constructor(executor: Executor) {
+  constructor(private readonly executor: Executor) {
     this.meetings = new MeetingRepository(executor);
     this.buildings = new ManagementRepository(executor);
   }
@@ -269,6 +273,44 @@ export class MeetingManager {
     const protocol = await this.meetings.protocolForUpdate(protocolId);
     if (!protocol) throw notFound(`The protocol given in ${field}`, field);
     return protocol;
+  }
+
+  /**
+   * Signs and publishes a protocol, as a report is (p.8, p.28): the signature must be a
+   * detached CMS over the protocol's canonical bytes, computed again here from the stored
+   * rows, by the managing subject (its BIN, or the IIN of an owners' representative); else
+   * BAD_USER_INPUT on `input.signature` with the reason. CONFLICT when already published or annulled.
+   */
+  async publish(request: {
+    protocolId: string;
+    signature: string;
+    trust: TrustStore | null;
+    managerSubjectId: string;
+    at: Date;
+  }): Promise<{ protocol: ProtocolRow; changes: ChangeDeclaration[] }> {
+    const current = await this.lockedProtocol(request.protocolId, 'input.protocolId');
+    if (current.annulledAt) throw conflict('The protocol is annulled; it cannot be published.', 'input.protocolId');
+    if (current.publishedAt) throw conflict('The protocol is already published; it never changes.', 'input.protocolId');
+    const [meeting] = await this.meetings.meetingsByIds([current.meetingId]);
+    if (!meeting) throw new Error('A protocol without its meeting.');
+    const questions = await this.meetings.questionsOfMeetings([meeting.id]);
+    const publications = new SignedPublications(this.executor);
+    await publications.sign({
+      recordKind: 'PROTOCOL',
+      recordId: current.id,
+      buildingId: current.buildingId,
+      title: protocolTitle(meeting),
+      content: protocolContent(current, meeting, questions).bytes,
+      signature: request.signature,
+      expected: await requiredSignerOf(this.executor, request.managerSubjectId),
+      trust: request.trust,
+      at: request.at,
+      field: 'input.signature',
+    });
+    await publications.publish('PROTOCOL', current.id, request.at);
+    const protocol = await this.meetings.markPublished(current.id, request.at);
+    const katoCode = await this.buildings.buildingKato(protocol.buildingId);
+    return { protocol, changes: [{ type: 'PROTOCOL', id: protocol.id, operation: 'UPDATED', katoCode }] };
   }
 
   /** Annuls a protocol with a stated basis: its decisions no longer authorize anything (spending the fund among them). */

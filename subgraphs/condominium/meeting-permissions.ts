@@ -125,12 +125,8 @@ export const meetingPermissions = {
     QuestionResult: { '*': visibleWithParent },
     Ballot: { '*': ballotReader, voterName: ballotReader },
     BallotAnswer: { '*': visibleWithParent },
-    Protocol: {
-      '*': or(managesBuilding<ProtocolRow>(buildingIdOfParent), isPublishedProtocol),
-      content: managesBuilding<ProtocolRow>(buildingIdOfParent),
-    },
+    Protocol: { '*': or(managesBuilding<ProtocolRow>(buildingIdOfParent), isPublishedProtocol) },
     ProtocolQuestion: { '*': visibleWithParent },
-    SignableContent: { '*': visibleWithParent },
     CapitalRepairFund: {
       '*': visibleWithParent,
       premises: or(managesBuilding(fundBuilding), watchesBuildingTerritory(WATCHING, fundBuilding)),

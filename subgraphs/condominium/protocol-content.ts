@@ -1,19 +1,6 @@
-import { createHash } from 'node:crypto';
 import { tengeOf } from '../../lib/money.js';
 import type { MeetingRow, ProtocolRow, QuestionRow } from './meeting-repository.js';
-
-// INTERIM until signed-publication.ts lands on main: replace with its canonicalBytes and sha256Hex.
-function canonicalBytes(record: unknown): Uint8Array {
-  return new Uint8Array(
-    Buffer.from(
-      JSON.stringify(record, (_key, value) => (typeof value === 'bigint' ? value.toString() : value)),
-      'utf8',
-    ),
-  );
-}
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+import { canonicalBytes, sha256Hex } from './signed-publication.js';
 
 /**
  * What the manager signs to publish a protocol (p.8, p.28): the tally as stored, in the
@@ -52,6 +39,11 @@ export function protocolRecord(protocol: ProtocolRow, meeting: MeetingRow, quest
 }
 
 /** The canonical bytes of the protocol and their SHA-256. */
+/** What the verification page calls a protocol. */
+export function protocolTitle(meeting: MeetingRow): string {
+  return `Protocol of the owners' meeting "${meeting.title}"`;
+}
+
 export function protocolContent(
   protocol: ProtocolRow,
   meeting: MeetingRow,

@@ -5,6 +5,7 @@ import type { Executor } from '../../../lib/db.js';
 import { badUserInput, type FieldProblem, notFound } from '../../../lib/errors.js';
 import { parseId } from '../../../lib/ids.js';
 import { parseTenge } from '../../../lib/money.js';
+import { configuredTrustStore } from '../../../lib/signatures/trust-store-config.js';
 import { placeWrite } from '../../../lib/write.js';
 import type { BallotAnswer, BallotChannel } from '../../../schema/condominium.js';
 import { assertStillManages, managingSubjectsOf, ownedPremisesOf } from '../building-rights.js';
@@ -181,6 +182,31 @@ export const meetingMutations = {
       async run(tx) {
         await stillManages(tx, context, buildingId);
         const { protocol, changes } = await new MeetingManager(tx).close(meetingId, context.receivedAt);
+        return { payload: { protocol }, objectIds: [protocol.id], changes };
+      },
+    });
+  },
+
+  async publishProtocol(
+    _parent: unknown,
+    { input }: { input: { protocolId: string; signature: string } },
+    context: Context,
+    info: GraphQLResolveInfo,
+  ) {
+    const protocolId = parseId(input.protocolId, 'input.protocolId', 'a protocol');
+    const buildingId = await protocolBuildingOf(context, protocolId, 'input.protocolId');
+    const trust = configuredTrustStore();
+    return placeWrite(context, info, {
+      operation: 'condominium.publishProtocol',
+      async run(tx) {
+        const managerSubjectId = await stillManages(tx, context, buildingId);
+        const { protocol, changes } = await new MeetingManager(tx).publish({
+          protocolId,
+          signature: input.signature,
+          trust,
+          managerSubjectId,
+          at: context.receivedAt,
+        });
         return { payload: { protocol }, objectIds: [protocol.id], changes };
       },
     });

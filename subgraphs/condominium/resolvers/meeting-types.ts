@@ -99,12 +99,12 @@ export const meetingTypes = {
     questions: (protocol: ProtocolRow, _args: unknown, context: Context) =>
       context.loaders.meetings.questionsOfMeeting.load(protocol.meetingId),
     status: (protocol: ProtocolRow) => (protocol.annulledAt ? 'ANNULLED' : protocol.publishedAt ? 'PUBLISHED' : 'DRAFT'),
-    async content(protocol: ProtocolRow, _args: unknown, context: Context) {
-      const meeting = await meetingOf(context, protocol.meetingId);
-      const questions = await context.loaders.meetings.questionsOfMeeting.load(protocol.meetingId);
-      const { bytes, sha256 } = protocolContent(protocol, meeting, questions);
-      return { base64: Buffer.from(bytes).toString('base64'), sha256 };
+    async canonicalContent(protocol: ProtocolRow, _args: unknown, context: Context) {
+      return Buffer.from((await contentOf(context, protocol)).bytes).toString('base64');
     },
+    contentSha256: async (protocol: ProtocolRow, _args: unknown, context: Context) => (await contentOf(context, protocol)).sha256,
+    signature: (protocol: ProtocolRow, _args: unknown, context: Context) =>
+      protocol.publishedAt === null ? null : context.loaders.publicationByRecord.load(protocol.id),
   },
   ProtocolQuestion: {
     questionId: (question: QuestionRow) => question.id,
@@ -139,6 +139,14 @@ export const meetingTypes = {
     amount: (row: SpendingRow) => tengeOf(row.amountTiyn),
   },
 };
+
+async function contentOf(context: Context, protocol: ProtocolRow) {
+  const [meeting, questions] = await Promise.all([
+    meetingOf(context, protocol.meetingId),
+    context.loaders.meetings.questionsOfMeeting.load(protocol.meetingId),
+  ]);
+  return protocolContent(protocol, meeting, questions);
+}
 
 function totals(context: Context, fund: { buildingId: string }): Promise<FundTotals> {
   return context.loaders.meetings.fundTotals.load(fund.buildingId);
