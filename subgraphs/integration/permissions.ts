@@ -1,3 +1,4 @@
+import { entitiesRule } from '../../lib/auth/entities.js';
 import {
   deny,
   type IRules,
@@ -40,10 +41,15 @@ const subscribesItself = rule({ cache: 'contextual' })((_parent, _args, context:
 export const permissions = {
   Query: {
     changes: isAuthenticated,
+    // The regulatory clock: any signed-in caller, each within the feed's scope (the loaders apply it).
+    duties: isAuthenticated,
+    dutyCounts: isAuthenticated,
     webhookSubscriptions: managesWebhooks,
     webhookSubscription: managesWebhooks,
     // The state of the CS's components is the Administrator's to watch (owners are notified by mail).
     incidents: isAdministrator,
+    // Region is referenced only (resolvable: false): no representation is ever resolved here.
+    _entities: entitiesRule({}),
     _service: deny,
   },
   Mutation: {
@@ -58,6 +64,12 @@ export const permissions = {
   ChangeConnection: { '*': visibleWithParent },
   ChangeEdge: { '*': visibleWithParent },
   PageInfo: { '*': visibleWithParent },
+  // Reachable only through `duties` and `dutyCounts`, whose loaders keep to the caller's scope.
+  Duty: { '*': visibleWithParent },
+  DutyConnection: { '*': visibleWithParent },
+  DutyEdge: { '*': visibleWithParent },
+  DutyCount: { '*': visibleWithParent },
+  Region: { '*': visibleWithParent },
   // Reachable only through `incidents`, which administrators alone may read.
   Incident: { '*': visibleWithParent },
   // Reachable only through the guarded root fields and mutations, whose loaders and manager keep to the caller's own.
