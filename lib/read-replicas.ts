@@ -1,7 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { withReplicas } from 'drizzle-orm/pg-core';
-import type { Database } from './db.js';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type * as schema from '../schema/index.js';
 import { log } from './log.js';
+
+/** `Database` of lib/db.ts, spelled here so that db.ts may import this module without a cycle. */
+type Database = PostgresJsDatabase<typeof schema>;
 
 /**
  * Analytics reads on streaming replicas (issue 10, item 3). Only code that asks for
