@@ -38,12 +38,24 @@ const subscribesItself = rule({ cache: 'contextual' })((_parent, _args, context:
   return relyOnGrants(caller.grants, () => forbidden('This digital object holds no access right in force to subscribe with.'));
 });
 
+/**
+ * The regulatory clock: read under an access right in force (or as the Administrator's staff),
+ * each caller within the feed's scope (the loaders apply it). The caller and its grants are
+ * resolved on the primary, so a revoked right is refused even while a replica that serves
+ * the duties still holds it.
+ */
+const readsDuties = rule({ cache: 'contextual' })((_parent, _args, context: Context) => {
+  const { caller } = context;
+  if (caller.kind === 'anonymous') return unauthenticated();
+  if (caller.kind === 'person' && caller.isAdministrator) return relyOnAdministrator();
+  return relyOnGrants(caller.grants, () => forbidden('Duties are read under an access right in force; this caller holds none.'));
+});
+
 export const permissions = {
   Query: {
     changes: isAuthenticated,
-    // The regulatory clock: any signed-in caller, each within the feed's scope (the loaders apply it).
-    duties: isAuthenticated,
-    dutyCounts: isAuthenticated,
+    duties: readsDuties,
+    dutyCounts: readsDuties,
     webhookSubscriptions: managesWebhooks,
     webhookSubscription: managesWebhooks,
     // The state of the CS's components is the Administrator's to watch (owners are notified by mail).
