@@ -11,11 +11,14 @@ export const changeTypes = [
   'BUILDING',
   'PREMISE',
   'MANAGEMENT_ASSIGNMENT',
+  'HOUSE_COUNCIL_MEMBER',
   'SUPPLIER',
   'PERSONAL_ACCOUNT',
   'TARIFF',
   'METER',
   'METER_READING',
+  'DOCUMENT',
+  'REPORT',
 ] as const;
 export type ChangeType = (typeof changeTypes)[number];
 

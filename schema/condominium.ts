@@ -1,12 +1,46 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  char,
+  check,
+  customType,
+  date,
+  index,
+  integer,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 
 /** Condominium management: who runs each building (categories 2–8 grow here). */
 export const condominiumSchema = pgSchema('condominium');
 
-/** The subject kinds that may manage a building. */
-export const managementSubjectKind = condominiumSchema.enum('management_subject_kind', ['OSI', 'MANAGEMENT_COMPANY']);
+/**
+ * The subject kinds that may manage a building: an OSI, a management company, and under
+ * direct joint management the owners' representative, an individual registered as a
+ * PREMISES_OWNER subject (so the grants of the access subgraph let them act for it).
+ */
+export const managementSubjectKind = condominiumSchema.enum('management_subject_kind', ['OSI', 'MANAGEMENT_COMPANY', 'PREMISES_OWNER']);
 export type ManagementSubjectKind = (typeof managementSubjectKind.enumValues)[number];
+
+/** The forms of management of p.4.2 and Order 129, item 2. */
+export const managementForm = condominiumSchema.enum('management_form', [
+  /** By the owners' association of the building. */
+  'OSI',
+  /** By a management company under a contract with the owners. */
+  'MANAGEMENT_COMPANY',
+  /** Direct joint management by the owners, through one representative (a person). */
+  'DIRECT_JOINT_MANAGEMENT',
+  /** A management company appointed by the local executive body or its housing inspection. */
+  'TEMPORARY_MANAGEMENT_COMPANY',
+]);
+export type ManagementForm = (typeof managementForm.enumValues)[number];
 
 /** Which OSI or management company runs a building, over time. */
 export const managementAssignments = condominiumSchema.table(
@@ -19,6 +53,16 @@ export const managementAssignments = condominiumSchema.table(
     managementSubjectId: uuid('management_subject_id').notNull(),
     /** Copied from the subject when assigned, so the open part reads it without the access schema. */
     managementSubjectKind: managementSubjectKind('management_subject_kind').notNull(),
+    /** Rows before the forms existed were OSIs or companies under contract: the default backfills them by kind in the migration. */
+    form: managementForm('form').notNull(),
+    /** Management company under contract: the contract's number and date, when given. */
+    contractNumber: varchar('contract_number', { length: 100 }),
+    contractDate: date('contract_date', { mode: 'string' }),
+    /** Temporary management company: its certificate of no tax, pension and social-contribution debt. */
+    taxCertificateNumber: varchar('tax_certificate_number', { length: 100 }),
+    taxCertificateIssuedOn: date('tax_certificate_issued_on', { mode: 'string' }),
+    /** Temporary management company: the local executive body (subject) that appointed it. */
+    appointedBySubjectId: uuid('appointed_by_subject_id'),
     validFrom: date('valid_from', { mode: 'string' }).notNull(),
     /** Set when the next assignment starts; null while current. */
     validTo: date('valid_to', { mode: 'string' }),
@@ -32,5 +76,284 @@ export const managementAssignments = condominiumSchema.table(
     index('management_assignments_building_idx').on(t.buildingId, t.validFrom),
     index('management_assignments_subject_idx').on(t.managementSubjectId),
     check('management_assignments_period_check', sql`${t.validTo} is null or ${t.validTo} >= ${t.validFrom}`),
+    check(
+      'management_assignments_form_kind_check',
+      // Compared as text: the migration that adds PREMISES_OWNER to the enum cannot use the new value in its own transaction.
+      sql`(${t.form} = 'OSI' and ${t.managementSubjectKind}::text = 'OSI')
+        or (${t.form} in ('MANAGEMENT_COMPANY', 'TEMPORARY_MANAGEMENT_COMPANY') and ${t.managementSubjectKind}::text = 'MANAGEMENT_COMPANY')
+        or (${t.form} = 'DIRECT_JOINT_MANAGEMENT' and ${t.managementSubjectKind}::text = 'PREMISES_OWNER')`,
+    ),
+    check(
+      'management_assignments_temporary_check',
+      sql`(${t.form} = 'TEMPORARY_MANAGEMENT_COMPANY') = (${t.taxCertificateNumber} is not null and ${t.taxCertificateIssuedOn} is not null)`,
+    ),
+  ],
+);
+
+/**
+ * Members of a building's house council: owners, each for one premises of the building,
+ * over a period. Personal data: the IIN and name of each member.
+ */
+export const houseCouncilMembers = condominiumSchema.table(
+  'house_council_members',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** The Building entity of the buildings subgraph. */
+    buildingId: uuid('building_id').notNull(),
+    /** The premises (buildings subgraph) whose owner the member is. */
+    premiseId: uuid('premise_id').notNull(),
+    /** The member's IIN, one of the premises' owners in the register. */
+    iin: varchar('iin', { length: 12 }).notNull(),
+    fullName: text('full_name').notNull(),
+    /** The council's chair. */
+    chair: boolean('chair').notNull().default(false),
+    validFrom: date('valid_from', { mode: 'string' }).notNull(),
+    /** The first day the person is no longer a member; null while they are. */
+    validTo: date('valid_to', { mode: 'string' }),
+    /** `person:<id>` or `digital-object:<id>`. */
+    recordedBy: text('recorded_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('house_council_members_building_idx').on(t.buildingId, t.validFrom),
+    // A person sits on a building's council once at a time.
+    uniqueIndex('house_council_members_open_key').on(t.buildingId, t.iin).where(sql`${t.validTo} is null`),
+    // One chair at a time.
+    uniqueIndex('house_council_members_chair_key').on(t.buildingId).where(sql`${t.chair} and ${t.validTo} is null`),
+    check('house_council_members_period_check', sql`${t.validTo} is null or ${t.validTo} > ${t.validFrom}`),
+    check('house_council_members_iin_check', sql`${t.iin} ~ '^[0-9]{12}$'`),
+  ],
+);
+
+/** Raw bytes (PostgreSQL `bytea`), read and written as Buffers. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({
+  dataType: () => 'bytea',
+});
+
+// ── Documents (p.7): electronic documents and scans attached to reports, protocols, contracts and requests.
+
+/** An upload is UPLOADING until its last byte arrives and its SHA-256 matches the declared one, then STORED. */
+export const documentStatus = condominiumSchema.enum('document_status', ['UPLOADING', 'STORED']);
+export type DocumentStatus = (typeof documentStatus.enumValues)[number];
+
+/** A document's description and the proof of its content (size, SHA-256); the bytes are in the document store. */
+export const documents = condominiumSchema.table(
+  'documents',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** The building the document concerns (buildings subgraph; no foreign key across schemas): who may read it follows from it. */
+    buildingId: uuid('building_id').notNull(),
+    fileName: text('file_name').notNull(),
+    mediaType: text('media_type').notNull(),
+    /** Declared when the upload begins; bounded by the store's limit (20 MiB). */
+    size: integer('size').notNull(),
+    /** Declared when the upload begins (lower-case hex); the content is refused unless it hashes to it. */
+    sha256: char('sha256', { length: 64 }).notNull(),
+    status: documentStatus('status').notNull().default('UPLOADING'),
+    /** `person:<id>` or `digital-object:<id>`. */
+    uploadedBy: text('uploaded_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    storedAt: timestamp('stored_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('documents_building_idx').on(t.buildingId, t.createdAt),
+    check('documents_size_check', sql`${t.size} > 0 and ${t.size} <= 20971520`),
+    check('documents_sha256_check', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+    check('documents_stored_check', sql`(${t.status} = 'STORED') = (${t.storedAt} is not null)`),
+  ],
+);
+
+/**
+ * The content of documents kept in PostgreSQL (the default document store): in parts of at
+ * most 4 MiB, as they were uploaded, so that no statement moves more than one part.
+ */
+export const documentParts = condominiumSchema.table(
+  'document_parts',
+  {
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id, { onDelete: 'cascade' }),
+    /** Position of the part's first byte in the document. */
+    offset: integer('offset').notNull(),
+    bytes: bytea('bytes').notNull(),
+  },
+  (t) => [primaryKey({ name: 'document_parts_pkey', columns: [t.documentId, t.offset] })],
+);
+
+/** The kinds of record a document can be attached to (categories 5–8 of p.4). */
+export const attachedRecordKind = condominiumSchema.enum('attached_record_kind', ['REPORT', 'PROTOCOL', 'CONTRACT', 'REQUEST']);
+export type AttachedRecordKind = (typeof attachedRecordKind.enumValues)[number];
+
+/** Which documents are attached to which record; the record is of this schema, named by kind and id. */
+export const documentAttachments = condominiumSchema.table(
+  'document_attachments',
+  {
+    recordKind: attachedRecordKind('record_kind').notNull(),
+    recordId: uuid('record_id').notNull(),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id),
+    /** Order in which the record lists its documents. */
+    position: integer('position').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'document_attachments_pkey', columns: [t.recordKind, t.recordId, t.documentId] }),
+    index('document_attachments_document_idx').on(t.documentId),
+  ],
+);
+
+// ── Signed publications (p.8, p.28): reports and protocols are published only once signed with an EDS.
+
+/** The kinds of record published under a signature. */
+export const publishedRecordKind = condominiumSchema.enum('published_record_kind', ['REPORT', 'PROTOCOL']);
+export type PublishedRecordKind = (typeof publishedRecordKind.enumValues)[number];
+
+/**
+ * A record's signature: the exact bytes signed (the record's canonical form), the detached
+ * CMS signature, who signed (as verified from the certificate) and when, and the short code
+ * printed on paper for verification. Written when the signature is accepted; `published_at`
+ * set when the record is published. Never changed after publication.
+ */
+export const signedPublications = condominiumSchema.table(
+  'signed_publications',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    recordKind: publishedRecordKind('record_kind').notNull(),
+    /** The report's or protocol's id (this schema). */
+    recordId: uuid('record_id').notNull(),
+    buildingId: uuid('building_id').notNull(),
+    /** What the verification page calls the record, e.g. "Monthly report for 2026-10". */
+    title: text('title').notNull(),
+    /** The short verification code printed on paper (Crockford base32, e.g. `7KQ2-M9XD-4TRA`). */
+    code: text('code').notNull(),
+    content: bytea('content').notNull(),
+    contentSha256: char('content_sha256', { length: 64 }).notNull(),
+    /** DER of the CMS SignedData. */
+    signature: bytea('signature').notNull(),
+    /** The organisation's BIN from the certificate (OU=BIN…): public (p.25). */
+    signerBin: char('signer_bin', { length: 12 }),
+    /** The organisation's name as this system knows it (the managing subject): public (p.25). */
+    signerOrganisationName: text('signer_organisation_name'),
+    /** The signing person's IIN and name from the certificate: personal data, never in the open part. */
+    signerIin: char('signer_iin', { length: 12 }),
+    signerCommonName: text('signer_common_name'),
+    certificateSerial: text('certificate_serial').notNull(),
+    certificateIssuer: text('certificate_issuer').notNull(),
+    /** The signature's signingTime, or the moment it was verified when it carries none. */
+    signedAt: timestamp('signed_at', { withTimezone: true, mode: 'date' }).notNull(),
+    verifiedAt: timestamp('verified_at', { withTimezone: true, mode: 'date' }).notNull(),
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('signed_publications_record_key').on(t.recordKind, t.recordId),
+    uniqueIndex('signed_publications_code_key').on(t.code),
+    index('signed_publications_building_idx').on(t.buildingId),
+  ],
+);
+
+// ── Reports (p.5): monthly and annual reports of a building's management, machine-readable.
+
+export const reportKind = condominiumSchema.enum('report_kind', ['MONTHLY', 'ANNUAL']);
+export type ReportKind = (typeof reportKind.enumValues)[number];
+
+/** DRAFT → SIGNED (a valid EDS of the manager) → PUBLISHED; a published report never changes. */
+export const reportStatus = condominiumSchema.enum('report_status', ['DRAFT', 'SIGNED', 'PUBLISHED']);
+export type ReportStatus = (typeof reportStatus.enumValues)[number];
+
+export const reportLineDirection = condominiumSchema.enum('report_line_direction', ['INCOME', 'EXPENSE']);
+
+/**
+ * One version of a building's report for one period. Money in tiyn. A correction of a
+ * published report is a new version naming the one it replaces, with the reason.
+ */
+export const reports = condominiumSchema.table(
+  'reports',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** The Building entity of the buildings subgraph (no foreign key across schemas). */
+    buildingId: uuid('building_id').notNull(),
+    kind: reportKind('kind').notNull(),
+    /** The period's first day: the 1st of the month (MONTHLY) or 1 January (ANNUAL). */
+    periodStart: date('period_start', { mode: 'string' }).notNull(),
+    /** 1 for the first report of the period, one more for each correction. */
+    version: integer('version').notNull(),
+    /** The published version this one corrects; null for the first. */
+    replacesId: uuid('replaces_id').references((): AnyPgColumn => reports.id),
+    correctionReason: text('correction_reason'),
+    status: reportStatus('status').notNull().default('DRAFT'),
+    /** The subject (access subgraph) that managed the building when the report was drafted: whose signature it needs. */
+    managerSubjectId: uuid('manager_subject_id').notNull(),
+    openingBalance: bigint('opening_balance', { mode: 'bigint' }).notNull(),
+    incomeTotal: bigint('income_total', { mode: 'bigint' }).notNull(),
+    expenseTotal: bigint('expense_total', { mode: 'bigint' }).notNull(),
+    closingBalance: bigint('closing_balance', { mode: 'bigint' }).notNull(),
+    /** The capital-repair fund over the period (category 3). */
+    fundOpeningBalance: bigint('fund_opening_balance', { mode: 'bigint' }).notNull(),
+    fundContributions: bigint('fund_contributions', { mode: 'bigint' }).notNull(),
+    fundSpending: bigint('fund_spending', { mode: 'bigint' }).notNull(),
+    fundClosingBalance: bigint('fund_closing_balance', { mode: 'bigint' }).notNull(),
+    /** `person:<id>` or `digital-object:<id>`. */
+    draftedBy: text('drafted_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** When it was published (the deadline is judged by it); null before. */
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('reports_version_key').on(t.buildingId, t.kind, t.periodStart, t.version),
+    // One report in the making per building and period, whatever its version.
+    uniqueIndex('reports_unpublished_key').on(t.buildingId, t.kind, t.periodStart).where(sql`${t.status} <> 'PUBLISHED'`),
+    index('reports_period_idx').on(t.kind, t.periodStart, t.buildingId),
+    check(
+      'reports_period_check',
+      sql`extract(day from ${t.periodStart}) = 1 and (${t.kind} = 'MONTHLY' or extract(month from ${t.periodStart}) = 1)`,
+    ),
+    check('reports_published_check', sql`(${t.status} = 'PUBLISHED') = (${t.publishedAt} is not null)`),
+    check(
+      'reports_correction_check',
+      sql`(${t.replacesId} is null) = (${t.correctionReason} is null) and (${t.replacesId} is null) = (${t.version} = 1)`,
+    ),
+    check(
+      'reports_totals_check',
+      sql`${t.closingBalance} = ${t.openingBalance} + ${t.incomeTotal} - ${t.expenseTotal}
+      and ${t.fundClosingBalance} = ${t.fundOpeningBalance} + ${t.fundContributions} - ${t.fundSpending}`,
+    ),
+  ],
+);
+
+/** Income and expense lines of a report, by category. */
+export const reportLines = condominiumSchema.table(
+  'report_lines',
+  {
+    reportId: uuid('report_id')
+      .notNull()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    direction: reportLineDirection('direction').notNull(),
+    position: integer('position').notNull(),
+    /** A code of the API's IncomeCategory or ExpenseCategory. */
+    category: text('category').notNull(),
+    description: text('description'),
+    amount: bigint('amount', { mode: 'bigint' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'report_lines_pkey', columns: [t.reportId, t.direction, t.position] }),
+    check('report_lines_amount_check', sql`${t.amount} >= 0`),
+  ],
+);
+
+/** Works done in the period (category 4), with their cost. */
+export const reportWorks = condominiumSchema.table(
+  'report_works',
+  {
+    reportId: uuid('report_id')
+      .notNull()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    description: text('description').notNull(),
+    cost: bigint('cost', { mode: 'bigint' }).notNull(),
+    completedOn: date('completed_on', { mode: 'string' }),
+  },
+  (t) => [
+    primaryKey({ name: 'report_works_pkey', columns: [t.reportId, t.position] }),
+    check('report_works_cost_check', sql`${t.cost} >= 0`),
   ],
 );

@@ -373,12 +373,14 @@ export type ChargeBasis = (typeof chargeBasis.enumValues)[number];
 /**
  * Charges per personal account and billing period (p.4.14), in tiyn. One CHARGE per account
  * and period; a later change of it is a RECALCULATION line of the difference with its reason.
- * A closed period's lines are frozen (the application refuses writes to them).
+ * A closed period's lines are frozen (the application refuses writes to them). Partitioned by
+ * `month` (migration 0019, hand-edited like 0010's readings): a query naming the month reads one
+ * partition, and old months can be detached and archived.
  */
 export const charges = utilitiesSchema.table(
   'charges',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
     supplierId: uuid('supplier_id')
       .notNull()
       .references(() => suppliers.id),
@@ -388,6 +390,10 @@ export const charges = utilitiesSchema.table(
     billingPeriodId: uuid('billing_period_id')
       .notNull()
       .references(() => billingPeriods.id),
+    /** The first day of the billing period's month: the partition key (migration 0019). */
+    month: date('month', { mode: 'string' }).notNull(),
+    /** KATO code of the account's building when charged: for archiving and distributing by region. */
+    katoCode: varchar('kato_code', { length: 500 }).notNull(),
     service: utilityService('service').notNull(),
     kind: chargeKind('kind').notNull(),
     basis: chargeBasis('basis').notNull(),
@@ -403,8 +409,10 @@ export const charges = utilitiesSchema.table(
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('charges_one_charge_per_period_key').on(t.accountId, t.billingPeriodId).where(sql`${t.kind} = 'CHARGE'`),
+    primaryKey({ columns: [t.id, t.month] }),
+    uniqueIndex('charges_one_charge_per_period_key').on(t.accountId, t.month, t.billingPeriodId).where(sql`${t.kind} = 'CHARGE'`),
     index('charges_period_idx').on(t.billingPeriodId, t.accountId),
+    index('charges_account_month_idx').on(t.accountId, t.month),
     check('charges_reason_check', sql`(${t.kind} = 'RECALCULATION') = (${t.reason} is not null)`),
   ],
 );

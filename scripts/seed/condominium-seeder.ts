@@ -18,7 +18,7 @@ const OSI_BUILDINGS = 3;
 async function unmanagedAlmatyCondominiums(tx: Transaction): Promise<string[]> {
   const rows = await tx.execute<{ id: string }>(sql`
     select b.id from buildings.buildings b
-     where b.kato_code like '75%' and b.status = 'REGISTERED'
+     where b.kato_code ~>=~ '75' and b.kato_code ~<~ '76' and b.status = 'REGISTERED'
        and b.condominium_registered and b.balance_ownership = 'PRIVATE_CONDOMINIUM_COMMON_PROPERTY'
        and not exists (select 1 from condominium.management_assignments a where a.building_id = b.id and a.valid_to is null)
      order by b.cadastral_number
@@ -49,6 +49,7 @@ async function assignBuildings(tx: Transaction, osiId: string, referenceDate: Da
       buildingId,
       managementSubjectId: osiId,
       managementSubjectKind: 'OSI',
+      form: 'OSI',
       validFrom: `${year}-${String(3 + 2 * index).padStart(2, '0')}-01`,
       assignedBy,
     });

@@ -122,6 +122,7 @@ export const permissions: IRules = {
       'input.supplierId',
       (args) => (args.input as { supplierId?: unknown } | undefined)?.supplierId,
     ),
+    publishTariffs: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
     openBillingPeriod: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
     closeBillingPeriod: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
     setConsumptionNorm: actsForSupplier(
