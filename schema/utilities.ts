@@ -456,6 +456,56 @@ export const payments = utilitiesSchema.table(
   ],
 );
 
+/** Kinds of utility engineering networks (category 15). */
+export const networkKind = utilitiesSchema.enum('network_kind', ['HEAT', 'WATER', 'SEWERAGE', 'SEWAGE_TREATMENT', 'ELECTRICITY', 'GAS']);
+export type NetworkKind = (typeof networkKind.enumValues)[number];
+
+/**
+ * Utility engineering networks (category 15), each owned by a supplier of the register (a
+ * natural monopoly as a rule). Their figures are the open part; which buildings a network
+ * serves is read by its owner, national bodies and the local executive body of its territory.
+ */
+export const engineeringNetworks = utilitiesSchema.table(
+  'engineering_networks',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id),
+    kind: networkKind('kind').notNull(),
+    name: text('name').notNull(),
+    /** KATO code of the territory the network lies in. */
+    territoryKato: char('territory_kato', { length: 9 }).notNull(),
+    /** Length in kilometres; null for a facility without one (a treatment plant). */
+    lengthKm: numeric('length_km', { precision: 10, scale: 3, mode: 'string' }),
+    yearCommissioned: smallint('year_commissioned').notNull(),
+    /** Physical wear, 0 to 100 per cent. */
+    wearPercent: numeric('wear_percent', { precision: 5, scale: 2, mode: 'string' }).notNull(),
+    lastRepairOn: date('last_repair_on', { mode: 'string' }),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('engineering_networks_supplier_idx').on(t.supplierId, t.id),
+    index('engineering_networks_territory_idx').on(t.territoryKato.op('bpchar_pattern_ops')),
+    check('engineering_networks_wear_check', sql`${t.wearPercent} between 0 and 100`),
+    check('engineering_networks_length_check', sql`${t.lengthKm} is null or ${t.lengthKm} >= 0`),
+  ],
+);
+
+/** The buildings of the register a network serves. */
+export const networkBuildings = utilitiesSchema.table(
+  'network_buildings',
+  {
+    networkId: uuid('network_id')
+      .notNull()
+      .references(() => engineeringNetworks.id),
+    buildingId: uuid('building_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.networkId, t.buildingId] }), index('network_buildings_building_idx').on(t.buildingId)],
+);
+
 // ── Published views: what other subgraphs may read of this one (read-only, no personal data).
 
 /**
