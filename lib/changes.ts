@@ -17,6 +17,8 @@ export const changeTypes = [
   'TARIFF',
   'METER',
   'METER_READING',
+  'DOCUMENT',
+  'REPORT',
 ] as const;
 export type ChangeType = (typeof changeTypes)[number];
 

@@ -3,7 +3,8 @@ import type { Database, Executor, Transaction } from '../../lib/db.js';
 import { issueReceipt } from '../../lib/receipts.js';
 import { managementAssignments } from '../../schema/condominium.js';
 import { lockBuilding, ManagementRepository } from '../../subgraphs/condominium/management-repository.js';
-import { deleteReceiptsOf, findAdministrator, findDemoSubjects } from './access-seeder.js';
+import { deleteReceiptsOf, demoPersons, demoSubjects, findAdministrator, findDemoSubjects } from './access-seeder.js';
+import { resetDemoReports, seedDemoReports } from './report-demo.js';
 import type { Seeder } from './seeder.js';
 
 /*
@@ -77,12 +78,15 @@ export const condominiumSeeder: Seeder = {
     }
     const assignments = await db.transaction((tx) => assignBuildings(tx, osi, referenceDate));
     if (assignments === 0) log('  no unmanaged Almaty condominium in the register: the demo OSI manages none');
-    return { assignments };
+    const organisation = { id: osi, bin: demoSubjects.osi.identificationNumber, name: demoSubjects.osi.name };
+    const reports = await db.transaction((tx) => seedDemoReports(tx, organisation, demoPersons.osiChair, referenceDate));
+    return { assignments, reports };
   },
   reset: async (db: Database) => {
     await db.transaction(async (tx) => {
       const { osi } = await findDemoSubjects(tx);
       if (!osi) return;
+      await resetDemoReports(tx, osi);
       await deleteReceiptsOf(tx, await osiAssignmentIds(tx, osi));
       await tx.delete(managementAssignments).where(eq(managementAssignments.managementSubjectId, osi));
     });
