@@ -103,8 +103,10 @@ describe('utilities analytics on Region', () => {
     const september = await period('2026-09-01');
     const october = await period(OCTOBER);
     const charge = (accountKey: string, periodId: string, tiyn: number, reason: string | null = null) =>
-      db.execute(sql`insert into utilities.charges (supplier_id, account_id, billing_period_id, service, kind, basis, volume, tariff_id, amount_tiyn, reason)
-        values (${s1}, ${account[accountKey]}, ${periodId}, 'WATER_SUPPLY', ${reason ? 'RECALCULATION' : 'CHARGE'}, 'READING', 1, ${waterTariff}, ${tiyn}, ${reason})`);
+      db.execute(sql`insert into utilities.charges (supplier_id, account_id, billing_period_id, month, kato_code, service, kind, basis, volume, tariff_id, amount_tiyn, reason)
+        select ${s1}, ${account[accountKey]}, ${periodId}, bp.month, b.kato_code, 'WATER_SUPPLY', ${reason ? 'RECALCULATION' : 'CHARGE'}, 'READING', 1, ${waterTariff}, ${tiyn}, ${reason}
+          from utilities.billing_periods bp, utilities.personal_accounts a join buildings.buildings b on b.id = a.building_id
+         where bp.id = ${periodId} and a.id = ${account[accountKey]}`);
     await charge('b1w1', september, 10_000);
     await charge('b1w1', october, 12_000);
     await charge('b2w1', october, 5_000);

@@ -93,18 +93,19 @@ export class UtilityAnalyticsRepository {
   async collection(prefixes: readonly string[], from: string, to: string): Promise<CollectionRow[]> {
     if (prefixes.length === 0) return [];
     const rows = await this.db.execute<{ prefix: string; month: string; billed: string; paid: string }>(sql`
-      with money as (
-        select c.account_id, c.billing_period_id, c.amount_tiyn as billed, 0::bigint as paid from utilities.charges c
-        union all
-        select y.account_id, y.billing_period_id, 0, y.amount_tiyn from utilities.payments y),
-      per_code as (
-        select left(b.kato_code, 9) as code, greatest(bp.month, ${from}::date - 1) as month,
-               sum(m.billed) as billed, sum(m.paid) as paid
-          from money m
-          join utilities.billing_periods bp on bp.id = m.billing_period_id
-          join utilities.personal_accounts a on a.id = m.account_id
-          join buildings.published_buildings b on b.id = a.building_id
-         where bp.month <= ${to}::date
+      with per_code as (
+        select code, greatest(month, ${from}::date - 1) as month, sum(billed) as billed, sum(paid) as paid
+          from (
+            -- Charges carry their month and building's code (partitioned by month): no join.
+            select left(c.kato_code, 9) as code, c.month, c.amount_tiyn as billed, 0::bigint as paid
+              from utilities.charges c where c.month <= ${to}::date
+            union all
+            select left(b.kato_code, 9), bp.month, 0, y.amount_tiyn
+              from utilities.payments y
+              join utilities.billing_periods bp on bp.id = y.billing_period_id
+              join utilities.personal_accounts a on a.id = y.account_id
+              join buildings.published_buildings b on b.id = a.building_id
+             where bp.month <= ${to}::date) money
          group by 1, 2)
       select p.prefix, c.month::text as month, sum(c.billed)::text as billed, sum(c.paid)::text as paid
         from ${prefixRanges(prefixes)} join per_code c on ${inRange(sql`c.code`)}
