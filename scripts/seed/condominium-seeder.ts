@@ -3,8 +3,9 @@ import type { Database, Executor, Transaction } from '../../lib/db.js';
 import { issueReceipt } from '../../lib/receipts.js';
 import { managementAssignments } from '../../schema/condominium.js';
 import { lockBuilding, ManagementRepository } from '../../subgraphs/condominium/management-repository.js';
-import { deleteReceiptsOf, demoPersons, findAdministrator, findDemoSubjects } from './access-seeder.js';
+import { deleteReceiptsOf, demoPersons, demoSubjects, findAdministrator, findDemoSubjects } from './access-seeder.js';
 import { resetMeetingsAndCapitalRepair, seedMeetingsAndCapitalRepair } from './condominium-meetings.js';
+import { resetDemoReports, seedDemoReports } from './report-demo.js';
 import type { Seeder } from './seeder.js';
 
 /*
@@ -94,15 +95,18 @@ export const condominiumSeeder: Seeder = {
     }
     const assignments = await db.transaction((tx) => assignBuildings(tx, osi, referenceDate));
     if (assignments === 0) log('  no unmanaged Almaty condominium in the register: the demo OSI manages none');
+    const organisation = { id: osi, bin: demoSubjects.osi.identificationNumber, name: demoSubjects.osi.name };
+    const reports = await db.transaction((tx) => seedDemoReports(tx, organisation, demoPersons.osiChair, referenceDate));
     const meetings = await db.transaction(async (tx) =>
       seedMeetingsAndCapitalRepair(tx, await osiBuildingIds(tx, osi), referenceDate, await osiPlacer(tx)),
     );
-    return { assignments, ...meetings };
+    return { assignments, reports, ...meetings };
   },
   reset: async (db: Database) => {
     await db.transaction(async (tx) => {
       const { osi } = await findDemoSubjects(tx);
       if (!osi) return;
+      await resetDemoReports(tx, osi);
       await resetMeetingsAndCapitalRepair(tx, await osiBuildingIds(tx, osi));
       await deleteReceiptsOf(tx, await osiAssignmentIds(tx, osi));
       await tx.delete(managementAssignments).where(eq(managementAssignments.managementSubjectId, osi));
