@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   char,
@@ -9,6 +10,7 @@ import {
   jsonb,
   numeric,
   pgSchema,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -16,6 +18,7 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import { dutyViewColumns } from './platform.js';
 
 /** The national building register (category 1) and the territories it is organised by. */
 export const buildingsSchema = pgSchema('buildings');
@@ -135,6 +138,41 @@ export const buildings = buildingsSchema.table(
   ],
 );
 
+/**
+ * Buildings counted per district (first 4 KATO digits) and the dimensions the analytics
+ * group by, kept current by the writes themselves: statement-level triggers on
+ * `buildings` add each statement's net change in its own transaction (migration
+ * buildings_counts). A region's or the country's figures sum a few hundred rows instead of reading
+ * the register. A bulk load may switch the triggers off for its transaction
+ * (`set local buildings.bulk_load = 'on'`) and call `buildings.rebuild_building_counts()` after.
+ */
+export const buildingCounts = buildingsSchema.table(
+  'building_counts',
+  {
+    /** The first 4 digits of field 2: a district or city of a region. */
+    district: varchar('district', { length: 4 }).notNull(),
+    status: registerStatus('status').notNull(),
+    condition: buildingCondition('condition').notNull(),
+    heatingSupplyType: supplySystemType('heating_supply_type').notNull(),
+    /** Field 11 rounded down to the decade (1970 for 1975). */
+    decadeBuilt: smallint('decade_built').notNull(),
+    barrierFree: boolean('barrier_free').notNull(),
+    buildings: integer('buildings').notNull(),
+    /** Sum of field 13 (total premises) of these buildings. */
+    premises: bigint('premises', { mode: 'number' }).notNull(),
+    /** Annex fields that apply to these buildings (18 only with central heating, 28 only once retired), summed. */
+    annexFieldsApplicable: bigint('annex_fields_applicable', { mode: 'number' }).notNull(),
+    /** Of those, the fields filled, summed. */
+    annexFieldsFilled: bigint('annex_fields_filled', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'building_counts_pkey',
+      columns: [t.district, t.status, t.condition, t.heatingSupplyType, t.decadeBuilt, t.barrierFree],
+    }),
+  ],
+);
+
 /** Append-only history of every change to a building record: who, when, old and new values. */
 export const buildingHistory = buildingsSchema.table(
   'building_history',
@@ -204,6 +242,19 @@ export const publishedBuildings = buildingsSchema
 export const publishedPremises = buildingsSchema
   .view('published_premises')
   .as((qb) => qb.select({ id: premises.id, buildingId: premises.buildingId, kind: premises.kind, number: premises.number }).from(premises));
+
+/**
+ * The register's duties (p.13): every registered record is confirmed at least once a year,
+ * so it falls due a year after its last confirmation (a record never confirmed is due from
+ * its registration: overdue, as the register's `confirmationOverdue` counts it).
+ */
+export const publishedBuildingDuties = buildingsSchema.view('published_duties', dutyViewColumns()).as(sql`
+  select 'BUILDING_CONFIRMATION'::text as kind, 'p.13'::text as rule_point, 'Building'::text as object_type,
+         b.id as object_id, null::uuid as subject_id, b.kato_code::text as kato_code,
+         coalesce(((b.confirmed_at at time zone 'UTC') + interval '5 hours' + interval '1 year')::date,
+                  ((b.created_at at time zone 'UTC') + interval '5 hours')::date) as nominal_date
+    from buildings.buildings b
+   where b.status = 'REGISTERED'`);
 
 /**
  * Who owns which premises, by identification number only (no names, no shares): how the

@@ -9,9 +9,11 @@ import { TokenRepository } from '../../subgraphs/access/token-repository.js';
 import { definition as condominiumSubgraph } from '../../subgraphs/condominium/definition.js';
 import type { HouseCouncilMemberRow } from '../../subgraphs/condominium/house-council-repository.js';
 import type { AssignmentRow } from '../../subgraphs/condominium/management-repository.js';
-import { type DemoSubjectKey, deleteReceiptsOf, demoPersons, findAdministrator, findDemoSubjects } from './access-seeder.js';
+import { type DemoSubjectKey, deleteReceiptsOf, demoPersons, demoSubjects, findAdministrator, findDemoSubjects } from './access-seeder.js';
 import { almatyCondominiums } from './buildings-seeder.js';
+import { resetMeetingsAndCapitalRepair, seedMeetingsAndCapitalRepair } from './condominium-meetings.js';
 import { mutateAs } from './mutate-as.js';
+import { resetDemoReports, seedDemoReports } from './report-demo.js';
 import type { Seeder } from './seeder.js';
 
 /*
@@ -84,6 +86,21 @@ async function demoAssignmentIds(executor: Executor, subjectIds: readonly string
     .from(managementAssignments)
     .where(inArray(managementAssignments.managementSubjectId, [...subjectIds]));
   return rows.map((row) => row.id);
+}
+
+/** The buildings the demo OSI has managed, in cadastral order. */
+async function osiBuildingIds(executor: Executor, osiId: string): Promise<string[]> {
+  const rows = await executor.execute<{ id: string }>(sql`
+    select distinct a.building_id as id, b.cadastral_number from condominium.management_assignments a
+      join buildings.buildings b on b.id = a.building_id
+     where a.management_subject_id = ${osiId} order by b.cadastral_number`);
+  return rows.map((row) => row.id);
+}
+
+/** Who places the OSI's demo records: its chair (a demo person), else the administrator. */
+async function osiPlacer(executor: Executor): Promise<string> {
+  const id = (await personByIin(executor, demoPersons.osiChair.iin)) ?? (await findAdministrator(executor));
+  return `person:${id}`;
 }
 
 async function seedCondominium(
@@ -183,11 +200,21 @@ export const condominiumSeeder: Seeder = {
     }
     const counts = await db.transaction((tx) => seedCondominium(tx, subjects, referenceDate));
     if (counts.assignments === 0) log('  no unmanaged Almaty condominium in the register: the demo managers manage none');
-    return counts;
+    const osi = subjects.osi;
+    const organisation = { id: osi, bin: demoSubjects.osi.identificationNumber, name: demoSubjects.osi.name };
+    const reports = await db.transaction((tx) => seedDemoReports(tx, organisation, demoPersons.osiChair, referenceDate));
+    const meetings = await db.transaction(async (tx) =>
+      seedMeetingsAndCapitalRepair(tx, await osiBuildingIds(tx, osi), referenceDate, await osiPlacer(tx)),
+    );
+    return { ...counts, reports, ...meetings };
   },
   reset: async (db: Database) => {
     await db.transaction(async (tx) => {
       const subjects = await findDemoSubjects(tx);
+      if (subjects.osi) {
+        await resetDemoReports(tx, subjects.osi);
+        await resetMeetingsAndCapitalRepair(tx, await osiBuildingIds(tx, subjects.osi));
+      }
       const managerIds = demoManagers.flatMap((key) => (subjects[key] ? [subjects[key]] : []));
       const assignmentIds = await demoAssignmentIds(tx, managerIds);
       if (assignmentIds.length === 0) return;
