@@ -18,6 +18,14 @@ export const changeTypes = [
   'TARIFF',
   'METER',
   'METER_READING',
+  'DOCUMENT',
+  'REPORT',
+  'MEETING',
+  'BALLOT',
+  'PROTOCOL',
+  'CAPITAL_REPAIR_ACCRUAL',
+  'CAPITAL_REPAIR_PAYMENT',
+  'CAPITAL_REPAIR_SPENDING',
 ] as const;
 export type ChangeType = (typeof changeTypes)[number];
 

@@ -1,5 +1,22 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, pgSchema, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  char,
+  check,
+  customType,
+  date,
+  index,
+  integer,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 
 /** Condominium management: who runs each building (categories 2–8 grow here). */
 export const condominiumSchema = pgSchema('condominium');
@@ -105,5 +122,486 @@ export const houseCouncilMembers = condominiumSchema.table(
     uniqueIndex('house_council_members_chair_key').on(t.buildingId).where(sql`${t.chair} and ${t.validTo} is null`),
     check('house_council_members_period_check', sql`${t.validTo} is null or ${t.validTo} > ${t.validFrom}`),
     check('house_council_members_iin_check', sql`${t.iin} ~ '^[0-9]{12}$'`),
+  ],
+);
+
+/** Raw bytes (PostgreSQL `bytea`), read and written as Buffers. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({
+  dataType: () => 'bytea',
+});
+
+// ── Documents (p.7): electronic documents and scans attached to reports, protocols, contracts and requests.
+
+/** An upload is UPLOADING until its last byte arrives and its SHA-256 matches the declared one, then STORED. */
+export const documentStatus = condominiumSchema.enum('document_status', ['UPLOADING', 'STORED']);
+export type DocumentStatus = (typeof documentStatus.enumValues)[number];
+
+/** A document's description and the proof of its content (size, SHA-256); the bytes are in the document store. */
+export const documents = condominiumSchema.table(
+  'documents',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** The building the document concerns (buildings subgraph; no foreign key across schemas): who may read it follows from it. */
+    buildingId: uuid('building_id').notNull(),
+    fileName: text('file_name').notNull(),
+    mediaType: text('media_type').notNull(),
+    /** Declared when the upload begins; bounded by the store's limit (20 MiB). */
+    size: integer('size').notNull(),
+    /** Declared when the upload begins (lower-case hex); the content is refused unless it hashes to it. */
+    sha256: char('sha256', { length: 64 }).notNull(),
+    status: documentStatus('status').notNull().default('UPLOADING'),
+    /** `person:<id>` or `digital-object:<id>`. */
+    uploadedBy: text('uploaded_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    storedAt: timestamp('stored_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('documents_building_idx').on(t.buildingId, t.createdAt),
+    check('documents_size_check', sql`${t.size} > 0 and ${t.size} <= 20971520`),
+    check('documents_sha256_check', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+    check('documents_stored_check', sql`(${t.status} = 'STORED') = (${t.storedAt} is not null)`),
+  ],
+);
+
+/**
+ * The content of documents kept in PostgreSQL (the default document store): in parts of at
+ * most 4 MiB, as they were uploaded, so that no statement moves more than one part.
+ */
+export const documentParts = condominiumSchema.table(
+  'document_parts',
+  {
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id, { onDelete: 'cascade' }),
+    /** Position of the part's first byte in the document. */
+    offset: integer('offset').notNull(),
+    bytes: bytea('bytes').notNull(),
+  },
+  (t) => [primaryKey({ name: 'document_parts_pkey', columns: [t.documentId, t.offset] })],
+);
+
+/** The kinds of record a document can be attached to (categories 5–8 of p.4). */
+export const attachedRecordKind = condominiumSchema.enum('attached_record_kind', ['REPORT', 'PROTOCOL', 'CONTRACT', 'REQUEST']);
+export type AttachedRecordKind = (typeof attachedRecordKind.enumValues)[number];
+
+/** Which documents are attached to which record; the record is of this schema, named by kind and id. */
+export const documentAttachments = condominiumSchema.table(
+  'document_attachments',
+  {
+    recordKind: attachedRecordKind('record_kind').notNull(),
+    recordId: uuid('record_id').notNull(),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id),
+    /** Order in which the record lists its documents. */
+    position: integer('position').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'document_attachments_pkey', columns: [t.recordKind, t.recordId, t.documentId] }),
+    index('document_attachments_document_idx').on(t.documentId),
+  ],
+);
+
+// ── Signed publications (p.8, p.28): reports and protocols are published only once signed with an EDS.
+
+/** The kinds of record published under a signature. */
+export const publishedRecordKind = condominiumSchema.enum('published_record_kind', ['REPORT', 'PROTOCOL']);
+export type PublishedRecordKind = (typeof publishedRecordKind.enumValues)[number];
+
+/**
+ * A record's signature: the exact bytes signed (the record's canonical form), the detached
+ * CMS signature, who signed (as verified from the certificate) and when, and the short code
+ * printed on paper for verification. Written when the signature is accepted; `published_at`
+ * set when the record is published. Never changed after publication.
+ */
+export const signedPublications = condominiumSchema.table(
+  'signed_publications',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    recordKind: publishedRecordKind('record_kind').notNull(),
+    /** The report's or protocol's id (this schema). */
+    recordId: uuid('record_id').notNull(),
+    buildingId: uuid('building_id').notNull(),
+    /** What the verification page calls the record, e.g. "Monthly report for 2026-10". */
+    title: text('title').notNull(),
+    /** The short verification code printed on paper (Crockford base32, e.g. `7KQ2-M9XD-4TRA`). */
+    code: text('code').notNull(),
+    content: bytea('content').notNull(),
+    contentSha256: char('content_sha256', { length: 64 }).notNull(),
+    /** DER of the CMS SignedData. */
+    signature: bytea('signature').notNull(),
+    /** The organisation's BIN from the certificate (OU=BIN…): public (p.25). */
+    signerBin: char('signer_bin', { length: 12 }),
+    /** The organisation's name as this system knows it (the managing subject): public (p.25). */
+    signerOrganisationName: text('signer_organisation_name'),
+    /** The signing person's IIN and name from the certificate: personal data, never in the open part. */
+    signerIin: char('signer_iin', { length: 12 }),
+    signerCommonName: text('signer_common_name'),
+    certificateSerial: text('certificate_serial').notNull(),
+    certificateIssuer: text('certificate_issuer').notNull(),
+    /** The signature's signingTime, or the moment it was verified when it carries none. */
+    signedAt: timestamp('signed_at', { withTimezone: true, mode: 'date' }).notNull(),
+    verifiedAt: timestamp('verified_at', { withTimezone: true, mode: 'date' }).notNull(),
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('signed_publications_record_key').on(t.recordKind, t.recordId),
+    uniqueIndex('signed_publications_code_key').on(t.code),
+    index('signed_publications_building_idx').on(t.buildingId),
+  ],
+);
+
+// ── Reports (p.5): monthly and annual reports of a building's management, machine-readable.
+
+export const reportKind = condominiumSchema.enum('report_kind', ['MONTHLY', 'ANNUAL']);
+export type ReportKind = (typeof reportKind.enumValues)[number];
+
+/** DRAFT → SIGNED (a valid EDS of the manager) → PUBLISHED; a published report never changes. */
+export const reportStatus = condominiumSchema.enum('report_status', ['DRAFT', 'SIGNED', 'PUBLISHED']);
+export type ReportStatus = (typeof reportStatus.enumValues)[number];
+
+export const reportLineDirection = condominiumSchema.enum('report_line_direction', ['INCOME', 'EXPENSE']);
+
+/**
+ * One version of a building's report for one period. Money in tiyn. A correction of a
+ * published report is a new version naming the one it replaces, with the reason.
+ */
+export const reports = condominiumSchema.table(
+  'reports',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** The Building entity of the buildings subgraph (no foreign key across schemas). */
+    buildingId: uuid('building_id').notNull(),
+    kind: reportKind('kind').notNull(),
+    /** The period's first day: the 1st of the month (MONTHLY) or 1 January (ANNUAL). */
+    periodStart: date('period_start', { mode: 'string' }).notNull(),
+    /** 1 for the first report of the period, one more for each correction. */
+    version: integer('version').notNull(),
+    /** The published version this one corrects; null for the first. */
+    replacesId: uuid('replaces_id').references((): AnyPgColumn => reports.id),
+    correctionReason: text('correction_reason'),
+    status: reportStatus('status').notNull().default('DRAFT'),
+    /** The subject (access subgraph) that managed the building when the report was drafted: whose signature it needs. */
+    managerSubjectId: uuid('manager_subject_id').notNull(),
+    openingBalance: bigint('opening_balance', { mode: 'bigint' }).notNull(),
+    incomeTotal: bigint('income_total', { mode: 'bigint' }).notNull(),
+    expenseTotal: bigint('expense_total', { mode: 'bigint' }).notNull(),
+    closingBalance: bigint('closing_balance', { mode: 'bigint' }).notNull(),
+    /** The capital-repair fund over the period (category 3). */
+    fundOpeningBalance: bigint('fund_opening_balance', { mode: 'bigint' }).notNull(),
+    fundContributions: bigint('fund_contributions', { mode: 'bigint' }).notNull(),
+    fundSpending: bigint('fund_spending', { mode: 'bigint' }).notNull(),
+    fundClosingBalance: bigint('fund_closing_balance', { mode: 'bigint' }).notNull(),
+    /** `person:<id>` or `digital-object:<id>`. */
+    draftedBy: text('drafted_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** When it was published (the deadline is judged by it); null before. */
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('reports_version_key').on(t.buildingId, t.kind, t.periodStart, t.version),
+    // One report in the making per building and period, whatever its version.
+    uniqueIndex('reports_unpublished_key').on(t.buildingId, t.kind, t.periodStart).where(sql`${t.status} <> 'PUBLISHED'`),
+    index('reports_period_idx').on(t.kind, t.periodStart, t.buildingId),
+    check(
+      'reports_period_check',
+      sql`extract(day from ${t.periodStart}) = 1 and (${t.kind} = 'MONTHLY' or extract(month from ${t.periodStart}) = 1)`,
+    ),
+    check('reports_published_check', sql`(${t.status} = 'PUBLISHED') = (${t.publishedAt} is not null)`),
+    check(
+      'reports_correction_check',
+      sql`(${t.replacesId} is null) = (${t.correctionReason} is null) and (${t.replacesId} is null) = (${t.version} = 1)`,
+    ),
+    check(
+      'reports_totals_check',
+      sql`${t.closingBalance} = ${t.openingBalance} + ${t.incomeTotal} - ${t.expenseTotal}
+      and ${t.fundClosingBalance} = ${t.fundOpeningBalance} + ${t.fundContributions} - ${t.fundSpending}`,
+    ),
+  ],
+);
+
+/** Income and expense lines of a report, by category. */
+export const reportLines = condominiumSchema.table(
+  'report_lines',
+  {
+    reportId: uuid('report_id')
+      .notNull()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    direction: reportLineDirection('direction').notNull(),
+    position: integer('position').notNull(),
+    /** A code of the API's IncomeCategory or ExpenseCategory. */
+    category: text('category').notNull(),
+    description: text('description'),
+    amount: bigint('amount', { mode: 'bigint' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'report_lines_pkey', columns: [t.reportId, t.direction, t.position] }),
+    check('report_lines_amount_check', sql`${t.amount} >= 0`),
+  ],
+);
+
+/** Works done in the period (category 4), with their cost. */
+export const reportWorks = condominiumSchema.table(
+  'report_works',
+  {
+    reportId: uuid('report_id')
+      .notNull()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    description: text('description').notNull(),
+    cost: bigint('cost', { mode: 'bigint' }).notNull(),
+    completedOn: date('completed_on', { mode: 'string' }),
+  },
+  (t) => [
+    primaryKey({ name: 'report_works_pkey', columns: [t.reportId, t.position] }),
+    check('report_works_cost_check', sql`${t.cost} >= 0`),
+  ],
+);
+
+// ── Owners' meetings and voting (p.4.6, p.27)
+
+/** How a question's approval is counted: against the votes cast on it, or against all premises of the building. */
+export const majorityBase = condominiumSchema.enum('majority_base', ['VOTES_CAST', 'ALL_PREMISES']);
+export type MajorityBase = (typeof majorityBase.enumValues)[number];
+
+/**
+ * The kinds of question an agenda may hold and the voting rule of each: reference data,
+ * loaded and changed by migrations, never decided in code (README, "Owners' meetings").
+ * A share is `numerator / denominator`; `strict` means "more than", otherwise "at least".
+ */
+export const questionKinds = condominiumSchema.table(
+  'question_kinds',
+  {
+    code: text('code').primaryKey(),
+    nameRu: text('name_ru').notNull(),
+    nameKk: text('name_kk').notNull(),
+    /** Quorum: premises that voted (any channel) against all premises of the building. */
+    quorumNumerator: integer('quorum_numerator').notNull(),
+    quorumDenominator: integer('quorum_denominator').notNull(),
+    quorumStrict: boolean('quorum_strict').notNull(),
+    majorityBase: majorityBase('majority_base').notNull(),
+    majorityNumerator: integer('majority_numerator').notNull(),
+    majorityDenominator: integer('majority_denominator').notNull(),
+    majorityStrict: boolean('majority_strict').notNull(),
+    /** An approved question of this kind is a decision to spend the capital repair fund, up to the amount it names. */
+    authorizesFundSpending: boolean('authorizes_fund_spending').notNull().default(false),
+    /** The article of the Law "On Housing Relations" (or the Rules of Order 163) the rule comes from. */
+    legalBasis: text('legal_basis').notNull(),
+  },
+  (t) => [
+    check('question_kinds_quorum_check', sql`${t.quorumNumerator} > 0 and ${t.quorumDenominator} >= ${t.quorumNumerator}`),
+    check('question_kinds_majority_check', sql`${t.majorityNumerator} > 0 and ${t.majorityDenominator} >= ${t.majorityNumerator}`),
+  ],
+);
+
+/** The rules of every meeting (one row): the notice period. Reference data, changed by migrations. */
+export const meetingRules = condominiumSchema.table(
+  'meeting_rules',
+  {
+    /** Always true: the table holds one row. */
+    single: boolean('single').primaryKey().default(true),
+    /** A meeting opens no earlier than this many calendar days after its notice was given. */
+    noticeDays: integer('notice_days').notNull(),
+    legalBasis: text('legal_basis').notNull(),
+  },
+  (t) => [check('meeting_rules_single_check', sql`${t.single}`), check('meeting_rules_notice_check', sql`${t.noticeDays} >= 0`)],
+);
+
+/** A meeting of a building's owners: announced, open for votes from `opens_at`, closed by its tally. */
+export const meetings = condominiumSchema.table(
+  'meetings',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** The Building entity of the buildings subgraph (no foreign key across schemas). */
+    buildingId: uuid('building_id').notNull(),
+    title: text('title').notNull(),
+    /** The day the owners were notified (in writing, posted, or through a digital object). */
+    noticeGivenOn: date('notice_given_on', { mode: 'string' }).notNull(),
+    opensAt: timestamp('opens_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The announced end of voting: electronic ballots are refused after it. */
+    closesAt: timestamp('closes_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** When the manager closed it and tallied; null while votes are taken. */
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+    /** `person:<id>` or `digital-object:<id>`. */
+    announcedBy: text('announced_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('meetings_building_idx').on(t.buildingId, t.opensAt), check('meetings_period_check', sql`${t.closesAt} > ${t.opensAt}`)],
+);
+
+/** A question of a meeting's agenda, and its result once the meeting is closed. */
+export const meetingQuestions = condominiumSchema.table(
+  'meeting_questions',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    meetingId: uuid('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
+    /** 1, 2, …: the order of the agenda. */
+    position: integer('position').notNull(),
+    text: text('text').notNull(),
+    kind: text('kind')
+      .notNull()
+      .references(() => questionKinds.code),
+    /** For a kind that authorizes spending: the most the decision lets be spent from the fund, in tiyn. */
+    fundSpendingTiyn: bigint('fund_spending_tiyn', { mode: 'bigint' }),
+    /** The tally, written when the meeting closes. */
+    votesFor: integer('votes_for'),
+    votesAgainst: integer('votes_against'),
+    votesAbstained: integer('votes_abstained'),
+    /** Kept as decided at closing, by the rule of the kind then in force. */
+    quorumReached: boolean('quorum_reached'),
+    approved: boolean('approved'),
+  },
+  (t) => [
+    uniqueIndex('meeting_questions_position_key').on(t.meetingId, t.position),
+    check('meeting_questions_spending_check', sql`${t.fundSpendingTiyn} is null or ${t.fundSpendingTiyn} > 0`),
+  ],
+);
+
+/** How a ballot reached the tally (p.27): at the meeting, by written poll, or through a digital object. */
+export const ballotChannel = condominiumSchema.enum('ballot_channel', ['IN_PERSON', 'WRITTEN_POLL', 'ELECTRONIC']);
+export type BallotChannel = (typeof ballotChannel.enumValues)[number];
+
+export const ballotAnswer = condominiumSchema.enum('ballot_answer', ['FOR', 'AGAINST', 'ABSTAIN']);
+export type BallotAnswer = (typeof ballotAnswer.enumValues)[number];
+
+/**
+ * One ballot per premises and meeting, whatever the channel: co-owners share it, an owner
+ * of several premises casts one for each. Never changed once recorded.
+ */
+export const ballots = condominiumSchema.table(
+  'ballots',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    meetingId: uuid('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
+    /** The premises of the buildings register (no foreign key across schemas). */
+    premiseId: uuid('premise_id').notNull(),
+    channel: ballotChannel('channel').notNull(),
+    /** The signed-in owner who voted electronically (access subgraph's person); null for paper and in-person ballots. */
+    voterPersonId: uuid('voter_person_id'),
+    /** The name on a paper or in-person ballot, as the manager recorded it. Personal data. */
+    voterName: text('voter_name'),
+    /** `person:<id>` or `digital-object:<id>`: the owner themselves, or the manager who recorded it. */
+    recordedBy: text('recorded_by').notNull(),
+    castAt: timestamp('cast_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('ballots_meeting_premise_key').on(t.meetingId, t.premiseId),
+    index('ballots_voter_idx').on(t.voterPersonId),
+    check('ballots_voter_check', sql`(${t.channel} = 'ELECTRONIC') = (${t.voterPersonId} is not null)`),
+  ],
+);
+
+/** A ballot's answer to each question of the agenda. */
+export const ballotAnswers = condominiumSchema.table(
+  'ballot_answers',
+  {
+    ballotId: uuid('ballot_id')
+      .notNull()
+      .references(() => ballots.id),
+    questionId: uuid('question_id')
+      .notNull()
+      .references(() => meetingQuestions.id),
+    answer: ballotAnswer('answer').notNull(),
+  },
+  (t) => [primaryKey({ name: 'ballot_answers_pkey', columns: [t.ballotId, t.questionId] })],
+);
+
+/**
+ * The protocol of a closed meeting: its tally, as signed and published (the signature is in
+ * `signed_publications`, kind PROTOCOL). Annulled with a stated basis, never deleted.
+ */
+export const protocols = condominiumSchema.table(
+  'protocols',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    meetingId: uuid('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
+    buildingId: uuid('building_id').notNull(),
+    /** Premises of the building when the meeting closed: the base of the quorum. */
+    premisesTotal: integer('premises_total').notNull(),
+    ballotsInPerson: integer('ballots_in_person').notNull(),
+    ballotsWrittenPoll: integer('ballots_written_poll').notNull(),
+    ballotsElectronic: integer('ballots_electronic').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+    annulledAt: timestamp('annulled_at', { withTimezone: true, mode: 'date' }),
+    /** Why it was annulled (a court decision, a repeated meeting …); set with `annulled_at`. */
+    annulmentBasis: text('annulment_basis'),
+    annulledBy: text('annulled_by'),
+  },
+  (t) => [
+    uniqueIndex('protocols_meeting_key').on(t.meetingId),
+    index('protocols_building_idx').on(t.buildingId),
+    check('protocols_annulment_check', sql`(${t.annulledAt} is null) = (${t.annulmentBasis} is null)`),
+  ],
+);
+
+// ── Capital repair (p.4.3): contributions per premises, the building's fund, spending under a decision
+
+/** A contribution accrued to a premises for a month. */
+export const capitalRepairAccruals = condominiumSchema.table(
+  'capital_repair_accruals',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    buildingId: uuid('building_id').notNull(),
+    premiseId: uuid('premise_id').notNull(),
+    /** The first day of the month accrued. */
+    period: date('period', { mode: 'string' }).notNull(),
+    amountTiyn: bigint('amount_tiyn', { mode: 'bigint' }).notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('capital_repair_accruals_premise_period_key').on(t.premiseId, t.period),
+    index('capital_repair_accruals_building_idx').on(t.buildingId),
+    check('capital_repair_accruals_amount_check', sql`${t.amountTiyn} > 0`),
+    check('capital_repair_accruals_period_check', sql`extract(day from ${t.period}) = 1`),
+  ],
+);
+
+/** A contribution paid for a premises into the building's fund. */
+export const capitalRepairPayments = condominiumSchema.table(
+  'capital_repair_payments',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    buildingId: uuid('building_id').notNull(),
+    premiseId: uuid('premise_id').notNull(),
+    paidOn: date('paid_on', { mode: 'string' }).notNull(),
+    amountTiyn: bigint('amount_tiyn', { mode: 'bigint' }).notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('capital_repair_payments_building_idx').on(t.buildingId),
+    index('capital_repair_payments_premise_idx').on(t.premiseId),
+    check('capital_repair_payments_amount_check', sql`${t.amountTiyn} > 0`),
+  ],
+);
+
+/** Money taken from the fund, each under the approved question of a meeting that decided it. */
+export const capitalRepairSpendings = condominiumSchema.table(
+  'capital_repair_spendings',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    buildingId: uuid('building_id').notNull(),
+    /** The approved question (of a kind that authorizes spending) this spending rests on. */
+    decisionId: uuid('decision_id')
+      .notNull()
+      .references(() => meetingQuestions.id),
+    spentOn: date('spent_on', { mode: 'string' }).notNull(),
+    amountTiyn: bigint('amount_tiyn', { mode: 'bigint' }).notNull(),
+    purpose: text('purpose').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('capital_repair_spendings_building_idx').on(t.buildingId),
+    index('capital_repair_spendings_decision_idx').on(t.decisionId),
+    check('capital_repair_spendings_amount_check', sql`${t.amountTiyn} > 0`),
   ],
 );

@@ -18,6 +18,7 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import { dutyViewColumns } from './platform.js';
 
 /** Utility suppliers, consumers' personal accounts and tariffs (categories 9–11, 14). */
 export const utilitiesSchema = pgSchema('utilities');
@@ -454,3 +455,77 @@ export const payments = utilitiesSchema.table(
     check('payments_amount_check', sql`${t.amountTiyn} > 0`),
   ],
 );
+
+/** Kinds of utility engineering networks (category 15). */
+export const networkKind = utilitiesSchema.enum('network_kind', ['HEAT', 'WATER', 'SEWERAGE', 'SEWAGE_TREATMENT', 'ELECTRICITY', 'GAS']);
+export type NetworkKind = (typeof networkKind.enumValues)[number];
+
+/**
+ * Utility engineering networks (category 15), each owned by a supplier of the register (a
+ * natural monopoly as a rule). Their figures are the open part; which buildings a network
+ * serves is read by its owner, national bodies and the local executive body of its territory.
+ */
+export const engineeringNetworks = utilitiesSchema.table(
+  'engineering_networks',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id),
+    kind: networkKind('kind').notNull(),
+    name: text('name').notNull(),
+    /** KATO code of the territory the network lies in. */
+    territoryKato: char('territory_kato', { length: 9 }).notNull(),
+    /** Length in kilometres; null for a facility without one (a treatment plant). */
+    lengthKm: numeric('length_km', { precision: 10, scale: 3, mode: 'string' }),
+    yearCommissioned: smallint('year_commissioned').notNull(),
+    /** Physical wear, 0 to 100 per cent. */
+    wearPercent: numeric('wear_percent', { precision: 5, scale: 2, mode: 'string' }).notNull(),
+    lastRepairOn: date('last_repair_on', { mode: 'string' }),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('engineering_networks_supplier_idx').on(t.supplierId, t.id),
+    index('engineering_networks_territory_idx').on(t.territoryKato.op('bpchar_pattern_ops')),
+    check('engineering_networks_wear_check', sql`${t.wearPercent} between 0 and 100`),
+    check('engineering_networks_length_check', sql`${t.lengthKm} is null or ${t.lengthKm} >= 0`),
+  ],
+);
+
+/** The buildings of the register a network serves. */
+export const networkBuildings = utilitiesSchema.table(
+  'network_buildings',
+  {
+    networkId: uuid('network_id')
+      .notNull()
+      .references(() => engineeringNetworks.id),
+    buildingId: uuid('building_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.networkId, t.buildingId] }), index('network_buildings_building_idx').on(t.buildingId)],
+);
+
+// ── Published views: what other subgraphs may read of this one (read-only, no personal data).
+
+/**
+ * Suppliers' duties: meters in service due for verification on their next verification date
+ * (category 12, p.4.12), and published tariffs that end with no published successor for the
+ * same service, territory and consumer category (category 14, p.4.14), due on their last day.
+ */
+export const publishedUtilityDuties = utilitiesSchema.view('published_duties', dutyViewColumns()).as(sql`
+  select 'METER_VERIFICATION'::text as kind, 'p.4.12'::text as rule_point, 'Meter'::text as object_type,
+         m.id as object_id, s.subject_id, m.kato_code::text as kato_code, m.next_verification_at as nominal_date
+    from utilities.meters m
+    join utilities.suppliers s on s.id = m.supplier_id
+   where m.status <> 'REMOVED' and m.next_verification_at is not null
+  union all
+  select 'TARIFF_EXPIRY', 'p.4.14', 'Tariff', t.id, s.subject_id, t.territory_kato::text, t.valid_to
+    from utilities.tariffs t
+    join utilities.suppliers s on s.id = t.supplier_id
+   where t.published_at is not null and t.valid_to is not null
+     and not exists (
+       select 1 from utilities.tariffs n
+        where n.supplier_id = t.supplier_id and n.service = t.service and n.consumer_category = t.consumer_category
+          and n.territory_kato is not distinct from t.territory_kato
+          and n.published_at is not null and n.valid_from = t.valid_to + 1)`);

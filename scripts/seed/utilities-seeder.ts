@@ -255,6 +255,10 @@ export const utilitiesSeeder: Seeder = {
       await deleteReceiptsOf(tx, [...supplierIds, ...(placed?.ids ?? [])]);
       await tx.execute(sql`delete from utilities.personal_accounts where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`delete from utilities.tariffs where supplier_id = any(${list}::uuid[])`);
+      await tx.execute(sql`
+        delete from utilities.network_buildings
+         where network_id in (select id from utilities.engineering_networks where supplier_id = any(${list}::uuid[]))`);
+      await tx.execute(sql`delete from utilities.engineering_networks where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`delete from utilities.supplier_buildings where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`delete from utilities.suppliers where id = any(${list}::uuid[])`);
     });

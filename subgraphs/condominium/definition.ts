@@ -22,16 +22,34 @@ import { loadSchemaFile, type SubgraphDefinition } from '../../lib/subgraph-sche
 import { createLoaders, type Loaders } from './loaders.js';
 import { permissions, personalData } from './permissions.js';
 import { Building } from './resolvers/Building.js';
+import { Document } from './resolvers/Document.js';
 import { HouseCouncilMember } from './resolvers/HouseCouncilMember.js';
 import { ManagementAssignment } from './resolvers/ManagementAssignment.js';
 import { Mutation } from './resolvers/Mutation.js';
+import { meetingMutations } from './resolvers/meeting-mutations.js';
+import { buildingMeetingFields, meetingQueries, meetingTypes } from './resolvers/meeting-types.js';
 import { Query } from './resolvers/Query.js';
 import { Region } from './resolvers/Region.js';
+import { Report, ReportCompliance } from './resolvers/Report.js';
+import { SignedPublication } from './resolvers/SignedPublication.js';
 
 export const definition: SubgraphDefinition<Loaders> = {
   name: 'condominium',
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
-  resolvers: { ...scalarResolvers, Query, Mutation, Building, Region, ManagementAssignment, HouseCouncilMember },
+  resolvers: {
+    ...scalarResolvers,
+    Query: { ...Query, ...meetingQueries },
+    Mutation: { ...Mutation, ...meetingMutations },
+    Building: { ...Building, ...buildingMeetingFields },
+    Region,
+    ManagementAssignment,
+    HouseCouncilMember,
+    Document,
+    SignedPublication,
+    Report,
+    ReportCompliance,
+    ...meetingTypes,
+  },
   permissions,
   personalData,
   createLoaders,

@@ -6,10 +6,12 @@ import { startReadingPartitionMaintenance } from './reading-partitions.js';
 import { BillingPeriod } from './resolvers/BillingPeriod.js';
 import { Building } from './resolvers/Building.js';
 import { Charge } from './resolvers/Charge.js';
+import { EngineeringNetwork, NetworkBuilding, NetworkMutation, NetworkQuery, NetworkRegion } from './resolvers/EngineeringNetwork.js';
 import { Meter, MeterBuilding, MeterMutation, MeterQuery, Premise } from './resolvers/Meter.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { PersonalAccount } from './resolvers/PersonalAccount.js';
 import { Query } from './resolvers/Query.js';
+import { RegionStatistics, UtilityStatistics } from './resolvers/Region.js';
 import { Region, Supplier } from './resolvers/Supplier.js';
 import { Tariff } from './resolvers/Tariff.js';
 
@@ -21,14 +23,16 @@ export const definition: SubgraphDefinition<UtilitiesLoaders> = {
   resolvers: {
     ...scalarResolvers,
     Supplier,
-    Region,
+    Region: { ...Region, ...RegionStatistics, ...NetworkRegion },
+    UtilityStatistics,
+    EngineeringNetwork,
     PersonalAccount,
     Tariff,
     BillingPeriod,
     Charge,
-    Query: { ...Query, ...MeterQuery },
-    Mutation: { ...Mutation, ...MeterMutation },
-    Building: { ...Building, ...MeterBuilding },
+    Query: { ...Query, ...MeterQuery, ...NetworkQuery },
+    Mutation: { ...Mutation, ...MeterMutation, ...NetworkMutation },
+    Building: { ...Building, ...MeterBuilding, ...NetworkBuilding },
     Meter,
     Premise,
   },

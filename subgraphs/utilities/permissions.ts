@@ -1,3 +1,4 @@
+import { readsTerritoryAnalytics } from '../../lib/auth/analytics.js';
 import { entitiesRule, openEntity } from '../../lib/auth/entities.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
 import { grantsForSubject, hasFunction } from '../../lib/auth/scope.js';
@@ -16,6 +17,7 @@ import { parseId } from '../../lib/ids.js';
 import type { PersonalDataOf } from '../../lib/subgraph-schema.js';
 import type { Context } from './context.js';
 import { meterEntityPolicy, meterPermissions } from './meter-permissions.js';
+import { networkEntityPolicy, networkPermissions } from './network-permissions.js';
 import { readsAnyAccount, readsHolderDataOf } from './personal-account-manager.js';
 import type { AccountRow } from './personal-account-repository.js';
 
@@ -103,13 +105,16 @@ export const permissions: IRules = {
       // An anonymous caller reaches none, and `entitiesRule` answers it UNAUTHENTICATED.
       PersonalAccount: (_caller, _representation, context) => readsAnyAccount(context.loaders.accountScope),
       ...meterEntityPolicy,
+      ...networkEntityPolicy,
     }),
     // The gateway composes from the committed SDL files; nobody needs the schema from here.
     _service: deny,
     ...meterPermissions.Query,
+    ...networkPermissions.Query,
   },
   Mutation: {
     ...meterPermissions.Mutation,
+    ...networkPermissions.Mutation,
     registerSupplier: isAdministrator,
     updateSupplierPassport: keepsPassport,
     upsertPersonalAccounts: actsForSupplier(AccessFunction.PersonalAccountsMaintain, 'supplierId', (args) => args.supplierId),
@@ -135,7 +140,12 @@ export const permissions: IRules = {
   SupplierLicence: { '*': isOpenPart },
   SupplierContacts: { '*': isOpenPart },
   SupplierBankDetails: { '*': isOpenPart },
-  Region: { katoCode: isOpenPart },
+  Region: { katoCode: isOpenPart, utilityStatistics: readsTerritoryAnalytics, ...networkPermissions.Region },
+  // Reached only through Region.utilityStatistics, whose rule decided.
+  UtilityStatistics: { '*': visibleWithParent },
+  MeterCoverage: { '*': visibleWithParent },
+  TariffSummary: { '*': visibleWithParent },
+  MonthlyCollection: { '*': visibleWithParent },
   Tariff: { '*': isOpenPart },
   TariffTier: { '*': isOpenPart },
   // A supplier's own periods: reached only through its guarded root field and mutations.
@@ -164,8 +174,9 @@ export const permissions: IRules = {
   },
   PersonalAccountConnection: { '*': visibleWithParent },
   PersonalAccountEdge: { '*': visibleWithParent },
-  Building: { id: isOpenPart, personalAccounts: mayReadAccounts, ...meterPermissions.Building },
+  Building: { id: isOpenPart, personalAccounts: mayReadAccounts, ...meterPermissions.Building, ...networkPermissions.Building },
   ...meterPermissions.types,
+  ...networkPermissions.types,
   // Payloads are reached only through the mutations, whose rules decided.
   SupplierPayload: { '*': visibleWithParent },
   TariffPayload: { '*': visibleWithParent },
