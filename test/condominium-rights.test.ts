@@ -284,6 +284,16 @@ describe('condominium rights follow the building', () => {
     const successor = await system.query(endMembership, { id: membership?.id }, { token: managerB.token });
     expect(successor.errors).toBeUndefined();
     expect(successor.data?.endHouseCouncilMembership.member.validTo).toBe(today);
+    const periods = `query($id: ID!) { building(id: $id) { houseCouncilSize houseCouncilHistory { iin validFrom validTo } } }`;
+    const history = await system.query(periods, { id: buildingA }, { token: managerB.token });
+    expect(history.errors).toBeUndefined();
+    expect(history.data?.building).toEqual({
+      houseCouncilSize: 0,
+      houseCouncilHistory: [{ iin: neighbourIin, validFrom: '2025-06-01', validTo: today }],
+    });
+    const anonymous = await system.query(periods, { id: buildingA });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(JSON.stringify(anonymous)).not.toContain(neighbourIin);
   });
 
   it('lets a local executive body appoint a temporary manager in its territory only, with a certificate not older than a month', async () => {
