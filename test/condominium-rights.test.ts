@@ -294,6 +294,16 @@ describe('condominium rights follow the building', () => {
     const anonymous = await system.query(periods, { id: buildingA });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(JSON.stringify(anonymous)).not.toContain(neighbourIin);
+    // Not even the periods: who sat on the council is for those the building concerns.
+    for (const token of [undefined, managerA.token]) {
+      const periodsOnly = await system.query(
+        `query($id: ID!) { building(id: $id) { houseCouncilHistory { validFrom } } }`,
+        { id: buildingA },
+        { token },
+      );
+      expect(periodsOnly.errors?.[0]?.extensions?.code).toBe(token ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+      expect(periodsOnly.data?.building?.houseCouncilHistory ?? null).toBeNull();
+    }
   });
 
   it('lets a local executive body appoint a temporary manager in its territory only, with a certificate not older than a month', async () => {
