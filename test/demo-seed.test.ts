@@ -223,7 +223,7 @@ describe('demo data', () => {
     }
   });
 
-  it("shows the demo OSI one meeting under way and one closed with its protocol, and its buildings' capital repair funds", async () => {
+  it("shows the demo OSI one meeting under way and one closed with its published protocol, and its buildings' capital repair funds", async () => {
     const [first] = await system.db.execute<{ building_id: string }>(sql`
       select a.building_id from condominium.management_assignments a
         join access.subjects s on s.id = a.management_subject_id
@@ -239,7 +239,7 @@ describe('demo data', () => {
     const { meetings, capitalRepairFund } = response.data?.building ?? {};
     expect(meetings.map((meeting: { status: string }) => meeting.status)).toEqual(['OPEN', 'CLOSED']);
     expect(meetings[0].ballotCount).toBeGreaterThan(0);
-    expect(meetings[1].protocol).toMatchObject({ status: 'DRAFT', premisesVoted: meetings[1].ballotCount });
+    expect(meetings[1].protocol).toMatchObject({ status: 'PUBLISHED', premisesVoted: meetings[1].ballotCount });
     expect(Number(capitalRepairFund.accrued)).toBeGreaterThan(Number(capitalRepairFund.paid));
     expect(Number(capitalRepairFund.balance)).toBeGreaterThan(0);
   });

@@ -98,7 +98,10 @@ export const condominiumSeeder: Seeder = {
     const organisation = { id: osi, bin: demoSubjects.osi.identificationNumber, name: demoSubjects.osi.name };
     const reports = await db.transaction((tx) => seedDemoReports(tx, organisation, demoPersons.osiChair, referenceDate));
     const meetings = await db.transaction(async (tx) =>
-      seedMeetingsAndCapitalRepair(tx, await osiBuildingIds(tx, osi), referenceDate, await osiPlacer(tx)),
+      seedMeetingsAndCapitalRepair(tx, await osiBuildingIds(tx, osi), referenceDate, await osiPlacer(tx), {
+        osi: organisation,
+        chair: demoPersons.osiChair,
+      }),
     );
     return { assignments, reports, ...meetings };
   },
