@@ -55,16 +55,19 @@ function answerOf(n: number, q: number): BallotAnswer {
   return roll < 7 ? 'FOR' : roll < 9 ? 'AGAINST' : 'ABSTAIN';
 }
 
-async function premisesOf(tx: Executor, buildingId: string): Promise<string[]> {
+async function premisesOf(tx: Executor, buildingId: string, spareOwnerIin = ''): Promise<string[]> {
   const rows = await tx.execute<{ id: string }>(sql`
-    select id from buildings.published_premises where building_id = ${buildingId} order by kind, number, id`);
+    select p.id from buildings.published_premises p
+     where p.building_id = ${buildingId}
+       and not exists (select 1 from buildings.published_premise_owners o where o.premise_id = p.id and o.identification_number = ${spareOwnerIin})
+     order by p.kind, p.number, p.id`);
   return rows.map((row) => row.id);
 }
 
 /** Announces a meeting and records the ballots of the first `voting` premises, alternately in person and by written poll. */
 async function meetingWithBallots(
   tx: Transaction,
-  options: { buildingId: string; title: string; opensAt: Date; closesAt: Date; voting: number; by: string },
+  options: { buildingId: string; title: string; opensAt: Date; closesAt: Date; voting: number; by: string; spareOwnerIin: string },
 ) {
   const manager = new MeetingManager(tx);
   const { meeting } = await manager.announce({
@@ -79,7 +82,7 @@ async function meetingWithBallots(
   });
   const ids = [meeting.id];
   const questions = await new MeetingRepository(tx).questionsOfMeetings([meeting.id]);
-  const premises = (await premisesOf(tx, options.buildingId)).slice(0, options.voting);
+  const premises = (await premisesOf(tx, options.buildingId, options.spareOwnerIin)).slice(0, options.voting);
   for (const [n, premiseId] of premises.entries()) {
     const channel: BallotChannel = n % 3 === 0 ? 'IN_PERSON' : 'WRITTEN_POLL';
     const { ballot } = await manager.recordBallot({
@@ -103,7 +106,12 @@ export async function seedMeetingsAndCapitalRepair(
   buildingIds: readonly string[],
   referenceDate: Date,
   placedBy: string,
-  signing: { osi: { id: string; bin: string; name: string }; chair: { iin: string; fullName: string } },
+  signing: {
+    osi: { id: string; bin: string; name: string };
+    chair: { iin: string; fullName: string };
+    /** An owner whose premises get no paper ballot, so that they can vote themselves (the demo owner). */
+    spareOwnerIin: string;
+  },
 ): Promise<Record<string, number>> {
   const [first] = buildingIds;
   if (!first) return {};
@@ -121,6 +129,7 @@ export async function seedMeetingsAndCapitalRepair(
     closesAt: new Date(reference - 30 * DAY + 18 * 3600 * 1000),
     voting: Math.floor(premisesCount * 0.8),
     by: placedBy,
+    spareOwnerIin: signing.spareOwnerIin,
   });
   const closedAt = new Date(reference - 30 * DAY + 19 * 3600 * 1000);
   const { protocol } = await new MeetingManager(tx).close(closed.meeting.id, closedAt);
@@ -153,6 +162,7 @@ export async function seedMeetingsAndCapitalRepair(
     closesAt: new Date(reference + 12 * DAY + 18 * 3600 * 1000),
     voting: Math.floor(premisesCount / 3),
     by: placedBy,
+    spareOwnerIin: signing.spareOwnerIin,
   });
   placed.push({ operation: 'condominium.announceMeeting', ids: open.ids, at: openOpens });
 
