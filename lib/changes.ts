@@ -16,6 +16,9 @@ export const changeTypes = [
   'TARIFF',
   'METER',
   'METER_READING',
+  'PLANNED_WORK',
+  'OWNER_REQUEST',
+  'CONTRACT',
 ] as const;
 export type ChangeType = (typeof changeTypes)[number];
 

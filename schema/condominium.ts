@@ -114,6 +114,8 @@ export const ownerRequests = condominiumSchema.table(
       .notNull()
       .references(() => requestCategories.code),
     description: text('description').notNull(),
+    /** A phone number the manager may call back on, when the requester gave one. */
+    contactPhone: varchar('contact_phone', { length: 20 }),
     /** The person who filed it (access subgraph): only they reopen and rate it. */
     requesterPersonId: uuid('requester_person_id').notNull(),
     status: ownerRequestStatus('status').notNull().default('SUBMITTED'),

@@ -22,6 +22,9 @@ import { loadSchemaFile, type SubgraphDefinition } from '../../lib/subgraph-sche
 import { createLoaders, type Loaders } from './loaders.js';
 import { permissions, personalData } from './permissions.js';
 import { Building } from './resolvers/Building.js';
+import { Contract, ContractBuilding, ContractMutation, ContractQuery } from './resolvers/Contract.js';
+import { OwnerRequest, OwnerRequestBuilding, OwnerRequestMutation, OwnerRequestQuery } from './resolvers/OwnerRequest.js';
+import { PlannedWork, PlannedWorkBuilding, PlannedWorkMutation, PlannedWorkQuery } from './resolvers/PlannedWork.js';
 import { ManagementAssignment } from './resolvers/ManagementAssignment.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { Query } from './resolvers/Query.js';
@@ -29,7 +32,17 @@ import { Query } from './resolvers/Query.js';
 export const definition: SubgraphDefinition<Loaders> = {
   name: 'condominium',
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
-  resolvers: { ...scalarResolvers, Query, Mutation, Building, ManagementAssignment },
+  // Planned works, owners' requests and contracts add root fields and Building fields from their own resolver files.
+  resolvers: {
+    ...scalarResolvers,
+    Query: { ...Query, ...PlannedWorkQuery, ...OwnerRequestQuery, ...ContractQuery },
+    Mutation: { ...Mutation, ...PlannedWorkMutation, ...OwnerRequestMutation, ...ContractMutation },
+    Building: { ...Building, ...PlannedWorkBuilding, ...OwnerRequestBuilding, ...ContractBuilding },
+    ManagementAssignment,
+    PlannedWork,
+    OwnerRequest,
+    Contract,
+  },
   permissions,
   personalData,
   createLoaders,

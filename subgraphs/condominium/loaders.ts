@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Database } from '../../lib/db.js';
 import { almatyDate } from '../../lib/working-calendar.js';
 import { type AssignmentRow, ManagementRepository } from './management-repository.js';
+import { createServiceLoaders, type ServiceLoaders } from './service-loaders.js';
 
 /**
  * One request's DataLoaders: one statement per relation, whatever the number of buildings
@@ -13,12 +14,15 @@ export interface Loaders {
   currentManagement: DataLoader<string, AssignmentRow | null>;
   /** Every assignment of each building, newest first; empty when it never had one. */
   managementHistory: DataLoader<string, AssignmentRow[]>;
+  /** Planned works, owners' requests and contracts (service-loaders.ts). */
+  services: ServiceLoaders;
 }
 
 export function createLoaders(db: Database): Loaders {
   const repository = new ManagementRepository(db);
   const today = almatyDate(new Date());
   return {
+    services: createServiceLoaders(db),
     currentManagement: new DataLoader(async (buildingIds) => {
       const current = new Map((await repository.currentOf(buildingIds, today)).map((row) => [row.buildingId, row]));
       return buildingIds.map((id) => current.get(id) ?? null);

@@ -2,6 +2,7 @@ import { entitiesRule, openEntity } from '../../lib/auth/entities.js';
 import { deny, type IRules, isAdministrator, isOpenPart, visibleWithParent } from '../../lib/auth/shield.js';
 import type { PersonalDataOf } from '../../lib/subgraph-schema.js';
 import type { AssignmentRow } from './management-repository.js';
+import { serviceEntityPolicy, servicePermissions, servicePersonalData } from './service-permissions.js';
 
 /**
  * A rule for every field of every type (the subgraph refuses to start otherwise). Who
@@ -11,18 +12,21 @@ import type { AssignmentRow } from './management-repository.js';
 export const permissions = {
   Query: {
     managementHistory: isOpenPart,
-    _entities: entitiesRule({ Building: openEntity }),
+    ...servicePermissions.Query,
+    _entities: entitiesRule({ Building: openEntity, ...serviceEntityPolicy }),
     _service: deny,
   },
   Mutation: {
     assignManagement: isAdministrator,
+    ...servicePermissions.Mutation,
   },
-  Building: { '*': isOpenPart },
+  Building: { '*': isOpenPart, ...servicePermissions.Building },
+  ...servicePermissions.types,
   ManagementAssignment: { '*': isOpenPart },
   // Reachable only as the answer of a mutation its rule already allowed.
   ManagementAssignmentPayload: { '*': visibleWithParent },
   Receipt: { '*': visibleWithParent },
 } satisfies IRules;
 
-/** Personal data (p.9, p.24): none. Management subjects are organisations, known by their ids. */
-export const personalData: PersonalDataOf<{ ManagementAssignment: AssignmentRow }> = {};
+/** Personal data (p.9, p.24): management subjects are organisations, known by their ids; owners' requests carry persons' data. */
+export const personalData: PersonalDataOf<{ ManagementAssignment: AssignmentRow }> & typeof servicePersonalData = { ...servicePersonalData };
