@@ -74,7 +74,10 @@ export class ContractManager {
     const amountTiyn = parseTenge(placement.amount, 'input.amount');
     if (typeof amountTiyn !== 'bigint') problems.push(amountTiyn);
     if (placement.validFrom < placement.signedOn) {
-      problems.push({ field: 'input.validFrom', message: 'input.validFrom must not be before input.signedOn, the day the contract was signed.' });
+      problems.push({
+        field: 'input.validFrom',
+        message: 'input.validFrom must not be before input.signedOn, the day the contract was signed.',
+      });
     }
     if (placement.validTo !== null && placement.validTo < placement.validFrom) {
       problems.push({ field: 'input.validTo', message: 'input.validTo must not be before input.validFrom.' });

@@ -20,7 +20,8 @@ export class ContractRepository {
   ofBuildings(buildingIds: readonly string[], activeOn: string | null): Promise<ContractRow[]> {
     if (buildingIds.length === 0) return Promise.resolve([]);
     const conditions: SQL[] = [inArray(contracts.buildingId, [...buildingIds])];
-    if (activeOn) conditions.push(lte(contracts.validFrom, activeOn), or(isNull(contracts.validTo), gte(contracts.validTo, activeOn)) as SQL);
+    if (activeOn)
+      conditions.push(lte(contracts.validFrom, activeOn), or(isNull(contracts.validTo), gte(contracts.validTo, activeOn)) as SQL);
     return this.executor
       .select()
       .from(contracts)

@@ -23,10 +23,10 @@ import { createLoaders, type Loaders } from './loaders.js';
 import { permissions, personalData } from './permissions.js';
 import { Building } from './resolvers/Building.js';
 import { Contract, ContractBuilding, ContractMutation, ContractQuery } from './resolvers/Contract.js';
-import { OwnerRequest, OwnerRequestBuilding, OwnerRequestMutation, OwnerRequestQuery } from './resolvers/OwnerRequest.js';
-import { PlannedWork, PlannedWorkBuilding, PlannedWorkMutation, PlannedWorkQuery } from './resolvers/PlannedWork.js';
 import { ManagementAssignment } from './resolvers/ManagementAssignment.js';
 import { Mutation } from './resolvers/Mutation.js';
+import { OwnerRequest, OwnerRequestBuilding, OwnerRequestMutation, OwnerRequestQuery } from './resolvers/OwnerRequest.js';
+import { PlannedWork, PlannedWorkBuilding, PlannedWorkMutation, PlannedWorkQuery } from './resolvers/PlannedWork.js';
 import { Query } from './resolvers/Query.js';
 
 export const definition: SubgraphDefinition<Loaders> = {

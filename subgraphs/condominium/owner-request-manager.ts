@@ -92,10 +92,16 @@ export class OwnerRequestManager {
     const description = requiredText(submission.description, 'input.description', MAX_TEXT, problems);
     const contactPhone = submission.contactPhone?.replace(/[\s()-]/g, '') || null;
     if (contactPhone !== null && !phonePattern.test(contactPhone)) {
-      problems.push({ field: 'input.contactPhone', message: 'input.contactPhone must be a phone number of 10 to 15 digits, e.g. +77011234567.' });
+      problems.push({
+        field: 'input.contactPhone',
+        message: 'input.contactPhone must be a phone number of 10 to 15 digits, e.g. +77011234567.',
+      });
     }
     if (submission.premiseId !== null && !submission.ownedPremiseIds.includes(submission.premiseId)) {
-      problems.push({ field: 'input.premiseId', message: 'input.premiseId must be premises you own in this building, or absent for common property.' });
+      problems.push({
+        field: 'input.premiseId',
+        message: 'input.premiseId must be premises you own in this building, or absent for common property.',
+      });
     }
     if (problems.length > 0 || !category) throw badUserInput(problems);
     const katoCode = await this.management.buildingKato(submission.buildingId);
@@ -148,7 +154,13 @@ export class OwnerRequestManager {
       rejectionReason: reason,
       doneAt: change.status === 'DONE' ? change.at : null,
     });
-    await this.requests.recordEvent({ requestId: request.id, status: change.status, reason, changedBy: change.actor, changedAt: change.at });
+    await this.requests.recordEvent({
+      requestId: request.id,
+      status: change.status,
+      reason,
+      changedBy: change.actor,
+      changedAt: change.at,
+    });
     return { request, changes: await this.declare(request, 'UPDATED') };
   }
 
@@ -185,7 +197,8 @@ export class OwnerRequestManager {
     if (!Number.isInteger(step.rating) || step.rating < 1 || step.rating > 5) {
       problems.push({ field: 'input.rating', message: 'input.rating must be a whole number from 1 to 5.' });
     }
-    const comment = step.comment === null || step.comment.trim() === '' ? null : requiredText(step.comment, 'input.comment', MAX_REASON, problems);
+    const comment =
+      step.comment === null || step.comment.trim() === '' ? null : requiredText(step.comment, 'input.comment', MAX_REASON, problems);
     if (problems.length > 0) throw badUserInput(problems);
     const current = await this.requesterOwn(step);
     if (current.status !== 'DONE') {

@@ -3,12 +3,7 @@ import type { Executor } from '../../lib/db.js';
 import { katoPrefix, katoRange } from '../../lib/kato.js';
 import type { PagePosition } from '../../lib/pagination.js';
 import { publishedBuildings, publishedPremises } from '../../schema/buildings.js';
-import {
-  type OwnerRequestStatus,
-  ownerRequestEvents,
-  ownerRequests,
-  requestCategories,
-} from '../../schema/condominium.js';
+import { type OwnerRequestStatus, ownerRequestEvents, ownerRequests, requestCategories } from '../../schema/condominium.js';
 import { closedStatuses } from './owner-request-lifecycle.js';
 
 export type OwnerRequestRow = typeof ownerRequests.$inferSelect;
@@ -104,7 +99,9 @@ export class OwnerRequestRepository {
       .select()
       .from(ownerRequests)
       .where(and(...conditions))
-      .orderBy(...(dueOrdered ? [asc(ownerRequests.dueOn), asc(ownerRequests.id)] : [desc(ownerRequests.submittedAt), desc(ownerRequests.id)]))
+      .orderBy(
+        ...(dueOrdered ? [asc(ownerRequests.dueOn), asc(ownerRequests.id)] : [desc(ownerRequests.submittedAt), desc(ownerRequests.id)]),
+      )
       .limit(limit);
   }
 

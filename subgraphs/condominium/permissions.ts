@@ -29,4 +29,6 @@ export const permissions = {
 } satisfies IRules;
 
 /** Personal data (p.9, p.24): management subjects are organisations, known by their ids; owners' requests carry persons' data. */
-export const personalData: PersonalDataOf<{ ManagementAssignment: AssignmentRow }> & typeof servicePersonalData = { ...servicePersonalData };
+export const personalData: PersonalDataOf<{ ManagementAssignment: AssignmentRow }> & typeof servicePersonalData = {
+  ...servicePersonalData,
+};

@@ -133,7 +133,10 @@ export class PlannedWorkManager {
     if (change.status === 'CANCELLED') {
       update.cancellationReason = text(change.reason, 'input.reason', 1000, problems, true);
     } else if (change.on === null) {
-      problems.push({ field: 'input.on', message: `input.on is required: the day the work ${change.status === 'DONE' ? 'was completed' : 'started'}.` });
+      problems.push({
+        field: 'input.on',
+        message: `input.on is required: the day the work ${change.status === 'DONE' ? 'was completed' : 'started'}.`,
+      });
     } else if (change.on > change.today) {
       problems.push({ field: 'input.on', message: 'input.on must not be in the future.' });
     } else if (change.status === 'IN_PROGRESS') {
@@ -143,7 +146,8 @@ export class PlannedWorkManager {
         problems.push({ field: 'input.on', message: `input.on must not be before ${current.startedOn}, the day the work started.` });
       }
       update.completedOn = change.on;
-      update.actualCostTiyn = change.actualCost === null ? current.plannedCostTiyn : amount(change.actualCost, 'input.actualCost', problems);
+      update.actualCostTiyn =
+        change.actualCost === null ? current.plannedCostTiyn : amount(change.actualCost, 'input.actualCost', problems);
     }
     if (problems.length > 0) throw badUserInput(problems);
     const work = await this.works.update(current.id, update);

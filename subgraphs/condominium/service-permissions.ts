@@ -5,7 +5,13 @@ import { badUserInput, forbidden, notFound, unauthenticated } from '../../lib/er
 import { parseId } from '../../lib/ids.js';
 import { isKatoCode } from '../../lib/kato.js';
 import type { PersonalDataOf } from '../../lib/subgraph-schema.js';
-import { type BuildingIdOf, buildingIdInInput, managesBuilding, ownsPremisesInBuilding, watchesBuildingTerritory } from './building-rights.js';
+import {
+  type BuildingIdOf,
+  buildingIdInInput,
+  managesBuilding,
+  ownsPremisesInBuilding,
+  watchesBuildingTerritory,
+} from './building-rights.js';
 import type { Context } from './context.js';
 import type { OwnerRequestRow } from './owner-request-repository.js';
 import { readsRequestDetails, WATCH_FUNCTION } from './owner-request-scope.js';
@@ -63,7 +69,9 @@ const watchesTerritory = rule({ cache: 'no_cache' })((_parent, args, context: Co
 const mayReadRequestDetails = rule({ cache: 'no_cache' })(async (request: OwnerRequestRow, _args, context: Context) =>
   (await readsRequestDetails(context, request))
     ? true
-    : forbidden("Reading a request's text and its requester's details needs to be its requester, the building's manager, or PERSONAL_DATA_READ."),
+    : forbidden(
+        "Reading a request's text and its requester's details needs to be its requester, the building's manager, or PERSONAL_DATA_READ.",
+      ),
 );
 
 export const servicePersonalData = {

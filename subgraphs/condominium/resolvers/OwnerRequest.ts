@@ -118,7 +118,12 @@ export const OwnerRequestBuilding = {
   },
 };
 
-function requestWrite(context: Context, info: GraphQLResolveInfo, operation: string, run: (manager: OwnerRequestManager) => Promise<RequestOutcome>) {
+function requestWrite(
+  context: Context,
+  info: GraphQLResolveInfo,
+  operation: string,
+  run: (manager: OwnerRequestManager) => Promise<RequestOutcome>,
+) {
   return placeWrite(context, info, {
     operation: `condominium.${operation}`,
     async run(tx) {
@@ -151,7 +156,12 @@ export const OwnerRequestMutation = {
     return requestWrite(context, info, 'submitOwnerRequest', (manager) => manager.submit(submission));
   },
 
-  changeOwnerRequestStatus(_parent: unknown, { input }: { input: ChangeOwnerRequestStatusInput }, context: Context, info: GraphQLResolveInfo) {
+  changeOwnerRequestStatus(
+    _parent: unknown,
+    { input }: { input: ChangeOwnerRequestStatusInput },
+    context: Context,
+    info: GraphQLResolveInfo,
+  ) {
     const change = {
       requestId: parseId(input.requestId, 'input.requestId', 'an owner request'),
       status: input.status,

@@ -74,7 +74,12 @@ export const PlannedWorkMutation = {
     });
   },
 
-  changePlannedWorkStatus(_parent: unknown, { input }: { input: ChangePlannedWorkStatusInput }, context: Context, info: GraphQLResolveInfo) {
+  changePlannedWorkStatus(
+    _parent: unknown,
+    { input }: { input: ChangePlannedWorkStatusInput },
+    context: Context,
+    info: GraphQLResolveInfo,
+  ) {
     const change = {
       workId: parseId(input.workId, 'input.workId', 'a planned work'),
       status: input.status,
