@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { bigint, char, check, date, index, integer, pgSchema, smallint, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  char,
+  check,
+  date,
+  index,
+  integer,
+  pgSchema,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 
 /** Condominium management: who runs each building (categories 2–8 grow here). */
 export const condominiumSchema = pgSchema('condominium');
@@ -135,9 +149,7 @@ export const ownerRequests = condominiumSchema.table(
     index('owner_requests_building_idx').on(t.buildingId, t.submittedAt),
     index('owner_requests_requester_idx').on(t.requesterPersonId, t.submittedAt),
     // The overdue lists read only open requests past their day.
-    index('owner_requests_open_due_idx')
-      .on(t.dueOn)
-      .where(sql`${t.status} not in ('DONE', 'REJECTED')`),
+    index('owner_requests_open_due_idx').on(t.dueOn).where(sql`${t.status} not in ('DONE', 'REJECTED')`),
     check('owner_requests_rating_check', sql`${t.rating} is null or ${t.rating} between 1 and 5`),
     check('owner_requests_rejection_check', sql`${t.status} <> 'REJECTED' or ${t.rejectionReason} is not null`),
   ],
