@@ -51,6 +51,21 @@ const supplier: SupplierRow = {
   bin: '100140000011',
   services: ['ELECTRICITY'],
   createdAt: new Date(),
+  // An empty passport: the figure is about accounts' rules.
+  naturalMonopoly: false,
+  territoryKatos: [],
+  licences: [],
+  legalAddress: null,
+  phone: null,
+  email: null,
+  website: null,
+  bankName: null,
+  bankBic: null,
+  iban: null,
+  beneficiaryCode: null,
+  passportUpdatedAt: null,
+  passportUpdatedBy: null,
+  version: 1,
 };
 const caller: Caller = {
   kind: 'machine',

@@ -11,6 +11,7 @@ export const changeTypes = [
   'BUILDING',
   'PREMISE',
   'MANAGEMENT_ASSIGNMENT',
+  'HOUSE_COUNCIL_MEMBER',
   'SUPPLIER',
   'PERSONAL_ACCOUNT',
   'TARIFF',

@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingDays, almatyDate, applicationDeadline, isWorkingDay } from './working-calendar.js';
+import { addMonths, addWorkingDays, almatyDate, applicationDeadline, isWorkingDay } from './working-calendar.js';
 
 // As seeded in migrations/0002_access_holidays.sql.
 const holidays2025 = new Set(['2025-03-21', '2025-03-22', '2025-03-23', '2025-03-24', '2025-03-25', '2025-12-16']);
 
 describe('working calendar', () => {
+  it("moves by calendar months, to the month's last day when it has no such day", () => {
+    expect(addMonths('2026-11-30', -1)).toBe('2026-10-30');
+    expect(addMonths('2026-03-31', -1)).toBe('2026-02-28');
+    expect(addMonths('2028-03-31', -1)).toBe('2028-02-29');
+    expect(addMonths('2026-01-15', -1)).toBe('2025-12-15');
+    expect(addMonths('2026-12-31', 2)).toBe('2027-02-28');
+  });
+
   it('counts from the first working day after the start date, skipping a weekend', () => {
     // Thursday 2025-11-13: Fri 14 (1), Mon 17 (2), Tue 18 (3), Wed 19 (4), Thu 20 (5).
     expect(addWorkingDays('2025-11-13', 5, new Set())).toBe('2025-11-20');

@@ -27,6 +27,19 @@ export function addCalendarDays(date: string, days: number): string {
   return new Date(toUtcNoon(date).getTime() + days * DAY_MS).toISOString().slice(0, 10);
 }
 
+/**
+ * The same day `months` months after `date` (negative goes back), or the month's last day
+ * when it has no such day: one month before 31 March is 28 (29) February.
+ */
+export function addMonths(date: string, months: number): string {
+  const start = toUtcNoon(date);
+  const monthIndex = start.getUTCFullYear() * 12 + start.getUTCMonth() + months;
+  const year = Math.floor(monthIndex / 12);
+  const month = monthIndex - year * 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0, 12)).getUTCDate();
+  return new Date(Date.UTC(year, month, Math.min(start.getUTCDate(), lastDay), 12)).toISOString().slice(0, 10);
+}
+
 export interface WorkingCalendar {
   /** Public holidays and transferred days off. */
   holidays: Set<string>;

@@ -381,3 +381,25 @@ export const publishedDigitalObjectContacts = accessSchema.view('published_digit
     .innerJoin(subjects, sql`${subjects.id} = ${digitalObjects.subjectId}`)
     .leftJoin(applications, sql`${applications.id} = ${digitalObjects.applicationId}`),
 );
+
+/**
+ * A person's IIN by their id: how another subgraph matches the signed-in person (the caller
+ * carries the id only) with registers kept by IIN, e.g. the owners of premises. Read only to
+ * decide the person's own rights; never served.
+ */
+export const publishedPersons = accessSchema
+  .view('published_persons')
+  .as((qb) => qb.select({ id: persons.id, iin: persons.iin }).from(persons));
+
+/**
+ * Names of the organisations that manage buildings (OSIs and management companies, always
+ * registered with a BIN): public facts (p.25), shown in the open part as the manager's name.
+ */
+export const publishedManagingOrganisations = accessSchema
+  .view('published_managing_organisations')
+  .as((qb) =>
+    qb
+      .select({ id: subjects.id, kind: subjects.kind, name: subjects.name })
+      .from(subjects)
+      .where(sql`${subjects.kind} in ('OSI', 'MANAGEMENT_COMPANY')`),
+  );

@@ -204,3 +204,19 @@ export const publishedBuildings = buildingsSchema
 export const publishedPremises = buildingsSchema
   .view('published_premises')
   .as((qb) => qb.select({ id: premises.id, buildingId: premises.buildingId, kind: premises.kind, number: premises.number }).from(premises));
+
+/**
+ * Who owns which premises, by identification number only (no names, no shares): how the
+ * condominium subgraph recognizes an owner signed in with their EDS (their IIN) as an owner
+ * of premises in a building. Read only to decide an owner's rights and list their own premises.
+ */
+export const publishedPremiseOwners = buildingsSchema.view('published_premise_owners').as((qb) =>
+  qb
+    .select({
+      premiseId: sql<string>`${premiseOwners.premiseId}`.as('premise_id'),
+      buildingId: sql<string>`${premises.buildingId}`.as('building_id'),
+      identificationNumber: sql<string>`${premiseOwners.identificationNumber}`.as('identification_number'),
+    })
+    .from(premiseOwners)
+    .innerJoin(premises, sql`${premises.id} = ${premiseOwners.premiseId}`),
+);

@@ -62,12 +62,59 @@ export const suppliers = utilitiesSchema.table(
     bin: char('bin', { length: 12 }).notNull(),
     services: utilityService('services').array().notNull(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
+    // ── The passport (category 9), kept by the supplier itself or the Administrator; all of it
+    // is the organisation's own public data (p.25): no person is named in it.
+    /** In the state register of natural monopolies. */
+    naturalMonopoly: boolean('natural_monopoly').notNull().default(false),
+    /** KATO codes (9 digits) of the territories served, everything under each. */
+    territoryKatos: char('territory_katos', { length: 9 }).array().notNull().default(sql`'{}'`),
+    /** Licences for its activities, validated by the application. */
+    licences: jsonb('licences').$type<SupplierLicence[]>().notNull().default(sql`'[]'::jsonb`),
+    legalAddress: text('legal_address'),
+    phone: varchar('phone', { length: 30 }),
+    email: varchar('email', { length: 254 }),
+    website: varchar('website', { length: 300 }),
+    bankName: text('bank_name'),
+    /** The bank's BIC (SWIFT code, 8 or 11 characters). */
+    bankBic: varchar('bank_bic', { length: 11 }),
+    /** The settlement account as a Kazakh IBAN (KZ + 18 characters). */
+    iban: char('iban', { length: 20 }),
+    /** Beneficiary code (КБе), two digits. */
+    beneficiaryCode: char('beneficiary_code', { length: 2 }),
+    passportUpdatedAt: timestamptz('passport_updated_at'),
+    /** `person:<id>` or `digital-object:<id>` of the last passport change. */
+    passportUpdatedBy: text('passport_updated_by'),
+    /** Bumped on every passport change (optimistic concurrency). */
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     uniqueIndex('suppliers_subject_id_key').on(t.subjectId),
     uniqueIndex('suppliers_bin_key').on(t.bin),
     check('suppliers_services_check', sql`cardinality(${t.services}) > 0`),
   ],
+);
+
+/** A licence in a supplier's passport. */
+export interface SupplierLicence {
+  number: string;
+  /** What the licence allows, as written on it. */
+  activity: string;
+  issuedBy: string;
+  issuedOn: string;
+  /** Null for a licence without end. */
+  validUntil: string | null;
+}
+
+/** The buildings a supplier's passport says it serves (the Building entity of the buildings subgraph). */
+export const supplierBuildings = utilitiesSchema.table(
+  'supplier_buildings',
+  {
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id),
+    buildingId: uuid('building_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.supplierId, t.buildingId] }), index('supplier_buildings_building_idx').on(t.buildingId)],
 );
 
 /**

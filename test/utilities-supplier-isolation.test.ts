@@ -49,7 +49,7 @@ describe('supplier isolation', () => {
     system = await startTestSystem();
     fixture = await AuthFixture.create(system.db);
     buildingId = await registerBuildingWithApartments(system, fixture, ['12']);
-    const maintain = [AccessFunction.PersonalAccountsMaintain, AccessFunction.TariffsMaintain];
+    const maintain = [AccessFunction.PersonalAccountsMaintain, AccessFunction.TariffsMaintain, AccessFunction.SupplierRegisterMaintain];
     supplierA = await fixture.machine('UTILITY_SUPPLIER', maintain);
     supplierB = await fixture.person('UTILITY_SUPPLIER', maintain);
     analyst = await fixture.person('AUTHORIZED_BODY', [AccessFunction.AnalyticsRead]);
@@ -191,6 +191,22 @@ describe('supplier isolation', () => {
     expect(after.data).toEqual(before.data);
     const tariffs = await system.query(`{ tariffs(filter: { service: WATER_SUPPLY }) { edges { node { id } } } }`);
     expect(tariffs.data?.tariffs.edges).toEqual([]);
+  });
+
+  it("refuses keeping another supplier's passport, and changes nothing", async () => {
+    const passportOf = `query($id: ID!) { supplier(id: $id) { services naturalMonopoly version licences { number } } }`;
+    const before = await system.query(passportOf, { id: supplierIds.B });
+    const write = await system.query(
+      `mutation($id: ID!, $input: SupplierPassportInput!) { updateSupplierPassport(supplierId: $id, input: $input) { supplier { version } } }`,
+      {
+        id: supplierIds.B,
+        input: { services: ['GAS'], naturalMonopoly: true, territoryKatos: [], buildingIds: [], licences: [] },
+      },
+      { token: supplierA.token },
+    );
+    expect(write.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(write.data).toBeNull();
+    expect((await system.query(passportOf, { id: supplierIds.B })).data).toEqual(before.data);
   });
 
   it("an upsert with another supplier's account number creates the caller's own account, leaving theirs untouched", async () => {

@@ -49,6 +49,7 @@ async function assignBuildings(tx: Transaction, osiId: string, referenceDate: Da
       buildingId,
       managementSubjectId: osiId,
       managementSubjectKind: 'OSI',
+      form: 'OSI',
       validFrom: `${year}-${String(3 + 2 * index).padStart(2, '0')}-01`,
       assignedBy,
     });

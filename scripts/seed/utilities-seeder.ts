@@ -255,6 +255,7 @@ export const utilitiesSeeder: Seeder = {
       await deleteReceiptsOf(tx, [...supplierIds, ...(placed?.ids ?? [])]);
       await tx.execute(sql`delete from utilities.personal_accounts where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`delete from utilities.tariffs where supplier_id = any(${list}::uuid[])`);
+      await tx.execute(sql`delete from utilities.supplier_buildings where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`delete from utilities.suppliers where id = any(${list}::uuid[])`);
     });
   },

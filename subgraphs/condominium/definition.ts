@@ -23,11 +23,13 @@ import { createLoaders, type Loaders } from './loaders.js';
 import { permissions, personalData } from './permissions.js';
 import { Building } from './resolvers/Building.js';
 import { Contract, ContractBuilding, ContractMutation, ContractQuery } from './resolvers/Contract.js';
+import { HouseCouncilMember } from './resolvers/HouseCouncilMember.js';
 import { ManagementAssignment } from './resolvers/ManagementAssignment.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { OwnerRequest, OwnerRequestBuilding, OwnerRequestMutation, OwnerRequestQuery } from './resolvers/OwnerRequest.js';
 import { PlannedWork, PlannedWorkBuilding, PlannedWorkMutation, PlannedWorkQuery } from './resolvers/PlannedWork.js';
 import { Query } from './resolvers/Query.js';
+import { Region } from './resolvers/Region.js';
 
 export const definition: SubgraphDefinition<Loaders> = {
   name: 'condominium',
@@ -38,7 +40,9 @@ export const definition: SubgraphDefinition<Loaders> = {
     Query: { ...Query, ...PlannedWorkQuery, ...OwnerRequestQuery, ...ContractQuery },
     Mutation: { ...Mutation, ...PlannedWorkMutation, ...OwnerRequestMutation, ...ContractMutation },
     Building: { ...Building, ...PlannedWorkBuilding, ...OwnerRequestBuilding, ...ContractBuilding },
+    Region,
     ManagementAssignment,
+    HouseCouncilMember,
     PlannedWork,
     OwnerRequest,
     Contract,

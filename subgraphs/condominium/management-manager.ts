@@ -1,18 +1,93 @@
 import type { ChangeDeclaration } from '../../lib/changes.js';
 import type { Executor } from '../../lib/db.js';
-import { badUserInput, conflict, notFound } from '../../lib/errors.js';
+import { badUserInput, conflict, type FieldProblem, notFound } from '../../lib/errors.js';
+import { textProblem } from '../../lib/input-values.js';
+import { addMonths } from '../../lib/working-calendar.js';
 import type { ConflictMessages } from '../../lib/write.js';
-import { type ManagementSubjectKind, managementSubjectKind } from '../../schema/condominium.js';
+import { type ManagementForm, type ManagementSubjectKind, managementSubjectKind } from '../../schema/condominium.js';
 import { type AssignmentRow, ManagementRepository } from './management-repository.js';
 
-/** An assignment as `assignManagement` asks for it: ids parsed, the first day defaulted. */
+/** The certificate of no tax, pension and social-contribution debt a temporary management company presents. */
+export interface TaxCertificate {
+  number: string;
+  /** The day it was issued (YYYY-MM-DD): not more than one month before the day of the appointment request. */
+  issuedOn: string;
+}
+
+/** An assignment as `assignManagement` or `appointTemporaryManager` asks for it: ids parsed, the first day defaulted. */
 export interface AssignmentRequest {
   buildingId: string;
   subjectId: string;
+  /** The form of management; by default the one the subject's kind implies (OSI, company under contract, direct management). */
+  form?: ManagementForm | null;
   /** The first day of management (YYYY-MM-DD). */
   validFrom: string;
+  /** The day the request was received (in Almaty): the certificate's age is counted back from it. */
+  receivedOn: string;
+  /** Management company under contract. */
+  contract?: { number: string; date: string } | null;
+  /** Temporary management company: required. */
+  taxCertificate?: TaxCertificate | null;
+  /** Temporary management company: the local executive body that appointed it (null when the Administrator recorded it). */
+  appointedBySubjectId?: string | null;
   /** `actorOf(caller)`: who assigned, for the history. */
   assignedBy: string;
+}
+
+/** The form each kind of managing subject implies when none is given, and the kind each form needs. */
+const defaultForm: Record<ManagementSubjectKind, ManagementForm> = {
+  OSI: 'OSI',
+  MANAGEMENT_COMPANY: 'MANAGEMENT_COMPANY',
+  PREMISES_OWNER: 'DIRECT_JOINT_MANAGEMENT',
+};
+const kindOfForm: Record<ManagementForm, ManagementSubjectKind> = {
+  OSI: 'OSI',
+  MANAGEMENT_COMPANY: 'MANAGEMENT_COMPANY',
+  TEMPORARY_MANAGEMENT_COMPANY: 'MANAGEMENT_COMPANY',
+  DIRECT_JOINT_MANAGEMENT: 'PREMISES_OWNER',
+};
+const kindNames: Record<ManagementSubjectKind, string> = {
+  OSI: 'an OSI',
+  MANAGEMENT_COMPANY: 'a management company',
+  PREMISES_OWNER: "the owners' representative, a PREMISES_OWNER subject",
+};
+
+/** Why the form's documents are wrong, as field problems (all of them); empty when they are right. */
+function formProblems(form: ManagementForm, request: AssignmentRequest): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const certificate = request.taxCertificate;
+  if (form === 'TEMPORARY_MANAGEMENT_COMPANY') {
+    if (!certificate) {
+      problems.push({
+        field: 'input.taxCertificate',
+        message: 'A temporary management company must present its certificate of no tax debt: give input.taxCertificate.',
+      });
+    } else {
+      if (textProblem(certificate.number) || certificate.number.trim() === '' || certificate.number.length > 100)
+        problems.push({
+          field: 'input.taxCertificate.number',
+          message: 'input.taxCertificate.number must be 1 to 100 characters of text.',
+        });
+      const earliest = addMonths(request.receivedOn, -1);
+      if (certificate.issuedOn > request.receivedOn)
+        problems.push({ field: 'input.taxCertificate.issuedOn', message: 'input.taxCertificate.issuedOn must not be in the future.' });
+      else if (certificate.issuedOn < earliest)
+        problems.push({
+          field: 'input.taxCertificate.issuedOn',
+          message: `The certificate of no tax debt must be issued within the last month (on ${earliest} or later); present a newer one.`,
+        });
+    }
+  } else if (certificate) {
+    problems.push({ field: 'input.taxCertificate', message: 'Only a temporary management company presents a certificate of no tax debt.' });
+  }
+  const contract = request.contract;
+  if (contract) {
+    if (form !== 'MANAGEMENT_COMPANY')
+      problems.push({ field: 'input.contract', message: 'Only a management company under contract has a management contract.' });
+    else if (textProblem(contract.number) || contract.number.trim() === '' || contract.number.length > 100)
+      problems.push({ field: 'input.contract.number', message: 'input.contract.number must be 1 to 100 characters of text.' });
+  }
+  return problems;
 }
 
 /** An assignment as recorded, and the changes the feed records for it (p.32). */
@@ -49,13 +124,14 @@ export class ManagementManager {
   }
 
   /**
-   * Makes an OSI or a management company the management subject of a building from
-   * `validFrom`, ending the current assignment that day. The building stays locked until the
-   * transaction ends, so two assignments of one building never interleave.
+   * Makes a subject the manager of a building in one of the forms of management from
+   * `validFrom`, ending the current assignment that day: one manager at a time. The building
+   * stays locked until the transaction ends, so two assignments of one building never interleave.
    *
    * NOT_FOUND when the building or the subject exists nowhere; BAD_USER_INPUT when the
-   * subject is of another kind or the day is before the current assignment's first day;
-   * CONFLICT when the subject already manages the building.
+   * subject is not of the kind the form needs, the form's documents are wrong (a temporary
+   * company's certificate missing or older than one month) or the day is before the current
+   * assignment's first day; CONFLICT when the subject already manages the building.
    */
   async assign(request: AssignmentRequest): Promise<AssignmentOutcome> {
     const { buildingId, subjectId, validFrom } = request;
@@ -64,8 +140,20 @@ export class ManagementManager {
     const kind = await this.assignments.subjectKindOf(subjectId);
     if (kind === null) throw notFound('The subject given in input.subjectId', 'input.subjectId');
     if (!isManagingKind(kind)) {
-      throw badUserInput({ field: 'input.subjectId', message: 'input.subjectId must be the id of an OSI or a management company.' });
+      throw badUserInput({
+        field: 'input.subjectId',
+        message: "input.subjectId must be the id of an OSI, a management company or the owners' representative (a PREMISES_OWNER subject).",
+      });
     }
+    const form = request.form ?? defaultForm[kind];
+    if (kindOfForm[form] !== kind) {
+      throw badUserInput({
+        field: 'input.subjectId',
+        message: `Under the form ${form} the manager must be ${kindNames[kindOfForm[form]]}.`,
+      });
+    }
+    const problems = formProblems(form, request);
+    if (problems.length > 0) throw badUserInput(problems);
 
     await this.assignments.lockBuilding(buildingId);
     const current = await this.assignments.openForUpdate(buildingId);
@@ -93,6 +181,12 @@ export class ManagementManager {
       buildingId,
       managementSubjectId: subjectId,
       managementSubjectKind: kind,
+      form,
+      contractNumber: request.contract?.number ?? null,
+      contractDate: request.contract?.date ?? null,
+      taxCertificateNumber: request.taxCertificate?.number ?? null,
+      taxCertificateIssuedOn: request.taxCertificate?.issuedOn ?? null,
+      appointedBySubjectId: form === 'TEMPORARY_MANAGEMENT_COMPANY' ? (request.appointedBySubjectId ?? null) : null,
       validFrom,
       assignedBy: request.assignedBy,
     });

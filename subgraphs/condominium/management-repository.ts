@@ -1,19 +1,13 @@
-import { and, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
-import { publishedSubjects } from '../../schema/access.js';
+import { katoPrefix, katoRange } from '../../lib/kato.js';
+import { publishedManagingOrganisations, publishedSubjects } from '../../schema/access.js';
 import { publishedBuildings } from '../../schema/buildings.js';
-import { type ManagementSubjectKind, managementAssignments } from '../../schema/condominium.js';
+import { type ManagementForm, managementAssignments } from '../../schema/condominium.js';
 
 export type AssignmentRow = typeof managementAssignments.$inferSelect;
 
-export interface NewAssignment {
-  buildingId: string;
-  managementSubjectId: string;
-  managementSubjectKind: ManagementSubjectKind;
-  validFrom: string;
-  /** `actorOf(caller)`. */
-  assignedBy: string;
-}
+export type NewAssignment = Omit<typeof managementAssignments.$inferInsert, 'id' | 'validTo' | 'createdAt'>;
 
 /**
  * The SQL of management assignments: which subject manages a building, over time. Takes an
@@ -48,6 +42,37 @@ export class ManagementRepository {
       .from(managementAssignments)
       .where(inArray(managementAssignments.buildingId, [...buildingIds]))
       .orderBy(desc(managementAssignments.validFrom), desc(managementAssignments.createdAt));
+  }
+
+  /** The names of these managing organisations (OSIs and companies, access subgraph): public facts (p.25). */
+  organisationNames(subjectIds: readonly string[]): Promise<Array<{ id: string; name: string }>> {
+    if (subjectIds.length === 0) return Promise.resolve([]);
+    return this.executor
+      .select({ id: publishedManagingOrganisations.id, name: publishedManagingOrganisations.name })
+      .from(publishedManagingOrganisations)
+      .where(inArray(publishedManagingOrganisations.id, [...subjectIds]));
+  }
+
+  /**
+   * For each territory, how many registered buildings under it are managed on `day` in each
+   * form (`form` null: no manager), in one statement: a range scan of field 2 per territory.
+   */
+  async countsByTerritory(
+    katoCodes: readonly string[],
+    day: string,
+  ): Promise<Array<{ katoCode: string; form: ManagementForm | null; buildings: number }>> {
+    if (katoCodes.length === 0) return [];
+    const ranges = katoCodes.map((code) => ({ code, ...katoRange(katoPrefix(code)) }));
+    const rows = await this.executor.execute<{ kato_code: string; form: ManagementForm | null; buildings: number }>(sql`
+      select t.code as kato_code, m.form, count(b.id)::int as buildings
+        from unnest(${textArray(ranges.map((r) => r.code))}, ${textArray(ranges.map((r) => r.from))},
+                    ${textArray(ranges.map((r) => r.to))}) as t(code, lower_bound, upper_bound)
+        join buildings.published_buildings b
+          on b.kato_code ~>=~ t.lower_bound and b.kato_code ~<~ t.upper_bound and b.status = 'REGISTERED'
+        left join condominium.management_assignments m
+          on m.building_id = b.id and m.valid_from <= ${day}::date and (m.valid_to is null or m.valid_to > ${day}::date)
+       group by t.code, m.form`);
+    return rows.map((row) => ({ katoCode: row.kato_code, form: row.form, buildings: row.buildings }));
   }
 
   /** The KATO code of the register's building with this id (buildings subgraph); null when there is none. */
@@ -92,6 +117,14 @@ export class ManagementRepository {
     if (!row) throw new Error('The assignment was not recorded.');
     return row;
   }
+}
+
+/** `array[$1, $2, …]::text[]`: drizzle would otherwise expand a JS array into a parenthesised list. */
+function textArray(values: readonly string[]): SQL {
+  return sql`array[${sql.join(
+    values.map((value) => sql`${value}`),
+    sql`, `,
+  )}]::text[]`;
 }
 
 /**

@@ -133,7 +133,6 @@ export const servicePermissions = {
     OwnerRequestEvent: { '*': visibleWithParent },
     OwnerRequestConnection: { '*': visibleWithParent },
     OwnerRequestEdge: { '*': visibleWithParent },
-    Premise: { '*': visibleWithParent },
     PlannedWorkPayload: { '*': visibleWithParent },
     OwnerRequestPayload: { '*': visibleWithParent },
     ContractPayload: { '*': visibleWithParent },

@@ -10,7 +10,7 @@ import { Meter, MeterBuilding, MeterMutation, MeterQuery, Premise } from './reso
 import { Mutation } from './resolvers/Mutation.js';
 import { PersonalAccount } from './resolvers/PersonalAccount.js';
 import { Query } from './resolvers/Query.js';
-import { Supplier } from './resolvers/Supplier.js';
+import { Region, Supplier } from './resolvers/Supplier.js';
 import { Tariff } from './resolvers/Tariff.js';
 
 /** The utilities subgraph: supplier register, personal accounts and tariffs (categories 9–11, 14). */
@@ -21,6 +21,7 @@ export const definition: SubgraphDefinition<UtilitiesLoaders> = {
   resolvers: {
     ...scalarResolvers,
     Supplier,
+    Region,
     PersonalAccount,
     Tariff,
     BillingPeriod,

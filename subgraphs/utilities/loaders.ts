@@ -29,6 +29,8 @@ export interface UtilitiesLoaders {
   /** Keyed by `${first}:${buildingId}`: the first accounts of each building within the caller's scope. */
   accountsByBuilding: DataLoader<string, AccountRow[]>;
   publishedTariffsBySupplier: DataLoader<string, TariffRow[]>;
+  /** Keyed by `${first}:${supplierId}`: ids of the first buildings its passport says it serves. */
+  buildingsServed: DataLoader<string, string[]>;
   /** Meters and readings within the caller's scope (meter-loaders.ts). */
   meters: MeterLoaders;
 }
@@ -112,6 +114,21 @@ export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
           (row) => row.buildingId,
         )) {
           found.set(`${first}:${buildingId}`, rows);
+        }
+      }
+      return keys.map((key) => found.get(key.toLowerCase()) ?? []);
+    }),
+    buildingsServed: new DataLoader(async (keys) => {
+      const byFirst = new Map<number, string[]>();
+      for (const key of keys) {
+        const [first, supplierId] = key.split(':') as [string, string];
+        if (isUuid(supplierId)) byFirst.set(Number(first), [...(byFirst.get(Number(first)) ?? []), supplierId.toLowerCase()]);
+      }
+      const found = new Map<string, string[]>();
+      for (const [first, supplierIds] of byFirst) {
+        for (const row of await suppliers.buildingsServed(supplierIds, first)) {
+          const key = `${first}:${row.supplierId}`;
+          found.set(key, [...(found.get(key) ?? []), row.buildingId]);
         }
       }
       return keys.map((key) => found.get(key.toLowerCase()) ?? []);

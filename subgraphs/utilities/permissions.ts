@@ -1,7 +1,16 @@
 import { entitiesRule, openEntity } from '../../lib/auth/entities.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
 import { grantsForSubject, hasFunction } from '../../lib/auth/scope.js';
-import { deny, type IRules, isAdministrator, isOpenPart, relyOnGrants, rule, visibleWithParent } from '../../lib/auth/shield.js';
+import {
+  deny,
+  type IRules,
+  isAdministrator,
+  isOpenPart,
+  relyOnAdministrator,
+  relyOnGrants,
+  rule,
+  visibleWithParent,
+} from '../../lib/auth/shield.js';
 import { forbidden, notFound, unauthenticated } from '../../lib/errors.js';
 import { parseId } from '../../lib/ids.js';
 import type { PersonalDataOf } from '../../lib/subgraph-schema.js';
@@ -57,6 +66,23 @@ function actsForSupplier(fn: AccessFunction, field: string, supplierIdOf: (args:
   });
 }
 
+/**
+ * Keeping a supplier's passport: the Administrator for any supplier, relying on its status;
+ * otherwise SUPPLIER_REGISTER_MAINTAIN for that supplier's own subject (its own passport only).
+ */
+const keepsPassport = rule({ cache: 'no_cache' })(async (_parent, args, context: Context) => {
+  const { caller } = context;
+  if (caller.kind === 'anonymous') return unauthenticated();
+  if (caller.isAdministrator) return relyOnAdministrator();
+  const fn = AccessFunction.SupplierRegisterMaintain;
+  if (!hasFunction(caller, fn)) return forbidden(`Keeping a supplier passport needs ${fn} or the Administrator.`);
+  const supplier = await context.loaders.supplierById.load(parseId(args.supplierId, 'supplierId', 'a supplier'));
+  if (!supplier) return notFound('The supplier', 'supplierId');
+  return relyOnGrants(grantsForSubject(caller, fn, supplier.subjectId), () =>
+    forbidden(`You may use ${fn} only for the passport of the supplier you act for.`),
+  );
+});
+
 export const permissions: IRules = {
   Query: {
     suppliers: isOpenPart,
@@ -71,6 +97,7 @@ export const permissions: IRules = {
     tariffChangePreview: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
     _entities: entitiesRule<Context>({
       Supplier: openEntity,
+      Region: openEntity,
       Building: openEntity,
       // Which accounts: `PersonalAccount.__resolveReference` returns null outside the scope.
       // An anonymous caller reaches none, and `entitiesRule` answers it UNAUTHENTICATED.
@@ -84,6 +111,7 @@ export const permissions: IRules = {
   Mutation: {
     ...meterPermissions.Mutation,
     registerSupplier: isAdministrator,
+    updateSupplierPassport: keepsPassport,
     upsertPersonalAccounts: actsForSupplier(AccessFunction.PersonalAccountsMaintain, 'supplierId', (args) => args.supplierId),
     publishTariff: actsForSupplier(
       AccessFunction.TariffsMaintain,
@@ -101,7 +129,12 @@ export const permissions: IRules = {
     postPayments: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
   },
   // The register and published tariffs (only published ones are ever read) are the open part.
+  // The register and passports are organisations' public data (p.25): they name no person.
   Supplier: { '*': isOpenPart },
+  SupplierLicence: { '*': isOpenPart },
+  SupplierContacts: { '*': isOpenPart },
+  SupplierBankDetails: { '*': isOpenPart },
+  Region: { katoCode: isOpenPart },
   Tariff: { '*': isOpenPart },
   TariffTier: { '*': isOpenPart },
   // A supplier's own periods: reached only through its guarded root field and mutations.

@@ -1,7 +1,7 @@
 import { isUuid } from '../../../lib/uuid.js';
 import type { Context } from '../context.js';
 
-/** The buildings subgraph owns buildings; this one adds who manages them. */
+/** The buildings subgraph owns buildings; this one adds who manages them and their house council. */
 export const Building = {
   /**
    * The key is all this subgraph needs of a building (it keeps no row of its own), so the
@@ -12,5 +12,11 @@ export const Building = {
   },
   management(building: { id: string }, _args: unknown, context: Context) {
     return context.loaders.currentManagement.load(building.id);
+  },
+  async houseCouncilSize(building: { id: string }, _args: unknown, context: Context) {
+    return (await context.loaders.houseCouncil.load(building.id)).length;
+  },
+  houseCouncil(building: { id: string }, _args: unknown, context: Context) {
+    return context.loaders.houseCouncil.load(building.id);
   },
 };

@@ -6,4 +6,9 @@ export const Query = {
   managementHistory(_parent: unknown, args: { buildingId: string }, context: Context) {
     return context.loaders.managementHistory.load(parseId(args.buildingId, 'buildingId', 'a building'));
   },
+  /** The rule let only a person through: their own premises, by their IIN. */
+  async myPremises(_parent: unknown, _args: unknown, context: Context) {
+    if (context.caller.kind !== 'person') return [];
+    return (await context.loaders.premisesOwnedByPerson.load(context.caller.personId)).map((id) => ({ id }));
+  },
 };

@@ -9,6 +9,7 @@ import type { Context } from '../context.js';
 import { type PaymentItem, postPaymentsCall } from '../payment-manager.js';
 import { type PersonalAccountItem, upsertPersonalAccountsCall } from '../personal-account-manager.js';
 import { type RegisterSupplierInput, SupplierManager, supplierChange, supplierConflicts } from '../supplier-manager.js';
+import { passportChange, type SupplierPassportInput, SupplierPassportManager } from '../supplier-passport.js';
 import { type PublishTariffInput, TariffManager } from '../tariff-manager.js';
 import { parseSupplierBulkArgs, type SupplierBulkArgs } from './bulk-args.js';
 
@@ -24,6 +25,25 @@ export const Mutation = {
       run: async (tx) => {
         const supplier = await new SupplierManager(tx).register(args.input);
         return { payload: { supplier }, objectIds: [supplier.id], changes: [supplierChange(supplier)] };
+      },
+    });
+  },
+
+  updateSupplierPassport(
+    _parent: unknown,
+    args: { supplierId: string; input: SupplierPassportInput; expectedVersion?: number | null },
+    context: Context,
+    info: GraphQLResolveInfo,
+  ) {
+    const supplierId = parseId(args.supplierId, 'supplierId', 'a supplier');
+    return placeWrite(context, info, {
+      operation: 'utilities.updateSupplierPassport',
+      run: async (tx) => {
+        const supplier = await new SupplierPassportManager(tx).update(supplierId, args.input, args.expectedVersion, {
+          actor: actorOf(context.caller),
+          now: context.receivedAt,
+        });
+        return { payload: { supplier }, objectIds: [supplier.id], changes: [passportChange(supplier)] };
       },
     });
   },

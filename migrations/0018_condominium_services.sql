@@ -33,6 +33,7 @@ CREATE TABLE "condominium"."owner_requests" (
 	"premise_id" uuid,
 	"category_code" varchar(40) NOT NULL,
 	"description" text NOT NULL,
+	"contact_phone" varchar(20),
 	"requester_person_id" uuid NOT NULL,
 	"status" "condominium"."owner_request_status" DEFAULT 'SUBMITTED' NOT NULL,
 	"due_on" date NOT NULL,
