@@ -63,7 +63,13 @@ async function demoContent(db: Executor): Promise<unknown> {
       'accounts', (select jsonb_agg(jsonb_build_array(s.bin, a.account_number, b.cadastral_number, a.premise_number, a.holder_name, a.holder_iin, a.service, a.opened_at) order by s.bin, a.account_number)
                      from utilities.personal_accounts a join utilities.suppliers s on s.id = a.supplier_id join buildings.buildings b on b.id = a.building_id),
       'management', (select jsonb_agg(jsonb_build_array(b.cadastral_number, m.management_subject_kind, m.valid_from) order by b.cadastral_number)
-                       from condominium.management_assignments m join buildings.buildings b on b.id = m.building_id)
+                       from condominium.management_assignments m join buildings.buildings b on b.id = m.building_id),
+      'works', (select jsonb_agg(jsonb_build_array(b.cadastral_number, w.title, w.status, w.planned_cost_tiyn, w.planned_start) order by b.cadastral_number, w.title)
+                  from condominium.planned_works w join buildings.buildings b on b.id = w.building_id),
+      'contracts', (select jsonb_agg(jsonb_build_array(b.cadastral_number, c.number, c.counterparty_bin, c.amount_tiyn, c.valid_from) order by b.cadastral_number, c.number)
+                      from condominium.contracts c join buildings.buildings b on b.id = c.building_id),
+      'requests', (select jsonb_agg(jsonb_build_array(b.cadastral_number, p.iin, r.category_code, r.status, r.due_on, r.rating) order by b.cadastral_number, r.category_code)
+                     from condominium.owner_requests r join buildings.buildings b on b.id = r.building_id join access.persons p on p.id = r.requester_person_id)
     ) as content`);
   return row?.content;
 }
@@ -221,6 +227,40 @@ describe('demo data', () => {
       expect(response.errors).toBeUndefined();
       expect(response.data?.building.management).toEqual({ subjectKind: 'OSI', validTo: null });
     }
+  });
+
+  it('shows the demo OSI’s works and contracts to anyone, and its requests to the chair, three of them overdue', async () => {
+    expect(report.counts).toMatchObject({ plannedWorks: 5, contracts: 3, ownerRequests: 6 });
+    const [first] = await system.db.execute<{ id: string }>(sql`
+      select a.building_id as id from condominium.management_assignments a
+        join access.subjects s on s.id = a.management_subject_id join buildings.buildings b on b.id = a.building_id
+       where s.identification_number = ${demoSubjects.osi.identificationNumber} order by b.cadastral_number limit 1`);
+    const open = await system.query(`query($id: ID!) { building(id: $id) { plannedWorks { status } contracts { amount } } }`, {
+      id: first?.id,
+    });
+    expect(open.errors).toBeUndefined();
+    expect(open.data?.building.plannedWorks.map((work: any) => work.status).sort()).toEqual(['DONE', 'IN_PROGRESS', 'PLANNED']);
+    expect(open.data?.building.contracts.map((contract: any) => contract.amount)).toEqual(['2880000.00', '1512000.00']);
+    const requests = await system.query(
+      `query($id: ID!) { building(id: $id) { all: ownerRequests { edges { node { status } } } overdue: ownerRequests(overdue: true) { edges { node { category { code } } } } } }`,
+      { id: first?.id },
+      { token: token('osi') },
+    );
+    expect(requests.errors).toBeUndefined();
+    expect(requests.data?.building.all.edges.map((edge: any) => edge.node.status).sort()).toEqual([
+      'ACCEPTED',
+      'DONE',
+      'IN_PROGRESS',
+      'REJECTED',
+      'REOPENED',
+      'SUBMITTED',
+    ]);
+    // Due 5, 4 and 3 days ago: reopened 8 days ago with 3 days to go, filed 9 days ago with 5, filed 5 days ago with 2.
+    expect(requests.data?.building.overdue.edges.map((edge: any) => edge.node.category.code)).toEqual([
+      'WATER_AND_SEWERAGE',
+      'CLEANING',
+      'LIFT',
+    ]);
   });
 
   it('gives the administrator an integration application to review', async () => {

@@ -3,7 +3,8 @@ import type { Database, Executor, Transaction } from '../../lib/db.js';
 import { issueReceipt } from '../../lib/receipts.js';
 import { managementAssignments } from '../../schema/condominium.js';
 import { lockBuilding, ManagementRepository } from '../../subgraphs/condominium/management-repository.js';
-import { deleteReceiptsOf, findAdministrator, findDemoSubjects } from './access-seeder.js';
+import { deleteReceiptsOf, demoPersons, findAdministrator, findDemoSubjects } from './access-seeder.js';
+import { resetServices, seedServices, servicesSeeded } from './condominium-services.js';
 import type { Seeder } from './seeder.js';
 
 /*
@@ -32,6 +33,22 @@ async function osiAssignmentIds(executor: Executor, osiId: string): Promise<stri
     .from(managementAssignments)
     .where(eq(managementAssignments.managementSubjectId, osiId));
   return rows.map((row) => row.id);
+}
+
+/** The buildings the OSI manages now, by cadastral number: the first carries the demo requests. */
+async function osiBuildingIds(executor: Executor, osiId: string): Promise<string[]> {
+  const rows = await executor.execute<{ id: string }>(sql`
+    select a.building_id as id from condominium.management_assignments a join buildings.buildings b on b.id = a.building_id
+     where a.management_subject_id = ${osiId} and a.valid_to is null
+     order by b.cadastral_number`);
+  return rows.map((row) => row.id);
+}
+
+/** Who placed the demo works, contracts and request moves: the OSI chair (the administrator when the chair is missing). */
+async function chairActor(executor: Executor): Promise<string> {
+  const [chair] = await executor.execute<{ id: string }>(sql`select id from access.persons where iin = ${demoPersons.osiChair.iin}`);
+  const id = chair?.id ?? (await findAdministrator(executor));
+  return `person:${id}`;
 }
 
 async function assignBuildings(tx: Transaction, osiId: string, referenceDate: Date): Promise<number> {
@@ -71,18 +88,25 @@ export const condominiumSeeder: Seeder = {
       log('  the demo OSI is not in the access data: condominium demo data skipped');
       return {};
     }
+    const counts: Record<string, number> = {};
     if ((await osiAssignmentIds(db, osi)).length > 0) {
-      log('  the demo OSI already manages buildings: condominium demo data kept as it is');
-      return {};
+      log('  the demo OSI already manages buildings: its assignments kept as they are');
+    } else {
+      counts.assignments = await db.transaction((tx) => assignBuildings(tx, osi, referenceDate));
+      if (counts.assignments === 0) log('  no unmanaged Almaty condominium in the register: the demo OSI manages none');
     }
-    const assignments = await db.transaction((tx) => assignBuildings(tx, osi, referenceDate));
-    if (assignments === 0) log('  no unmanaged Almaty condominium in the register: the demo OSI manages none');
-    return { assignments };
+    const services = await db.transaction(async (tx) => {
+      const buildingIds = await osiBuildingIds(tx, osi);
+      if (await servicesSeeded(tx, buildingIds)) return {};
+      return seedServices(tx, osi, buildingIds, await chairActor(tx), referenceDate);
+    });
+    return { ...counts, ...services };
   },
   reset: async (db: Database) => {
     await db.transaction(async (tx) => {
       const { osi } = await findDemoSubjects(tx);
       if (!osi) return;
+      await resetServices(tx, await osiBuildingIds(tx, osi));
       await deleteReceiptsOf(tx, await osiAssignmentIds(tx, osi));
       await tx.delete(managementAssignments).where(eq(managementAssignments.managementSubjectId, osi));
     });
