@@ -17,6 +17,8 @@ export const changeTypes = [
   'TARIFF',
   'METER',
   'METER_READING',
+  'DOCUMENT',
+  'REPORT',
   'PLANNED_WORK',
   'OWNER_REQUEST',
   'CONTRACT',

@@ -7,6 +7,12 @@
 
 const katoCodePattern = /^\d{9}$/;
 
+/**
+ * The whole country as a territory (KATO numbers no country; all nines would be a
+ * settlement, all zeros is no code in use): its prefix is empty, so it covers every code.
+ */
+export const COUNTRY_KATO = '000000000';
+
 /** Whether `value` is a 9-digit KATO code. */
 export function isKatoCode(value: unknown): value is string {
   return typeof value === 'string' && katoCodePattern.test(value);
@@ -19,6 +25,7 @@ export function isKatoCode(value: unknown): value is string {
  */
 export function katoPrefix(katoCode: string): string {
   const code = katoCode.slice(0, 9);
+  if (code === COUNTRY_KATO) return '';
   if (/^\d{2}0{7}$/.test(code)) return code.slice(0, 2);
   if (/^\d{4}(00|10)000$/.test(code)) return code.slice(0, 4);
   if (/^\d{6}000$/.test(code)) return code.slice(0, 6);
@@ -36,6 +43,8 @@ export function withinTerritory(territoryKato: string, katoCode: string): boolea
  * (`kato_code ~>=~ from and kato_code ~<~ to`): byte order, whatever the collation.
  */
 export function katoRange(prefix: string): { from: string; to: string } {
+  // Codes are digits, and ':' follows '9': the country's empty prefix covers them all.
+  if (prefix === '') return { from: '', to: ':' };
   const last = prefix.length - 1;
   const next = prefix.slice(0, last) + String.fromCharCode(prefix.charCodeAt(last) + 1);
   return { from: prefix, to: next };

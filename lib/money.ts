@@ -24,3 +24,12 @@ export function parseTenge(value: string, field: string): bigint | FieldProblem 
   const [whole = '0', fraction = ''] = value.split('.');
   return BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0'));
 }
+
+/** Tenge that may be negative (a balance: "-250.00"), as tiyn; the problem at `field` otherwise. */
+export function parseSignedTenge(value: string, field: string): bigint | FieldProblem {
+  if (!value.startsWith('-')) return parseTenge(value, field);
+  const tiyn = parseTenge(value.slice(1), field);
+  return typeof tiyn === 'bigint'
+    ? -tiyn
+    : { field, message: `${field} must be an amount in tenge with up to 2 decimal places, e.g. "1500.50" or "-250.00".` };
+}

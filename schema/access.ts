@@ -383,6 +383,21 @@ export const publishedDigitalObjectContacts = accessSchema.view('published_digit
 );
 
 /**
+ * The identification number of each subject that may manage a building: the BIN of an OSI or
+ * a management company, the IIN of an owners' representative under direct joint management.
+ * Read by the condominium subgraph only to decide whose signature a report or a protocol
+ * needs (p.8); never served (an IIN is personal data).
+ */
+export const publishedSubjectIdentificationNumbers = accessSchema
+  .view('published_subject_identification_numbers')
+  .as((qb) =>
+    qb
+      .select({ id: subjects.id, kind: subjects.kind, identificationNumber: subjects.identificationNumber })
+      .from(subjects)
+      .where(sql`${subjects.kind} in ('OSI', 'MANAGEMENT_COMPANY', 'PREMISES_OWNER')`),
+  );
+
+/**
  * A person's IIN by their id: how another subgraph matches the signed-in person (the caller
  * carries the id only) with registers kept by IIN, e.g. the owners of premises. Read only to
  * decide the person's own rights; never served.

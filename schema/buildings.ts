@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   char,
@@ -9,6 +10,7 @@ import {
   jsonb,
   numeric,
   pgSchema,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -132,6 +134,41 @@ export const buildings = buildingsSchema.table(
     index('buildings_heating_supply_type_idx').on(t.heatingSupplyType),
     index('buildings_year_built_idx').on(t.yearBuilt),
     index('buildings_confirmed_at_idx').on(t.confirmedAt),
+  ],
+);
+
+/**
+ * Buildings counted per district (first 4 KATO digits) and the dimensions the analytics
+ * group by, kept current by the writes themselves: statement-level triggers on
+ * `buildings` add each statement's net change in its own transaction (migration
+ * buildings_counts). A region's or the country's figures sum a few hundred rows instead of reading
+ * the register. A bulk load may switch the triggers off for its transaction
+ * (`set local buildings.bulk_load = 'on'`) and call `buildings.rebuild_building_counts()` after.
+ */
+export const buildingCounts = buildingsSchema.table(
+  'building_counts',
+  {
+    /** The first 4 digits of field 2: a district or city of a region. */
+    district: varchar('district', { length: 4 }).notNull(),
+    status: registerStatus('status').notNull(),
+    condition: buildingCondition('condition').notNull(),
+    heatingSupplyType: supplySystemType('heating_supply_type').notNull(),
+    /** Field 11 rounded down to the decade (1970 for 1975). */
+    decadeBuilt: smallint('decade_built').notNull(),
+    barrierFree: boolean('barrier_free').notNull(),
+    buildings: integer('buildings').notNull(),
+    /** Sum of field 13 (total premises) of these buildings. */
+    premises: bigint('premises', { mode: 'number' }).notNull(),
+    /** Annex fields that apply to these buildings (18 only with central heating, 28 only once retired), summed. */
+    annexFieldsApplicable: bigint('annex_fields_applicable', { mode: 'number' }).notNull(),
+    /** Of those, the fields filled, summed. */
+    annexFieldsFilled: bigint('annex_fields_filled', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'building_counts_pkey',
+      columns: [t.district, t.status, t.condition, t.heatingSupplyType, t.decadeBuilt, t.barrierFree],
+    }),
   ],
 );
 

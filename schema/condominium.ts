@@ -1,13 +1,16 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   char,
   check,
+  customType,
   date,
   index,
   integer,
   pgSchema,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -120,6 +123,239 @@ export const houseCouncilMembers = condominiumSchema.table(
     uniqueIndex('house_council_members_chair_key').on(t.buildingId).where(sql`${t.chair} and ${t.validTo} is null`),
     check('house_council_members_period_check', sql`${t.validTo} is null or ${t.validTo} > ${t.validFrom}`),
     check('house_council_members_iin_check', sql`${t.iin} ~ '^[0-9]{12}$'`),
+  ],
+);
+
+/** Raw bytes (PostgreSQL `bytea`), read and written as Buffers. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({
+  dataType: () => 'bytea',
+});
+
+// ── Documents (p.7): electronic documents and scans attached to reports, protocols, contracts and requests.
+
+/** An upload is UPLOADING until its last byte arrives and its SHA-256 matches the declared one, then STORED. */
+export const documentStatus = condominiumSchema.enum('document_status', ['UPLOADING', 'STORED']);
+export type DocumentStatus = (typeof documentStatus.enumValues)[number];
+
+/** A document's description and the proof of its content (size, SHA-256); the bytes are in the document store. */
+export const documents = condominiumSchema.table(
+  'documents',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** The building the document concerns (buildings subgraph; no foreign key across schemas): who may read it follows from it. */
+    buildingId: uuid('building_id').notNull(),
+    fileName: text('file_name').notNull(),
+    mediaType: text('media_type').notNull(),
+    /** Declared when the upload begins; bounded by the store's limit (20 MiB). */
+    size: integer('size').notNull(),
+    /** Declared when the upload begins (lower-case hex); the content is refused unless it hashes to it. */
+    sha256: char('sha256', { length: 64 }).notNull(),
+    status: documentStatus('status').notNull().default('UPLOADING'),
+    /** `person:<id>` or `digital-object:<id>`. */
+    uploadedBy: text('uploaded_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    storedAt: timestamp('stored_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    index('documents_building_idx').on(t.buildingId, t.createdAt),
+    check('documents_size_check', sql`${t.size} > 0 and ${t.size} <= 20971520`),
+    check('documents_sha256_check', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+    check('documents_stored_check', sql`(${t.status} = 'STORED') = (${t.storedAt} is not null)`),
+  ],
+);
+
+/**
+ * The content of documents kept in PostgreSQL (the default document store): in parts of at
+ * most 4 MiB, as they were uploaded, so that no statement moves more than one part.
+ */
+export const documentParts = condominiumSchema.table(
+  'document_parts',
+  {
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id, { onDelete: 'cascade' }),
+    /** Position of the part's first byte in the document. */
+    offset: integer('offset').notNull(),
+    bytes: bytea('bytes').notNull(),
+  },
+  (t) => [primaryKey({ name: 'document_parts_pkey', columns: [t.documentId, t.offset] })],
+);
+
+/** The kinds of record a document can be attached to (categories 5–8 of p.4). */
+export const attachedRecordKind = condominiumSchema.enum('attached_record_kind', ['REPORT', 'PROTOCOL', 'CONTRACT', 'REQUEST']);
+export type AttachedRecordKind = (typeof attachedRecordKind.enumValues)[number];
+
+/** Which documents are attached to which record; the record is of this schema, named by kind and id. */
+export const documentAttachments = condominiumSchema.table(
+  'document_attachments',
+  {
+    recordKind: attachedRecordKind('record_kind').notNull(),
+    recordId: uuid('record_id').notNull(),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id),
+    /** Order in which the record lists its documents. */
+    position: integer('position').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'document_attachments_pkey', columns: [t.recordKind, t.recordId, t.documentId] }),
+    index('document_attachments_document_idx').on(t.documentId),
+  ],
+);
+
+// ── Signed publications (p.8, p.28): reports and protocols are published only once signed with an EDS.
+
+/** The kinds of record published under a signature. */
+export const publishedRecordKind = condominiumSchema.enum('published_record_kind', ['REPORT', 'PROTOCOL']);
+export type PublishedRecordKind = (typeof publishedRecordKind.enumValues)[number];
+
+/**
+ * A record's signature: the exact bytes signed (the record's canonical form), the detached
+ * CMS signature, who signed (as verified from the certificate) and when, and the short code
+ * printed on paper for verification. Written when the signature is accepted; `published_at`
+ * set when the record is published. Never changed after publication.
+ */
+export const signedPublications = condominiumSchema.table(
+  'signed_publications',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    recordKind: publishedRecordKind('record_kind').notNull(),
+    /** The report's or protocol's id (this schema). */
+    recordId: uuid('record_id').notNull(),
+    buildingId: uuid('building_id').notNull(),
+    /** What the verification page calls the record, e.g. "Monthly report for 2026-10". */
+    title: text('title').notNull(),
+    /** The short verification code printed on paper (Crockford base32, e.g. `7KQ2-M9XD-4TRA`). */
+    code: text('code').notNull(),
+    content: bytea('content').notNull(),
+    contentSha256: char('content_sha256', { length: 64 }).notNull(),
+    /** DER of the CMS SignedData. */
+    signature: bytea('signature').notNull(),
+    /** The organisation's BIN from the certificate (OU=BIN…): public (p.25). */
+    signerBin: char('signer_bin', { length: 12 }),
+    /** The organisation's name as this system knows it (the managing subject): public (p.25). */
+    signerOrganisationName: text('signer_organisation_name'),
+    /** The signing person's IIN and name from the certificate: personal data, never in the open part. */
+    signerIin: char('signer_iin', { length: 12 }),
+    signerCommonName: text('signer_common_name'),
+    certificateSerial: text('certificate_serial').notNull(),
+    certificateIssuer: text('certificate_issuer').notNull(),
+    /** The signature's signingTime, or the moment it was verified when it carries none. */
+    signedAt: timestamp('signed_at', { withTimezone: true, mode: 'date' }).notNull(),
+    verifiedAt: timestamp('verified_at', { withTimezone: true, mode: 'date' }).notNull(),
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('signed_publications_record_key').on(t.recordKind, t.recordId),
+    uniqueIndex('signed_publications_code_key').on(t.code),
+    index('signed_publications_building_idx').on(t.buildingId),
+  ],
+);
+
+// ── Reports (p.5): monthly and annual reports of a building's management, machine-readable.
+
+export const reportKind = condominiumSchema.enum('report_kind', ['MONTHLY', 'ANNUAL']);
+export type ReportKind = (typeof reportKind.enumValues)[number];
+
+/** DRAFT → SIGNED (a valid EDS of the manager) → PUBLISHED; a published report never changes. */
+export const reportStatus = condominiumSchema.enum('report_status', ['DRAFT', 'SIGNED', 'PUBLISHED']);
+export type ReportStatus = (typeof reportStatus.enumValues)[number];
+
+export const reportLineDirection = condominiumSchema.enum('report_line_direction', ['INCOME', 'EXPENSE']);
+
+/**
+ * One version of a building's report for one period. Money in tiyn. A correction of a
+ * published report is a new version naming the one it replaces, with the reason.
+ */
+export const reports = condominiumSchema.table(
+  'reports',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** The Building entity of the buildings subgraph (no foreign key across schemas). */
+    buildingId: uuid('building_id').notNull(),
+    kind: reportKind('kind').notNull(),
+    /** The period's first day: the 1st of the month (MONTHLY) or 1 January (ANNUAL). */
+    periodStart: date('period_start', { mode: 'string' }).notNull(),
+    /** 1 for the first report of the period, one more for each correction. */
+    version: integer('version').notNull(),
+    /** The published version this one corrects; null for the first. */
+    replacesId: uuid('replaces_id').references((): AnyPgColumn => reports.id),
+    correctionReason: text('correction_reason'),
+    status: reportStatus('status').notNull().default('DRAFT'),
+    /** The subject (access subgraph) that managed the building when the report was drafted: whose signature it needs. */
+    managerSubjectId: uuid('manager_subject_id').notNull(),
+    openingBalance: bigint('opening_balance', { mode: 'bigint' }).notNull(),
+    incomeTotal: bigint('income_total', { mode: 'bigint' }).notNull(),
+    expenseTotal: bigint('expense_total', { mode: 'bigint' }).notNull(),
+    closingBalance: bigint('closing_balance', { mode: 'bigint' }).notNull(),
+    /** The capital-repair fund over the period (category 3). */
+    fundOpeningBalance: bigint('fund_opening_balance', { mode: 'bigint' }).notNull(),
+    fundContributions: bigint('fund_contributions', { mode: 'bigint' }).notNull(),
+    fundSpending: bigint('fund_spending', { mode: 'bigint' }).notNull(),
+    fundClosingBalance: bigint('fund_closing_balance', { mode: 'bigint' }).notNull(),
+    /** `person:<id>` or `digital-object:<id>`. */
+    draftedBy: text('drafted_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** When it was published (the deadline is judged by it); null before. */
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('reports_version_key').on(t.buildingId, t.kind, t.periodStart, t.version),
+    // One report in the making per building and period, whatever its version.
+    uniqueIndex('reports_unpublished_key').on(t.buildingId, t.kind, t.periodStart).where(sql`${t.status} <> 'PUBLISHED'`),
+    index('reports_period_idx').on(t.kind, t.periodStart, t.buildingId),
+    check(
+      'reports_period_check',
+      sql`extract(day from ${t.periodStart}) = 1 and (${t.kind} = 'MONTHLY' or extract(month from ${t.periodStart}) = 1)`,
+    ),
+    check('reports_published_check', sql`(${t.status} = 'PUBLISHED') = (${t.publishedAt} is not null)`),
+    check(
+      'reports_correction_check',
+      sql`(${t.replacesId} is null) = (${t.correctionReason} is null) and (${t.replacesId} is null) = (${t.version} = 1)`,
+    ),
+    check(
+      'reports_totals_check',
+      sql`${t.closingBalance} = ${t.openingBalance} + ${t.incomeTotal} - ${t.expenseTotal}
+      and ${t.fundClosingBalance} = ${t.fundOpeningBalance} + ${t.fundContributions} - ${t.fundSpending}`,
+    ),
+  ],
+);
+
+/** Income and expense lines of a report, by category. */
+export const reportLines = condominiumSchema.table(
+  'report_lines',
+  {
+    reportId: uuid('report_id')
+      .notNull()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    direction: reportLineDirection('direction').notNull(),
+    position: integer('position').notNull(),
+    /** A code of the API's IncomeCategory or ExpenseCategory. */
+    category: text('category').notNull(),
+    description: text('description'),
+    amount: bigint('amount', { mode: 'bigint' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'report_lines_pkey', columns: [t.reportId, t.direction, t.position] }),
+    check('report_lines_amount_check', sql`${t.amount} >= 0`),
+  ],
+);
+
+/** Works done in the period (category 4), with their cost. */
+export const reportWorks = condominiumSchema.table(
+  'report_works',
+  {
+    reportId: uuid('report_id')
+      .notNull()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    description: text('description').notNull(),
+    cost: bigint('cost', { mode: 'bigint' }).notNull(),
+    completedOn: date('completed_on', { mode: 'string' }),
+  },
+  (t) => [
+    primaryKey({ name: 'report_works_pkey', columns: [t.reportId, t.position] }),
+    check('report_works_cost_check', sql`${t.cost} >= 0`),
   ],
 );
 

@@ -373,12 +373,14 @@ export type ChargeBasis = (typeof chargeBasis.enumValues)[number];
 /**
  * Charges per personal account and billing period (p.4.14), in tiyn. One CHARGE per account
  * and period; a later change of it is a RECALCULATION line of the difference with its reason.
- * A closed period's lines are frozen (the application refuses writes to them).
+ * A closed period's lines are frozen (the application refuses writes to them). Partitioned by
+ * `month` (migration 0019, hand-edited like 0010's readings): a query naming the month reads one
+ * partition, and old months can be detached and archived.
  */
 export const charges = utilitiesSchema.table(
   'charges',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    id: uuid('id').notNull().default(sql`gen_random_uuid()`),
     supplierId: uuid('supplier_id')
       .notNull()
       .references(() => suppliers.id),
@@ -388,6 +390,10 @@ export const charges = utilitiesSchema.table(
     billingPeriodId: uuid('billing_period_id')
       .notNull()
       .references(() => billingPeriods.id),
+    /** The first day of the billing period's month: the partition key (migration 0019). */
+    month: date('month', { mode: 'string' }).notNull(),
+    /** KATO code of the account's building when charged: for archiving and distributing by region. */
+    katoCode: varchar('kato_code', { length: 500 }).notNull(),
     service: utilityService('service').notNull(),
     kind: chargeKind('kind').notNull(),
     basis: chargeBasis('basis').notNull(),
@@ -403,8 +409,10 @@ export const charges = utilitiesSchema.table(
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('charges_one_charge_per_period_key').on(t.accountId, t.billingPeriodId).where(sql`${t.kind} = 'CHARGE'`),
+    primaryKey({ columns: [t.id, t.month] }),
+    uniqueIndex('charges_one_charge_per_period_key').on(t.accountId, t.month, t.billingPeriodId).where(sql`${t.kind} = 'CHARGE'`),
     index('charges_period_idx').on(t.billingPeriodId, t.accountId),
+    index('charges_account_month_idx').on(t.accountId, t.month),
     check('charges_reason_check', sql`(${t.kind} = 'RECALCULATION') = (${t.reason} is not null)`),
   ],
 );
@@ -445,4 +453,54 @@ export const payments = utilitiesSchema.table(
     index('payments_account_period_idx').on(t.accountId, t.billingPeriodId),
     check('payments_amount_check', sql`${t.amountTiyn} > 0`),
   ],
+);
+
+/** Kinds of utility engineering networks (category 15). */
+export const networkKind = utilitiesSchema.enum('network_kind', ['HEAT', 'WATER', 'SEWERAGE', 'SEWAGE_TREATMENT', 'ELECTRICITY', 'GAS']);
+export type NetworkKind = (typeof networkKind.enumValues)[number];
+
+/**
+ * Utility engineering networks (category 15), each owned by a supplier of the register (a
+ * natural monopoly as a rule). Their figures are the open part; which buildings a network
+ * serves is read by its owner, national bodies and the local executive body of its territory.
+ */
+export const engineeringNetworks = utilitiesSchema.table(
+  'engineering_networks',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id),
+    kind: networkKind('kind').notNull(),
+    name: text('name').notNull(),
+    /** KATO code of the territory the network lies in. */
+    territoryKato: char('territory_kato', { length: 9 }).notNull(),
+    /** Length in kilometres; null for a facility without one (a treatment plant). */
+    lengthKm: numeric('length_km', { precision: 10, scale: 3, mode: 'string' }),
+    yearCommissioned: smallint('year_commissioned').notNull(),
+    /** Physical wear, 0 to 100 per cent. */
+    wearPercent: numeric('wear_percent', { precision: 5, scale: 2, mode: 'string' }).notNull(),
+    lastRepairOn: date('last_repair_on', { mode: 'string' }),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('engineering_networks_supplier_idx').on(t.supplierId, t.id),
+    index('engineering_networks_territory_idx').on(t.territoryKato.op('bpchar_pattern_ops')),
+    check('engineering_networks_wear_check', sql`${t.wearPercent} between 0 and 100`),
+    check('engineering_networks_length_check', sql`${t.lengthKm} is null or ${t.lengthKm} >= 0`),
+  ],
+);
+
+/** The buildings of the register a network serves. */
+export const networkBuildings = utilitiesSchema.table(
+  'network_buildings',
+  {
+    networkId: uuid('network_id')
+      .notNull()
+      .references(() => engineeringNetworks.id),
+    buildingId: uuid('building_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.networkId, t.buildingId] }), index('network_buildings_building_idx').on(t.buildingId)],
 );

@@ -263,6 +263,58 @@ describe('demo data', () => {
     ]);
   });
 
+  it('publishes the demo OSI’s reports with some late and some missing, signed and verifiable by code', async () => {
+    const rows = await system.db.execute<{ building_id: string }>(sql`
+      select a.building_id from condominium.management_assignments a
+        join access.subjects s on s.id = a.management_subject_id
+       where s.identification_number = ${demoSubjects.osi.identificationNumber}
+       order by a.valid_from`);
+    const [first, second, third] = rows.map((row) => row.building_id);
+    // Three and two months back: both deadlines have passed whatever the day of the month.
+    const back = (months: number) => {
+      const date = new Date(Date.UTC(referenceDate.getUTCFullYear(), referenceDate.getUTCMonth() - months, 1));
+      return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1 };
+    };
+    const status = async (buildingId: string | undefined, period: { year: number; month: number }) =>
+      (
+        await system.query(
+          `query($id: ID!, $year: Int!, $month: Int) { building(id: $id) { reportCompliance(kind: MONTHLY, year: $year, month: $month) { status } } }`,
+          { id: buildingId, ...period },
+        )
+      ).data?.building.reportCompliance?.status;
+    expect([await status(first, back(3)), await status(second, back(3)), await status(third, back(3))]).toEqual([
+      'ON_TIME',
+      'ON_TIME',
+      'LATE',
+    ]);
+    expect([await status(first, back(2)), await status(second, back(2)), await status(third, back(2))]).toEqual([
+      'ON_TIME',
+      'LATE',
+      'MISSING',
+    ]);
+
+    const published = await system.query(
+      `query($id: ID!) { reports(buildingId: $id) { id version replaces { id } signature { code signer { bin organisationName } } } }`,
+      { id: first },
+    );
+    expect(published.errors).toBeUndefined();
+    const list = published.data?.reports ?? [];
+    expect(list.some((report: any) => report.version === 2 && report.replaces)).toBe(true);
+    const code = list[0]?.signature.code;
+    const verified = await system.query(
+      `query($code: String!) { verifyPublication(code: $code) { signer { bin organisationName } signatureValid } }`,
+      {
+        code,
+      },
+    );
+    // The demo's CA is made at seed time and trusted nowhere: the signature is real, and says so.
+    expect(verified.data?.verifyPublication).toEqual({
+      signer: { bin: demoSubjects.osi.identificationNumber, organisationName: demoSubjects.osi.name },
+      signatureValid: false,
+    });
+    expect(report.counts.reports).toBeGreaterThanOrEqual(8);
+  });
+
   it('gives the administrator an integration application to review', async () => {
     const query = `query($status: ApplicationStatus) { applications(status: $status) { edges { node { digitalObjectName status functions subject { name } } } } }`;
     const pending = await system.query(query, { status: 'SUBMITTED' }, { token: token('administrator') });
@@ -386,6 +438,8 @@ describe('demo data', () => {
     expect(await count(system.db, sql`select count(*) from utilities.personal_accounts`)).toBe(1);
     expect(await count(system.db, sql`select count(*) from utilities.tariffs`)).toBe(0);
     expect(await count(system.db, sql`select count(*) from condominium.management_assignments`)).toBe(0);
+    expect(await count(system.db, sql`select count(*) from condominium.reports`)).toBe(0);
+    expect(await count(system.db, sql`select count(*) from condominium.signed_publications`)).toBe(0);
     expect(await count(system.db, sql`select count(*) from access.grants`)).toBe(1);
     expect(await count(system.db, sql`select count(*) from access.grant_history where grant_id = ${grant.id}`)).toBe(2);
     expect(await count(system.db, sql`select count(*) from access.grant_history where grant_id <> ${grant.id}`)).toBe(0);

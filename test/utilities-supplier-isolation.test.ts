@@ -49,7 +49,12 @@ describe('supplier isolation', () => {
     system = await startTestSystem();
     fixture = await AuthFixture.create(system.db);
     buildingId = await registerBuildingWithApartments(system, fixture, ['12']);
-    const maintain = [AccessFunction.PersonalAccountsMaintain, AccessFunction.TariffsMaintain, AccessFunction.SupplierRegisterMaintain];
+    const maintain = [
+      AccessFunction.PersonalAccountsMaintain,
+      AccessFunction.TariffsMaintain,
+      AccessFunction.SupplierRegisterMaintain,
+      AccessFunction.EngineeringNetworksMaintain,
+    ];
     supplierA = await fixture.machine('UTILITY_SUPPLIER', maintain);
     supplierB = await fixture.person('UTILITY_SUPPLIER', maintain);
     analyst = await fixture.person('AUTHORIZED_BODY', [AccessFunction.AnalyticsRead]);
@@ -207,6 +212,50 @@ describe('supplier isolation', () => {
     expect(write.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(write.data).toBeNull();
     expect((await system.query(passportOf, { id: supplierIds.B })).data).toEqual(before.data);
+  });
+
+  it("keeps a supplier from another supplier's networks: no placing, no change, no served buildings, also through _entities", async () => {
+    const input = {
+      kind: 'WATER',
+      name: 'Водопровод',
+      territoryKato: '751110000',
+      yearCommissioned: 1990,
+      wearPercent: '40',
+      buildingIds: [buildingId],
+    };
+    const placed = await system.query(
+      `mutation($id: ID!, $input: EngineeringNetworkInput!) { placeEngineeringNetwork(supplierId: $id, input: $input) { network { id } } }`,
+      { id: supplierIds.A, input },
+      { token: supplierA.token },
+    );
+    expect(placed.errors).toBeUndefined();
+    const networkId = placed.data?.placeEngineeringNetwork.network.id;
+    const foreignPlace = await system.query(
+      `mutation($id: ID!, $input: EngineeringNetworkInput!) { placeEngineeringNetwork(supplierId: $id, input: $input) { network { id } } }`,
+      { id: supplierIds.A, input },
+      { token: supplierB.token },
+    );
+    expect(foreignPlace.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const foreignChange = await system.query(
+      `mutation($id: ID!, $input: EngineeringNetworkInput!) { updateEngineeringNetwork(id: $id, input: $input) { network { id } } }`,
+      { id: networkId, input: { ...input, wearPercent: '1' } },
+      { token: supplierB.token },
+    );
+    expect(foreignChange.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const read = `query($id: ID!) { engineeringNetwork(id: $id) { wearPercent buildings { id } } }`;
+    const asB = await system.query(read, { id: networkId }, { token: supplierB.token });
+    expect(asB.data?.engineeringNetwork).toEqual({ wearPercent: '40.00', buildings: null });
+    expect(asB.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const entities = await postGraphQL(
+      system.subgraphUrls.utilities,
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on EngineeringNetwork { id buildings { id } } } }`,
+      { r: [{ __typename: 'EngineeringNetwork', id: networkId }] },
+      callerHeaders(await supplierB.caller(), system.gatewaySecret),
+    );
+    expect(entities.data?._entities).toEqual([{ id: networkId, buildings: null }]);
+    expect(entities.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const asA = await system.query(read, { id: networkId }, { token: supplierA.token });
+    expect(asA.data?.engineeringNetwork.buildings).toEqual([{ id: buildingId }]);
   });
 
   it("an upsert with another supplier's account number creates the caller's own account, leaving theirs untouched", async () => {

@@ -296,4 +296,53 @@ describe('tariffs and billing periods', () => {
     const bOwn = await system.query(periods, { supplierId: ids.B }, asB);
     expect(bOwn.data?.billingPeriods).toEqual([]);
   });
+
+  it('publishes many tariffs in one call: ends an open-ended stored one and an earlier one of the call, reports overlaps per item', async () => {
+    const asB = { token: supplierB.token };
+    const water = { service: 'WATER_SUPPLY', unit: 'CUBIC_METRE', pricePerUnit: '90' };
+    const stored = await system.query(publish, { input: { ...water, supplierId: ids.B, validFrom: '2026-01-01' } }, asB);
+    expect(stored.errors).toBeUndefined();
+    const many = `mutation($supplierId: ID!, $tariffs: [TariffInput!]!, $mode: BulkMode) {
+      publishTariffs(supplierId: $supplierId, tariffs: $tariffs, mode: $mode) { created rejected items { key status errors { field } } receipt { operation } } }`;
+    const tariffs = [
+      { key: 'july', ...water, validFrom: '2026-07-01' },
+      { key: 'autumn', ...water, validFrom: '2026-09-01', validTo: '2026-12-31' },
+      { key: 'october', ...water, validFrom: '2026-10-01', validTo: '2026-10-31' },
+      { key: 'wrong-unit', service: 'ELECTRICITY', unit: 'CUBIC_METRE', pricePerUnit: '20', validFrom: '2026-07-01' },
+    ];
+    // Another supplier may not publish B's tariffs.
+    const foreign = await system.query(many, { supplierId: ids.B, tariffs, mode: 'PER_ITEM' }, { token: supplierA.token });
+    expect(foreign.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const refused = await system.query(many, { supplierId: ids.B, tariffs }, asB);
+    expect(refused.errors?.[0]?.extensions?.problems.map((p: { field: string }) => p.field)).toEqual([
+      'tariffs[2].validFrom',
+      'tariffs[3].unit',
+    ]);
+    const result = await system.query(many, { supplierId: ids.B, tariffs, mode: 'PER_ITEM' }, asB);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.publishTariffs).toEqual({
+      created: 2,
+      rejected: 2,
+      items: [
+        { key: 'july', status: 'CREATED', errors: [] },
+        { key: 'autumn', status: 'CREATED', errors: [] },
+        { key: 'october', status: 'REJECTED', errors: [{ field: 'tariffs[2].validFrom' }] },
+        { key: 'wrong-unit', status: 'REJECTED', errors: [{ field: 'tariffs[3].unit' }] },
+      ],
+      receipt: { operation: 'utilities.publishTariffs' },
+    });
+    const read = await system.query(
+      `query($supplierId: ID!) { tariffs(filter: { supplierId: $supplierId, service: WATER_SUPPLY }) { edges { node { validFrom validTo } } } }`,
+      { supplierId: ids.B },
+    );
+    const periodsOfB = read.data?.tariffs.edges.map((edge: { node: unknown }) => edge.node);
+    expect(periodsOfB).toEqual(
+      expect.arrayContaining([
+        { validFrom: '2026-01-01', validTo: '2026-06-30' },
+        { validFrom: '2026-07-01', validTo: '2026-08-31' },
+        { validFrom: '2026-09-01', validTo: '2026-12-31' },
+      ]),
+    );
+    expect(periodsOfB).toHaveLength(3);
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { territoriesData } from '../../subgraphs/buildings/territories-data.js';
+import { COUNTRY_KATO, katoRange } from '../kato.js';
 import { katoPrefix, withinTerritory } from './scope.js';
 
 describe('KATO territory scope', () => {
@@ -9,6 +10,13 @@ describe('KATO territory scope', () => {
     expect(katoPrefix('351010000')).toBe('3510');
     expect(katoPrefix('195020000')).toBe('195020');
     expect(katoPrefix('195020100')).toBe('195020100');
+  });
+  it('takes the whole country for 000000000, whose range covers every code and only codes', () => {
+    expect(katoPrefix(COUNTRY_KATO)).toBe('');
+    expect(withinTerritory(COUNTRY_KATO, '751110000')).toBe(true);
+    const { from, to } = katoRange('');
+    for (const code of ['000000001', '751110000', '999999999']) expect(code >= from && code < to).toBe(true);
+    expect(katoRange('75')).toEqual({ from: '75', to: '76' });
   });
   it('agrees with the prefix stored for every territory of the register', () => {
     for (const territory of territoriesData) expect(katoPrefix(territory.katoCode), territory.katoCode).toBe(territory.katoPrefix);

@@ -3,8 +3,9 @@ import type { Database, Executor, Transaction } from '../../lib/db.js';
 import { issueReceipt } from '../../lib/receipts.js';
 import { managementAssignments } from '../../schema/condominium.js';
 import { lockBuilding, ManagementRepository } from '../../subgraphs/condominium/management-repository.js';
-import { deleteReceiptsOf, demoPersons, findAdministrator, findDemoSubjects } from './access-seeder.js';
-import { resetServices, seedServices, servicesSeeded } from './condominium-services.js';
+import { deleteReceiptsOf, demoPersons, demoSubjects, findAdministrator, findDemoSubjects } from './access-seeder.js';
+import { resetServices, seedServices } from './condominium-services.js';
+import { resetDemoReports, seedDemoReports } from './report-demo.js';
 import type { Seeder } from './seeder.js';
 
 /*
@@ -19,7 +20,7 @@ const OSI_BUILDINGS = 3;
 async function unmanagedAlmatyCondominiums(tx: Transaction): Promise<string[]> {
   const rows = await tx.execute<{ id: string }>(sql`
     select b.id from buildings.buildings b
-     where b.kato_code like '75%' and b.status = 'REGISTERED'
+     where b.kato_code ~>=~ '75' and b.kato_code ~<~ '76' and b.status = 'REGISTERED'
        and b.condominium_registered and b.balance_ownership = 'PRIVATE_CONDOMINIUM_COMMON_PROPERTY'
        and not exists (select 1 from condominium.management_assignments a where a.building_id = b.id and a.valid_to is null)
      order by b.cadastral_number
@@ -88,25 +89,25 @@ export const condominiumSeeder: Seeder = {
       log('  the demo OSI is not in the access data: condominium demo data skipped');
       return {};
     }
-    const counts: Record<string, number> = {};
     if ((await osiAssignmentIds(db, osi)).length > 0) {
-      log('  the demo OSI already manages buildings: its assignments kept as they are');
-    } else {
-      counts.assignments = await db.transaction((tx) => assignBuildings(tx, osi, referenceDate));
-      if (counts.assignments === 0) log('  no unmanaged Almaty condominium in the register: the demo OSI manages none');
+      log('  the demo OSI already manages buildings: condominium demo data kept as it is');
+      return {};
     }
-    const services = await db.transaction(async (tx) => {
-      const buildingIds = await osiBuildingIds(tx, osi);
-      if (await servicesSeeded(tx, buildingIds)) return {};
-      return seedServices(tx, osi, buildingIds, await chairActor(tx), referenceDate);
-    });
-    return { ...counts, ...services };
+    const assignments = await db.transaction((tx) => assignBuildings(tx, osi, referenceDate));
+    if (assignments === 0) log('  no unmanaged Almaty condominium in the register: the demo OSI manages none');
+    const organisation = { id: osi, bin: demoSubjects.osi.identificationNumber, name: demoSubjects.osi.name };
+    const reports = await db.transaction((tx) => seedDemoReports(tx, organisation, demoPersons.osiChair, referenceDate));
+    const services = await db.transaction(async (tx) =>
+      seedServices(tx, osi, await osiBuildingIds(tx, osi), await chairActor(tx), referenceDate),
+    );
+    return { assignments, reports, ...services };
   },
   reset: async (db: Database) => {
     await db.transaction(async (tx) => {
       const { osi } = await findDemoSubjects(tx);
       if (!osi) return;
       await resetServices(tx, await osiBuildingIds(tx, osi));
+      await resetDemoReports(tx, osi);
       await deleteReceiptsOf(tx, await osiAssignmentIds(tx, osi));
       await tx.delete(managementAssignments).where(eq(managementAssignments.managementSubjectId, osi));
     });

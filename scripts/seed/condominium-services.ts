@@ -1,5 +1,5 @@
 import { inArray, sql } from 'drizzle-orm';
-import type { Executor, Transaction } from '../../lib/db.js';
+import type { Transaction } from '../../lib/db.js';
 import { checkDigit } from '../../lib/identification-number.js';
 import { issueReceipt } from '../../lib/receipts.js';
 import { addCalendarDays, almatyDate } from '../../lib/working-calendar.js';
@@ -173,17 +173,6 @@ async function requesters(tx: Transaction, buildingId: string, count: number, at
 
 async function receipt(tx: Transaction, operation: string, placedBy: string, at: Date, id: string): Promise<void> {
   await issueReceipt(tx, { operation: `condominium.${operation}`, placedBy, receivedAt: at, objectIds: [id] });
-}
-
-/** Whether the OSI's buildings already carry demo works, requests or contracts. */
-export async function servicesSeeded(executor: Executor, buildingIds: readonly string[]): Promise<boolean> {
-  if (buildingIds.length === 0) return false;
-  const [row] = await executor
-    .select({ id: plannedWorks.id })
-    .from(plannedWorks)
-    .where(inArray(plannedWorks.buildingId, [...buildingIds]))
-    .limit(1);
-  return row !== undefined;
 }
 
 /** Writes the demo works, contracts and requests of the OSI's buildings (by cadastral number); returns row counts. */

@@ -88,7 +88,7 @@ async function almatyApartments(tx: Transaction): Promise<ApartmentRow[]> {
     with chosen as (
       select b.id, b.cadastral_number, b.year_built, (b.has_sewer and b.sewerage_kind = 'CENTRALIZED') as sewer
         from buildings.buildings b
-       where b.kato_code like '75%' and b.status = 'REGISTERED'
+       where b.kato_code ~>=~ '75' and b.kato_code ~<~ '76' and b.status = 'REGISTERED'
          and b.water_supply_kind = 'CENTRALIZED' and b.has_water_pipeline and b.electricity_connected
        order by b.cadastral_number
        limit ${ACCOUNT_BUILDINGS})
@@ -255,6 +255,10 @@ export const utilitiesSeeder: Seeder = {
       await deleteReceiptsOf(tx, [...supplierIds, ...(placed?.ids ?? [])]);
       await tx.execute(sql`delete from utilities.personal_accounts where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`delete from utilities.tariffs where supplier_id = any(${list}::uuid[])`);
+      await tx.execute(sql`
+        delete from utilities.network_buildings
+         where network_id in (select id from utilities.engineering_networks where supplier_id = any(${list}::uuid[]))`);
+      await tx.execute(sql`delete from utilities.engineering_networks where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`delete from utilities.supplier_buildings where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`delete from utilities.suppliers where id = any(${list}::uuid[])`);
     });

@@ -1,6 +1,7 @@
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, type FieldProblem } from '../../lib/errors.js';
 import { binProblem, iinProblem } from '../../lib/identification-number.js';
+import { COUNTRY_KATO } from '../../lib/kato.js';
 import type { ConflictMessages } from '../../lib/write.js';
 import type { Acting, Placed } from './context.js';
 import { DirectoryRepository, type PersonRow, type SubjectKindValue, type SubjectRow } from './directory-repository.js';
@@ -81,7 +82,8 @@ export class DirectoryManager {
         message: individualKinds.has(input.kind) ? `Give a valid BIN or IIN. ${asBin}` : asBin,
       });
     }
-    if (input.kind === 'LOCAL_EXECUTIVE_BODY' && !/^\d{9}$/.test(input.territoryKato ?? '')) {
+    // The country's code would reach everywhere: a local body's territory is a region or below.
+    if (input.kind === 'LOCAL_EXECUTIVE_BODY' && (!/^\d{9}$/.test(input.territoryKato ?? '') || input.territoryKato === COUNTRY_KATO)) {
       problems.push({ field: 'input.territoryKato', message: 'A local executive body needs the 9-digit KATO code of its territory.' });
     }
     if (input.kind !== 'LOCAL_EXECUTIVE_BODY' && input.territoryKato) {

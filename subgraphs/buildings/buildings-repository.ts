@@ -23,7 +23,7 @@ export interface BuildingListFilter {
 }
 
 /** A registered building whose last confirmation is older than a year (p.13) or missing. */
-const overdue = sql`(${buildings.status} = 'REGISTERED' and (${buildings.confirmedAt} is null or ${buildings.confirmedAt} < now() - interval '1 year'))`;
+export const overdueConfirmation = sql`(${buildings.status} = 'REGISTERED' and (${buildings.confirmedAt} is null or ${buildings.confirmedAt} < now() - interval '1 year'))`;
 
 function filterConditions(filter: BuildingListFilter): SQL[] {
   const conditions: SQL[] = [];
@@ -33,8 +33,8 @@ function filterConditions(filter: BuildingListFilter): SQL[] {
   if (filter.yearBuiltTo != null) conditions.push(lte(buildings.yearBuilt, filter.yearBuiltTo));
   if (filter.emergency === true) conditions.push(eq(buildings.condition, 'EMERGENCY'));
   if (filter.emergency === false) conditions.push(ne(buildings.condition, 'EMERGENCY'));
-  if (filter.confirmationOverdue === true) conditions.push(overdue);
-  if (filter.confirmationOverdue === false) conditions.push(sql`not ${overdue}`);
+  if (filter.confirmationOverdue === true) conditions.push(overdueConfirmation);
+  if (filter.confirmationOverdue === false) conditions.push(sql`not ${overdueConfirmation}`);
   if (filter.status) conditions.push(eq(buildings.status, filter.status));
   return conditions;
 }

@@ -1,10 +1,13 @@
 import DataLoader from 'dataloader';
 import type { Executor } from '../../lib/db.js';
+import { COUNTRY_KATO } from '../../lib/kato.js';
 import type { PageRequest } from '../../lib/pagination.js';
 import { isUuid } from '../../lib/uuid.js';
+import { BuildingAnalyticsRepository } from './analytics-repository.js';
+import { type BuildingStatistics, buildingStatistics } from './building-statistics.js';
 import { type BuildingListFilter, type BuildingRow, BuildingsRepository, type HistoryRow } from './buildings-repository.js';
 import { type OwnerRow, type PremiseRow, PremisesRepository } from './premises-repository.js';
-import { TerritoriesRepository, type TerritoryRow } from './territories-repository.js';
+import { country, TerritoriesRepository, type TerritoryRow } from './territories-repository.js';
 
 /** The matching buildings under one territory prefix (`null`: the whole country). */
 export interface CountKey {
@@ -48,6 +51,7 @@ export function createBuildingLoaders(db: Executor) {
   const buildings = new BuildingsRepository(db);
   const premises = new PremisesRepository(db);
   const territories = new TerritoriesRepository(db);
+  const analytics = new BuildingAnalyticsRepository(db);
 
   const buildingById = new DataLoader<string, BuildingRow | null, string>(async (ids) => {
     const byId = new Map((await buildings.byIds(uuids(ids))).map((row) => [row.id, row]));
@@ -69,7 +73,8 @@ export function createBuildingLoaders(db: Executor) {
   });
 
   const territoryByCode = new DataLoader<string, TerritoryRow | null>(async (codes) => {
-    const byCode = new Map((await territories.byCodes(codes)).map((row) => [row.katoCode, row]));
+    const byCode = new Map((await territories.byCodes(codes.filter((code) => code !== COUNTRY_KATO))).map((row) => [row.katoCode, row]));
+    byCode.set(COUNTRY_KATO, country);
     return codes.map((code) => byCode.get(code) ?? null);
   });
 
@@ -149,6 +154,17 @@ export function createBuildingLoaders(db: Executor) {
     return ids.map((id) => byBuilding.get(id.toLowerCase()) ?? []);
   }, uuidKey);
 
+  /** The register's figures per territory prefix: one statement for any number of territories (two when some are finer than a district). */
+  const buildingStatisticsByPrefix = new DataLoader<string, BuildingStatistics>(async (prefixes) => {
+    const byPrefix = groupBy(await analytics.cells(prefixes), (cell) => cell.prefix);
+    return prefixes.map((prefix) => buildingStatistics(prefix, byPrefix.get(prefix) ?? []));
+  });
+
+  const overdueConfirmationsByPrefix = new DataLoader<string, number>(async (prefixes) => {
+    const counts = await analytics.overdueConfirmations(prefixes);
+    return prefixes.map((prefix) => counts.get(prefix) ?? 0);
+  });
+
   return {
     buildingById,
     buildingByCadastralNumber,
@@ -163,6 +179,8 @@ export function createBuildingLoaders(db: Executor) {
     premisesByBuildingId,
     ownersByPremiseId,
     historyByBuildingId,
+    buildingStatisticsByPrefix,
+    overdueConfirmationsByPrefix,
   };
 }
 

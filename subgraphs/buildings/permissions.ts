@@ -87,6 +87,7 @@ export const permissions: IRules = {
     buildingByCadastralNumber: isOpenPart,
     buildingByAddressRegistrationCode: isOpenPart,
     region: isOpenPart,
+    country: isOpenPart,
     regions: isOpenPart,
     directories: isOpenPart,
     // Entity types carry no personal data apart from owners' fields, which have their own rule;
@@ -114,6 +115,11 @@ export const permissions: IRules = {
   BuildingHistoryEntry: { '*': isOpenPart },
   FieldChange: { '*': isOpenPart },
   Region: { '*': isOpenPart },
+  // Aggregates of the open register: no personal data, nothing a page of buildings would not show.
+  BuildingStatistics: { '*': isOpenPart },
+  ConditionCount: { '*': isOpenPart },
+  HeatingSupplyTypeCount: { '*': isOpenPart },
+  DecadeCount: { '*': isOpenPart },
   Premise: { '*': isOpenPart },
   PremiseOwner: {
     '*': isOpenPart,

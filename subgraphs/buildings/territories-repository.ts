@@ -1,5 +1,6 @@
 import { asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
+import { COUNTRY_KATO } from '../../lib/kato.js';
 import { territories } from '../../schema/buildings.js';
 
 export type TerritoryRow = typeof territories.$inferSelect;
@@ -11,6 +12,20 @@ export function textArray(values: readonly string[]): SQL {
     sql`, `,
   )}]::text[]`;
 }
+
+/**
+ * The whole country as a Region (`COUNTRY_KATO`), so one query serves the country, a
+ * region and a district. Not a row of the KATO tree: its kind exists only in the SDL.
+ */
+export const country: TerritoryRow = {
+  katoCode: COUNTRY_KATO,
+  parentKatoCode: null,
+  kind: 'COUNTRY' as TerritoryRow['kind'],
+  level: 0,
+  nameKk: 'Қазақстан Республикасы',
+  nameRu: 'Республика Казахстан',
+  katoPrefix: '',
+};
 
 /** SQL of the KATO tree (reference data loaded by a migration). Works inside a transaction. */
 export class TerritoriesRepository {

@@ -23,6 +23,7 @@ import { createLoaders, type Loaders } from './loaders.js';
 import { permissions, personalData } from './permissions.js';
 import { Building } from './resolvers/Building.js';
 import { Contract, ContractBuilding, ContractMutation, ContractQuery } from './resolvers/Contract.js';
+import { Document } from './resolvers/Document.js';
 import { HouseCouncilMember } from './resolvers/HouseCouncilMember.js';
 import { ManagementAssignment } from './resolvers/ManagementAssignment.js';
 import { Mutation } from './resolvers/Mutation.js';
@@ -30,6 +31,8 @@ import { OwnerRequest, OwnerRequestBuilding, OwnerRequestMutation, OwnerRequestQ
 import { PlannedWork, PlannedWorkBuilding, PlannedWorkMutation, PlannedWorkQuery } from './resolvers/PlannedWork.js';
 import { Query } from './resolvers/Query.js';
 import { Region } from './resolvers/Region.js';
+import { Report, ReportCompliance } from './resolvers/Report.js';
+import { SignedPublication } from './resolvers/SignedPublication.js';
 
 export const definition: SubgraphDefinition<Loaders> = {
   name: 'condominium',
@@ -43,6 +46,10 @@ export const definition: SubgraphDefinition<Loaders> = {
     Region,
     ManagementAssignment,
     HouseCouncilMember,
+    Document,
+    SignedPublication,
+    Report,
+    ReportCompliance,
     PlannedWork,
     OwnerRequest,
     Contract,

@@ -2,11 +2,15 @@ import DataLoader from 'dataloader';
 import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
 import { almatyDate } from '../../lib/working-calendar.js';
-import type { ManagementForm } from '../../schema/condominium.js';
+import type { AttachedRecordKind, ManagementForm } from '../../schema/condominium.js';
+import { DocumentRepository, type DocumentRow } from './document-repository.js';
 import { type HouseCouncilMemberRow, HouseCouncilRepository } from './house-council-repository.js';
 import { type AssignmentRow, ManagementRepository } from './management-repository.js';
+import { reportPeriod } from './report-deadlines.js';
+import { type ComplianceRow, type ReportLineRow, ReportRepository, type ReportRow, type ReportWorkRow } from './report-repository.js';
 import { type PublishedBuilding, RightsRepository } from './rights-repository.js';
 import { createServiceLoaders, type ServiceLoaders } from './service-loaders.js';
+import { type PublicationRow, SignedPublications } from './signed-publication.js';
 
 /**
  * One request's DataLoaders: one statement per relation, whatever the number of buildings
@@ -21,6 +25,24 @@ export interface Loaders {
   currentManagement: DataLoader<string, AssignmentRow | null>;
   /** Every assignment of each building, newest first; empty when it never had one. */
   managementHistory: DataLoader<string, AssignmentRow[]>;
+  /** Documents by id; null when there is none. */
+  documentById: DataLoader<string, DocumentRow | null>;
+  /** The documents attached to a record, keyed `KIND:id` (`attachmentKey`), in the record's order. */
+  attachedDocuments: DataLoader<string, DocumentRow[]>;
+  /** The signature of a record (report or protocol) by the record's id, published or not; null when unsigned. */
+  publicationByRecord: DataLoader<string, PublicationRow | null>;
+  /** Published records by their normalized verification code. */
+  publishedByCode: DataLoader<string, PublicationRow | null>;
+  /** Reports by id, in any status (resolvers decide what to show). */
+  reportById: DataLoader<string, ReportRow | null>;
+  /** Each report's lines, income then expenses, in order. */
+  reportLines: DataLoader<string, ReportLineRow[]>;
+  /** Each report's works, in order. */
+  reportWorks: DataLoader<string, ReportWorkRow[]>;
+  /** The published correction replacing each report; null when none does. */
+  reportReplacedBy: DataLoader<string, ReportRow | null>;
+  /** A building's compliance for a period, keyed `complianceKey`; null when the building had no manager then. */
+  compliance: DataLoader<string, ComplianceRow | null>;
   /** The register's building (buildings subgraph, published view); null when no building has the id. */
   buildingById: DataLoader<string, PublishedBuilding | null>;
   /** Ids of the premises the caller owns in each building (by the IIN of the signed-in person); empty for anyone else. */
@@ -39,8 +61,35 @@ export interface Loaders {
   services: ServiceLoaders;
 }
 
+/** The key of `compliance`: a building and a period (kind, year, month or 0). */
+export function complianceKey(buildingId: string, kind: 'MONTHLY' | 'ANNUAL', year: number, month: number | null): string {
+  return `${buildingId}|${kind}|${year}|${month ?? 0}`;
+}
+
+/** The key of `attachedDocuments`. */
+export function attachmentKey(kind: AttachedRecordKind, recordId: string): string {
+  return `${kind}:${recordId}`;
+}
+
+/** One statement for many keys, each key's rows (empty when none). */
+function groupBy<K, R>(rows: readonly R[], keyOf: (row: R) => K, keys: readonly K[]): R[][] {
+  const lists = new Map<K, R[]>(keys.map((key) => [key, []]));
+  for (const row of rows) lists.get(keyOf(row))?.push(row);
+  return keys.map((key) => lists.get(key) ?? []);
+}
+
+/** One statement for many keys, each key's row or null. */
+function byKey<K, R>(rows: readonly R[], keyOf: (row: R) => K, keys: readonly K[]): (R | null)[] {
+  const found = new Map(rows.map((row) => [keyOf(row), row]));
+  return keys.map((key) => found.get(key) ?? null);
+}
+
 export function createLoaders(db: Database, caller: Caller): Loaders {
   const repository = new ManagementRepository(db);
+  const documents = new DocumentRepository(db);
+  const publications = new SignedPublications(db);
+  const reports = new ReportRepository(db);
+  const now = new Date();
   const rights = new RightsRepository(db);
   const councils = new HouseCouncilRepository(db);
   const today = almatyDate(new Date());
@@ -55,6 +104,47 @@ export function createLoaders(db: Database, caller: Caller): Loaders {
       for (const row of await repository.historyOf(buildingIds)) history.get(row.buildingId)?.push(row);
       return buildingIds.map((id) => history.get(id) ?? []);
     }),
+    documentById: new DataLoader(async (ids) => byKey(await documents.byIds(ids), (row) => row.id, ids)),
+    attachedDocuments: new DataLoader(async (keys) => {
+      const lists = new Map<string, DocumentRow[]>(keys.map((key) => [key, []]));
+      const byKind = new Map<AttachedRecordKind, string[]>();
+      for (const key of keys) {
+        const [kind, id] = key.split(':') as [AttachedRecordKind, string];
+        byKind.set(kind, [...(byKind.get(kind) ?? []), id]);
+      }
+      for (const [kind, ids] of byKind)
+        for (const row of await documents.attachedTo(kind, ids)) lists.get(attachmentKey(kind, row.recordId))?.push(row.document);
+      return keys.map((key) => lists.get(key) ?? []);
+    }),
+    publicationByRecord: new DataLoader(async (ids) => byKey(await publications.byRecords(ids), (row) => row.recordId, ids)),
+    reportById: new DataLoader(async (ids) => byKey(await reports.byIds(ids), (row) => row.id, ids)),
+    reportLines: new DataLoader(async (ids) => groupBy(await reports.linesOf(ids), (row) => row.reportId, ids)),
+    reportWorks: new DataLoader(async (ids) => groupBy(await reports.worksOf(ids), (row) => row.reportId, ids)),
+    reportReplacedBy: new DataLoader(async (ids) => byKey(await reports.replacementsOf(ids), (row) => row.replacesId as string, ids)),
+    // One statement per period asked for, whatever the number of buildings.
+    compliance: new DataLoader(async (keys) => {
+      const byPeriod = new Map<string, string[]>();
+      for (const key of keys) {
+        const [buildingId, period] = [key.slice(0, key.indexOf('|')), key.slice(key.indexOf('|') + 1)];
+        byPeriod.set(period, [...(byPeriod.get(period) ?? []), buildingId]);
+      }
+      const found = new Map<string, ComplianceRow>();
+      for (const [key, buildingIds] of byPeriod) {
+        const [kind, year, month] = key.split('|') as ['MONTHLY' | 'ANNUAL', string, string];
+        const period = reportPeriod(kind, Number(year), kind === 'MONTHLY' ? Number(month) : null);
+        const rows = await reports.compliance({
+          kind,
+          periodStart: period.start,
+          periodEnd: period.end,
+          lateFrom: period.lateFrom,
+          now,
+          buildingIds,
+        });
+        for (const row of rows) found.set(`${row.buildingId}|${key}`, row);
+      }
+      return keys.map((key) => found.get(key) ?? null);
+    }),
+    publishedByCode: new DataLoader(async (codes) => byKey(await publications.publishedByCodes(codes), (row) => row.code, codes)),
     buildingById: new DataLoader(async (ids) => {
       const found = new Map((await rights.buildings(ids)).map((row) => [row.id, row]));
       return ids.map((id) => found.get(id) ?? null);

@@ -1,11 +1,24 @@
 import { entitiesRule, openEntity } from '../../lib/auth/entities.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
-import { deny, type IRules, isAdministrator, isOpenPart, or, relyOnToken, rule, visibleWithParent } from '../../lib/auth/shield.js';
-import { forbidden, unauthenticated } from '../../lib/errors.js';
+import { grantsInTerritory } from '../../lib/auth/scope.js';
+import {
+  deny,
+  type IRules,
+  isAdministrator,
+  isOpenPart,
+  or,
+  relyOnGrants,
+  relyOnToken,
+  rule,
+  visibleWithParent,
+} from '../../lib/auth/shield.js';
+import { badUserInput, forbidden, unauthenticated } from '../../lib/errors.js';
 import { parseId } from '../../lib/ids.js';
+import { isKatoCode } from '../../lib/kato.js';
 import type { PersonalDataOf } from '../../lib/subgraph-schema.js';
 import {
   type BuildingIdOf,
+  buildingIdArgument,
   buildingIdInInput,
   buildingIdOfParent,
   managesBuilding,
@@ -15,6 +28,7 @@ import {
 import type { Context } from './context.js';
 import type { HouseCouncilMemberRow } from './house-council-repository.js';
 import type { AssignmentRow } from './management-repository.js';
+import type { ReportRow } from './report-repository.js';
 import { serviceEntityPolicy, servicePermissions, servicePersonalData } from './service-permissions.js';
 
 /**
@@ -37,6 +51,34 @@ const membershipBuilding: BuildingIdOf = async (_parent, args, context) =>
 const concernsBuilding = <TParent>(of: BuildingIdOf<TParent>) =>
   or(ownsPremisesInBuilding(of), managesBuilding(of), watchesBuildingTerritory(AccessFunction.PersonalDataRead, of), isAdministrator);
 
+/** Whoever a building's documents concern: its manager, its owners, the local executive body of its territory, the Administrator. */
+const concernsDocument = <TParent>(of: BuildingIdOf<TParent>) =>
+  or(managesBuilding(of), ownsPremisesInBuilding(of), watchesBuildingTerritory(AccessFunction.CondominiumManage, of), isAdministrator);
+
+/** The building of the document whose id is at `path` of the arguments (`id`, `input.documentId`); null when there is none. */
+const documentNamedBy =
+  (path: string): BuildingIdOf =>
+  async (_parent, args, context) => {
+    const id = path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | null | undefined)?.[key], args);
+    return (await context.loaders.documentById.load(parseId(id, path, 'a document')))?.buildingId ?? null;
+  };
+
+/** The building of the report named by the argument `reportId`; null when there is none. */
+const reportBuilding: BuildingIdOf = async (_parent, args, context) =>
+  (await context.loaders.reportById.load(parseId(args.reportId, 'reportId', 'a report')))?.buildingId ?? null;
+
+/**
+ * Compliance lists of a territory (`katoCode` argument): a local executive body holding
+ * CONDOMINIUM_MANAGE or ANALYTICS_READ in it, or a national body holding either; relies on those grants.
+ */
+const watchesTerritoryArgument = rule({ cache: 'no_cache' })<unknown, Context>((_parent, args, { caller }) => {
+  if (caller.kind === 'anonymous') return unauthenticated();
+  if (!isKatoCode(args.katoCode)) return badUserInput({ field: 'katoCode', message: 'katoCode must be a 9-digit KATO code.' });
+  const katoCode = args.katoCode;
+  const grants = [AccessFunction.CondominiumManage, AccessFunction.AnalyticsRead].flatMap((fn) => grantsInTerritory(caller, fn, katoCode));
+  return relyOnGrants(grants, () => forbidden('Compliance lists are for the local executive body of this territory and national bodies.'));
+});
+
 /** A person's own premises: any person signed in; a digital object has none. */
 const isPerson = rule({ cache: 'contextual' })<unknown, Context>((_parent, _args, { caller }) => {
   if (caller.kind === 'anonymous') return unauthenticated();
@@ -47,8 +89,14 @@ export const permissions = {
   Query: {
     managementHistory: isOpenPart,
     myPremises: isPerson,
-    ...servicePermissions.Query,
+    document: concernsDocument(documentNamedBy('id')),
+    verifyPublication: isOpenPart,
+    report: isOpenPart,
+    reports: isOpenPart,
+    reportDrafts: managesBuilding(buildingIdArgument('buildingId')),
+    reportCompliance: watchesTerritoryArgument,
     // Building: open, with houseCouncil and ownerRequests guarded by their own rules; Region: open counts.
+    ...servicePermissions.Query,
     _entities: entitiesRule({ Building: openEntity, Region: openEntity, ...serviceEntityPolicy }),
     _service: deny,
   },
@@ -60,10 +108,38 @@ export const permissions = {
     ),
     recordHouseCouncilMember: managesBuilding(buildingIdInInput('buildingId')),
     endHouseCouncilMembership: managesBuilding(membershipBuilding),
+    // Owners upload too: scans attached to their requests.
+    uploadDocument: or(managesBuilding(buildingIdInInput('buildingId')), ownsPremisesInBuilding(buildingIdInInput('buildingId'))),
+    appendDocumentPart: or(
+      managesBuilding(documentNamedBy('input.documentId')),
+      ownsPremisesInBuilding(documentNamedBy('input.documentId')),
+    ),
+    draftReport: managesBuilding(buildingIdInInput('buildingId')),
+    signReport: managesBuilding(reportBuilding),
+    publishReport: managesBuilding(reportBuilding),
+    discardReport: managesBuilding(reportBuilding),
     ...servicePermissions.Mutation,
   },
   Building: { '*': isOpenPart, houseCouncil: concernsBuilding(thisBuilding), ...servicePermissions.Building },
   ...servicePermissions.types,
+  // Published reports are open part (no personal data); drafts are reached only through their manager's fields.
+  // Attached documents (scans may show persons) only to whoever the building concerns.
+  Report: { '*': visibleWithParent, documents: concernsDocument<ReportRow>(buildingIdOfParent) },
+  ReportLine: { '*': visibleWithParent },
+  CapitalRepairMovement: { '*': visibleWithParent },
+  ReportWork: { '*': visibleWithParent },
+  ReportCompliance: { '*': visibleWithParent },
+  ReportComplianceEdge: { '*': visibleWithParent },
+  ReportComplianceConnection: { '*': visibleWithParent },
+  PageInfo: { '*': visibleWithParent },
+  ReportPayload: { '*': visibleWithParent },
+  DiscardReportPayload: { '*': visibleWithParent },
+  // Reachable only through `document`, a record's `documents` or an upload, whose rules decided.
+  Document: { '*': visibleWithParent },
+  DocumentPayload: { '*': visibleWithParent },
+  // Open part: the organisation that signed, never the person; a signed draft's signature is reached only through its draft.
+  SignedPublication: { '*': visibleWithParent },
+  PublicationSigner: { '*': visibleWithParent },
   ManagementAssignment: { '*': isOpenPart },
   Region: { '*': isOpenPart },
   ManagementFormCount: { '*': isOpenPart },

@@ -118,7 +118,6 @@ export const servicePermissions = {
     PlannedWork: { '*': isOpenPart },
     Contract: { '*': isOpenPart },
     RequestCategory: { '*': isOpenPart },
-    PageInfo: { '*': isOpenPart },
     // Requests are reached only through the guarded root fields, Building.ownerRequests and
     // the `_entities` policy, all of which apply the caller's scope; their personal data has rules of its own.
     OwnerRequest: {

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { BulkCall, BulkMode, Checked } from '../../lib/bulk.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, conflict, type FieldProblem } from '../../lib/errors.js';
 import { isKatoCode, katoPrefix, withinTerritory } from '../../lib/kato.js';
@@ -19,6 +20,8 @@ import { TariffRepository, type TariffRow } from './tariff-repository.js';
 import { chargeByTiers, fromTenThousandths, isDecimal, monthEnd, toTenThousandths } from './tariff-rules.js';
 
 export type ChargeRow = typeof charges.$inferSelect;
+/** A charge line as the write stores it. */
+export type ChargeValue = Omit<ChargeRow, 'id' | 'supplierId' | 'createdAt'>;
 export type NormRow = typeof consumptionNorms.$inferSelect;
 
 /** `ConsumptionNormInput` as the client sends it. */
@@ -33,6 +36,8 @@ export interface ConsumptionNormInput {
 
 /** One account to charge (`ChargeAccountInput`). */
 export interface ChargeAccountInput {
+  /** The client's own key of the item, echoed back in its result. */
+  key?: string | null;
   accountNumber: string;
   /**
    * The volume consumed in the month as the supplier's system computed it. Absent: the
@@ -80,21 +85,24 @@ export class BillingManager {
     return row;
   }
 
-  /** Charges `items` of one supplier for the open period `month`, all or nothing; returns the lines written, in input order. */
-  async chargeAccounts(supplierId: string, month: string, items: readonly ChargeAccountInput[]): Promise<ChargeRow[]> {
+  /**
+   * Checks the accounts of one supplier to charge for the open period `month` (the bulk
+   * path's `check`): a few statements for the whole call (the accounts, what each was
+   * already charged, the readings' volumes; the tariffs and norms once per service and
+   * category), one outcome per item in input order, problems named relative to the item.
+   */
+  async check(supplierId: string, month: string, items: readonly ChargeAccountInput[]): Promise<Array<Checked<ChargeValue>>> {
     await new SupplierManager(this.executor).existing(supplierId, 'supplierId');
-    if (items.length === 0 || items.length > 1000)
-      throw badUserInput({ field: 'accounts', message: 'accounts must list 1 to 1,000 accounts.' });
     const tariffRepository = new TariffRepository(this.executor);
     // Serializes with the period's closing and tariff publications of this supplier.
     await tariffRepository.lockSupplier(supplierId);
     const period = await new BillingPeriodManager(this.executor).of(supplierId, month);
     if (period?.status !== 'OPEN')
       throw conflict(`The billing period of ${month.slice(0, 7)} is not open: a closed period's charges are frozen.`, 'month');
+    if (items.length === 0) return [];
     const last = monthEnd(month);
     const tariffCache = new Map<string, TariffRow[]>();
     const normCache = new Map<UtilityService, NormRow[]>();
-    const problems: FieldProblem[] = [];
     // Every account of the call, and what each was already charged in the period, in one statement each.
     const accounts = new Map(
       (
@@ -122,24 +130,13 @@ export class BillingManager {
     );
     const billed = new Map<string, { count: number; total: bigint }>();
     if (accounts.size > 0)
-      for (const row of await this.executor
-        .select({
-          accountId: charges.accountId,
-          count: sql<number>`count(*)::int`,
-          total: sql<string>`coalesce(sum(${charges.amountTiyn}), 0)::text`,
-        })
-        .from(charges)
-        .where(
-          and(
-            eq(charges.billingPeriodId, period.id),
-            inArray(
-              charges.accountId,
-              [...accounts.values()].map((account) => account.id),
-            ),
-          ),
-        )
-        .groupBy(charges.accountId))
-        billed.set(row.accountId, { count: row.count, total: BigInt(row.total) });
+      for (const row of await this.executor.execute<{ account_id: string; count: number; total: string }>(sql`
+        select c.account_id, count(*)::int as count, coalesce(sum(c.amount_tiyn), 0)::text as total
+          from utilities.charges c
+         where c.month = ${month}::date and c.billing_period_id = ${period.id}
+           and c.account_id in (select unnest(${textArray([...accounts.values()].map((account) => account.id))}::uuid[]))
+         group by c.account_id`))
+        billed.set(row.account_id, { count: Number(row.count), total: BigInt(row.total) });
     // The readings' consumption of every account billed without a metered volume, in one statement.
     const readingVolumes = await this.readingsVolumes(
       supplierId,
@@ -154,19 +151,24 @@ export class BillingManager {
       month,
       last,
     );
-    const values: (typeof charges.$inferInsert)[] = [];
-    for (const [i, item] of items.entries()) {
-      const at = `accounts[${i}]`;
+    const outcomes: Array<Checked<ChargeValue>> = [];
+    for (const item of items) {
+      const problems: FieldProblem[] = [];
+      const refuse = (field: string, message: string) => {
+        problems.push({ field, message });
+        return { problems };
+      };
       const account = accounts.get(item.accountNumber);
       if (!account) {
-        problems.push({
-          field: `${at}.accountNumber`,
-          message: `${at}.accountNumber: the supplier keeps no account ${item.accountNumber}.`,
-        });
+        outcomes.push(refuse('accountNumber', `the supplier keeps no account ${item.accountNumber}.`));
         continue;
       }
       if (account.openedAt > last || (account.closedAt != null && account.closedAt < month)) {
-        problems.push({ field: `${at}.accountNumber`, message: `${at}.accountNumber: the account is not open in ${month.slice(0, 7)}.` });
+        outcomes.push(refuse('accountNumber', `the account is not open in ${month.slice(0, 7)}.`));
+        continue;
+      }
+      if (account.katoCode == null) {
+        outcomes.push(refuse('accountNumber', "the account's building is no longer in the register."));
         continue;
       }
       const category = item.consumerCategory ?? 'HOUSEHOLD';
@@ -179,64 +181,65 @@ export class BillingManager {
       // The tariff in force on the period's first day: a tariff change takes effect from the next period.
       const tariff = pickTariff(candidates, account.katoCode, month);
       if (!tariff) {
-        problems.push({
-          field: `${at}.accountNumber`,
-          message: `${at}: no ${category} tariff for ${account.service} is in force on ${month} for the account's territory.`,
-        });
+        outcomes.push(
+          refuse('accountNumber', `no ${category} tariff for ${account.service} is in force on ${month} for the account's territory.`),
+        );
         continue;
       }
       const fromReadings = item.meteredVolume == null ? (readingVolumes.get(account.id) ?? null) : null;
       const volume = fromReadings
         ? { volume: fromReadings, basis: 'READING' as const }
-        : await this.volumeOf(item, at, tariff, account.service, account.katoCode, month, problems, normCache);
-      if (volume == null) continue;
+        : await this.volumeOf(item, tariff, account.service, account.katoCode, month, problems, normCache);
+      if (volume == null) {
+        outcomes.push({ problems });
+        continue;
+      }
       // numeric(14, 4) holds volumes below 10^10; amounts are kept far inside bigint.
       if (toTenThousandths(volume.volume) >= 100_000_000_000_000n) {
-        problems.push({ field: `${at}.meteredVolume`, message: `${at}: the volume to bill must be below 10,000,000,000 units.` });
+        outcomes.push(refuse('meteredVolume', 'the volume to bill must be below 10,000,000,000 units.'));
         continue;
       }
       const amountTiyn = chargeByTiers(tariff.tiers, volume.volume).amountTiyn;
       if (amountTiyn >= 1_000_000_000_000_000n) {
-        problems.push({
-          field: `${at}.meteredVolume`,
-          message: `${at}: the charge would exceed 10,000,000,000,000 tenge; check the volume.`,
-        });
+        outcomes.push(refuse('meteredVolume', 'the charge would exceed 10,000,000,000,000 tenge; check the volume.'));
         continue;
       }
       const before = billed.get(account.id);
       const already = (before?.count ?? 0) > 0;
       const reason = item.recalculationReason?.trim() ?? '';
       if (already && reason.length === 0) {
-        problems.push({
-          field: `${at}.recalculationReason`,
-          message: `${at}: the account is already charged for ${month.slice(0, 7)}; a recalculation needs recalculationReason (1 to 500 characters).`,
-        });
+        outcomes.push(
+          refuse(
+            'recalculationReason',
+            `the account is already charged for ${month.slice(0, 7)}; a recalculation needs recalculationReason (1 to 500 characters).`,
+          ),
+        );
         continue;
       }
       if (reason.length > 500) {
-        problems.push({ field: `${at}.recalculationReason`, message: `${at}.recalculationReason must be at most 500 characters.` });
+        outcomes.push(refuse('recalculationReason', 'must be at most 500 characters.'));
         continue;
       }
-      if (problems.length > 0) continue;
       const lineAmount = already ? amountTiyn - (before?.total ?? 0n) : amountTiyn;
-      values.push({
-        supplierId,
-        accountId: account.id,
-        billingPeriodId: period.id,
-        service: account.service,
-        kind: already ? 'RECALCULATION' : 'CHARGE',
-        basis: volume.basis,
-        volume: volume.volume,
-        tariffId: tariff.id,
-        amountTiyn: lineAmount,
-        reason: already ? reason : null,
+      outcomes.push({
+        value: {
+          accountId: account.id,
+          billingPeriodId: period.id,
+          month,
+          katoCode: account.katoCode,
+          service: account.service,
+          kind: already ? 'RECALCULATION' : 'CHARGE',
+          basis: volume.basis,
+          volume: volume.volume,
+          tariffId: tariff.id,
+          amountTiyn: lineAmount,
+          reason: already ? reason : null,
+        },
       });
       // A later item of the same call for this account sees this line as already charged.
       billed.set(account.id, { count: (before?.count ?? 0) + 1, total: (before?.total ?? 0n) + lineAmount });
     }
-    if (problems.length > 0) throw badUserInput(problems);
-    // The lines in one statement; postgres returns the rows of a VALUES insert in its order.
-    return values.length === 0 ? [] : this.executor.insert(charges).values(values).returning();
+    return outcomes;
   }
 
   /**
@@ -246,7 +249,6 @@ export class BillingManager {
    */
   private async volumeOf(
     item: ChargeAccountInput,
-    at: string,
     tariff: TariffRow,
     service: UtilityService,
     katoCode: string | null,
@@ -256,7 +258,7 @@ export class BillingManager {
     normCache: Map<UtilityService, NormRow[]>,
   ): Promise<{ volume: string; basis: ChargeBasis } | null> {
     const need = (field: string, message: string) => {
-      problems.push({ field: `${at}.${field}`, message: `${at}.${field} ${message}` });
+      problems.push({ field, message });
       return null;
     };
     const residents = item.residents ?? null;
@@ -326,14 +328,105 @@ export class BillingManager {
     return new Map(rows.map((row) => [row.account_id, fromTenThousandths(toTenThousandths(row.volume))]));
   }
 
-  /** A supplier's charge lines of a period, by account then time. */
-  linesOfPeriod(supplierId: string, billingPeriodId: string): Promise<ChargeRow[]> {
+  /**
+   * Writes charge lines of one supplier in ONE statement whose columns travel as typed arrays
+   * (a multi-row VALUES insert of 10,000 lines would pass the protocol's 65,535 parameters);
+   * returns the stored lines in the order given.
+   */
+  async write(supplierId: string, values: readonly ChargeValue[]): Promise<ChargeRow[]> {
+    if (values.length === 0) return [];
+    const column = <K extends keyof ChargeValue>(key: K) => textArray(values.map((value) => value[key] as string | null));
+    const rows = await this.executor.execute<Record<string, unknown>>(sql`
+      insert into utilities.charges
+             (supplier_id, account_id, billing_period_id, month, kato_code, service, kind, basis, volume, tariff_id, amount_tiyn, reason)
+      select ${supplierId}::uuid, u.account_id, u.billing_period_id, u.month, u.kato_code, u.service, u.kind, u.basis, u.volume,
+             u.tariff_id, u.amount_tiyn, u.reason
+        from unnest(${column('accountId')}::uuid[], ${column('billingPeriodId')}::uuid[], ${column('month')}::date[],
+                    ${column('katoCode')}::text[], ${column('service')}::utilities.utility_service[],
+                    ${column('kind')}::utilities.charge_kind[], ${column('basis')}::utilities.charge_basis[],
+                    ${column('volume')}::numeric[], ${column('tariffId')}::uuid[],
+                    ${textArray(values.map((value) => value.amountTiyn.toString()))}::bigint[], ${column('reason')}::text[])
+             with ordinality as u(account_id, billing_period_id, month, kato_code, service, kind, basis, volume, tariff_id, amount_tiyn, reason, n)
+       order by u.n
+      returning id, supplier_id, account_id, billing_period_id, month::text as month, kato_code, service, kind, basis,
+                volume::text as volume, tariff_id, amount_tiyn::text as amount_tiyn, reason, created_at`);
+    return rows.map(chargeRowOf);
+  }
+
+  /** The lines with these ids of one supplier and period month, in the order of `ids` (a replayed call's). */
+  async linesByIds(supplierId: string, month: string, ids: readonly string[]): Promise<ChargeRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.executor.execute<Record<string, unknown>>(sql`
+      select id, supplier_id, account_id, billing_period_id, month::text as month, kato_code, service, kind, basis,
+             volume::text as volume, tariff_id, amount_tiyn::text as amount_tiyn, reason, created_at
+        from utilities.charges
+       where supplier_id = ${supplierId}::uuid and month = ${month}::date
+         and id in (select unnest(${textArray(ids)}::uuid[]))`);
+    const byId = new Map(rows.map((row) => [row.id as string, chargeRowOf(row)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /**
+   * A supplier's charge lines of a period, by account then time: a query (awaited for the
+   * rows) whose month reads that month's partition only (test/utilities-partitions.test.ts).
+   */
+  linesOfPeriod(supplierId: string, billingPeriodId: string, month: string) {
     return this.executor
       .select()
       .from(charges)
-      .where(and(eq(charges.supplierId, supplierId), eq(charges.billingPeriodId, billingPeriodId)))
+      .where(and(eq(charges.supplierId, supplierId), eq(charges.month, month), eq(charges.billingPeriodId, billingPeriodId)))
       .orderBy(asc(charges.accountId), asc(charges.createdAt), asc(charges.id));
   }
+}
+
+function chargeRowOf(row: Record<string, unknown>): ChargeRow {
+  return {
+    id: row.id as string,
+    supplierId: row.supplier_id as string,
+    accountId: row.account_id as string,
+    billingPeriodId: row.billing_period_id as string,
+    month: row.month as string,
+    katoCode: row.kato_code as string,
+    service: row.service as UtilityService,
+    kind: row.kind as ChargeRow['kind'],
+    basis: row.basis as ChargeBasis,
+    volume: row.volume as string,
+    tariffId: row.tariff_id as string,
+    amountTiyn: BigInt(row.amount_tiyn as string),
+    reason: (row.reason as string | null) ?? null,
+    createdAt: new Date(row.created_at as string),
+  };
+}
+
+/**
+ * `chargeAccounts` on the bulk path: up to 10,000 accounts of one supplier charged for its
+ * open period of `month`. `written` collects the lines this call wrote, for the payload.
+ */
+export function chargeAccountsCall(options: {
+  supplierId: string;
+  month: string;
+  accounts: readonly ChargeAccountInput[];
+  mode: BulkMode;
+  idempotencyKey: string | null | undefined;
+  written: ChargeRow[];
+}): BulkCall<ChargeAccountInput, ChargeValue> {
+  const { supplierId, month } = options;
+  return {
+    operation: 'utilities.chargeAccounts',
+    argument: 'accounts',
+    items: options.accounts,
+    keyOf: (item) => item.key,
+    mode: options.mode,
+    idempotencyKey: options.idempotencyKey,
+    scope: { supplierId, month },
+    check: (tx, items) => new BillingManager(tx).check(supplierId, month, items),
+    async write(tx, values) {
+      const lines = await new BillingManager(tx).write(supplierId, values);
+      options.written.push(...lines);
+      // Charges are not (yet) a type of the change feed: they declare no changes.
+      return { written: lines.map((line) => ({ id: line.id, created: line.kind === 'CHARGE' })), changes: [] };
+    },
+  };
 }
 
 /** The newest norm (rows come newest first) of the most specific territory covering `katoCode`. */

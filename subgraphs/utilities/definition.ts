@@ -6,6 +6,7 @@ import { startReadingPartitionMaintenance } from './reading-partitions.js';
 import { BillingPeriod } from './resolvers/BillingPeriod.js';
 import { Building } from './resolvers/Building.js';
 import { Charge } from './resolvers/Charge.js';
+import { EngineeringNetwork, NetworkBuilding, NetworkMutation, NetworkQuery, NetworkRegion } from './resolvers/EngineeringNetwork.js';
 import { Meter, MeterBuilding, MeterMutation, MeterQuery, Premise } from './resolvers/Meter.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { PersonalAccount } from './resolvers/PersonalAccount.js';
@@ -21,14 +22,15 @@ export const definition: SubgraphDefinition<UtilitiesLoaders> = {
   resolvers: {
     ...scalarResolvers,
     Supplier,
-    Region,
+    Region: { ...Region, ...NetworkRegion },
+    EngineeringNetwork,
     PersonalAccount,
     Tariff,
     BillingPeriod,
     Charge,
-    Query: { ...Query, ...MeterQuery },
-    Mutation: { ...Mutation, ...MeterMutation },
-    Building: { ...Building, ...MeterBuilding },
+    Query: { ...Query, ...MeterQuery, ...NetworkQuery },
+    Mutation: { ...Mutation, ...MeterMutation, ...NetworkMutation },
+    Building: { ...Building, ...MeterBuilding, ...NetworkBuilding },
     Meter,
     Premise,
   },

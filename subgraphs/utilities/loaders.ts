@@ -4,6 +4,7 @@ import type { Database } from '../../lib/db.js';
 import { isUuid } from '../../lib/uuid.js';
 import type { UtilityService } from '../../schema/utilities.js';
 import { createMeterLoaders, type MeterLoaders } from './meter-loaders.js';
+import { createNetworkLoaders, type NetworkLoaders } from './network-loaders.js';
 import { accountScopeOf } from './personal-account-manager.js';
 import { type AccountFilter, type AccountRow, type AccountScope, PersonalAccountRepository } from './personal-account-repository.js';
 import { SupplierRepository, type SupplierRow } from './supplier-repository.js';
@@ -33,6 +34,8 @@ export interface UtilitiesLoaders {
   buildingsServed: DataLoader<string, string[]>;
   /** Meters and readings within the caller's scope (meter-loaders.ts). */
   meters: MeterLoaders;
+  /** Engineering networks and the buildings they serve (network-loaders.ts). */
+  networks: NetworkLoaders;
 }
 
 // Keys may come from entity representations in any case, or not be ids at all: ids that
@@ -88,6 +91,7 @@ export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
   );
   return {
     meters: createMeterLoaders(db, caller),
+    networks: createNetworkLoaders(db, caller),
     accountScope,
     supplierPage: pageLoader((key) => suppliers.page({ limit: key.limit, after: key.after, service: key.filter.service }), supplierById),
     publishedTariffPage: pageLoader((key) => tariffs.publishedPage({ limit: key.limit, after: key.after, ...key.filter })),

@@ -3,6 +3,7 @@ import type { BulkCall, BulkMode, Checked } from '../../lib/bulk.js';
 import type { Executor, Transaction } from '../../lib/db.js';
 import type { FieldProblem } from '../../lib/errors.js';
 import { billingPeriods, type PaymentChannel, payments, personalAccounts, type UtilityService } from '../../schema/utilities.js';
+import { textArray } from './reading-repository.js';
 import { tenge, toTiyn } from './tariff-rules.js';
 
 /** One payment as a bank or agent reports it (`PaymentInput`). */
@@ -109,11 +110,20 @@ export function postPaymentsCall(options: {
         };
       });
     },
+    // One statement whose columns travel as typed arrays: a multi-row VALUES insert of 10,000
+    // payments would pass the protocol's 65,535 parameters.
     async write(tx: Transaction, values: readonly PaymentValue[]) {
-      const rows = await tx
-        .insert(payments)
-        .values(values.map((value) => ({ ...value, supplierId })))
-        .returning({ id: payments.id });
+      const column = (pick: (value: PaymentValue) => string) => textArray(values.map(pick));
+      const rows = await tx.execute<{ id: string }>(sql`
+        insert into utilities.payments (supplier_id, account_id, billing_period_id, amount_tiyn, paid_on, channel, agent_name, reference)
+        select ${supplierId}::uuid, u.account_id, u.billing_period_id, u.amount_tiyn, u.paid_on, u.channel, u.agent_name, u.reference
+          from unnest(${column((v) => v.accountId)}::uuid[], ${column((v) => v.billingPeriodId)}::uuid[],
+                      ${column((v) => v.amountTiyn.toString())}::bigint[], ${column((v) => v.paidOn)}::date[],
+                      ${column((v) => v.channel)}::utilities.payment_channel[], ${column((v) => v.agentName)}::text[],
+                      ${column((v) => v.reference)}::text[])
+               with ordinality as u(account_id, billing_period_id, amount_tiyn, paid_on, channel, agent_name, reference, n)
+         order by u.n
+        returning id`);
       return { written: rows.map((row) => ({ id: row.id, created: true })), changes: [] };
     },
   };
@@ -175,7 +185,7 @@ export class PaymentManager {
         from utilities.charges c
         join utilities.billing_periods bp on bp.id = c.billing_period_id
         join utilities.personal_accounts a on a.id = c.account_id
-       where c.supplier_id = ${supplierId} and bp.month = ${month}
+       where c.supplier_id = ${supplierId} and bp.month = ${month} and c.month = ${month}::date
        group by c.account_id, a.account_number, c.service, c.billing_period_id
        order by a.account_number, c.service`);
     const byAccount = new Map<string, { accountNumber: string; lines: DocumentLine[]; total: bigint; paid: bigint }>();

@@ -16,6 +16,7 @@ import { parseId } from '../../lib/ids.js';
 import type { PersonalDataOf } from '../../lib/subgraph-schema.js';
 import type { Context } from './context.js';
 import { meterEntityPolicy, meterPermissions } from './meter-permissions.js';
+import { networkEntityPolicy, networkPermissions } from './network-permissions.js';
 import { readsAnyAccount, readsHolderDataOf } from './personal-account-manager.js';
 import type { AccountRow } from './personal-account-repository.js';
 
@@ -103,13 +104,16 @@ export const permissions: IRules = {
       // An anonymous caller reaches none, and `entitiesRule` answers it UNAUTHENTICATED.
       PersonalAccount: (_caller, _representation, context) => readsAnyAccount(context.loaders.accountScope),
       ...meterEntityPolicy,
+      ...networkEntityPolicy,
     }),
     // The gateway composes from the committed SDL files; nobody needs the schema from here.
     _service: deny,
     ...meterPermissions.Query,
+    ...networkPermissions.Query,
   },
   Mutation: {
     ...meterPermissions.Mutation,
+    ...networkPermissions.Mutation,
     registerSupplier: isAdministrator,
     updateSupplierPassport: keepsPassport,
     upsertPersonalAccounts: actsForSupplier(AccessFunction.PersonalAccountsMaintain, 'supplierId', (args) => args.supplierId),
@@ -118,6 +122,7 @@ export const permissions: IRules = {
       'input.supplierId',
       (args) => (args.input as { supplierId?: unknown } | undefined)?.supplierId,
     ),
+    publishTariffs: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
     openBillingPeriod: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
     closeBillingPeriod: actsForSupplier(AccessFunction.TariffsMaintain, 'supplierId', (args) => args.supplierId),
     setConsumptionNorm: actsForSupplier(
@@ -134,7 +139,7 @@ export const permissions: IRules = {
   SupplierLicence: { '*': isOpenPart },
   SupplierContacts: { '*': isOpenPart },
   SupplierBankDetails: { '*': isOpenPart },
-  Region: { katoCode: isOpenPart },
+  Region: { katoCode: isOpenPart, ...networkPermissions.Region },
   Tariff: { '*': isOpenPart },
   TariffTier: { '*': isOpenPart },
   // A supplier's own periods: reached only through its guarded root field and mutations.
@@ -163,8 +168,9 @@ export const permissions: IRules = {
   },
   PersonalAccountConnection: { '*': visibleWithParent },
   PersonalAccountEdge: { '*': visibleWithParent },
-  Building: { id: isOpenPart, personalAccounts: mayReadAccounts, ...meterPermissions.Building },
+  Building: { id: isOpenPart, personalAccounts: mayReadAccounts, ...meterPermissions.Building, ...networkPermissions.Building },
   ...meterPermissions.types,
+  ...networkPermissions.types,
   // Payloads are reached only through the mutations, whose rules decided.
   SupplierPayload: { '*': visibleWithParent },
   TariffPayload: { '*': visibleWithParent },

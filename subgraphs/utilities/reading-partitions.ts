@@ -1,19 +1,20 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../lib/db.js';
 
-/** Monthly partitions of meter readings kept ready ahead of today. */
+/** Monthly partitions of meter readings and of charges kept ready ahead of today. */
 export const READING_PARTITION_MONTHS_AHEAD = 24;
 /** How often the running subgraph makes sure of them. */
 const CHECK_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Creates the missing monthly partitions of `utilities.meter_readings` from this month to
- * READING_PARTITION_MONTHS_AHEAD months ahead (migration 0010's function; idempotent, one
- * statement). Returns how many it created.
+ * Creates the missing monthly partitions of `utilities.meter_readings` and `utilities.charges`
+ * from this month to READING_PARTITION_MONTHS_AHEAD months ahead (migrations 0010's and 0019's
+ * functions; idempotent, one statement). Returns how many it created.
  */
 export async function ensureReadingPartitions(db: Database): Promise<number> {
   const [row] = await db.execute<{ created: number }>(
-    sql`select utilities.ensure_reading_partitions(current_date, ${READING_PARTITION_MONTHS_AHEAD}) as created`,
+    sql`select utilities.ensure_reading_partitions(current_date, ${READING_PARTITION_MONTHS_AHEAD})
+      + utilities.ensure_charge_partitions(current_date, ${READING_PARTITION_MONTHS_AHEAD}) as created`,
   );
   return Number(row?.created ?? 0);
 }
@@ -28,7 +29,7 @@ export function startReadingPartitionMaintenance(db: Database): () => Promise<vo
   const check = () => {
     running = ensureReadingPartitions(db).then(
       (created) => {
-        if (created > 0) console.info(`[utilities] ${created} monthly partition(s) of meter readings created`);
+        if (created > 0) console.info(`[utilities] ${created} monthly partition(s) of meter readings and charges created`);
       },
       (error: unknown) =>
         console.warn(

@@ -8,6 +8,7 @@ import {
   tariffs,
   type UtilityService,
 } from '../../schema/utilities.js';
+import { textArray } from './reading-repository.js';
 
 export type TariffRow = typeof tariffs.$inferSelect;
 
@@ -98,6 +99,69 @@ export class TariffRepository {
     const [row] = await this.executor.update(tariffs).set({ validTo }).where(eq(tariffs.id, id)).returning();
     if (!row) throw new Error('The superseded tariff was not found.');
     return row;
+  }
+
+  /** Every published tariff of a supplier (a supplier keeps tens to hundreds), oldest first. */
+  publishedOf(supplierId: string): Promise<TariffRow[]> {
+    return this.executor
+      .select()
+      .from(tariffs)
+      .where(and(eq(tariffs.supplierId, supplierId), isNotNull(tariffs.publishedAt)))
+      .orderBy(asc(tariffs.validFrom), asc(tariffs.id));
+  }
+
+  /** Ends open-ended tariffs, each on its day, in one statement; returns them as changed. */
+  async endMany(ends: ReadonlyArray<{ id: string; validTo: string }>): Promise<TariffRow[]> {
+    if (ends.length === 0) return [];
+    const ended = await this.executor.execute<{ id: string }>(sql`
+      update utilities.tariffs t set valid_to = u.valid_to
+        from unnest(${textArray(ends.map((end) => end.id))}::uuid[], ${textArray(ends.map((end) => end.validTo))}::date[]) as u(id, valid_to)
+       where t.id = u.id
+      returning t.id`);
+    return this.executor
+      .select()
+      .from(tariffs)
+      .where(
+        inArray(
+          tariffs.id,
+          ended.map((row) => row.id),
+        ),
+      );
+  }
+
+  /**
+   * Inserts published tariffs in ONE statement whose columns travel as typed arrays (a
+   * multi-row VALUES insert of 10,000 tariffs would pass the protocol's 65,535 parameters);
+   * returns them in the order given.
+   */
+  async insertPublishedMany(values: readonly NewTariff[]): Promise<TariffRow[]> {
+    if (values.length === 0) return [];
+    const column = (pick: (value: NewTariff) => string | null) => textArray(values.map(pick));
+    const inserted = await this.executor.execute<{ id: string }>(sql`
+      insert into utilities.tariffs
+             (supplier_id, service, price_per_unit, unit, territory_kato, consumer_category, tiers, valid_from, valid_to, created_by, published_at)
+      select u.supplier_id, u.service, u.price_per_unit, u.unit, u.territory_kato, u.consumer_category, u.tiers, u.valid_from,
+             u.valid_to, u.created_by, now()
+        from unnest(${column((v) => v.supplierId)}::uuid[], ${column((v) => v.service)}::utilities.utility_service[],
+                    ${column((v) => v.pricePerUnit)}::numeric[], ${column((v) => v.unit)}::utilities.tariff_unit[],
+                    ${column((v) => v.territoryKato)}::text[], ${column((v) => v.consumerCategory)}::utilities.consumer_category[],
+                    ${column((v) => JSON.stringify(v.tiers))}::jsonb[], ${column((v) => v.validFrom)}::date[],
+                    ${column((v) => v.validTo)}::date[], ${column((v) => v.createdBy)}::text[])
+             with ordinality as u(supplier_id, service, price_per_unit, unit, territory_kato, consumer_category, tiers, valid_from,
+                                  valid_to, created_by, n)
+       order by u.n
+      returning id`);
+    const rows = await this.executor
+      .select()
+      .from(tariffs)
+      .where(
+        inArray(
+          tariffs.id,
+          inserted.map((row) => row.id),
+        ),
+      );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return inserted.map((row) => byId.get(row.id) as TariffRow);
   }
 
   async insertPublished(tariff: NewTariff): Promise<TariffRow> {

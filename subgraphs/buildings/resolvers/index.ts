@@ -5,6 +5,16 @@ import { Mutation } from './Mutation.js';
 import { Premise } from './Premise.js';
 import { PremiseOwner } from './PremiseOwner.js';
 import { Query } from './Query.js';
-import { Region } from './Region.js';
+import { BuildingStatisticsResolvers, Region } from './Region.js';
 
-export const resolvers = { ...scalarResolvers, Query, Mutation, Building, BuildingConnection, Region, Premise, PremiseOwner };
+export const resolvers = {
+  ...scalarResolvers,
+  Query,
+  Mutation,
+  Building,
+  BuildingConnection,
+  Region,
+  BuildingStatistics: BuildingStatisticsResolvers,
+  Premise,
+  PremiseOwner,
+};

@@ -1,5 +1,8 @@
 import { isUuid } from '../../../lib/uuid.js';
+import type { ReportKind } from '../../../schema/condominium.js';
 import type { Context } from '../context.js';
+import { complianceKey } from '../loaders.js';
+import { complianceAnswer, parsePeriod } from './report-period-args.js';
 
 /** The buildings subgraph owns buildings; this one adds who manages them and their house council. */
 export const Building = {
@@ -12,6 +15,11 @@ export const Building = {
   },
   management(building: { id: string }, _args: unknown, context: Context) {
     return context.loaders.currentManagement.load(building.id);
+  },
+  async reportCompliance(building: { id: string }, args: { kind: ReportKind; year: number; month?: number | null }, context: Context) {
+    const period = parsePeriod(args.kind, args.year, args.month);
+    const row = await context.loaders.compliance.load(complianceKey(building.id, args.kind, period.year, period.month));
+    return row ? complianceAnswer(row, period) : null;
   },
   async houseCouncilSize(building: { id: string }, _args: unknown, context: Context) {
     return (await context.loaders.houseCouncil.load(building.id)).length;

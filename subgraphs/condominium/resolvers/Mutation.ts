@@ -9,6 +9,8 @@ import { managingSubjectsOf } from '../building-rights.js';
 import type { Context } from '../context.js';
 import { HouseCouncilManager, houseCouncilConflicts } from '../house-council-manager.js';
 import { type AssignmentRequest, assignmentConflicts, ManagementManager, type TaxCertificate } from '../management-manager.js';
+import { documentMutations } from './document-mutations.js';
+import { reportMutations } from './report-mutations.js';
 
 interface AssignManagementInput {
   buildingId: string;
@@ -48,6 +50,9 @@ function placeAssignment(context: Context, info: GraphQLResolveInfo, operation: 
 }
 
 export const Mutation = {
+  ...documentMutations,
+  ...reportMutations,
+
   /** The rule relied on the caller being the Administrator; `placeWrite` re-checks exactly that in the write's transaction. */
   assignManagement(_parent: unknown, { input }: { input: AssignManagementInput }, context: Context, info: GraphQLResolveInfo) {
     const receivedOn = almatyDate(context.receivedAt);

@@ -3,14 +3,20 @@ import { actorOf } from '../../../lib/auth/scope.js';
 import { placeBulk } from '../../../lib/bulk.js';
 import { parseId } from '../../../lib/ids.js';
 import { placeWrite } from '../../../lib/write.js';
-import { BillingManager, type ChargeAccountInput, type ConsumptionNormInput } from '../billing-manager.js';
+import {
+  BillingManager,
+  type ChargeAccountInput,
+  type ChargeRow,
+  type ConsumptionNormInput,
+  chargeAccountsCall,
+} from '../billing-manager.js';
 import { BillingPeriodManager, billingPeriodConflicts } from '../billing-period-manager.js';
 import type { Context } from '../context.js';
 import { type PaymentItem, postPaymentsCall } from '../payment-manager.js';
 import { type PersonalAccountItem, upsertPersonalAccountsCall } from '../personal-account-manager.js';
 import { type RegisterSupplierInput, SupplierManager, supplierChange, supplierConflicts } from '../supplier-manager.js';
 import { passportChange, type SupplierPassportInput, SupplierPassportManager } from '../supplier-passport.js';
-import { type PublishTariffInput, TariffManager } from '../tariff-manager.js';
+import { type PublishTariffInput, publishTariffsCall, type TariffItem, TariffManager } from '../tariff-manager.js';
 import { parseSupplierBulkArgs, type SupplierBulkArgs } from './bulk-args.js';
 
 interface UpsertPersonalAccountsArgs extends SupplierBulkArgs {
@@ -75,6 +81,14 @@ export const Mutation = {
     });
   },
 
+  publishTariffs(_parent: unknown, args: SupplierBulkArgs & { tariffs: TariffItem[] }, context: Context, info: GraphQLResolveInfo) {
+    return placeBulk(
+      context,
+      info,
+      publishTariffsCall({ ...parseSupplierBulkArgs(args), tariffs: args.tariffs, createdBy: actorOf(context.caller) }),
+    );
+  },
+
   // Billing periods are not a type of the change feed: they declare no changes.
   openBillingPeriod(_parent: unknown, args: { supplierId: string; month: string }, context: Context, info: GraphQLResolveInfo) {
     const supplierId = parseId(args.supplierId, 'supplierId', 'a supplier');
@@ -99,21 +113,24 @@ export const Mutation = {
     });
   },
 
-  // Charges are not (yet) a type of the change feed: they declare no changes.
-  chargeAccounts(
+  async chargeAccounts(
     _parent: unknown,
-    args: { supplierId: string; month: string; accounts: ChargeAccountInput[] },
+    args: SupplierBulkArgs & { month: string; accounts: ChargeAccountInput[] },
     context: Context,
     info: GraphQLResolveInfo,
   ) {
-    const supplierId = parseId(args.supplierId, 'supplierId', 'a supplier');
-    return placeWrite(context, info, {
-      operation: 'utilities.chargeAccounts',
-      run: async (tx) => {
-        const lines = await new BillingManager(tx).chargeAccounts(supplierId, args.month, args.accounts);
-        return { payload: { charges: lines }, objectIds: lines.map((line) => line.id) };
-      },
-    });
+    const parsed = parseSupplierBulkArgs(args);
+    const written: ChargeRow[] = [];
+    const result = await placeBulk(context, info, chargeAccountsCall({ ...parsed, month: args.month, accounts: args.accounts, written }));
+    // A replayed call wrote nothing now: its lines are read back by the ids it answered first.
+    const charges = result.replayed
+      ? await new BillingManager(context.db).linesByIds(
+          parsed.supplierId,
+          args.month,
+          result.items.flatMap((item) => (item.id ? [item.id] : [])),
+        )
+      : written;
+    return { ...result, charges };
   },
 
   postPayments(_parent: unknown, args: SupplierBulkArgs & { payments: PaymentItem[] }, context: Context, info: GraphQLResolveInfo) {

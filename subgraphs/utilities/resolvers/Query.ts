@@ -83,6 +83,6 @@ export const Query = {
   async charges(_parent: unknown, args: { supplierId: string; month: string }, context: Context) {
     const supplierId = parseId(args.supplierId, 'supplierId', 'a supplier');
     const period = await new BillingPeriodManager(context.db).of(supplierId, args.month);
-    return period ? new BillingManager(context.db).linesOfPeriod(supplierId, period.id) : [];
+    return period ? new BillingManager(context.db).linesOfPeriod(supplierId, period.id, period.month) : [];
   },
 };
