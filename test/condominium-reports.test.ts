@@ -328,6 +328,19 @@ describe('condominium reports', () => {
       });
     });
 
+    it('discards a report in the making, never a published one', async () => {
+      const discard = `mutation($id: ID!) { discardReport(reportId: $id) { reportId receipt { operation } } }`;
+      const drafted = await system.query(draft, { input: gatewayInput(buildings.missing, { month: 5 }) }, { token: manager.token });
+      const reportId = drafted.data?.draftReport.report.id;
+      const discarded = await system.query(discard, { id: reportId }, { token: manager.token });
+      expect(discarded.data?.discardReport).toEqual({ reportId, receipt: { operation: 'condominium.discardReport' } });
+      const [left] = await system.db.select({ n: count() }).from(reports).where(eq(reports.id, reportId));
+      expect(left?.n).toBe(0);
+      const [published] = (await system.query(`query($id: ID!) { reports(buildingId: $id) { id } }`, { id: buildings.missing })).data
+        ?.reports;
+      expect((await system.query(discard, { id: published.id }, { token: manager.token })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    });
+
     it('refuses a signature of another organisation, with its reason, and the report stays a draft', async () => {
       const drafted = await system.query(draft, { input: gatewayInput(buildings.missing, { month: 8 }) }, { token: manager.token });
       const report = drafted.data?.draftReport.report;
