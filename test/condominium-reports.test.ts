@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { loadTrustStore } from '../lib/signatures/signatures.js';
 import { reportLines, reports } from '../schema/condominium.js';
+import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import { reportPeriod } from '../subgraphs/condominium/report-deadlines.js';
 import type { DraftReportInput } from '../subgraphs/condominium/report-input.js';
 import { ReportManager } from '../subgraphs/condominium/report-manager.js';
@@ -459,6 +460,65 @@ describe('condominium reports', () => {
       expect((await system.query(withDocuments, { id: buildingId }, { token: manager.token })).errors?.[0]?.extensions?.code).toBe(
         'FORBIDDEN',
       );
+    });
+
+    it('lets an owner of the building read a published report’s documents, and nobody else but those it concerns', async () => {
+      const buildingId = await register(ALMALY);
+      await assign(buildingId, osi.id);
+      const registrar = await fixture.person('AUTHORIZED_BODY', [AccessFunction.BuildingRegisterMaintain, AccessFunction.PremisesMaintain]);
+      const owner = await fixture.access.person();
+      const added = await system.query(
+        `mutation($id: ID!, $premises: [PremiseInput!]!) { addPremises(buildingId: $id, premises: $premises) { premises { id } } }`,
+        {
+          id: buildingId,
+          premises: [{ kind: 'APARTMENT', number: '1', owners: [{ kind: 'PERSON', identificationNumber: owner.iin, name: 'Owner' }] }],
+        },
+        { token: registrar.token },
+      );
+      expect(added.errors).toBeUndefined();
+      const ownerToken = (await new TokenRepository(system.db).issueSessionToken(owner.id)).token;
+      const scan = Buffer.from('%PDF-1.7 act of works');
+      const uploaded = await system.query(
+        `mutation($input: UploadDocumentInput!) { uploadDocument(input: $input) { document { id } } }`,
+        {
+          input: {
+            buildingId,
+            fileName: 'act.pdf',
+            mediaType: 'application/pdf',
+            size: scan.length,
+            sha256: createHash('sha256').update(scan).digest('hex'),
+            content: scan.toString('base64'),
+          },
+        },
+        { token: manager.token },
+      );
+      const documentId = uploaded.data?.uploadDocument.document.id;
+      const drafted = await system.query(
+        draft,
+        { input: gatewayInput(buildingId, { documentIds: [documentId] }) },
+        { token: manager.token },
+      );
+      const report = drafted.data?.draftReport.report;
+      const signer = await authority.issue({ iin: iin(46), commonName: 'OSI CHAIR', bin: osi.identificationNumber });
+      await system.query(
+        sign,
+        { id: report.id, signature: await authority.sign(signer, Buffer.from(report.canonicalContent, 'base64')) },
+        { token: manager.token },
+      );
+      expect((await system.query(publish, { id: report.id }, { token: manager.token })).errors).toBeUndefined();
+
+      const documents = `query($id: ID!) { report(id: $id) { id documents { id fileName content } } }`;
+      const asOwner = await system.query(documents, { id: report.id }, { token: ownerToken });
+      expect(asOwner.errors).toBeUndefined();
+      expect(asOwner.data?.report.documents).toEqual([{ id: documentId, fileName: 'act.pdf', content: scan.toString('base64') }]);
+      const anonymous = await system.query(documents, { id: report.id });
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(anonymous.data?.report).toBeNull();
+      const stranger = await fixture.access.person();
+      const strangerToken = (await new TokenRepository(system.db).issueSessionToken(stranger.id)).token;
+      expect((await system.query(documents, { id: report.id }, { token: strangerToken })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      // The report itself stays open part.
+      expect((await system.query(`query($id: ID!) { report(id: $id) { id } }`, { id: report.id })).data?.report.id).toBe(report.id);
     });
   });
 });
