@@ -6,6 +6,7 @@ import type { AttachedRecordKind, ManagementForm } from '../../schema/condominiu
 import { DocumentRepository, type DocumentRow } from './document-repository.js';
 import { type HouseCouncilMemberRow, HouseCouncilRepository } from './house-council-repository.js';
 import { type AssignmentRow, ManagementRepository } from './management-repository.js';
+import { createMeetingLoaders, type MeetingLoaders } from './meeting-loaders.js';
 import { reportPeriod } from './report-deadlines.js';
 import { type ComplianceRow, type ReportLineRow, ReportRepository, type ReportRow, type ReportWorkRow } from './report-repository.js';
 import { type PublishedBuilding, RightsRepository } from './rights-repository.js';
@@ -56,6 +57,8 @@ export interface Loaders {
   houseCouncilMemberById: DataLoader<string, HouseCouncilMemberRow | null>;
   /** Buildings on the register under each territory (KATO code) by their form of management today; `null` counts those with none. */
   managementCounts: DataLoader<string, Map<ManagementForm | null, number>>;
+  /** Meetings, ballots, protocols and the capital repair fund (meeting-loaders.ts). */
+  meetings: MeetingLoaders;
 }
 
 /** The key of `compliance`: a building and a period (kind, year, month or 0). */
@@ -173,5 +176,6 @@ export function createLoaders(db: Database, caller: Caller): Loaders {
       for (const row of await repository.countsByTerritory(katoCodes, today)) counts.get(row.katoCode)?.set(row.form, row.buildings);
       return katoCodes.map((code) => counts.get(code) ?? new Map());
     }),
+    meetings: createMeetingLoaders(db),
   };
 }
