@@ -313,7 +313,7 @@ describe('demo data', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it("shows the demo OSI one meeting under way and one closed with its protocol, and its buildings' capital repair funds", async () => {
+  it("shows the demo OSI one meeting under way and one closed with its published protocol, and its buildings' capital repair funds", async () => {
     const [first] = await system.db.execute<{ building_id: string }>(sql`
       select a.building_id from condominium.management_assignments a
         join access.subjects s on s.id = a.management_subject_id
@@ -329,9 +329,33 @@ describe('demo data', () => {
     const { meetings, capitalRepairFund } = response.data?.building ?? {};
     expect(meetings.map((meeting: { status: string }) => meeting.status)).toEqual(['OPEN', 'CLOSED']);
     expect(meetings[0].ballotCount).toBeGreaterThan(0);
-    expect(meetings[1].protocol).toMatchObject({ status: 'DRAFT', premisesVoted: meetings[1].ballotCount });
+    expect(meetings[1].protocol).toMatchObject({ status: 'PUBLISHED', premisesVoted: meetings[1].ballotCount });
     expect(Number(capitalRepairFund.accrued)).toBeGreaterThan(Number(capitalRepairFund.paid));
     expect(Number(capitalRepairFund.balance)).toBeGreaterThan(0);
+
+    // The demo owner lives there and votes in the meeting under way for their own premises.
+    const mine = await system.query(`{ myPremises { id building { id } } }`, {}, { token: token('owner') });
+    const premise = mine.data?.myPremises.find((row: { building: { id: string } }) => row.building.id === first?.building_id);
+    expect(premise).toBeDefined();
+    const open = await system.query(
+      `query($id: ID!) { building(id: $id) { meetings { id status questions { id } } } }`,
+      { id: first?.building_id },
+      { token: token('owner') },
+    );
+    const meeting = open.data?.building.meetings.find((row: { status: string }) => row.status === 'OPEN');
+    const vote = await system.query(
+      `mutation($input: CastBallotInput!) { castBallot(input: $input) { ballot { channel } } }`,
+      {
+        input: {
+          meetingId: meeting.id,
+          premiseId: premise.id,
+          answers: meeting.questions.map((q: { id: string }) => ({ questionId: q.id, answer: 'FOR' })),
+        },
+      },
+      { token: token('owner') },
+    );
+    expect(vote.errors).toBeUndefined();
+    expect(vote.data?.castBallot.ballot.channel).toBe('ELECTRONIC');
   });
 
   it('publishes the demo OSI’s reports with some late and some missing, signed and verifiable by code', async () => {

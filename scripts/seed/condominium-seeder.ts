@@ -88,12 +88,12 @@ async function demoAssignmentIds(executor: Executor, subjectIds: readonly string
   return rows.map((row) => row.id);
 }
 
-/** The buildings the demo OSI has managed, in cadastral order. */
+/** The buildings the demo OSI has managed, in the order it took them over (the demo owner's first). */
 async function osiBuildingIds(executor: Executor, osiId: string): Promise<string[]> {
   const rows = await executor.execute<{ id: string }>(sql`
-    select distinct a.building_id as id, b.cadastral_number from condominium.management_assignments a
-      join buildings.buildings b on b.id = a.building_id
-     where a.management_subject_id = ${osiId} order by b.cadastral_number`);
+    select a.building_id as id from condominium.management_assignments a
+     where a.management_subject_id = ${osiId}
+     group by a.building_id order by min(a.valid_from), a.building_id`);
   return rows.map((row) => row.id);
 }
 
@@ -204,7 +204,11 @@ export const condominiumSeeder: Seeder = {
     const organisation = { id: osi, bin: demoSubjects.osi.identificationNumber, name: demoSubjects.osi.name };
     const reports = await db.transaction((tx) => seedDemoReports(tx, organisation, demoPersons.osiChair, referenceDate));
     const meetings = await db.transaction(async (tx) =>
-      seedMeetingsAndCapitalRepair(tx, await osiBuildingIds(tx, osi), referenceDate, await osiPlacer(tx)),
+      seedMeetingsAndCapitalRepair(tx, await osiBuildingIds(tx, osi), referenceDate, await osiPlacer(tx), {
+        osi: organisation,
+        chair: demoPersons.osiChair,
+        spareOwnerIin: demoPersons.owner.iin,
+      }),
     );
     return { ...counts, reports, ...meetings };
   },

@@ -53,6 +53,8 @@ export interface Loaders {
   organisationName: DataLoader<string, string | null>;
   /** The current house council of each building, the chair first. */
   houseCouncil: DataLoader<string, HouseCouncilMemberRow[]>;
+  /** Every house council membership of each building, current and ended, newest first. */
+  houseCouncilHistory: DataLoader<string, HouseCouncilMemberRow[]>;
   /** A house council membership by id; null when there is none. */
   houseCouncilMemberById: DataLoader<string, HouseCouncilMemberRow | null>;
   /** Buildings on the register under each territory (KATO code) by their form of management today; `null` counts those with none. */
@@ -165,6 +167,11 @@ export function createLoaders(db: Database, caller: Caller): Loaders {
     houseCouncil: new DataLoader(async (buildingIds) => {
       const members = new Map<string, HouseCouncilMemberRow[]>(buildingIds.map((id) => [id, []]));
       for (const row of await councils.currentOf(buildingIds)) members.get(row.buildingId)?.push(row);
+      return buildingIds.map((id) => members.get(id) ?? []);
+    }),
+    houseCouncilHistory: new DataLoader(async (buildingIds) => {
+      const members = new Map<string, HouseCouncilMemberRow[]>(buildingIds.map((id) => [id, []]));
+      for (const row of await councils.historyOf(buildingIds)) members.get(row.buildingId)?.push(row);
       return buildingIds.map((id) => members.get(id) ?? []);
     }),
     houseCouncilMemberById: new DataLoader(async (ids) => {

@@ -121,7 +121,12 @@ export const permissions = {
     publishReport: managesBuilding(reportBuilding),
     discardReport: managesBuilding(reportBuilding),
   },
-  Building: { '*': isOpenPart, houseCouncil: concernsBuilding(thisBuilding), ...meetingPermissions.Building },
+  Building: {
+    '*': isOpenPart,
+    houseCouncil: concernsBuilding(thisBuilding),
+    houseCouncilHistory: concernsBuilding(thisBuilding),
+    ...meetingPermissions.Building,
+  },
   ...meetingPermissions.types,
   // Published reports are open part (no personal data); drafts are reached only through their manager's fields.
   // Attached documents (scans may show persons) only to whoever the building concerns.
