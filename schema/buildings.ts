@@ -18,6 +18,7 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import { dutyViewColumns } from './platform.js';
 
 /** The national building register (category 1) and the territories it is organised by. */
 export const buildingsSchema = pgSchema('buildings');
@@ -241,6 +242,19 @@ export const publishedBuildings = buildingsSchema
 export const publishedPremises = buildingsSchema
   .view('published_premises')
   .as((qb) => qb.select({ id: premises.id, buildingId: premises.buildingId, kind: premises.kind, number: premises.number }).from(premises));
+
+/**
+ * The register's duties (p.13): every registered record is confirmed at least once a year,
+ * so it falls due a year after its last confirmation (a record never confirmed is due from
+ * its registration: overdue, as the register's `confirmationOverdue` counts it).
+ */
+export const publishedBuildingDuties = buildingsSchema.view('published_duties', dutyViewColumns()).as(sql`
+  select 'BUILDING_CONFIRMATION'::text as kind, 'p.13'::text as rule_point, 'Building'::text as object_type,
+         b.id as object_id, null::uuid as subject_id, b.kato_code::text as kato_code,
+         coalesce(((b.confirmed_at at time zone 'UTC') + interval '5 hours' + interval '1 year')::date,
+                  ((b.created_at at time zone 'UTC') + interval '5 hours')::date) as nominal_date
+    from buildings.buildings b
+   where b.status = 'REGISTERED'`);
 
 /**
  * Who owns which premises, by identification number only (no names, no shares): how the

@@ -18,6 +18,7 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import { dutyViewColumns } from './platform.js';
 
 /** Utility suppliers, consumers' personal accounts and tariffs (categories 9–11, 14). */
 export const utilitiesSchema = pgSchema('utilities');
@@ -504,3 +505,27 @@ export const networkBuildings = utilitiesSchema.table(
   },
   (t) => [primaryKey({ columns: [t.networkId, t.buildingId] }), index('network_buildings_building_idx').on(t.buildingId)],
 );
+
+// ── Published views: what other subgraphs may read of this one (read-only, no personal data).
+
+/**
+ * Suppliers' duties: meters in service due for verification on their next verification date
+ * (category 12, p.4.12), and published tariffs that end with no published successor for the
+ * same service, territory and consumer category (category 14, p.4.14), due on their last day.
+ */
+export const publishedUtilityDuties = utilitiesSchema.view('published_duties', dutyViewColumns()).as(sql`
+  select 'METER_VERIFICATION'::text as kind, 'p.4.12'::text as rule_point, 'Meter'::text as object_type,
+         m.id as object_id, s.subject_id, m.kato_code::text as kato_code, m.next_verification_at as nominal_date
+    from utilities.meters m
+    join utilities.suppliers s on s.id = m.supplier_id
+   where m.status <> 'REMOVED' and m.next_verification_at is not null
+  union all
+  select 'TARIFF_EXPIRY', 'p.4.14', 'Tariff', t.id, s.subject_id, t.territory_kato::text, t.valid_to
+    from utilities.tariffs t
+    join utilities.suppliers s on s.id = t.supplier_id
+   where t.published_at is not null and t.valid_to is not null
+     and not exists (
+       select 1 from utilities.tariffs n
+        where n.supplier_id = t.supplier_id and n.service = t.service and n.consumer_category = t.consumer_category
+          and n.territory_kato is not distinct from t.territory_kato
+          and n.published_at is not null and n.valid_from = t.valid_to + 1)`);

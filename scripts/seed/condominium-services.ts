@@ -155,13 +155,19 @@ const requests: DemoRequest[] = [
   },
 ];
 
-/** Persons owning apartments of the building (register), the first `count` by IIN, registered in the access data if they are not yet. */
-async function requesters(tx: Transaction, buildingId: string, count: number, at: Date): Promise<string[]> {
+/**
+ * Persons owning apartments of the building (register): the demo owner first when they own
+ * one there, then the others by IIN, `count` in all; registered in the access data as their
+ * first EDS sign-in would, unless they are already.
+ */
+async function requesters(tx: Transaction, buildingId: string, count: number, at: Date, firstIin: string | null): Promise<string[]> {
   const owners = await tx.execute<{ iin: string; name: string }>(sql`
-    select distinct on (o.identification_number) o.identification_number as iin, o.name
-      from buildings.premise_owners o join buildings.premises p on p.id = o.premise_id
-     where p.building_id = ${buildingId} and p.kind = 'APARTMENT' and o.kind = 'PERSON'
-     order by o.identification_number, o.name
+    select iin, name from (
+      select distinct on (o.identification_number) o.identification_number as iin, o.name
+        from buildings.premise_owners o join buildings.premises p on p.id = o.premise_id
+       where p.building_id = ${buildingId} and p.kind = 'APARTMENT' and o.kind = 'PERSON'
+       order by o.identification_number, o.name) owners
+     order by iin = ${firstIin ?? ''} desc, iin
      limit ${count}`);
   const ids: string[] = [];
   for (const owner of owners) {
@@ -182,6 +188,8 @@ export async function seedServices(
   buildingIds: readonly string[],
   chairActor: string,
   referenceDate: Date,
+  /** Files the first requests when they own an apartment in the first building. */
+  demoOwnerIin: string | null = null,
 ) {
   const today = almatyDate(referenceDate);
   const day = (offset: number) => addCalendarDays(today, offset);
@@ -234,7 +242,7 @@ export async function seedServices(
 
   const [first] = buildingIds;
   if (!first) return counts;
-  const persons = await requesters(tx, first, 3, referenceDate);
+  const persons = await requesters(tx, first, 3, referenceDate, demoOwnerIin);
   const deadlines = new Map((await tx.select().from(requestCategories)).map((row) => [row.code, row.defaultDeadlineDays]));
   for (const request of requests) {
     const requesterPersonId = persons[request.requester % Math.max(persons.length, 1)];

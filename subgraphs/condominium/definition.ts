@@ -27,6 +27,8 @@ import { Document } from './resolvers/Document.js';
 import { HouseCouncilMember } from './resolvers/HouseCouncilMember.js';
 import { ManagementAssignment } from './resolvers/ManagementAssignment.js';
 import { Mutation } from './resolvers/Mutation.js';
+import { meetingMutations } from './resolvers/meeting-mutations.js';
+import { buildingMeetingFields, meetingQueries, meetingTypes } from './resolvers/meeting-types.js';
 import { OwnerRequest, OwnerRequestBuilding, OwnerRequestMutation, OwnerRequestQuery } from './resolvers/OwnerRequest.js';
 import { PlannedWork, PlannedWorkBuilding, PlannedWorkMutation, PlannedWorkQuery } from './resolvers/PlannedWork.js';
 import { Query } from './resolvers/Query.js';
@@ -40,9 +42,9 @@ export const definition: SubgraphDefinition<Loaders> = {
   // Planned works, owners' requests and contracts add root fields and Building fields from their own resolver files.
   resolvers: {
     ...scalarResolvers,
-    Query: { ...Query, ...PlannedWorkQuery, ...OwnerRequestQuery, ...ContractQuery },
-    Mutation: { ...Mutation, ...PlannedWorkMutation, ...OwnerRequestMutation, ...ContractMutation },
-    Building: { ...Building, ...PlannedWorkBuilding, ...OwnerRequestBuilding, ...ContractBuilding },
+    Query: { ...Query, ...meetingQueries, ...PlannedWorkQuery, ...OwnerRequestQuery, ...ContractQuery },
+    Mutation: { ...Mutation, ...meetingMutations, ...PlannedWorkMutation, ...OwnerRequestMutation, ...ContractMutation },
+    Building: { ...Building, ...buildingMeetingFields, ...PlannedWorkBuilding, ...OwnerRequestBuilding, ...ContractBuilding },
     Region,
     ManagementAssignment,
     HouseCouncilMember,
@@ -50,6 +52,7 @@ export const definition: SubgraphDefinition<Loaders> = {
     SignedPublication,
     Report,
     ReportCompliance,
+    ...meetingTypes,
     PlannedWork,
     OwnerRequest,
     Contract,

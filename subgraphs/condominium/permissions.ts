@@ -28,6 +28,8 @@ import {
 import type { Context } from './context.js';
 import type { HouseCouncilMemberRow } from './house-council-repository.js';
 import type { AssignmentRow } from './management-repository.js';
+import { meetingPermissions, meetingPersonalData } from './meeting-permissions.js';
+import type { BallotRow } from './meeting-repository.js';
 import type { ReportRow } from './report-repository.js';
 import { serviceEntityPolicy, servicePermissions, servicePersonalData } from './service-permissions.js';
 
@@ -89,6 +91,7 @@ export const permissions = {
   Query: {
     managementHistory: isOpenPart,
     myPremises: isPerson,
+    ...meetingPermissions.Query,
     document: concernsDocument(documentNamedBy('id')),
     verifyPublication: isOpenPart,
     report: isOpenPart,
@@ -108,6 +111,7 @@ export const permissions = {
     ),
     recordHouseCouncilMember: managesBuilding(buildingIdInInput('buildingId')),
     endHouseCouncilMembership: managesBuilding(membershipBuilding),
+    ...meetingPermissions.Mutation,
     // Owners upload too: scans attached to their requests.
     uploadDocument: or(managesBuilding(buildingIdInInput('buildingId')), ownsPremisesInBuilding(buildingIdInInput('buildingId'))),
     appendDocumentPart: or(
@@ -120,7 +124,14 @@ export const permissions = {
     discardReport: managesBuilding(reportBuilding),
     ...servicePermissions.Mutation,
   },
-  Building: { '*': isOpenPart, houseCouncil: concernsBuilding(thisBuilding), ...servicePermissions.Building },
+  Building: {
+    '*': isOpenPart,
+    houseCouncil: concernsBuilding(thisBuilding),
+    houseCouncilHistory: concernsBuilding(thisBuilding),
+    ...meetingPermissions.Building,
+    ...servicePermissions.Building,
+  },
+  ...meetingPermissions.types,
   ...servicePermissions.types,
   // Published reports are open part (no personal data); drafts are reached only through their manager's fields.
   // Attached documents (scans may show persons) only to whoever the building concerns.
@@ -161,8 +172,13 @@ export const permissions = {
  * carry of their requesters. Management subjects are organisations, known by their ids and
  * names; the representative of direct joint management is a person and is never served.
  */
-export const personalData: PersonalDataOf<{ ManagementAssignment: AssignmentRow; HouseCouncilMember: HouseCouncilMemberRow }> &
+export const personalData: PersonalDataOf<{
+  ManagementAssignment: AssignmentRow;
+  HouseCouncilMember: HouseCouncilMemberRow;
+  Ballot: BallotRow;
+}> &
   typeof servicePersonalData = {
   HouseCouncilMember: ['fullName', 'iin'],
+  ...meetingPersonalData,
   ...servicePersonalData,
 };

@@ -35,7 +35,16 @@ import { integrationTasks } from './webhook-dispatch.js';
 export const definition: SubgraphDefinition<Loaders> = {
   name: 'integration',
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
-  resolvers: { DateTime: scalarResolvers.DateTime, Query, Mutation, Change, Incident, WebhookSubscription, WebhookDelivery },
+  resolvers: {
+    DateTime: scalarResolvers.DateTime,
+    Date: scalarResolvers.Date,
+    Query,
+    Mutation,
+    Change,
+    Incident,
+    WebhookSubscription,
+    WebhookDelivery,
+  },
   permissions,
   personalData,
   createLoaders,

@@ -2,8 +2,11 @@ import DataLoader from 'dataloader';
 import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
 import type { PagePosition } from '../../lib/pagination.js';
+import { analyticsReads } from '../../lib/read-replicas.js';
 import { isUuid } from '../../lib/uuid.js';
+import { almatyDate } from '../../lib/working-calendar.js';
 import { type ChangeFilter, type ChangeRow, ChangesRepository } from './changes-repository.js';
+import { DutiesRepository, type DutyCountRow, type DutyFilter, type DutyRow } from './duties-repository.js';
 import { type FeedScope, feedScopeOf } from './feed-scope.js';
 import { mayManage } from './webhook-manager.js';
 import { type DeliveryRow, type SubscriptionRow, WebhookRepository } from './webhook-repository.js';
@@ -22,6 +25,17 @@ export interface SubscriptionPageKey {
   limit: number;
 }
 
+/** One page of duties, or one set of counts. */
+export interface DutyPageKey {
+  filter: DutyFilter;
+  after: PagePosition | null;
+  limit: number;
+}
+export interface DutyCountKey {
+  filter: DutyFilter;
+  byRegion: boolean;
+}
+
 export interface Loaders {
   /** What the caller reads of the feed, decided once per request. */
   feedScope: FeedScope;
@@ -29,6 +43,9 @@ export interface Loaders {
   subscriptionPage: DataLoader<SubscriptionPageKey, SubscriptionRow[], string>;
   /** Null for a subscription that does not exist or that the caller may not manage. */
   subscriptionById: DataLoader<string, SubscriptionRow | null>;
+  /** The regulatory clock within the caller's scope (the feed's), read from a replica when configured. */
+  dutyPage: DataLoader<DutyPageKey, DutyRow[], string>;
+  dutyCounts: DataLoader<DutyCountKey, DutyCountRow[], string>;
   /** Keyed by `${status}:${first}:${subscriptionId}`. */
   deliveries: DataLoader<string, DeliveryRow[]>;
 }
@@ -37,8 +54,16 @@ export function createLoaders(db: Database, caller: Caller): Loaders {
   const feedScope = feedScopeOf(caller);
   const changes = new ChangesRepository(db);
   const subscriptions = new WebhookRepository(db);
+  // An analytics read: a replica within the lag bound may serve it (the caller was resolved on the primary).
+  const duties = new DutiesRepository(analyticsReads(db), almatyDate(new Date()));
   return {
     feedScope,
+    dutyPage: new DataLoader((keys) => Promise.all(keys.map((key) => duties.page(feedScope, key.filter, key.after, key.limit))), {
+      cacheKeyFn: (key) => JSON.stringify(key),
+    }),
+    dutyCounts: new DataLoader((keys) => Promise.all(keys.map((key) => duties.counts(feedScope, key.filter, key.byRegion))), {
+      cacheKeyFn: (key) => JSON.stringify(key),
+    }),
     changePage: new DataLoader((keys) => Promise.all(keys.map((key) => changes.page(feedScope, key.filter, key.after, key.limit))), {
       cacheKeyFn: (key) => JSON.stringify(key),
     }),

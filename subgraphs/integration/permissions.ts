@@ -1,3 +1,4 @@
+import { entitiesRule } from '../../lib/auth/entities.js';
 import {
   deny,
   type IRules,
@@ -37,13 +38,30 @@ const subscribesItself = rule({ cache: 'contextual' })((_parent, _args, context:
   return relyOnGrants(caller.grants, () => forbidden('This digital object holds no access right in force to subscribe with.'));
 });
 
+/**
+ * The regulatory clock: read under an access right in force (or as the Administrator's staff),
+ * each caller within the feed's scope (the loaders apply it). The caller and its grants are
+ * resolved on the primary, so a revoked right is refused even while a replica that serves
+ * the duties still holds it.
+ */
+const readsDuties = rule({ cache: 'contextual' })((_parent, _args, context: Context) => {
+  const { caller } = context;
+  if (caller.kind === 'anonymous') return unauthenticated();
+  if (caller.kind === 'person' && caller.isAdministrator) return relyOnAdministrator();
+  return relyOnGrants(caller.grants, () => forbidden('Duties are read under an access right in force; this caller holds none.'));
+});
+
 export const permissions = {
   Query: {
     changes: isAuthenticated,
+    duties: readsDuties,
+    dutyCounts: readsDuties,
     webhookSubscriptions: managesWebhooks,
     webhookSubscription: managesWebhooks,
     // The state of the CS's components is the Administrator's to watch (owners are notified by mail).
     incidents: isAdministrator,
+    // Region is referenced only (resolvable: false): no representation is ever resolved here.
+    _entities: entitiesRule({}),
     _service: deny,
   },
   Mutation: {
@@ -58,6 +76,12 @@ export const permissions = {
   ChangeConnection: { '*': visibleWithParent },
   ChangeEdge: { '*': visibleWithParent },
   PageInfo: { '*': visibleWithParent },
+  // Reachable only through `duties` and `dutyCounts`, whose loaders keep to the caller's scope.
+  Duty: { '*': visibleWithParent },
+  DutyConnection: { '*': visibleWithParent },
+  DutyEdge: { '*': visibleWithParent },
+  DutyCount: { '*': visibleWithParent },
+  Region: { '*': visibleWithParent },
   // Reachable only through `incidents`, which administrators alone may read.
   Incident: { '*': visibleWithParent },
   // Reachable only through the guarded root fields and mutations, whose loaders and manager keep to the caller's own.

@@ -4,11 +4,17 @@ import { badUserInput, forbidden } from '../../../lib/errors.js';
 import { parseId, parseOptionalId } from '../../../lib/ids.js';
 import { byTime, parsePage, parseSequencePage, toConnection, toSequenceConnection } from '../../../lib/pagination.js';
 import type { Context } from '../context.js';
+import type { DutyRow } from '../duties-repository.js';
+import { type DutyFilterArgs, parseDutyFilter } from '../duty-filter.js';
 import { IncidentRepository } from '../incident-repository.js';
 import { CHANGES_LIST } from '../webhook-dispatch.js';
 import type { SubscriptionRow } from '../webhook-repository.js';
 
 const SUBSCRIPTIONS_LIST = 'webhookSubscriptions';
+const DUTIES_LIST = 'duties';
+
+/** A duty's place in the list: its due date, then its object's id. */
+const byDueDate = (row: DutyRow) => ({ id: row.objectId, at: `${row.dueDate}T00:00:00Z` });
 
 export const Query = {
   /** The feed within the caller's scope (the loader applies it), oldest first. */
@@ -20,6 +26,19 @@ export const Query = {
       filter: { types: args.types ? [...new Set(args.types)] : null },
     });
     return toSequenceConnection(CHANGES_LIST, rows, page, (row) => row.position);
+  },
+
+  /** The regulatory clock within the caller's scope (the loader applies it), earliest due first. */
+  async duties(_parent: unknown, args: { filter?: DutyFilterArgs | null; first?: number | null; after?: string | null }, context: Context) {
+    const filter = parseDutyFilter(args.filter);
+    const page = parsePage(args, DUTIES_LIST, 'duties');
+    const rows = await context.loaders.dutyPage.load({ filter, after: page.after, limit: page.first + 1 });
+    return toConnection(DUTIES_LIST, rows, page, byDueDate);
+  },
+
+  async dutyCounts(_parent: unknown, args: { filter?: DutyFilterArgs | null; byRegion?: boolean | null }, context: Context) {
+    const rows = await context.loaders.dutyCounts.load({ filter: parseDutyFilter(args.filter), byRegion: args.byRegion ?? false });
+    return rows.map((row) => ({ ...row, region: row.region === null ? null : { katoCode: `${row.region}0000000` } }));
   },
 
   /** A digital object's own subscriptions; an administrator's choice of any. */
