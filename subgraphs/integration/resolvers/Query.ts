@@ -13,8 +13,8 @@ import type { SubscriptionRow } from '../webhook-repository.js';
 const SUBSCRIPTIONS_LIST = 'webhookSubscriptions';
 const DUTIES_LIST = 'duties';
 
-/** A duty's place in the list: its due date, then its object's id. */
-const byDueDate = (row: DutyRow) => ({ id: row.objectId, at: `${row.dueDate}T00:00:00Z` });
+/** A duty's place in the list: its due date, then its id. */
+const byDueDate = (row: DutyRow) => ({ id: row.id, at: `${row.dueDate}T00:00:00Z` });
 
 export const Query = {
   /** The feed within the caller's scope (the loader applies it), oldest first. */
