@@ -390,3 +390,22 @@ export const publishedCondominiumDuties = condominiumSchema.view('published_duti
    where not exists (
      select 1 from condominium.reports r
       where r.building_id = p.building_id and r.kind::text = p.report_kind and r.period_start = p.period_start and r.status = 'PUBLISHED')`);
+
+/**
+ * Who manages each building now (issue 10, data quality): the current assignment's subject,
+ * and whether every report already due (p.5, as `published_duties` lists them) is published.
+ */
+export const publishedBuildingManagement = condominiumSchema
+  .view('published_building_management', {
+    buildingId: uuid('building_id').notNull(),
+    managerSubjectId: uuid('manager_subject_id').notNull(),
+    reportsFiled: boolean('reports_filed').notNull(),
+  })
+  .as(sql`
+  select a.building_id, a.management_subject_id as manager_subject_id,
+         not exists (
+           select 1 from condominium.published_duties d
+            where d.object_id = a.building_id and d.nominal_date < ((now() at time zone 'UTC') + interval '5 hours')::date
+         ) as reports_filed
+    from condominium.management_assignments a
+   where a.valid_to is null`);

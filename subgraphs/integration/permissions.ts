@@ -56,11 +56,15 @@ export const permissions = {
     changes: isAuthenticated,
     duties: readsDuties,
     dutyCounts: readsDuties,
+    // Data quality: the same readers, the same scope.
+    dataQuality: readsDuties,
+    worstRecords: readsDuties,
+    buildingQuality: readsDuties,
     webhookSubscriptions: managesWebhooks,
     webhookSubscription: managesWebhooks,
     // The state of the CS's components is the Administrator's to watch (owners are notified by mail).
     incidents: isAdministrator,
-    // Region is referenced only (resolvable: false): no representation is ever resolved here.
+    // Region and Building are referenced only (resolvable: false): no representation is ever resolved here.
     _entities: entitiesRule({}),
     _service: deny,
   },
@@ -82,6 +86,10 @@ export const permissions = {
   DutyEdge: { '*': visibleWithParent },
   DutyCount: { '*': visibleWithParent },
   Region: { '*': visibleWithParent },
+  // Reachable only through the data-quality fields, whose loaders keep to the caller's scope.
+  DataQualityGroup: { '*': visibleWithParent },
+  BuildingQuality: { '*': visibleWithParent },
+  Building: { '*': visibleWithParent },
   // Reachable only through `incidents`, which administrators alone may read.
   Incident: { '*': visibleWithParent },
   // Reachable only through the guarded root fields and mutations, whose loaders and manager keep to the caller's own.

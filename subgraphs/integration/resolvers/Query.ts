@@ -4,14 +4,18 @@ import { badUserInput, forbidden } from '../../../lib/errors.js';
 import { parseId, parseOptionalId } from '../../../lib/ids.js';
 import { byTime, parsePage, parseSequencePage, toConnection, toSequenceConnection } from '../../../lib/pagination.js';
 import type { Context } from '../context.js';
+import type { DataQualityGrouping } from '../data-quality-repository.js';
 import type { DutyRow } from '../duties-repository.js';
-import { type DutyFilterArgs, parseDutyFilter } from '../duty-filter.js';
+import { type DataQualityFilterArgs, type DutyFilterArgs, parseDataQualityFilter, parseDutyFilter } from '../duty-filter.js';
 import { IncidentRepository } from '../incident-repository.js';
 import { CHANGES_LIST } from '../webhook-dispatch.js';
 import type { SubscriptionRow } from '../webhook-repository.js';
 
 const SUBSCRIPTIONS_LIST = 'webhookSubscriptions';
 const DUTIES_LIST = 'duties';
+
+/** A building's quality with the Building reference the gateway completes from the register. */
+const withBuilding = <T extends { buildingId: string }>(row: T) => ({ ...row, building: { id: row.buildingId } });
 
 /** A duty's place in the list: its due date, then its id. */
 const byDueDate = (row: DutyRow) => ({ id: row.id, at: `${row.dueDate}T00:00:00Z` });
@@ -39,6 +43,37 @@ export const Query = {
   async dutyCounts(_parent: unknown, args: { filter?: DutyFilterArgs | null; byRegion?: boolean | null }, context: Context) {
     const rows = await context.loaders.dutyCounts.load({ filter: parseDutyFilter(args.filter), byRegion: args.byRegion ?? false });
     return rows.map((row) => ({ ...row, region: row.region === null ? null : { katoCode: `${row.region}0000000` } }));
+  },
+
+  async dataQuality(
+    _parent: unknown,
+    args: { filter?: DataQualityFilterArgs | null; groupBy?: DataQualityGrouping | null },
+    context: Context,
+  ) {
+    const grouping = args.groupBy ?? 'REGION';
+    const rows = await context.loaders.qualityGroups.load({ filter: parseDataQualityFilter(args.filter), grouping });
+    return rows.map((row) => ({
+      ...row,
+      region: grouping === 'REGION' && row.key !== null ? { katoCode: row.key.padEnd(9, '0') } : null,
+      katoPrefix: grouping === 'MANAGER' ? null : row.key,
+      managerSubjectId: grouping === 'MANAGER' ? row.key : null,
+    }));
+  },
+
+  async worstRecords(_parent: unknown, args: { filter?: DataQualityFilterArgs | null; first?: number | null }, context: Context) {
+    const filter = parseDataQualityFilter(args.filter);
+    const first = args.first ?? 50;
+    const max = env().MAX_PAGE_SIZE;
+    if (!Number.isInteger(first) || first < 0 || first > max)
+      throw badUserInput({ field: 'first', message: `first must be between 0 and ${max}; ${first} is not.` });
+    const rows = await context.loaders.quality.load({ filter, limit: first, buildingId: null });
+    return rows.map(withBuilding);
+  },
+
+  async buildingQuality(_parent: unknown, args: { buildingId: string }, context: Context) {
+    const buildingId = parseId(args.buildingId, 'buildingId', 'a building');
+    const [row] = await context.loaders.quality.load({ filter: { katoCode: null, managerSubjectId: null }, limit: 1, buildingId });
+    return row ? withBuilding(row) : null;
   },
 
   /** A digital object's own subscriptions; an administrator's choice of any. */
