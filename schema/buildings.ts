@@ -303,3 +303,23 @@ export const publishedRecordQuality = buildingsSchema
          coalesce(b.confirmed_at >= now() - interval '1 year', false) as confirmed_within_year
     from buildings.buildings b
    where b.status = 'REGISTERED'`);
+
+/**
+ * The register's open facts per building (p.21: the register without personal data is the
+ * open part), with when each record entered and left the register: the open-data statistics
+ * of a period count the buildings registered at its end.
+ */
+export const publishedRegisterFacts = buildingsSchema
+  .view('published_register_facts', {
+    buildingId: uuid('building_id').notNull(),
+    katoCode: text('kato_code').notNull(),
+    condition: text('condition').notNull(),
+    totalPremisesCount: integer('total_premises_count').notNull(),
+    barrierFree: boolean('barrier_free').notNull(),
+    registeredAt: timestamp('registered_at', { withTimezone: true, mode: 'date' }).notNull(),
+    retiredAt: timestamp('retired_at', { withTimezone: true, mode: 'date' }),
+  })
+  .as(sql`
+  select b.id as building_id, b.kato_code::text as kato_code, b.condition::text as condition, b.total_premises_count,
+         b.barrier_free, b.created_at as registered_at, b.retired_at
+    from buildings.buildings b`);

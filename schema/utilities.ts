@@ -555,3 +555,21 @@ export const publishedBuildingSupply = utilitiesSchema
         join utilities.suppliers s on s.id = sb.supplier_id, unnest(s.services) as service
     ) u
    group by u.building_id, u.service`);
+
+/** Published tariffs (the open part, p.21): what the open-data statistics average per service. */
+export const publishedTariffs = utilitiesSchema
+  .view('published_tariffs', {
+    id: uuid('id').notNull(),
+    service: text('service').notNull(),
+    unit: text('unit').notNull(),
+    consumerCategory: text('consumer_category').notNull(),
+    territoryKato: text('territory_kato'),
+    pricePerUnit: numeric('price_per_unit', { precision: 14, scale: 4, mode: 'string' }).notNull(),
+    validFrom: date('valid_from', { mode: 'string' }).notNull(),
+    validTo: date('valid_to', { mode: 'string' }),
+  })
+  .as(sql`
+  select t.id, t.service::text as service, t.unit::text as unit, t.consumer_category::text as consumer_category,
+         t.territory_kato::text as territory_kato, t.price_per_unit, t.valid_from, t.valid_to
+    from utilities.tariffs t
+   where t.published_at is not null`);

@@ -28,6 +28,7 @@ import { permissions, personalData } from './permissions.js';
 import { Change } from './resolvers/Change.js';
 import { Incident } from './resolvers/Incident.js';
 import { Mutation } from './resolvers/Mutation.js';
+import { OpenDataStatistics } from './resolvers/OpenDataStatistics.js';
 import { Query } from './resolvers/Query.js';
 import { WebhookDelivery, WebhookSubscription } from './resolvers/WebhookSubscription.js';
 import { integrationTasks } from './webhook-dispatch.js';
@@ -42,6 +43,7 @@ export const definition: SubgraphDefinition<Loaders> = {
     Mutation,
     Change,
     Incident,
+    OpenDataStatistics,
     WebhookSubscription,
     WebhookDelivery,
   },

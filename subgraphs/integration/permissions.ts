@@ -4,6 +4,7 @@ import {
   type IRules,
   isAdministrator,
   isAuthenticated,
+  isOpenPart,
   relyOnAdministrator,
   relyOnGrants,
   relyOnToken,
@@ -56,6 +57,8 @@ export const permissions = {
     changes: isAuthenticated,
     duties: readsDuties,
     dutyCounts: readsDuties,
+    // Open data: the open part's aggregates, no personal data (p.21).
+    openData: isOpenPart,
     // Data quality: the same readers, the same scope.
     dataQuality: readsDuties,
     worstRecords: readsDuties,
@@ -86,6 +89,9 @@ export const permissions = {
   DutyEdge: { '*': visibleWithParent },
   DutyCount: { '*': visibleWithParent },
   Region: { '*': visibleWithParent },
+  OpenDataStatistics: { '*': isOpenPart },
+  OpenDataConditionCount: { '*': isOpenPart },
+  OpenDataTariffStatistics: { '*': isOpenPart },
   // Reachable only through the data-quality fields, whose loaders keep to the caller's scope.
   DataQualityGroup: { '*': visibleWithParent },
   BuildingQuality: { '*': visibleWithParent },
