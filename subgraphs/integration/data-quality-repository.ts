@@ -48,6 +48,26 @@ export interface QualityGroupRow {
   below50: number;
 }
 
+interface RawQuality extends Record<string, unknown> {
+  building_id: string;
+  kato_code: string;
+  manager_subject_id: string | null;
+  score: number;
+  failed: string[];
+  premises_registered: number;
+  total_premises_count: number;
+}
+
+const toQualityRow = (row: RawQuality): BuildingQualityRow => ({
+  buildingId: row.building_id,
+  katoCode: row.kato_code,
+  managerSubjectId: row.manager_subject_id,
+  score: Number(row.score),
+  failedChecks: row.failed as DataQualityCheck[],
+  premisesRegistered: Number(row.premises_registered),
+  totalPremisesCount: Number(row.total_premises_count),
+});
+
 export class DataQualityRepository {
   constructor(private readonly executor: Executor) {}
 
@@ -65,15 +85,24 @@ export class DataQualityRepository {
       ${this.scored(scope, filter, buildingId)}
       select building_id, kato_code, manager_subject_id, score, failed, premises_registered, total_premises_count
         from scored order by score, building_id limit ${limit}`);
-    return rows.map((row) => ({
-      buildingId: row.building_id,
-      katoCode: row.kato_code,
-      managerSubjectId: row.manager_subject_id,
-      score: Number(row.score),
-      failedChecks: row.failed as DataQualityCheck[],
-      premisesRegistered: Number(row.premises_registered),
-      totalPremisesCount: Number(row.total_premises_count),
-    }));
+    return rows.map(toQualityRow);
+  }
+
+  /** Records by building id after `after`, for exports (keyset, whatever the scores). */
+  async page(scope: FeedScope, filter: DataQualityFilter, after: string | null, limit: number): Promise<BuildingQualityRow[]> {
+    const rows = await this.executor.execute<{
+      building_id: string;
+      kato_code: string;
+      manager_subject_id: string | null;
+      score: number;
+      failed: string[];
+      premises_registered: number;
+      total_premises_count: number;
+    }>(sql`
+      ${this.scored(scope, filter, null)}
+      select building_id, kato_code, manager_subject_id, score, failed, premises_registered, total_premises_count
+        from scored ${after ? sql`where building_id > ${after}::uuid` : sql``} order by building_id limit ${limit}`);
+    return rows.map(toQualityRow);
   }
 
   /** Score distribution per region, district or manager: one statement whatever the number of groups. */

@@ -26,6 +26,7 @@ import { createLoaders, type Loaders } from './loaders.js';
 import { monitoredServices, startMonitor } from './monitor.js';
 import { permissions, personalData } from './permissions.js';
 import { Change } from './resolvers/Change.js';
+import { Export, ExportPart } from './resolvers/Export.js';
 import { Incident } from './resolvers/Incident.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { OpenDataStatistics } from './resolvers/OpenDataStatistics.js';
@@ -44,6 +45,8 @@ export const definition: SubgraphDefinition<Loaders> = {
     Change,
     Incident,
     OpenDataStatistics,
+    Export,
+    ExportPart,
     WebhookSubscription,
     WebhookDelivery,
   },

@@ -57,6 +57,8 @@ export const permissions = {
     changes: isAuthenticated,
     duties: readsDuties,
     dutyCounts: readsDuties,
+    // An export's reader: the resolver answers null for another's (administrators read any).
+    export: readsDuties,
     // Open data: the open part's aggregates, no personal data (p.21).
     openData: isOpenPart,
     // Data quality: the same readers, the same scope.
@@ -73,6 +75,8 @@ export const permissions = {
   },
   Mutation: {
     createWebhookSubscription: subscribesItself,
+    // Exports: asked for under a right in force (re-checked in the write), its scope recorded.
+    requestExport: readsDuties,
     pauseWebhookSubscription: managesWebhooks,
     resumeWebhookSubscription: managesWebhooks,
     replayWebhookSubscription: managesWebhooks,
@@ -90,6 +94,10 @@ export const permissions = {
   DutyCount: { '*': visibleWithParent },
   Region: { '*': visibleWithParent },
   OpenDataStatistics: { '*': isOpenPart },
+  // Reachable only through `export` (the requester's own) and `requestExport`.
+  Export: { '*': visibleWithParent },
+  ExportPart: { '*': visibleWithParent },
+  RequestExportPayload: { '*': visibleWithParent },
   OpenDataConditionCount: { '*': isOpenPart },
   OpenDataTariffStatistics: { '*': isOpenPart },
   // Reachable only through the data-quality fields, whose loaders keep to the caller's scope.

@@ -9,6 +9,8 @@ import type { Context } from '../context.js';
 import type { DataQualityGrouping } from '../data-quality-repository.js';
 import type { DutyRow } from '../duties-repository.js';
 import { type DataQualityFilterArgs, type DutyFilterArgs, parseDataQualityFilter, parseDutyFilter } from '../duty-filter.js';
+import { mayRead } from '../export-manager.js';
+import { ExportRepository } from '../export-repository.js';
 import { IncidentRepository } from '../incident-repository.js';
 import { OpenDataRepository } from '../open-data-repository.js';
 import { CHANGES_LIST } from '../webhook-dispatch.js';
@@ -77,6 +79,11 @@ export const Query = {
     const buildingId = parseId(args.buildingId, 'buildingId', 'a building');
     const [row] = await context.loaders.quality.load({ filter: { katoCode: null, managerSubjectId: null }, limit: 1, buildingId });
     return row ? withBuilding(row) : null;
+  },
+
+  async export(_parent: unknown, args: { id: string }, context: Context) {
+    const row = await new ExportRepository(context.db).byId(parseId(args.id, 'id', 'an export'));
+    return row && mayRead(context.caller, row) ? row : null;
   },
 
   /** The open part's aggregates for a territory and month: no token, no personal data. */
