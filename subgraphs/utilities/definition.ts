@@ -11,6 +11,7 @@ import { Meter, MeterBuilding, MeterMutation, MeterQuery, Premise } from './reso
 import { Mutation } from './resolvers/Mutation.js';
 import { PersonalAccount } from './resolvers/PersonalAccount.js';
 import { Query } from './resolvers/Query.js';
+import { RegionStatistics, UtilityStatistics } from './resolvers/Region.js';
 import { Region, Supplier } from './resolvers/Supplier.js';
 import { Tariff } from './resolvers/Tariff.js';
 
@@ -22,7 +23,8 @@ export const definition: SubgraphDefinition<UtilitiesLoaders> = {
   resolvers: {
     ...scalarResolvers,
     Supplier,
-    Region: { ...Region, ...NetworkRegion },
+    Region: { ...Region, ...RegionStatistics, ...NetworkRegion },
+    UtilityStatistics,
     EngineeringNetwork,
     PersonalAccount,
     Tariff,

@@ -3,6 +3,7 @@ import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
 import { isUuid } from '../../lib/uuid.js';
 import type { UtilityService } from '../../schema/utilities.js';
+import { type AnalyticsLoaders, createAnalyticsLoaders } from './analytics-loaders.js';
 import { createMeterLoaders, type MeterLoaders } from './meter-loaders.js';
 import { createNetworkLoaders, type NetworkLoaders } from './network-loaders.js';
 import { accountScopeOf } from './personal-account-manager.js';
@@ -34,6 +35,8 @@ export interface UtilitiesLoaders {
   buildingsServed: DataLoader<string, string[]>;
   /** Meters and readings within the caller's scope (meter-loaders.ts). */
   meters: MeterLoaders;
+  /** Figures per territory (analytics-loaders.ts), guarded by Region.utilityStatistics's rule. */
+  analytics: AnalyticsLoaders;
   /** Engineering networks and the buildings they serve (network-loaders.ts). */
   networks: NetworkLoaders;
 }
@@ -91,6 +94,7 @@ export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
   );
   return {
     meters: createMeterLoaders(db, caller),
+    analytics: createAnalyticsLoaders(db),
     networks: createNetworkLoaders(db, caller),
     accountScope,
     supplierPage: pageLoader((key) => suppliers.page({ limit: key.limit, after: key.after, service: key.filter.service }), supplierById),
