@@ -1,95 +1,89 @@
-CREATE TYPE "integration"."export_status" AS ENUM('QUEUED', 'RUNNING', 'DONE', 'FAILED');--> statement-breakpoint
-CREATE TABLE "integration"."export_parts" (
-	"export_id" uuid NOT NULL,
-	"part" integer NOT NULL,
-	"rows" integer NOT NULL,
-	"content" text NOT NULL,
-	CONSTRAINT "export_parts_export_id_part_pk" PRIMARY KEY("export_id","part")
-);
---> statement-breakpoint
-CREATE TABLE "integration"."exports" (
+CREATE TYPE "condominium"."owner_request_status" AS ENUM('SUBMITTED', 'ACCEPTED', 'IN_PROGRESS', 'DONE', 'REJECTED', 'REOPENED');--> statement-breakpoint
+CREATE TYPE "condominium"."planned_work_status" AS ENUM('PLANNED', 'IN_PROGRESS', 'DONE', 'CANCELLED');--> statement-breakpoint
+CREATE TABLE "condominium"."contracts" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
-	"kind" text NOT NULL,
-	"kato_code" text,
-	"requested_by" text NOT NULL,
-	"everything" boolean NOT NULL,
-	"scope_grants" jsonb NOT NULL,
-	"status" "integration"."export_status" DEFAULT 'QUEUED' NOT NULL,
-	"rows_total" integer,
-	"rows_done" integer DEFAULT 0 NOT NULL,
-	"parts" integer DEFAULT 0 NOT NULL,
-	"cursor" text,
-	"error" text,
+	"building_id" uuid NOT NULL,
+	"management_subject_id" uuid NOT NULL,
+	"number" varchar(100) NOT NULL,
+	"subject" text NOT NULL,
+	"counterparty_name" varchar(300) NOT NULL,
+	"counterparty_bin" char(12) NOT NULL,
+	"signed_on" date NOT NULL,
+	"valid_from" date NOT NULL,
+	"valid_to" date,
+	"amount_tiyn" bigint NOT NULL,
+	"placed_by" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"finished_at" timestamp with time zone
+	CONSTRAINT "contracts_amount_check" CHECK ("condominium"."contracts"."amount_tiyn" >= 0),
+	CONSTRAINT "contracts_period_check" CHECK ("condominium"."contracts"."valid_to" is null or "condominium"."contracts"."valid_to" >= "condominium"."contracts"."valid_from")
 );
 --> statement-breakpoint
-ALTER TABLE "integration"."export_parts" ADD CONSTRAINT "export_parts_export_id_exports_id_fk" FOREIGN KEY ("export_id") REFERENCES "integration"."exports"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "exports_requested_by_idx" ON "integration"."exports" USING btree ("requested_by","created_at");--> statement-breakpoint
-CREATE VIEW "buildings"."published_record_quality" AS (
-  select b.id as building_id, b.kato_code::text as kato_code, b.total_premises_count,
-         (select count(*) from buildings.premises p where p.building_id = b.id)::int as premises_registered,
-         (btrim(b.cadastral_number) <> '' and (b.heating_supply_type <> 'CENTRAL' or b.heating_supply_kind is not null)) as annex_complete,
-         ((b.heating_supply_kind is null or b.heating_supply_type = 'CENTRAL')
-          and b.apartment_count + b.non_residential_premises_count <= b.total_premises_count
-          and (b.last_capital_repair_date is null
-               or (extract(year from b.last_capital_repair_date) >= b.year_built and b.last_capital_repair_date <= current_date))
-          and b.year_built <= extract(year from current_date)
-          and (b.gas_supply_kind <> 'NETWORK_NATURAL' or b.has_gas_pipeline)
-          and (b.sewerage_kind <> 'CENTRALIZED' or b.has_sewer)) as annex_consistent,
-         coalesce(b.confirmed_at >= now() - interval '1 year', false) as confirmed_within_year
-    from buildings.buildings b
-   where b.status = 'REGISTERED');--> statement-breakpoint
-CREATE VIEW "buildings"."published_register_facts" AS (
-  select b.id as building_id, b.kato_code::text as kato_code, b.condition::text as condition, b.total_premises_count,
-         b.barrier_free, b.created_at as registered_at, b.retired_at
-    from buildings.buildings b);--> statement-breakpoint
-CREATE VIEW "condominium"."published_building_management" AS (
-  select a.building_id, a.management_subject_id as manager_subject_id,
-         not exists (
-           select 1 from condominium.published_duties d
-            where d.object_id = a.building_id and d.nominal_date < ((now() at time zone 'UTC') + interval '5 hours')::date
-         ) as reports_filed
-    from condominium.management_assignments a
-   where a.valid_to is null);--> statement-breakpoint
-CREATE VIEW "condominium"."published_duties" AS (
-  with managed as (
-    select a.building_id, a.management_subject_id, a.valid_from, pb.kato_code,
-           date_trunc('month', (now() at time zone 'UTC') + interval '5 hours')::date as this_month
-      from condominium.management_assignments a
-      join buildings.published_buildings pb on pb.id = a.building_id and pb.status = 'REGISTERED'
-     where a.valid_to is null
-  ), periods as (
-    select m.*, 'MONTHLY'::text as report_kind, p::date as period_start, (p + interval '1 month 19 days')::date as nominal_date
-      from managed m,
-           generate_series(greatest(date_trunc('month', m.valid_from), m.this_month - interval '12 months'),
-                           m.this_month - interval '1 month', interval '1 month') p
-    union all
-    select m.*, 'ANNUAL', make_date(extract(year from m.this_month)::int - 1, 1, 1), make_date(extract(year from m.this_month)::int, 4, 1)
-      from managed m
-     where m.valid_from <= make_date(extract(year from m.this_month)::int - 1, 12, 31)
-  )
-  select (p.report_kind || '_REPORT')::text as kind, 'p.5'::text as rule_point, 'Building'::text as object_type,
-         p.building_id as object_id, p.management_subject_id as subject_id, p.kato_code::text as kato_code, p.nominal_date
-    from periods p
-   where not exists (
-     select 1 from condominium.reports r
-      where r.building_id = p.building_id and r.kind::text = p.report_kind and r.period_start = p.period_start and r.status = 'PUBLISHED'));--> statement-breakpoint
-CREATE VIEW "utilities"."published_building_supply" AS (
-  select u.building_id, u.service::text as service,
-         count(*) filter (where u.source = 'account')::int as open_accounts,
-         count(*) filter (where u.source = 'meter')::int as meters_in_service
-    from (
-      select a.building_id, a.service, 'account' as source from utilities.personal_accounts a where a.closed_at is null
-      union all
-      select m.building_id, m.service, 'meter' from utilities.meters m where m.status <> 'REMOVED'
-      union all
-      select sb.building_id, service, 'passport' from utilities.supplier_buildings sb
-        join utilities.suppliers s on s.id = sb.supplier_id, unnest(s.services) as service
-    ) u
-   group by u.building_id, u.service);--> statement-breakpoint
-CREATE VIEW "utilities"."published_tariffs" AS (
-  select t.id, t.service::text as service, t.unit::text as unit, t.consumer_category::text as consumer_category,
-         t.territory_kato::text as territory_kato, t.price_per_unit, t.valid_from, t.valid_to
-    from utilities.tariffs t
-   where t.published_at is not null);
+CREATE TABLE "condominium"."owner_request_events" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"request_id" uuid NOT NULL,
+	"status" "condominium"."owner_request_status" NOT NULL,
+	"reason" text,
+	"changed_by" text NOT NULL,
+	"changed_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "condominium"."owner_requests" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"building_id" uuid NOT NULL,
+	"premise_id" uuid,
+	"category_code" varchar(40) NOT NULL,
+	"description" text NOT NULL,
+	"contact_phone" varchar(20),
+	"requester_person_id" uuid NOT NULL,
+	"status" "condominium"."owner_request_status" DEFAULT 'SUBMITTED' NOT NULL,
+	"due_on" date NOT NULL,
+	"rejection_reason" text,
+	"rating" smallint,
+	"rating_comment" text,
+	"submitted_at" timestamp with time zone NOT NULL,
+	"done_at" timestamp with time zone,
+	"version" integer DEFAULT 1 NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "owner_requests_rating_check" CHECK ("condominium"."owner_requests"."rating" is null or "condominium"."owner_requests"."rating" between 1 and 5),
+	CONSTRAINT "owner_requests_rejection_check" CHECK ("condominium"."owner_requests"."status" <> 'REJECTED' or "condominium"."owner_requests"."rejection_reason" is not null)
+);
+--> statement-breakpoint
+CREATE TABLE "condominium"."planned_works" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"building_id" uuid NOT NULL,
+	"management_subject_id" uuid NOT NULL,
+	"title" varchar(300) NOT NULL,
+	"description" text,
+	"planned_cost_tiyn" bigint NOT NULL,
+	"actual_cost_tiyn" bigint,
+	"planned_start" date NOT NULL,
+	"planned_end" date NOT NULL,
+	"started_on" date,
+	"completed_on" date,
+	"status" "condominium"."planned_work_status" DEFAULT 'PLANNED' NOT NULL,
+	"cancellation_reason" text,
+	"placed_by" text NOT NULL,
+	"version" integer DEFAULT 1 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "planned_works_cost_check" CHECK ("condominium"."planned_works"."planned_cost_tiyn" >= 0 and ("condominium"."planned_works"."actual_cost_tiyn" is null or "condominium"."planned_works"."actual_cost_tiyn" >= 0)),
+	CONSTRAINT "planned_works_period_check" CHECK ("condominium"."planned_works"."planned_end" >= "condominium"."planned_works"."planned_start")
+);
+--> statement-breakpoint
+CREATE TABLE "condominium"."request_categories" (
+	"code" varchar(40) PRIMARY KEY NOT NULL,
+	"name_kk" text NOT NULL,
+	"name_ru" text NOT NULL,
+	"default_deadline_days" integer NOT NULL,
+	CONSTRAINT "request_categories_deadline_check" CHECK ("condominium"."request_categories"."default_deadline_days" between 1 and 365)
+);
+--> statement-breakpoint
+ALTER TABLE "condominium"."owner_request_events" ADD CONSTRAINT "owner_request_events_request_id_owner_requests_id_fk" FOREIGN KEY ("request_id") REFERENCES "condominium"."owner_requests"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "condominium"."owner_requests" ADD CONSTRAINT "owner_requests_category_code_request_categories_code_fk" FOREIGN KEY ("category_code") REFERENCES "condominium"."request_categories"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "contracts_building_idx" ON "condominium"."contracts" USING btree ("building_id","valid_from");--> statement-breakpoint
+CREATE UNIQUE INDEX "contracts_building_number_key" ON "condominium"."contracts" USING btree ("building_id","number");--> statement-breakpoint
+CREATE INDEX "owner_request_events_request_idx" ON "condominium"."owner_request_events" USING btree ("request_id","changed_at");--> statement-breakpoint
+CREATE INDEX "owner_requests_building_idx" ON "condominium"."owner_requests" USING btree ("building_id","submitted_at");--> statement-breakpoint
+CREATE INDEX "owner_requests_requester_idx" ON "condominium"."owner_requests" USING btree ("requester_person_id","submitted_at");--> statement-breakpoint
+CREATE INDEX "owner_requests_open_due_idx" ON "condominium"."owner_requests" USING btree ("due_on") WHERE "condominium"."owner_requests"."status" not in ('DONE', 'REJECTED');--> statement-breakpoint
+CREATE INDEX "planned_works_building_idx" ON "condominium"."planned_works" USING btree ("building_id","planned_start");
