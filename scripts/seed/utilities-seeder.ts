@@ -253,8 +253,13 @@ export const utilitiesSeeder: Seeder = {
           union all
           select id::text from utilities.tariffs where supplier_id = any(${list}::uuid[])) as ids`);
       await deleteReceiptsOf(tx, [...supplierIds, ...(placed?.ids ?? [])]);
+      await tx.execute(sql`delete from utilities.consumer_requests where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`delete from utilities.personal_accounts where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`delete from utilities.tariffs where supplier_id = any(${list}::uuid[])`);
+      await tx.execute(sql`
+        delete from utilities.outage_buildings
+         where outage_id in (select id from utilities.outages where supplier_id = any(${list}::uuid[]))`);
+      await tx.execute(sql`delete from utilities.outages where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`
         delete from utilities.network_buildings
          where network_id in (select id from utilities.engineering_networks where supplier_id = any(${list}::uuid[]))`);

@@ -3,6 +3,7 @@ import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
 import { isUuid } from '../../lib/uuid.js';
 import type { UtilityService } from '../../schema/utilities.js';
+import { type ConsumerLoaders, createConsumerLoaders } from './consumer-loaders.js';
 import { createMeterLoaders, type MeterLoaders } from './meter-loaders.js';
 import { createNetworkLoaders, type NetworkLoaders } from './network-loaders.js';
 import { accountScopeOf } from './personal-account-manager.js';
@@ -36,6 +37,8 @@ export interface UtilitiesLoaders {
   meters: MeterLoaders;
   /** Engineering networks and the buildings they serve (network-loaders.ts). */
   networks: NetworkLoaders;
+  /** Consumer requests, outages and premises' accounts (consumer-loaders.ts). */
+  consumers: ConsumerLoaders;
 }
 
 // Keys may come from entity representations in any case, or not be ids at all: ids that
@@ -92,6 +95,7 @@ export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
   return {
     meters: createMeterLoaders(db, caller),
     networks: createNetworkLoaders(db, caller),
+    consumers: createConsumerLoaders(db, caller, accountScope),
     accountScope,
     supplierPage: pageLoader((key) => suppliers.page({ limit: key.limit, after: key.after, service: key.filter.service }), supplierById),
     publishedTariffPage: pageLoader((key) => tariffs.publishedPage({ limit: key.limit, after: key.after, ...key.filter })),

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
+import { publishedPremises } from '../../schema/buildings.js';
 import { personalAccounts, suppliers, type UtilityService } from '../../schema/utilities.js';
 
 /**
@@ -112,6 +113,22 @@ export class PersonalAccountRepository {
       .as('ranked');
     const rows = await this.executor.select().from(ranked).where(lte(ranked.rank, perBuilding)).orderBy(asc(ranked.id));
     return rows.map(({ rank: _rank, ...row }) => row);
+  }
+
+  /** The accounts of each of these premises (of the register, by id) within the scope, with the premise's id, in one statement. */
+  async ofPremises(premiseIds: readonly string[], scope: AccountScope): Promise<Array<AccountRow & { premiseId: string }>> {
+    const inScope = this.scopeCondition(scope);
+    if (premiseIds.length === 0 || inScope === false) return [];
+    return this.executor
+      .select({ ...columns, premiseId: publishedPremises.id })
+      .from(personalAccounts)
+      .innerJoin(suppliers, eq(suppliers.id, personalAccounts.supplierId))
+      .innerJoin(
+        publishedPremises,
+        and(eq(publishedPremises.buildingId, personalAccounts.buildingId), eq(publishedPremises.number, personalAccounts.premiseNumber)),
+      )
+      .where(and(inArray(publishedPremises.id, [...premiseIds]), inScope))
+      .orderBy(asc(personalAccounts.id));
   }
 
   /**
