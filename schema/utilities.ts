@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  bigserial,
   boolean,
   char,
   check,
@@ -594,4 +595,32 @@ export const outageBuildings = utilitiesSchema.table(
     index('outage_buildings_building_idx').on(t.buildingId),
     index('outage_buildings_kato_idx').on(t.katoCode.op('text_pattern_ops')),
   ],
+);
+
+/** What happened to a personal account. */
+export const accountChange = utilitiesSchema.enum('account_change', ['OPENED', 'UPDATED', 'CLOSED']);
+export type AccountChange = (typeof accountChange.enumValues)[number];
+
+/**
+ * Append-only history of personal accounts (p.4.11), written by every write of an account:
+ * who, when, and the old and new value of each field that changed. The holder's name and IIN
+ * are personal data and never copied here: only that they changed.
+ */
+export const personalAccountHistory = utilitiesSchema.table(
+  'personal_account_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => personalAccounts.id),
+    change: accountChange('change').notNull(),
+    /** `person:<id>` or `digital-object:<id>`. */
+    changedBy: text('changed_by').notNull(),
+    changedAt: timestamptz('changed_at').notNull().defaultNow(),
+    /** `{ field: { old, new } }` for each field that changed, personal data left out. */
+    changes: jsonb('changes').$type<Record<string, { old: unknown; new: unknown }>>().notNull(),
+    /** Names of the holder's personal-data fields that changed (their values are not kept). */
+    personalDataChanged: text('personal_data_changed').array().notNull().default(sql`'{}'`),
+  },
+  (t) => [index('personal_account_history_account_idx').on(t.accountId, t.id)],
 );

@@ -207,6 +207,7 @@ async function seedUtilities(
     const written = await manager.write(
       supplier.id,
       checked.flatMap((outcome) => ('value' in outcome ? [outcome.value] : [])),
+      placedBy,
     );
     await issueReceipt(tx, {
       operation: 'utilities.upsertPersonalAccounts',
@@ -254,6 +255,9 @@ export const utilitiesSeeder: Seeder = {
           select id::text from utilities.tariffs where supplier_id = any(${list}::uuid[])) as ids`);
       await deleteReceiptsOf(tx, [...supplierIds, ...(placed?.ids ?? [])]);
       await tx.execute(sql`delete from utilities.consumer_requests where supplier_id = any(${list}::uuid[])`);
+      await tx.execute(sql`
+        delete from utilities.personal_account_history
+         where account_id in (select id from utilities.personal_accounts where supplier_id = any(${list}::uuid[]))`);
       await tx.execute(sql`delete from utilities.personal_accounts where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`delete from utilities.tariffs where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`

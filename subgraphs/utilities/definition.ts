@@ -11,7 +11,7 @@ import { EngineeringNetwork, NetworkBuilding, NetworkMutation, NetworkQuery, Net
 import { Meter, MeterBuilding, MeterMutation, MeterQuery, Premise } from './resolvers/Meter.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { Outage, OutageBuilding, OutageMutation, OutagePremise, OutageQuery, OutageRegion } from './resolvers/Outage.js';
-import { PersonalAccount } from './resolvers/PersonalAccount.js';
+import { PersonalAccount, PersonalAccountChange } from './resolvers/PersonalAccount.js';
 import { Query } from './resolvers/Query.js';
 import { Region, Supplier } from './resolvers/Supplier.js';
 import { Tariff } from './resolvers/Tariff.js';
@@ -29,6 +29,7 @@ export const definition: SubgraphDefinition<UtilitiesLoaders> = {
     Outage,
     EngineeringNetwork,
     PersonalAccount,
+    PersonalAccountChange,
     Tariff,
     BillingPeriod,
     Charge,

@@ -103,6 +103,7 @@ export const permissions: IRules = {
     ...consumerPermissions.Mutation,
     registerSupplier: isAdministrator,
     updateSupplierPassport: keepsPassport,
+    closePersonalAccount: actsForSupplier(AccessFunction.PersonalAccountsMaintain, 'supplierId', (args) => args.supplierId),
     upsertPersonalAccounts: actsForSupplier(AccessFunction.PersonalAccountsMaintain, 'supplierId', (args) => args.supplierId),
     publishTariff: actsForSupplier(
       AccessFunction.TariffsMaintain,
@@ -154,6 +155,9 @@ export const permissions: IRules = {
     holderIin: mayReadHolderData,
   },
   PersonalAccountConnection: { '*': visibleWithParent },
+  PersonalAccountChange: { '*': visibleWithParent },
+  AccountFieldChange: { '*': visibleWithParent },
+  PersonalAccountPayload: { '*': visibleWithParent },
   PersonalAccountEdge: { '*': visibleWithParent },
   Building: {
     id: isOpenPart,

@@ -115,6 +115,17 @@ export class PersonalAccountRepository {
     return rows.map(({ rank: _rank, ...row }) => row);
   }
 
+  /** The supplier's accounts with these numbers as they are now, by number: one statement (what the history compares against). */
+  async currentOf(supplierId: string, accountNumbers: readonly string[]): Promise<Map<string, AccountInput & { id: string }>> {
+    if (accountNumbers.length === 0) return new Map();
+    const { supplierId: _supplier, supplierSubjectId: _subject, ...fields } = columns;
+    const rows = await this.executor
+      .select(fields)
+      .from(personalAccounts)
+      .where(and(eq(personalAccounts.supplierId, supplierId), inArray(personalAccounts.accountNumber, [...accountNumbers])));
+    return new Map(rows.map((row) => [row.accountNumber, row]));
+  }
+
   /** The accounts of each of these premises (of the register, by id) within the scope, with the premise's id, in one statement. */
   async ofPremises(premiseIds: readonly string[], scope: AccountScope): Promise<Array<AccountRow & { premiseId: string }>> {
     const inScope = this.scopeCondition(scope);
