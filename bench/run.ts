@@ -9,9 +9,12 @@ import { demoSeeders, seedDemoData } from '../scripts/seed/index.js';
 import { startSystem } from '../scripts/system.js';
 import { callerHeaders } from '../test/support/signed-request.js';
 import { run as runEnforcement } from './enforcement.js';
+import { runReadingsBench } from './readings.js';
 
-// `npm run bench [-- --buildings 20000 --requests 300]`: seeds a throw-away database,
-// starts the whole system and measures it; writes bench/report.md. Ratios are taken
+// `npm run bench [-- --buildings 20000 --requests 300 --readings 1000000]`: seeds a throw-away
+// database, starts the whole system and measures it, then ingests `--readings` meter readings
+// through the gateway next to the same rows written straight to Postgres (bench/readings.ts;
+// `--readings 100000` for a quick run, 0 to skip); writes bench/report.md. Ratios are taken
 // within one run (these machines are noisy), never asserted in tests.
 
 // The benchmark measures the system, not its quotas: a few clients send far more than a
@@ -26,6 +29,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '300' },
     concurrency: { type: 'string', default: '8' },
     seconds: { type: 'string', default: '5' },
+    readings: { type: 'string', default: '1000000' },
   },
 });
 const buildingCount = Number(values.buildings);
@@ -165,6 +169,11 @@ try {
   say();
   say(enforcement.report);
   say();
+  if (Number(values.readings) > 0) {
+    // On the same server, in its own database, after the other services have stopped.
+    const readings = await runReadingsBench({ readings: Number(values.readings), batch: 10_000, adminUrl });
+    lines.push(readings.report, '');
+  }
   writeFileSync(new URL('./report.md', import.meta.url), lines.join('\n'));
   console.log('Wrote bench/report.md');
 } finally {

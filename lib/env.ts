@@ -6,6 +6,24 @@ import { z } from 'zod';
  */
 const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * Streaming replicas of DATABASE_URL that analytics reads may go to, comma-separated. Writes
+   * and every access check stay on the primary (`lib/read-replicas.ts`).
+   */
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().url('each of DATABASE_REPLICA_URLS must be a URL'))),
+  /** A replica further behind the primary than this serves no analytics read (they go to the primary meanwhile). */
+  DATABASE_REPLICA_MAX_LAG_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
+  /** How often each replica's lag is measured. */
+  DATABASE_REPLICA_CHECK_SECONDS: z.coerce.number().min(0.1).max(600).default(1),
   /** Folder of the embedded PostgreSQL used when DATABASE_URL is absent. */
   EMBEDDED_PG_DIR: z.string().default('.data/postgres'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),

@@ -20,7 +20,10 @@ export async function runSubgraph(definition: SubgraphDefinition): Promise<void>
   // Traces only when OTEL_EXPORTER_OTLP_ENDPOINT is set (lib/tracing.ts).
   startTracing(definition.name);
   const config = requireEnv('subgraph');
-  const handle = connectDatabase(config.DATABASE_URL);
+  const handle = connectDatabase(config.DATABASE_URL, {
+    replicaUrls: config.DATABASE_REPLICA_URLS,
+    replicaLag: { maxLagSeconds: config.DATABASE_REPLICA_MAX_LAG_SECONDS, checkSeconds: config.DATABASE_REPLICA_CHECK_SECONDS },
+  });
   const running = await startSubgraph(definition, {
     db: handle.db,
     databaseUrl: config.DATABASE_URL,

@@ -14,6 +14,7 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import { dutyViewColumns } from './platform.js';
 
 /** Subjects, persons, agreements, grants and their lifecycle, tokens, integration applications. */
 export const accessSchema = pgSchema('access');
@@ -381,6 +382,22 @@ export const publishedDigitalObjectContacts = accessSchema.view('published_digit
     .innerJoin(subjects, sql`${subjects.id} = ${digitalObjects.subjectId}`)
     .leftJoin(applications, sql`${applications.id} = ${digitalObjects.applicationId}`),
 );
+
+/**
+ * Access duties: applications awaiting the Administrator's review, due on their deadline
+ * (5 working days, p.16); grants in force whose term ends (p.20.1: the right ends with the
+ * agreement's term unless renewed), due on their last day.
+ */
+export const publishedAccessDuties = accessSchema.view('published_duties', dutyViewColumns()).as(sql`
+  select 'APPLICATION_REVIEW'::text as kind, 'p.16'::text as rule_point, 'Application'::text as object_type,
+         a.id as object_id, a.subject_id, null::text as kato_code, a.deadline as nominal_date
+    from access.applications a
+   where a.status = 'SUBMITTED'
+  union all
+  select 'GRANT_EXPIRY', 'p.20.1', 'Grant', g.id, g.subject_id, null::text,
+         ((g.valid_until at time zone 'UTC') + interval '5 hours')::date
+    from access.grants g
+   where g.state = 'ACTIVE' and g.valid_until is not null`);
 
 /**
  * The identification number of each subject that may manage a building: the BIN of an OSI or

@@ -17,6 +17,7 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import { dutyViewColumns } from './platform.js';
 
 /** Condominium management: who runs each building (categories 2–8 grow here). */
 export const condominiumSchema = pgSchema('condominium');
@@ -357,3 +358,302 @@ export const reportWorks = condominiumSchema.table(
     check('report_works_cost_check', sql`${t.cost} >= 0`),
   ],
 );
+
+// ── Owners' meetings and voting (p.4.6, p.27)
+
+/** How a question's approval is counted: against the votes cast on it, or against all premises of the building. */
+export const majorityBase = condominiumSchema.enum('majority_base', ['VOTES_CAST', 'ALL_PREMISES']);
+export type MajorityBase = (typeof majorityBase.enumValues)[number];
+
+/**
+ * The kinds of question an agenda may hold and the voting rule of each: reference data,
+ * loaded and changed by migrations, never decided in code (README, "Owners' meetings").
+ * A share is `numerator / denominator`; `strict` means "more than", otherwise "at least".
+ */
+export const questionKinds = condominiumSchema.table(
+  'question_kinds',
+  {
+    code: text('code').primaryKey(),
+    nameRu: text('name_ru').notNull(),
+    nameKk: text('name_kk').notNull(),
+    /** Quorum: premises that voted (any channel) against all premises of the building. */
+    quorumNumerator: integer('quorum_numerator').notNull(),
+    quorumDenominator: integer('quorum_denominator').notNull(),
+    quorumStrict: boolean('quorum_strict').notNull(),
+    majorityBase: majorityBase('majority_base').notNull(),
+    majorityNumerator: integer('majority_numerator').notNull(),
+    majorityDenominator: integer('majority_denominator').notNull(),
+    majorityStrict: boolean('majority_strict').notNull(),
+    /** An approved question of this kind is a decision to spend the capital repair fund, up to the amount it names. */
+    authorizesFundSpending: boolean('authorizes_fund_spending').notNull().default(false),
+    /** The article of the Law "On Housing Relations" (or the Rules of Order 163) the rule comes from. */
+    legalBasis: text('legal_basis').notNull(),
+  },
+  (t) => [
+    check('question_kinds_quorum_check', sql`${t.quorumNumerator} > 0 and ${t.quorumDenominator} >= ${t.quorumNumerator}`),
+    check('question_kinds_majority_check', sql`${t.majorityNumerator} > 0 and ${t.majorityDenominator} >= ${t.majorityNumerator}`),
+  ],
+);
+
+/** The rules of every meeting (one row): the notice period. Reference data, changed by migrations. */
+export const meetingRules = condominiumSchema.table(
+  'meeting_rules',
+  {
+    /** Always true: the table holds one row. */
+    single: boolean('single').primaryKey().default(true),
+    /** A meeting opens no earlier than this many calendar days after its notice was given. */
+    noticeDays: integer('notice_days').notNull(),
+    legalBasis: text('legal_basis').notNull(),
+  },
+  (t) => [check('meeting_rules_single_check', sql`${t.single}`), check('meeting_rules_notice_check', sql`${t.noticeDays} >= 0`)],
+);
+
+/** A meeting of a building's owners: announced, open for votes from `opens_at`, closed by its tally. */
+export const meetings = condominiumSchema.table(
+  'meetings',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** The Building entity of the buildings subgraph (no foreign key across schemas). */
+    buildingId: uuid('building_id').notNull(),
+    title: text('title').notNull(),
+    /** The day the owners were notified (in writing, posted, or through a digital object). */
+    noticeGivenOn: date('notice_given_on', { mode: 'string' }).notNull(),
+    opensAt: timestamp('opens_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The announced end of voting: electronic ballots are refused after it. */
+    closesAt: timestamp('closes_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** When the manager closed it and tallied; null while votes are taken. */
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+    /** `person:<id>` or `digital-object:<id>`. */
+    announcedBy: text('announced_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('meetings_building_idx').on(t.buildingId, t.opensAt), check('meetings_period_check', sql`${t.closesAt} > ${t.opensAt}`)],
+);
+
+/** A question of a meeting's agenda, and its result once the meeting is closed. */
+export const meetingQuestions = condominiumSchema.table(
+  'meeting_questions',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    meetingId: uuid('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
+    /** 1, 2, …: the order of the agenda. */
+    position: integer('position').notNull(),
+    text: text('text').notNull(),
+    kind: text('kind')
+      .notNull()
+      .references(() => questionKinds.code),
+    /** For a kind that authorizes spending: the most the decision lets be spent from the fund, in tiyn. */
+    fundSpendingTiyn: bigint('fund_spending_tiyn', { mode: 'bigint' }),
+    /** The tally, written when the meeting closes. */
+    votesFor: integer('votes_for'),
+    votesAgainst: integer('votes_against'),
+    votesAbstained: integer('votes_abstained'),
+    /** Kept as decided at closing, by the rule of the kind then in force. */
+    quorumReached: boolean('quorum_reached'),
+    approved: boolean('approved'),
+  },
+  (t) => [
+    uniqueIndex('meeting_questions_position_key').on(t.meetingId, t.position),
+    check('meeting_questions_spending_check', sql`${t.fundSpendingTiyn} is null or ${t.fundSpendingTiyn} > 0`),
+  ],
+);
+
+/** How a ballot reached the tally (p.27): at the meeting, by written poll, or through a digital object. */
+export const ballotChannel = condominiumSchema.enum('ballot_channel', ['IN_PERSON', 'WRITTEN_POLL', 'ELECTRONIC']);
+export type BallotChannel = (typeof ballotChannel.enumValues)[number];
+
+export const ballotAnswer = condominiumSchema.enum('ballot_answer', ['FOR', 'AGAINST', 'ABSTAIN']);
+export type BallotAnswer = (typeof ballotAnswer.enumValues)[number];
+
+/**
+ * One ballot per premises and meeting, whatever the channel: co-owners share it, an owner
+ * of several premises casts one for each. Never changed once recorded.
+ */
+export const ballots = condominiumSchema.table(
+  'ballots',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    meetingId: uuid('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
+    /** The premises of the buildings register (no foreign key across schemas). */
+    premiseId: uuid('premise_id').notNull(),
+    channel: ballotChannel('channel').notNull(),
+    /** The signed-in owner who voted electronically (access subgraph's person); null for paper and in-person ballots. */
+    voterPersonId: uuid('voter_person_id'),
+    /** The name on a paper or in-person ballot, as the manager recorded it. Personal data. */
+    voterName: text('voter_name'),
+    /** `person:<id>` or `digital-object:<id>`: the owner themselves, or the manager who recorded it. */
+    recordedBy: text('recorded_by').notNull(),
+    castAt: timestamp('cast_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('ballots_meeting_premise_key').on(t.meetingId, t.premiseId),
+    index('ballots_voter_idx').on(t.voterPersonId),
+    check('ballots_voter_check', sql`(${t.channel} = 'ELECTRONIC') = (${t.voterPersonId} is not null)`),
+  ],
+);
+
+/** A ballot's answer to each question of the agenda. */
+export const ballotAnswers = condominiumSchema.table(
+  'ballot_answers',
+  {
+    ballotId: uuid('ballot_id')
+      .notNull()
+      .references(() => ballots.id),
+    questionId: uuid('question_id')
+      .notNull()
+      .references(() => meetingQuestions.id),
+    answer: ballotAnswer('answer').notNull(),
+  },
+  (t) => [primaryKey({ name: 'ballot_answers_pkey', columns: [t.ballotId, t.questionId] })],
+);
+
+/**
+ * The protocol of a closed meeting: its tally, as signed and published (the signature is in
+ * `signed_publications`, kind PROTOCOL). Annulled with a stated basis, never deleted.
+ */
+export const protocols = condominiumSchema.table(
+  'protocols',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    meetingId: uuid('meeting_id')
+      .notNull()
+      .references(() => meetings.id),
+    buildingId: uuid('building_id').notNull(),
+    /** Premises of the building when the meeting closed: the base of the quorum. */
+    premisesTotal: integer('premises_total').notNull(),
+    ballotsInPerson: integer('ballots_in_person').notNull(),
+    ballotsWrittenPoll: integer('ballots_written_poll').notNull(),
+    ballotsElectronic: integer('ballots_electronic').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+    annulledAt: timestamp('annulled_at', { withTimezone: true, mode: 'date' }),
+    /** Why it was annulled (a court decision, a repeated meeting …); set with `annulled_at`. */
+    annulmentBasis: text('annulment_basis'),
+    annulledBy: text('annulled_by'),
+  },
+  (t) => [
+    uniqueIndex('protocols_meeting_key').on(t.meetingId),
+    index('protocols_building_idx').on(t.buildingId),
+    check('protocols_annulment_check', sql`(${t.annulledAt} is null) = (${t.annulmentBasis} is null)`),
+  ],
+);
+
+// ── Capital repair (p.4.3): contributions per premises, the building's fund, spending under a decision
+
+/** A contribution accrued to a premises for a month. */
+export const capitalRepairAccruals = condominiumSchema.table(
+  'capital_repair_accruals',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    buildingId: uuid('building_id').notNull(),
+    premiseId: uuid('premise_id').notNull(),
+    /** The first day of the month accrued. */
+    period: date('period', { mode: 'string' }).notNull(),
+    amountTiyn: bigint('amount_tiyn', { mode: 'bigint' }).notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('capital_repair_accruals_premise_period_key').on(t.premiseId, t.period),
+    index('capital_repair_accruals_building_idx').on(t.buildingId),
+    check('capital_repair_accruals_amount_check', sql`${t.amountTiyn} > 0`),
+    check('capital_repair_accruals_period_check', sql`extract(day from ${t.period}) = 1`),
+  ],
+);
+
+/** A contribution paid for a premises into the building's fund. */
+export const capitalRepairPayments = condominiumSchema.table(
+  'capital_repair_payments',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    buildingId: uuid('building_id').notNull(),
+    premiseId: uuid('premise_id').notNull(),
+    paidOn: date('paid_on', { mode: 'string' }).notNull(),
+    amountTiyn: bigint('amount_tiyn', { mode: 'bigint' }).notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('capital_repair_payments_building_idx').on(t.buildingId),
+    index('capital_repair_payments_premise_idx').on(t.premiseId),
+    check('capital_repair_payments_amount_check', sql`${t.amountTiyn} > 0`),
+  ],
+);
+
+/** Money taken from the fund, each under the approved question of a meeting that decided it. */
+export const capitalRepairSpendings = condominiumSchema.table(
+  'capital_repair_spendings',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    buildingId: uuid('building_id').notNull(),
+    /** The approved question (of a kind that authorizes spending) this spending rests on. */
+    decisionId: uuid('decision_id')
+      .notNull()
+      .references(() => meetingQuestions.id),
+    spentOn: date('spent_on', { mode: 'string' }).notNull(),
+    amountTiyn: bigint('amount_tiyn', { mode: 'bigint' }).notNull(),
+    purpose: text('purpose').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('capital_repair_spendings_building_idx').on(t.buildingId),
+    index('capital_repair_spendings_decision_idx').on(t.decisionId),
+    check('capital_repair_spendings_amount_check', sql`${t.amountTiyn} > 0`),
+  ],
+);
+
+/**
+ * Reports due (p.5) from the manager of each building under a current assignment: the
+ * monthly report of every month managed in the last twelve, by the 20th of the next month,
+ * and the annual report of last year, by 1 April, while no version of it is published. The
+ * nominal date is the day the Rule names (read inclusively, as `report-deadlines.ts` does);
+ * the regulatory clock moves it off days off. The place is the building's (the register's
+ * published view).
+ */
+export const publishedCondominiumDuties = condominiumSchema.view('published_duties', dutyViewColumns()).as(sql`
+  with managed as (
+    select a.building_id, a.management_subject_id, a.valid_from, pb.kato_code,
+           date_trunc('month', (now() at time zone 'UTC') + interval '5 hours')::date as this_month
+      from condominium.management_assignments a
+      join buildings.published_buildings pb on pb.id = a.building_id and pb.status = 'REGISTERED'
+     where a.valid_to is null
+  ), periods as (
+    select m.*, 'MONTHLY'::text as report_kind, p::date as period_start, (p + interval '1 month 19 days')::date as nominal_date
+      from managed m,
+           generate_series(greatest(date_trunc('month', m.valid_from), m.this_month - interval '12 months'),
+                           m.this_month - interval '1 month', interval '1 month') p
+    union all
+    select m.*, 'ANNUAL', make_date(extract(year from m.this_month)::int - 1, 1, 1), make_date(extract(year from m.this_month)::int, 4, 1)
+      from managed m
+     where m.valid_from <= make_date(extract(year from m.this_month)::int - 1, 12, 31)
+  )
+  select (p.report_kind || '_REPORT')::text as kind, 'p.5'::text as rule_point, 'Building'::text as object_type,
+         p.building_id as object_id, p.management_subject_id as subject_id, p.kato_code::text as kato_code, p.nominal_date
+    from periods p
+   where not exists (
+     select 1 from condominium.reports r
+      where r.building_id = p.building_id and r.kind::text = p.report_kind and r.period_start = p.period_start and r.status = 'PUBLISHED')`);
+
+/**
+ * Who manages each building now (issue 10, data quality): the current assignment's subject,
+ * and whether every report already due (p.5, as `published_duties` lists them) is published.
+ */
+export const publishedBuildingManagement = condominiumSchema
+  .view('published_building_management', {
+    buildingId: uuid('building_id').notNull(),
+    managerSubjectId: uuid('manager_subject_id').notNull(),
+    reportsFiled: boolean('reports_filed').notNull(),
+  })
+  .as(sql`
+  select a.building_id, a.management_subject_id as manager_subject_id,
+         not exists (
+           select 1 from condominium.published_duties d
+            where d.object_id = a.building_id and d.nominal_date < ((now() at time zone 'UTC') + interval '5 hours')::date
+         ) as reports_filed
+    from condominium.management_assignments a
+   where a.valid_to is null`);

@@ -132,3 +132,24 @@ export const changes = platformSchema.table(
     index('changes_kato_idx').on(t.katoCode.op('text_pattern_ops'), t.position).where(sql`${t.katoCode} is not null`),
   ],
 );
+
+/**
+ * The columns of every subgraph's `published_duties` view: the duties of the regulatory clock
+ * (issue 10) that its own records give rise to. The integration subgraph reads their union
+ * and moves each nominal date to the working calendar (`subgraphs/integration/duties-repository.ts`).
+ */
+export const dutyViewColumns = () => ({
+  /** What must be done: a `DutyKind` of the integration subgraph's SDL. */
+  kind: text('kind').notNull(),
+  /** The point of the Rules (004) the duty comes from, e.g. `p.13`. */
+  rulePoint: text('rule_point').notNull(),
+  /** The entity the duty is about (`Building`, `Meter`, …) and its id. */
+  objectType: text('object_type').notNull(),
+  objectId: uuid('object_id').notNull(),
+  /** The subject that must act or whose record it is; null when it is the territory's local executive body. */
+  subjectId: uuid('subject_id'),
+  /** Where the object is; null when it has no place (an application, a grant). */
+  katoCode: text('kato_code'),
+  /** The last day as the rule states it, before the working calendar moves it off a day off. */
+  nominalDate: date('nominal_date', { mode: 'string' }).notNull(),
+});

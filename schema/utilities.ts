@@ -19,6 +19,7 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import { dutyViewColumns } from './platform.js';
 
 /** Utility suppliers, consumers' personal accounts and tariffs (categories 9–11, 14). */
 export const utilitiesSchema = pgSchema('utilities');
@@ -624,3 +625,70 @@ export const personalAccountHistory = utilitiesSchema.table(
   },
   (t) => [index('personal_account_history_account_idx').on(t.accountId, t.id)],
 );
+// ── Published views: what other subgraphs may read of this one (read-only, no personal data).
+
+/**
+ * Suppliers' duties: meters in service due for verification on their next verification date
+ * (category 12, p.4.12), and published tariffs that end with no published successor for the
+ * same service, territory and consumer category (category 14, p.4.14), due on their last day.
+ */
+export const publishedUtilityDuties = utilitiesSchema.view('published_duties', dutyViewColumns()).as(sql`
+  select 'METER_VERIFICATION'::text as kind, 'p.4.12'::text as rule_point, 'Meter'::text as object_type,
+         m.id as object_id, s.subject_id, m.kato_code::text as kato_code, m.next_verification_at as nominal_date
+    from utilities.meters m
+    join utilities.suppliers s on s.id = m.supplier_id
+   where m.status <> 'REMOVED' and m.next_verification_at is not null
+  union all
+  select 'TARIFF_EXPIRY', 'p.4.14', 'Tariff', t.id, s.subject_id, t.territory_kato::text, t.valid_to
+    from utilities.tariffs t
+    join utilities.suppliers s on s.id = t.supplier_id
+   where t.published_at is not null and t.valid_to is not null
+     and not exists (
+       select 1 from utilities.tariffs n
+        where n.supplier_id = t.supplier_id and n.service = t.service and n.consumer_category = t.consumer_category
+          and n.territory_kato is not distinct from t.territory_kato
+          and n.published_at is not null and n.valid_from = t.valid_to + 1)`);
+
+/**
+ * What the utilities register holds for each building and service (issue 10, data quality):
+ * a service is recorded for a building when a supplier's passport lists the building, or an
+ * open personal account or a meter in service is kept there; with how many of each.
+ */
+export const publishedBuildingSupply = utilitiesSchema
+  .view('published_building_supply', {
+    buildingId: uuid('building_id').notNull(),
+    service: text('service').notNull(),
+    openAccounts: integer('open_accounts').notNull(),
+    metersInService: integer('meters_in_service').notNull(),
+  })
+  .as(sql`
+  select u.building_id, u.service::text as service,
+         count(*) filter (where u.source = 'account')::int as open_accounts,
+         count(*) filter (where u.source = 'meter')::int as meters_in_service
+    from (
+      select a.building_id, a.service, 'account' as source from utilities.personal_accounts a where a.closed_at is null
+      union all
+      select m.building_id, m.service, 'meter' from utilities.meters m where m.status <> 'REMOVED'
+      union all
+      select sb.building_id, service, 'passport' from utilities.supplier_buildings sb
+        join utilities.suppliers s on s.id = sb.supplier_id, unnest(s.services) as service
+    ) u
+   group by u.building_id, u.service`);
+
+/** Published tariffs (the open part, p.21): what the open-data statistics average per service. */
+export const publishedTariffs = utilitiesSchema
+  .view('published_tariffs', {
+    id: uuid('id').notNull(),
+    service: text('service').notNull(),
+    unit: text('unit').notNull(),
+    consumerCategory: text('consumer_category').notNull(),
+    territoryKato: text('territory_kato'),
+    pricePerUnit: numeric('price_per_unit', { precision: 14, scale: 4, mode: 'string' }).notNull(),
+    validFrom: date('valid_from', { mode: 'string' }).notNull(),
+    validTo: date('valid_to', { mode: 'string' }),
+  })
+  .as(sql`
+  select t.id, t.service::text as service, t.unit::text as unit, t.consumer_category::text as consumer_category,
+         t.territory_kato::text as territory_kato, t.price_per_unit, t.valid_from, t.valid_to
+    from utilities.tariffs t
+   where t.published_at is not null`);

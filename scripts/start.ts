@@ -48,6 +48,8 @@ try {
     ide: config.GATEWAY_INTROSPECTION,
     corsOrigins: config.CORS_ORIGINS,
     inlineTraces: config.SUBGRAPH_INLINE_TRACES,
+    replicaUrls: config.DATABASE_REPLICA_URLS,
+    replicaLag: { maxLagSeconds: config.DATABASE_REPLICA_MAX_LAG_SECONDS, checkSeconds: config.DATABASE_REPLICA_CHECK_SECONDS },
   });
   console.log(`\nGateway ready at ${system.gatewayUrl}`);
   console.log(`GraphiQL (works offline): ${system.gatewayUrl.replace(/graphql$/, '')}`);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { callerEndpointOf } from '../gateway/caller-client.js';
 import { startGateway } from '../gateway/server.js';
-import { connectDatabase, type Database } from '../lib/db.js';
+import { type ConnectOptions, connectDatabase, type Database, type DatabaseHandle } from '../lib/db.js';
 import { type SubgraphName, startSubgraph } from '../lib/subgraph-server.js';
 import { subgraphDefinitions, subgraphNames } from '../subgraphs/index.js';
 
@@ -21,6 +21,9 @@ export interface SystemOptions {
   poolSize?: number;
   /** Runs the subgraphs' background work (the job queue's worker); default true. */
   backgroundWork?: boolean;
+  /** Streaming replicas of the database for analytics reads (DATABASE_REPLICA_URLS), and their lag bound. */
+  replicaUrls?: readonly string[];
+  replicaLag?: ConnectOptions['replicaLag'];
 }
 
 export interface RunningSystem {
@@ -28,6 +31,8 @@ export interface RunningSystem {
   subgraphUrls: Record<SubgraphName, string>;
   gatewaySecret: string;
   db: Database;
+  /** The read replicas' state (null without replicas). */
+  replicas: DatabaseHandle['replicas'];
   /** Stops one subgraph (failure drills: the rest of the graph must keep answering). */
   stopSubgraph(name: SubgraphName): Promise<void>;
   close(): Promise<void>;
@@ -40,7 +45,11 @@ export interface RunningSystem {
  */
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const gatewaySecret = options.gatewaySecret ?? randomBytes(32).toString('base64url');
-  const handle = connectDatabase(options.databaseUrl, { max: options.poolSize ?? 20 });
+  const handle = connectDatabase(options.databaseUrl, {
+    max: options.poolSize ?? 20,
+    replicaUrls: options.replicaUrls ?? [],
+    ...(options.replicaLag ? { replicaLag: options.replicaLag } : {}),
+  });
   const closers: Array<() => Promise<void>> = [];
   try {
     const subgraphUrls = {} as Record<SubgraphName, string>;
@@ -77,6 +86,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       subgraphUrls,
       gatewaySecret,
       db: handle.db,
+      replicas: handle.replicas,
       stopSubgraph: (name) => subgraphClosers[name](),
       close: async () => {
         for (const close of closers) await close();

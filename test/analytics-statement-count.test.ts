@@ -9,6 +9,8 @@ import { buildSubgraph } from '../lib/subgraph-server.js';
 import { buildings } from '../schema/buildings.js';
 import { definition as buildingsDefinition } from '../subgraphs/buildings/definition.js';
 import { territoriesData } from '../subgraphs/buildings/territories-data.js';
+import { definition as condominiumDefinition } from '../subgraphs/condominium/definition.js';
+import { definition as utilitiesDefinition } from '../subgraphs/utilities/definition.js';
 import { buildingInput, nationalCaller } from './support/buildings-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
@@ -67,4 +69,34 @@ describe('SQL statements of the analytics dashboard', () => {
       expect(few.count).toBe(3);
     });
   });
+
+  // What the gateway sends a subgraph that adds fields to Region: one _entities call with every region of the answer.
+  const entities = (fields: string) =>
+    `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Region { katoCode ${fields} } } }`;
+  const representations = (codes: readonly string[]) => ({
+    representations: codes.map((katoCode) => ({ __typename: 'Region', katoCode })),
+  });
+
+  for (const [name, definition, fields, expected] of [
+    [
+      'utilities',
+      utilitiesDefinition,
+      `utilityStatistics(month: "2026-10-01") { meterCoverage { service share } readingsReceived metersRead
+       tariffs { service average } collection { billed paid collectionRate } collectionSeries { month billed } debt }`,
+      4,
+    ],
+    ['condominium', condominiumDefinition, 'managementForms { form buildingCount } unmanagedBuildingCount', 1],
+  ] as const) {
+    it(`${name}: is the same for 3 regions as for all 20`, async () => {
+      const schema = buildSubgraph(definition as SubgraphDefinition<any>);
+      const query = entities(fields);
+      await countStatements(definition as SubgraphDefinition<any>, schema, query, representations(regionCodes));
+      const many = await countStatements(definition as SubgraphDefinition<any>, schema, query, representations(regionCodes));
+      const few = await countStatements(definition as SubgraphDefinition<any>, schema, query, representations(regionCodes.slice(0, 3)));
+      expect(many.data._entities).toHaveLength(20);
+      expect(few.data._entities).toHaveLength(3);
+      expect(many.count).toBe(few.count);
+      expect(few.count).toBe(expected);
+    });
+  }
 });

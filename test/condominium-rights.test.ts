@@ -1,18 +1,20 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { addCalendarDays, addMonths, almatyDate } from '../lib/working-calendar.js';
-import { houseCouncilMembers } from '../schema/condominium.js';
-import { TokenRepository } from '../subgraphs/access/token-repository.js';
+import { houseCouncilMembers, managementAssignments } from '../schema/condominium.js';
+import { makeIin } from './support/access-fixtures.js';
 import { ALMATY, ASTANA, buildingInput, ESIL, iin } from './support/buildings-fixtures.js';
 import { type Actor, AuthFixture } from './support/caller-fixtures.js';
+import { TestAuthority } from './support/signature-authority.js';
 import { callerHeaders } from './support/signed-request.js';
-import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
+import { type GraphQLResponse, postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
 // Rights follow the building (issue 7, item 2), through the gateway: a manager acts only on
 // the buildings it manages now (and loses them on the next request after its assignment
 // ends), an owner only where they own premises, a local executive body only in its territory;
-// the public reads the management of a building but no person's identity.
+// the public reads the management of a building but no person's identity. The owner signs
+// in with their EDS (a CA made by the test), as owners do.
 
 const record = `mutation($input: RecordHouseCouncilMemberInput!) {
   recordHouseCouncilMember(input: $input) { member { id fullName iin chair premise { id } } receipt { operation } } }`;
@@ -65,14 +67,28 @@ describe('condominium rights follow the building', () => {
     return row?.n ?? -1;
   }
 
+  /** Signs in through the gateway with an EDS certificate naming `iin`: the session token of that person. */
+  async function signInWithEds(authority: TestAuthority, iinOfSigner: string): Promise<string> {
+    const challenge = await system.query('mutation { requestSignInChallenge { id nonce } }');
+    const { id, nonce } = challenge.data?.requestSignInChallenge ?? {};
+    const signer = await authority.issue({ iin: iinOfSigner, commonName: 'ВЛАДЕЛЕЦ КВАРТИРЫ' });
+    const signedIn = await system.query(
+      `mutation($id: ID!, $signature: String!) { signInWithSignature(challengeId: $id, signature: $signature) { token } }`,
+      { id, signature: await authority.sign(signer, new TextEncoder().encode(nonce)) },
+    );
+    expect(signedIn.errors).toBeUndefined();
+    return signedIn.data?.signInWithSignature.token;
+  }
+
   beforeAll(async () => {
+    const authority = await TestAuthority.create('ECDSA');
+    process.env.SIGNATURE_TRUST_ROOTS = authority.rootsPem;
     system = await startTestSystem({ backgroundWork: false });
     fixture = await AuthFixture.create(system.db);
     const registrar = await fixture.person('AUTHORIZED_BODY', [AccessFunction.BuildingRegisterMaintain, AccessFunction.PremisesMaintain]);
     registrarToken = registrar.token;
-    const owner = await fixture.access.person();
-    ownerIin = owner.iin;
-    ownerToken = (await new TokenRepository(system.db).issueSessionToken(owner.id)).token;
+    ownerIin = makeIin();
+    ownerToken = await signInWithEds(authority, ownerIin);
 
     const registeredA = await system.query(
       `mutation($input: RegisterBuildingInput!) { registerBuilding(input: $input) { building { id } } }`,
@@ -116,6 +132,7 @@ describe('condominium rights follow the building', () => {
   });
   afterAll(async () => {
     await system?.close();
+    delete process.env.SIGNATURE_TRUST_ROOTS;
   });
 
   it('lets a manager keep the house council of a building it manages, and of no other', async () => {
@@ -204,6 +221,17 @@ describe('condominium rights follow the building', () => {
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('shows house council members to a local executive body with PERSONAL_DATA_READ in its territory only', async () => {
+    const almaty = await fixture.person('LOCAL_EXECUTIVE_BODY', [AccessFunction.PersonalDataRead], { territoryKato: ALMATY });
+    const astana = await fixture.person('LOCAL_EXECUTIVE_BODY', [AccessFunction.PersonalDataRead], { territoryKato: ASTANA });
+    const inTerritory = await system.query(council, { id: buildingA }, { token: almaty.token });
+    expect(inTerritory.errors).toBeUndefined();
+    expect(inTerritory.data?.building.houseCouncil.map((member: { iin: string }) => member.iin)).toEqual([neighbourIin]);
+    const outside = await system.query(council, { id: buildingA }, { token: astana.token });
+    expect(outside.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(outside.data)).not.toContain(neighbourIin);
+  });
+
   it('gives the public the management and the council size, never a person, also through `_entities`', async () => {
     const open = await system.query(
       `query($id: ID!) { building(id: $id) { houseCouncilSize management { form subjectId subjectKind managerName } } }`,
@@ -256,6 +284,26 @@ describe('condominium rights follow the building', () => {
     const successor = await system.query(endMembership, { id: membership?.id }, { token: managerB.token });
     expect(successor.errors).toBeUndefined();
     expect(successor.data?.endHouseCouncilMembership.member.validTo).toBe(today);
+    const periods = `query($id: ID!) { building(id: $id) { houseCouncilSize houseCouncilHistory { iin validFrom validTo } } }`;
+    const history = await system.query(periods, { id: buildingA }, { token: managerB.token });
+    expect(history.errors).toBeUndefined();
+    expect(history.data?.building).toEqual({
+      houseCouncilSize: 0,
+      houseCouncilHistory: [{ iin: neighbourIin, validFrom: '2025-06-01', validTo: today }],
+    });
+    const anonymous = await system.query(periods, { id: buildingA });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(JSON.stringify(anonymous)).not.toContain(neighbourIin);
+    // Not even the periods: who sat on the council is for those the building concerns.
+    for (const token of [undefined, managerA.token]) {
+      const periodsOnly = await system.query(
+        `query($id: ID!) { building(id: $id) { houseCouncilHistory { validFrom } } }`,
+        { id: buildingA },
+        { token },
+      );
+      expect(periodsOnly.errors?.[0]?.extensions?.code).toBe(token ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+      expect(periodsOnly.data?.building?.houseCouncilHistory ?? null).toBeNull();
+    }
   });
 
   it('lets a local executive body appoint a temporary manager in its territory only, with a certificate not older than a month', async () => {
@@ -337,5 +385,35 @@ describe('condominium rights follow the building', () => {
     });
     expect(regions.data?.almaty.unmanagedBuildingCount).toBe(0);
     expect(counts(regions.data?.astana.managementForms)).toMatchObject({ DIRECT_JOINT_MANAGEMENT: 1, OSI: 0 });
+  });
+
+  it('re-checks the assignment inside the write: ending it while a write waits on it refuses the write, writing nothing', async () => {
+    const today = almatyDate(new Date());
+    let pending: Promise<GraphQLResponse> | undefined;
+    await system.db.transaction(async (tx) => {
+      // The administrator's change, not yet committed: the write's rule still sees osiB managing building B.
+      await tx
+        .update(managementAssignments)
+        .set({ validTo: today })
+        .where(and(eq(managementAssignments.buildingId, buildingB), isNull(managementAssignments.validTo)));
+      pending = system.query(
+        record,
+        { input: { buildingId: buildingB, premiseId: premisesB1, iin: strangerIin, fullName: 'Stranger Person' } },
+        { token: managerB.token },
+      );
+      // The write reaches the assignment's row and waits for this transaction.
+      for (let attempt = 0; attempt < 100; attempt += 1) {
+        const [waiting] = await system.db.execute<{ n: number }>(sql`
+          select count(*)::int as n from pg_stat_activity
+           where wait_event_type = 'Lock' and query ilike '%management_assignments%for share%'`);
+        if ((waiting?.n ?? 0) > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error('The write never waited on the assignment.');
+    });
+    const response = await pending;
+    expect(response?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(response?.errors?.[0]?.message).toContain('no longer manages');
+    expect(await members(buildingB)).toBe(0);
   });
 });

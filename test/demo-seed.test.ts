@@ -62,8 +62,11 @@ async function demoContent(db: Executor): Promise<unknown> {
                     from utilities.tariffs t join utilities.suppliers s on s.id = t.supplier_id),
       'accounts', (select jsonb_agg(jsonb_build_array(s.bin, a.account_number, b.cadastral_number, a.premise_number, a.holder_name, a.holder_iin, a.service, a.opened_at) order by s.bin, a.account_number)
                      from utilities.personal_accounts a join utilities.suppliers s on s.id = a.supplier_id join buildings.buildings b on b.id = a.building_id),
-      'management', (select jsonb_agg(jsonb_build_array(b.cadastral_number, m.management_subject_kind, m.valid_from) order by b.cadastral_number)
-                       from condominium.management_assignments m join buildings.buildings b on b.id = m.building_id)
+      'management', (select jsonb_agg(jsonb_build_array(b.cadastral_number, m.management_subject_kind, m.form, m.valid_from, m.contract_number,
+                                                        m.tax_certificate_number, m.tax_certificate_issued_on) order by b.cadastral_number)
+                       from condominium.management_assignments m join buildings.buildings b on b.id = m.building_id),
+      'houseCouncil', (select jsonb_agg(jsonb_build_array(b.cadastral_number, h.iin, h.full_name, h.chair, h.valid_from) order by b.cadastral_number, h.iin)
+                         from condominium.house_council_members h join buildings.buildings b on b.id = h.building_id)
     ) as content`);
   return row?.content;
 }
@@ -105,7 +108,15 @@ describe('demo data', () => {
     expect(
       await count(system.db, sql`select count(*) from access.api_tokens where token_hash = any(${`{${values.join(',')}}`}::text[])`),
     ).toBe(0);
-    expect(report.counts).toMatchObject({ accessSubjects: 5, accessPersons: 5, demoTokens: 7, suppliers: 2, tariffs: 6, assignments: 3 });
+    expect(report.counts).toMatchObject({
+      accessSubjects: 8,
+      accessPersons: 6,
+      demoTokens: 8,
+      suppliers: 2,
+      tariffs: 6,
+      assignments: 6,
+      houseCouncilMembers: 3,
+    });
     expect(report.counts.personalAccounts).toBeGreaterThanOrEqual(200);
   });
 
@@ -124,7 +135,13 @@ describe('demo data', () => {
     expect(summary((await me('akimat')).grants)).toEqual([
       {
         kind: 'LOCAL_EXECUTIVE_BODY',
-        functions: ['BUILDING_REGISTER_CONFIRM', 'BUILDING_REGISTER_MAINTAIN', 'PERSONAL_DATA_READ', 'PREMISES_MAINTAIN'],
+        functions: [
+          'BUILDING_REGISTER_CONFIRM',
+          'BUILDING_REGISTER_MAINTAIN',
+          'CONDOMINIUM_MANAGE',
+          'PERSONAL_DATA_READ',
+          'PREMISES_MAINTAIN',
+        ],
         delegated: false,
       },
     ]);
@@ -145,6 +162,7 @@ describe('demo data', () => {
     }
     expect((await me('supplierWater')).grants[0].subject.name).toBe(demoSubjects.waterSupplier.name);
     expect(summary((await me('osi')).grants)).toEqual([{ kind: 'OSI', functions: ['CONDOMINIUM_MANAGE'], delegated: false }]);
+    expect(await me('owner')).toMatchObject({ isAdministrator: false, person: { fullName: demoPersons.owner.fullName }, grants: [] });
   });
 
   it('lets the analyst read buildings and every account, and refuses the analyst any change', async () => {
@@ -221,6 +239,175 @@ describe('demo data', () => {
       expect(response.errors).toBeUndefined();
       expect(response.data?.building.management).toEqual({ subjectKind: 'OSI', validTo: null });
     }
+  });
+
+  it('puts a manager of every form on Almaty condominiums, the open part naming organisations only', async () => {
+    const rows = await system.db.execute<{ building_id: string; form: string; kato_code: string }>(sql`
+      select a.building_id, a.form, b.kato_code from condominium.management_assignments a join buildings.buildings b on b.id = a.building_id
+       where a.valid_to is null order by a.form, b.cadastral_number`);
+    expect(rows.map((row) => row.form)).toEqual([
+      'OSI',
+      'OSI',
+      'OSI',
+      'MANAGEMENT_COMPANY',
+      'DIRECT_JOINT_MANAGEMENT',
+      'TEMPORARY_MANAGEMENT_COMPANY',
+    ]);
+    expect(rows.every((row) => row.kato_code.startsWith('75'))).toBe(true);
+    const managementOf = async (form: string) => {
+      const response = await system.query(
+        `query($id: ID!) { building(id: $id) { management { form managerName subjectId contractNumber taxCertificateIssuedOn } } }`,
+        { id: rows.find((row) => row.form === form)?.building_id },
+      );
+      expect(response.errors).toBeUndefined();
+      return response.data?.building.management;
+    };
+    expect(await managementOf('MANAGEMENT_COMPANY')).toMatchObject({
+      managerName: demoSubjects.managementCompany.name,
+      contractNumber: expect.any(String),
+    });
+    expect(await managementOf('TEMPORARY_MANAGEMENT_COMPANY')).toMatchObject({
+      managerName: demoSubjects.temporaryCompany.name,
+      taxCertificateIssuedOn: expect.any(String),
+    });
+    const direct = await managementOf('DIRECT_JOINT_MANAGEMENT');
+    expect(direct).toEqual({
+      form: 'DIRECT_JOINT_MANAGEMENT',
+      managerName: null,
+      subjectId: null,
+      contractNumber: null,
+      taxCertificateIssuedOn: null,
+    });
+  });
+
+  it("lets the owner see their own premises and their building's house council, and the OSI chair keep that council", async () => {
+    const mine = await system.query(
+      `{ myPremises { id number building { id management { form managerName } houseCouncilSize } } }`,
+      {},
+      {
+        token: token('owner'),
+      },
+    );
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data?.myPremises).toHaveLength(1);
+    const building = mine.data?.myPremises[0].building;
+    expect(building).toMatchObject({ management: { form: 'OSI', managerName: demoSubjects.osi.name }, houseCouncilSize: 3 });
+    const council = `query($id: ID!) { building(id: $id) { houseCouncil { fullName chair } } }`;
+    const asOwner = await system.query(council, { id: building.id }, { token: token('owner') });
+    expect(asOwner.errors).toBeUndefined();
+    expect(asOwner.data?.building.houseCouncil).toHaveLength(3);
+    expect(asOwner.data?.building.houseCouncil.filter((member: any) => member.chair)).toHaveLength(1);
+    expect(asOwner.data?.building.houseCouncil.map((member: any) => member.fullName)).toContain(demoPersons.owner.fullName);
+    const asPublic = await system.query(council, { id: building.id });
+    expect(asPublic.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    // The chair may record members in the OSI's building, not in the management company's.
+    const [company] = await system.db.execute<{ building_id: string }>(
+      sql`select building_id from condominium.management_assignments where form = 'MANAGEMENT_COMPANY' and valid_to is null`,
+    );
+    const refused = await system.query(
+      `mutation($input: RecordHouseCouncilMemberInput!) { recordHouseCouncilMember(input: $input) { member { id } } }`,
+      { input: { buildingId: company?.building_id, premiseId: mine.data?.myPremises[0].id, iin: demoPersons.owner.iin, fullName: 'x' } },
+      { token: token('osi') },
+    );
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it("shows the demo OSI one meeting under way and one closed with its published protocol, and its buildings' capital repair funds", async () => {
+    const [first] = await system.db.execute<{ building_id: string }>(sql`
+      select a.building_id from condominium.management_assignments a
+        join access.subjects s on s.id = a.management_subject_id
+        join buildings.buildings b on b.id = a.building_id
+       where s.identification_number = ${demoSubjects.osi.identificationNumber} order by b.cadastral_number limit 1`);
+    const response = await system.query(
+      `query($id: ID!) { building(id: $id) { meetings { status ballotCount protocol { status premisesVoted } }
+         capitalRepairFund { accrued paid balance } } }`,
+      { id: first?.building_id },
+      { token: token('osi') },
+    );
+    expect(response.errors).toBeUndefined();
+    const { meetings, capitalRepairFund } = response.data?.building ?? {};
+    expect(meetings.map((meeting: { status: string }) => meeting.status)).toEqual(['OPEN', 'CLOSED']);
+    expect(meetings[0].ballotCount).toBeGreaterThan(0);
+    expect(meetings[1].protocol).toMatchObject({ status: 'PUBLISHED', premisesVoted: meetings[1].ballotCount });
+    expect(Number(capitalRepairFund.accrued)).toBeGreaterThan(Number(capitalRepairFund.paid));
+    expect(Number(capitalRepairFund.balance)).toBeGreaterThan(0);
+
+    // The demo owner lives there and votes in the meeting under way for their own premises.
+    const mine = await system.query(`{ myPremises { id building { id } } }`, {}, { token: token('owner') });
+    const premise = mine.data?.myPremises.find((row: { building: { id: string } }) => row.building.id === first?.building_id);
+    expect(premise).toBeDefined();
+    const open = await system.query(
+      `query($id: ID!) { building(id: $id) { meetings { id status questions { id } } } }`,
+      { id: first?.building_id },
+      { token: token('owner') },
+    );
+    const meeting = open.data?.building.meetings.find((row: { status: string }) => row.status === 'OPEN');
+    const vote = await system.query(
+      `mutation($input: CastBallotInput!) { castBallot(input: $input) { ballot { channel } } }`,
+      {
+        input: {
+          meetingId: meeting.id,
+          premiseId: premise.id,
+          answers: meeting.questions.map((q: { id: string }) => ({ questionId: q.id, answer: 'FOR' })),
+        },
+      },
+      { token: token('owner') },
+    );
+    expect(vote.errors).toBeUndefined();
+    expect(vote.data?.castBallot.ballot.channel).toBe('ELECTRONIC');
+  });
+
+  it('publishes the demo OSI’s reports with some late and some missing, signed and verifiable by code', async () => {
+    const rows = await system.db.execute<{ building_id: string }>(sql`
+      select a.building_id from condominium.management_assignments a
+        join access.subjects s on s.id = a.management_subject_id
+       where s.identification_number = ${demoSubjects.osi.identificationNumber}
+       order by a.valid_from`);
+    const [first, second, third] = rows.map((row) => row.building_id);
+    // Three and two months back: both deadlines have passed whatever the day of the month.
+    const back = (months: number) => {
+      const date = new Date(Date.UTC(referenceDate.getUTCFullYear(), referenceDate.getUTCMonth() - months, 1));
+      return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1 };
+    };
+    const status = async (buildingId: string | undefined, period: { year: number; month: number }) =>
+      (
+        await system.query(
+          `query($id: ID!, $year: Int!, $month: Int) { building(id: $id) { reportCompliance(kind: MONTHLY, year: $year, month: $month) { status } } }`,
+          { id: buildingId, ...period },
+        )
+      ).data?.building.reportCompliance?.status;
+    expect([await status(first, back(3)), await status(second, back(3)), await status(third, back(3))]).toEqual([
+      'ON_TIME',
+      'ON_TIME',
+      'LATE',
+    ]);
+    expect([await status(first, back(2)), await status(second, back(2)), await status(third, back(2))]).toEqual([
+      'ON_TIME',
+      'LATE',
+      'MISSING',
+    ]);
+
+    const published = await system.query(
+      `query($id: ID!) { reports(buildingId: $id) { id version replaces { id } signature { code signer { bin organisationName } } } }`,
+      { id: first },
+    );
+    expect(published.errors).toBeUndefined();
+    const list = published.data?.reports ?? [];
+    expect(list.some((report: any) => report.version === 2 && report.replaces)).toBe(true);
+    const code = list[0]?.signature.code;
+    const verified = await system.query(
+      `query($code: String!) { verifyPublication(code: $code) { signer { bin organisationName } signatureValid } }`,
+      {
+        code,
+      },
+    );
+    // The demo's CA is made at seed time and trusted nowhere: the signature is real, and says so.
+    expect(verified.data?.verifyPublication).toEqual({
+      signer: { bin: demoSubjects.osi.identificationNumber, organisationName: demoSubjects.osi.name },
+      signatureValid: false,
+    });
+    expect(report.counts.reports).toBeGreaterThanOrEqual(8);
   });
 
   it('gives the administrator an integration application to review', async () => {
@@ -302,7 +489,7 @@ describe('demo data', () => {
     const again = await seedDemoData(system.db, { buildings: BUILDINGS, seed: SEED, referenceDate }, ownSeeders(tokensFile));
     expect(again.counts).toEqual({});
     expect(await readFile(tokensFile, 'utf8')).toBe(before);
-    expect(await count(system.db, sql`select count(*) from access.subjects`)).toBe(5);
+    expect(await count(system.db, sql`select count(*) from access.subjects`)).toBe(8);
   });
 
   it('resets exactly the demo rows, then seeds anew with new tokens', async () => {
@@ -346,6 +533,9 @@ describe('demo data', () => {
     expect(await count(system.db, sql`select count(*) from utilities.personal_accounts`)).toBe(1);
     expect(await count(system.db, sql`select count(*) from utilities.tariffs`)).toBe(0);
     expect(await count(system.db, sql`select count(*) from condominium.management_assignments`)).toBe(0);
+    expect(await count(system.db, sql`select count(*) from condominium.house_council_members`)).toBe(0);
+    expect(await count(system.db, sql`select count(*) from condominium.reports`)).toBe(0);
+    expect(await count(system.db, sql`select count(*) from condominium.signed_publications`)).toBe(0);
     expect(await count(system.db, sql`select count(*) from access.grants`)).toBe(1);
     expect(await count(system.db, sql`select count(*) from access.grant_history where grant_id = ${grant.id}`)).toBe(2);
     expect(await count(system.db, sql`select count(*) from access.grant_history where grant_id <> ${grant.id}`)).toBe(0);
@@ -361,7 +551,7 @@ describe('demo data', () => {
 
     // The test fixture's administrator remains, so the new demo data acts as it and issues no administrator token.
     const reseeded = await seedDemoData(system.db, { buildings: BUILDINGS, seed: SEED, referenceDate }, ownSeeders(tokensFile));
-    expect(reseeded.counts).toMatchObject({ accessSubjects: 5, accessPersons: 4, suppliers: 2, assignments: 3 });
+    expect(reseeded.counts).toMatchObject({ accessSubjects: 8, accessPersons: 5, suppliers: 2, assignments: 6, houseCouncilMembers: 3 });
     const fresh = (await readDemoTokens(tokensFile)) ?? {};
     expect(fresh.administrator).toBeUndefined();
     expect(fresh.analyst?.token).not.toBe(oldAnalyst);

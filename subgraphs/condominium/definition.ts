@@ -26,6 +26,8 @@ import { Document } from './resolvers/Document.js';
 import { HouseCouncilMember } from './resolvers/HouseCouncilMember.js';
 import { ManagementAssignment } from './resolvers/ManagementAssignment.js';
 import { Mutation } from './resolvers/Mutation.js';
+import { meetingMutations } from './resolvers/meeting-mutations.js';
+import { buildingMeetingFields, meetingQueries, meetingTypes } from './resolvers/meeting-types.js';
 import { Query } from './resolvers/Query.js';
 import { Region } from './resolvers/Region.js';
 import { Report, ReportCompliance } from './resolvers/Report.js';
@@ -36,9 +38,9 @@ export const definition: SubgraphDefinition<Loaders> = {
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
   resolvers: {
     ...scalarResolvers,
-    Query,
-    Mutation,
-    Building,
+    Query: { ...Query, ...meetingQueries },
+    Mutation: { ...Mutation, ...meetingMutations },
+    Building: { ...Building, ...buildingMeetingFields },
     Region,
     ManagementAssignment,
     HouseCouncilMember,
@@ -46,6 +48,7 @@ export const definition: SubgraphDefinition<Loaders> = {
     SignedPublication,
     Report,
     ReportCompliance,
+    ...meetingTypes,
   },
   permissions,
   personalData,

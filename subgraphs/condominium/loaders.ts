@@ -6,6 +6,7 @@ import type { AttachedRecordKind, ManagementForm } from '../../schema/condominiu
 import { DocumentRepository, type DocumentRow } from './document-repository.js';
 import { type HouseCouncilMemberRow, HouseCouncilRepository } from './house-council-repository.js';
 import { type AssignmentRow, ManagementRepository } from './management-repository.js';
+import { createMeetingLoaders, type MeetingLoaders } from './meeting-loaders.js';
 import { reportPeriod } from './report-deadlines.js';
 import { type ComplianceRow, type ReportLineRow, ReportRepository, type ReportRow, type ReportWorkRow } from './report-repository.js';
 import { type PublishedBuilding, RightsRepository } from './rights-repository.js';
@@ -52,10 +53,14 @@ export interface Loaders {
   organisationName: DataLoader<string, string | null>;
   /** The current house council of each building, the chair first. */
   houseCouncil: DataLoader<string, HouseCouncilMemberRow[]>;
+  /** Every house council membership of each building, current and ended, newest first. */
+  houseCouncilHistory: DataLoader<string, HouseCouncilMemberRow[]>;
   /** A house council membership by id; null when there is none. */
   houseCouncilMemberById: DataLoader<string, HouseCouncilMemberRow | null>;
   /** Buildings on the register under each territory (KATO code) by their form of management today; `null` counts those with none. */
   managementCounts: DataLoader<string, Map<ManagementForm | null, number>>;
+  /** Meetings, ballots, protocols and the capital repair fund (meeting-loaders.ts). */
+  meetings: MeetingLoaders;
 }
 
 /** The key of `compliance`: a building and a period (kind, year, month or 0). */
@@ -164,6 +169,11 @@ export function createLoaders(db: Database, caller: Caller): Loaders {
       for (const row of await councils.currentOf(buildingIds)) members.get(row.buildingId)?.push(row);
       return buildingIds.map((id) => members.get(id) ?? []);
     }),
+    houseCouncilHistory: new DataLoader(async (buildingIds) => {
+      const members = new Map<string, HouseCouncilMemberRow[]>(buildingIds.map((id) => [id, []]));
+      for (const row of await councils.historyOf(buildingIds)) members.get(row.buildingId)?.push(row);
+      return buildingIds.map((id) => members.get(id) ?? []);
+    }),
     houseCouncilMemberById: new DataLoader(async (ids) => {
       const found = new Map((await councils.byIds(ids)).map((row) => [row.id, row]));
       return ids.map((id) => found.get(id) ?? null);
@@ -173,5 +183,6 @@ export function createLoaders(db: Database, caller: Caller): Loaders {
       for (const row of await repository.countsByTerritory(katoCodes, today)) counts.get(row.katoCode)?.set(row.form, row.buildings);
       return katoCodes.map((code) => counts.get(code) ?? new Map());
     }),
+    meetings: createMeetingLoaders(db),
   };
 }

@@ -28,6 +28,8 @@ import {
 import type { Context } from './context.js';
 import type { HouseCouncilMemberRow } from './house-council-repository.js';
 import type { AssignmentRow } from './management-repository.js';
+import { meetingPermissions, meetingPersonalData } from './meeting-permissions.js';
+import type { BallotRow } from './meeting-repository.js';
 import type { ReportRow } from './report-repository.js';
 
 /**
@@ -88,6 +90,7 @@ export const permissions = {
   Query: {
     managementHistory: isOpenPart,
     myPremises: isPerson,
+    ...meetingPermissions.Query,
     document: concernsDocument(documentNamedBy('id')),
     verifyPublication: isOpenPart,
     report: isOpenPart,
@@ -106,6 +109,7 @@ export const permissions = {
     ),
     recordHouseCouncilMember: managesBuilding(buildingIdInInput('buildingId')),
     endHouseCouncilMembership: managesBuilding(membershipBuilding),
+    ...meetingPermissions.Mutation,
     // Owners upload too: scans attached to their requests.
     uploadDocument: or(managesBuilding(buildingIdInInput('buildingId')), ownsPremisesInBuilding(buildingIdInInput('buildingId'))),
     appendDocumentPart: or(
@@ -117,7 +121,13 @@ export const permissions = {
     publishReport: managesBuilding(reportBuilding),
     discardReport: managesBuilding(reportBuilding),
   },
-  Building: { '*': isOpenPart, houseCouncil: concernsBuilding(thisBuilding) },
+  Building: {
+    '*': isOpenPart,
+    houseCouncil: concernsBuilding(thisBuilding),
+    houseCouncilHistory: concernsBuilding(thisBuilding),
+    ...meetingPermissions.Building,
+  },
+  ...meetingPermissions.types,
   // Published reports are open part (no personal data); drafts are reached only through their manager's fields.
   // Attached documents (scans may show persons) only to whoever the building concerns.
   Report: { '*': visibleWithParent, documents: concernsDocument<ReportRow>(buildingIdOfParent) },
@@ -157,6 +167,11 @@ export const permissions = {
  * organisations, known by their ids and names; the representative of direct joint
  * management is a person and is never served.
  */
-export const personalData: PersonalDataOf<{ ManagementAssignment: AssignmentRow; HouseCouncilMember: HouseCouncilMemberRow }> = {
+export const personalData: PersonalDataOf<{
+  ManagementAssignment: AssignmentRow;
+  HouseCouncilMember: HouseCouncilMemberRow;
+  Ballot: BallotRow;
+}> = {
   HouseCouncilMember: ['fullName', 'iin'],
+  ...meetingPersonalData,
 };

@@ -153,13 +153,8 @@ export class ReportManager {
     );
   }
 
-  /** The manager's BIN (an OSI, a company) or the IIN of an owners' representative (direct joint management). */
-  private async requiredSigner(subjectId: string): Promise<RequiredSigner> {
-    const subject = await this.reports.subjectIdentification(subjectId);
-    if (!subject) throw new Error('The managing subject has no identification number.');
-    if (subject.kind === 'PREMISES_OWNER') return { iin: subject.identificationNumber };
-    const [organisation] = await new ManagementRepository(this.executor).organisationNames([subjectId]);
-    return { bin: subject.identificationNumber, organisationName: organisation?.name ?? null };
+  private requiredSigner(subjectId: string): Promise<RequiredSigner> {
+    return requiredSignerOf(this.executor, subjectId);
   }
 
   private async lockForManager(reportId: string, acting: Acting): Promise<ReportRow> {
@@ -177,4 +172,16 @@ export class ReportManager {
   private change(report: ReportRow, katoCode: string | null, operation: ChangeDeclaration['operation']): ChangeDeclaration {
     return { type: 'REPORT', id: report.id, operation, katoCode, subjectId: report.managerSubjectId };
   }
+}
+
+/**
+ * Whose EDS a record of the managing subject needs (reports, meeting protocols): the manager's
+ * BIN (an OSI, a company) or the IIN of an owners' representative (direct joint management).
+ */
+export async function requiredSignerOf(executor: Executor, subjectId: string): Promise<RequiredSigner> {
+  const subject = await new ReportRepository(executor).subjectIdentification(subjectId);
+  if (!subject) throw new Error('The managing subject has no identification number.');
+  if (subject.kind === 'PREMISES_OWNER') return { iin: subject.identificationNumber };
+  const [organisation] = await new ManagementRepository(executor).organisationNames([subjectId]);
+  return { bin: subject.identificationNumber, organisationName: organisation?.name ?? null };
 }

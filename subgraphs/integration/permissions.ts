@@ -1,8 +1,10 @@
+import { entitiesRule } from '../../lib/auth/entities.js';
 import {
   deny,
   type IRules,
   isAdministrator,
   isAuthenticated,
+  isOpenPart,
   relyOnAdministrator,
   relyOnGrants,
   relyOnToken,
@@ -37,17 +39,44 @@ const subscribesItself = rule({ cache: 'contextual' })((_parent, _args, context:
   return relyOnGrants(caller.grants, () => forbidden('This digital object holds no access right in force to subscribe with.'));
 });
 
+/**
+ * The regulatory clock: read under an access right in force (or as the Administrator's staff),
+ * each caller within the feed's scope (the loaders apply it). The caller and its grants are
+ * resolved on the primary, so a revoked right is refused even while a replica that serves
+ * the duties still holds it.
+ */
+const readsDuties = rule({ cache: 'contextual' })((_parent, _args, context: Context) => {
+  const { caller } = context;
+  if (caller.kind === 'anonymous') return unauthenticated();
+  if (caller.kind === 'person' && caller.isAdministrator) return relyOnAdministrator();
+  return relyOnGrants(caller.grants, () => forbidden('Duties are read under an access right in force; this caller holds none.'));
+});
+
 export const permissions = {
   Query: {
     changes: isAuthenticated,
+    duties: readsDuties,
+    dutyCounts: readsDuties,
+    // An export's reader: the resolver answers null for another's (administrators read any).
+    export: readsDuties,
+    // Open data: the open part's aggregates, no personal data (p.21).
+    openData: isOpenPart,
+    // Data quality: the same readers, the same scope.
+    dataQuality: readsDuties,
+    worstRecords: readsDuties,
+    buildingQuality: readsDuties,
     webhookSubscriptions: managesWebhooks,
     webhookSubscription: managesWebhooks,
     // The state of the CS's components is the Administrator's to watch (owners are notified by mail).
     incidents: isAdministrator,
+    // Region and Building are referenced only (resolvable: false): no representation is ever resolved here.
+    _entities: entitiesRule({}),
     _service: deny,
   },
   Mutation: {
     createWebhookSubscription: subscribesItself,
+    // Exports: asked for under a right in force (re-checked in the write), its scope recorded.
+    requestExport: readsDuties,
     pauseWebhookSubscription: managesWebhooks,
     resumeWebhookSubscription: managesWebhooks,
     replayWebhookSubscription: managesWebhooks,
@@ -58,6 +87,23 @@ export const permissions = {
   ChangeConnection: { '*': visibleWithParent },
   ChangeEdge: { '*': visibleWithParent },
   PageInfo: { '*': visibleWithParent },
+  // Reachable only through `duties` and `dutyCounts`, whose loaders keep to the caller's scope.
+  Duty: { '*': visibleWithParent },
+  DutyConnection: { '*': visibleWithParent },
+  DutyEdge: { '*': visibleWithParent },
+  DutyCount: { '*': visibleWithParent },
+  Region: { '*': visibleWithParent },
+  OpenDataStatistics: { '*': isOpenPart },
+  // Reachable only through `export` (the requester's own) and `requestExport`.
+  Export: { '*': visibleWithParent },
+  ExportPart: { '*': visibleWithParent },
+  RequestExportPayload: { '*': visibleWithParent },
+  OpenDataConditionCount: { '*': isOpenPart },
+  OpenDataTariffStatistics: { '*': isOpenPart },
+  // Reachable only through the data-quality fields, whose loaders keep to the caller's scope.
+  DataQualityGroup: { '*': visibleWithParent },
+  BuildingQuality: { '*': visibleWithParent },
+  Building: { '*': visibleWithParent },
   // Reachable only through `incidents`, which administrators alone may read.
   Incident: { '*': visibleWithParent },
   // Reachable only through the guarded root fields and mutations, whose loaders and manager keep to the caller's own.

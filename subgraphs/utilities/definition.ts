@@ -13,6 +13,7 @@ import { Mutation } from './resolvers/Mutation.js';
 import { Outage, OutageBuilding, OutageMutation, OutagePremise, OutageQuery, OutageRegion } from './resolvers/Outage.js';
 import { PersonalAccount, PersonalAccountChange } from './resolvers/PersonalAccount.js';
 import { Query } from './resolvers/Query.js';
+import { RegionStatistics, UtilityStatistics } from './resolvers/Region.js';
 import { Region, Supplier } from './resolvers/Supplier.js';
 import { Tariff } from './resolvers/Tariff.js';
 
@@ -24,7 +25,8 @@ export const definition: SubgraphDefinition<UtilitiesLoaders> = {
   resolvers: {
     ...scalarResolvers,
     Supplier,
-    Region: { ...Region, ...NetworkRegion, ...OutageRegion },
+    Region: { ...Region, ...RegionStatistics, ...NetworkRegion, ...OutageRegion },
+    UtilityStatistics,
     ConsumerRequest,
     Outage,
     EngineeringNetwork,

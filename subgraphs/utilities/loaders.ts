@@ -5,6 +5,7 @@ import { isUuid } from '../../lib/uuid.js';
 import type { UtilityService } from '../../schema/utilities.js';
 import { AccountHistoryRepository, type AccountHistoryRow } from './account-history-repository.js';
 import { type ConsumerLoaders, createConsumerLoaders } from './consumer-loaders.js';
+import { type AnalyticsLoaders, createAnalyticsLoaders } from './analytics-loaders.js';
 import { createMeterLoaders, type MeterLoaders } from './meter-loaders.js';
 import { createNetworkLoaders, type NetworkLoaders } from './network-loaders.js';
 import { accountScopeOf } from './personal-account-manager.js';
@@ -36,6 +37,8 @@ export interface UtilitiesLoaders {
   buildingsServed: DataLoader<string, string[]>;
   /** Meters and readings within the caller's scope (meter-loaders.ts). */
   meters: MeterLoaders;
+  /** Figures per territory (analytics-loaders.ts), guarded by Region.utilityStatistics's rule. */
+  analytics: AnalyticsLoaders;
   /** Engineering networks and the buildings they serve (network-loaders.ts). */
   networks: NetworkLoaders;
   /** Keyed by account id: its history, oldest first. */
@@ -98,6 +101,7 @@ export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
   );
   return {
     meters: createMeterLoaders(db, caller),
+    analytics: createAnalyticsLoaders(db),
     networks: createNetworkLoaders(db, caller),
     consumers: createConsumerLoaders(db, caller, accountScope),
     accountHistory: new DataLoader(async (ids) => {

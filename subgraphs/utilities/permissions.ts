@@ -1,3 +1,4 @@
+import { readsTerritoryAnalytics } from '../../lib/auth/analytics.js';
 import { entitiesRule, openEntity } from '../../lib/auth/entities.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
 import { grantsForSubject, hasFunction } from '../../lib/auth/scope.js';
@@ -127,7 +128,17 @@ export const permissions: IRules = {
   SupplierLicence: { '*': isOpenPart },
   SupplierContacts: { '*': isOpenPart },
   SupplierBankDetails: { '*': isOpenPart },
-  Region: { katoCode: isOpenPart, ...networkPermissions.Region, ...consumerPermissions.Region },
+  Region: {
+    katoCode: isOpenPart,
+    utilityStatistics: readsTerritoryAnalytics,
+    ...networkPermissions.Region,
+    ...consumerPermissions.Region,
+  },
+  // Reached only through Region.utilityStatistics, whose rule decided.
+  UtilityStatistics: { '*': visibleWithParent },
+  MeterCoverage: { '*': visibleWithParent },
+  TariffSummary: { '*': visibleWithParent },
+  MonthlyCollection: { '*': visibleWithParent },
   Tariff: { '*': isOpenPart },
   TariffTier: { '*': isOpenPart },
   // A supplier's own periods: reached only through its guarded root field and mutations.
