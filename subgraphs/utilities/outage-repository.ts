@@ -114,8 +114,8 @@ export class OutageRepository {
     return row;
   }
 
-  private async insertBuildings(outageId: string, buildings: OutageInput['buildings']): Promise<void> {
-    if (buildings.length === 0) return;
-    await this.executor.insert(outageBuildings).values(buildings.map((building) => ({ outageId, ...building })));
+  private async insertBuildings(outageId: string, affected: OutageInput['buildings']): Promise<void> {
+    if (affected.length === 0) return;
+    await this.executor.insert(outageBuildings).values(affected.map((building) => ({ outageId, ...building })));
   }
 }

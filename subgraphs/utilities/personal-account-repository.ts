@@ -122,7 +122,13 @@ export class PersonalAccountRepository {
     const rows = await this.executor
       .select(fields)
       .from(personalAccounts)
-      .where(and(eq(personalAccounts.supplierId, supplierId), inArray(personalAccounts.accountNumber, [...accountNumbers])));
+      // The numbers travel as one JSON parameter: a 10,000-item call would otherwise bind 10,000.
+      .where(
+        and(
+          eq(personalAccounts.supplierId, supplierId),
+          sql`${personalAccounts.accountNumber} in (select jsonb_array_elements_text(${JSON.stringify(accountNumbers)}::jsonb))`,
+        ),
+      );
     return new Map(rows.map((row) => [row.accountNumber, row]));
   }
 
