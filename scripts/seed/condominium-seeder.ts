@@ -12,6 +12,7 @@ import type { AssignmentRow } from '../../subgraphs/condominium/management-repos
 import { type DemoSubjectKey, deleteReceiptsOf, demoPersons, demoSubjects, findAdministrator, findDemoSubjects } from './access-seeder.js';
 import { almatyCondominiums } from './buildings-seeder.js';
 import { resetMeetingsAndCapitalRepair, seedMeetingsAndCapitalRepair } from './condominium-meetings.js';
+import { resetServices, seedServices } from './condominium-services.js';
 import { mutateAs } from './mutate-as.js';
 import { resetDemoReports, seedDemoReports } from './report-demo.js';
 import type { Seeder } from './seeder.js';
@@ -88,12 +89,12 @@ async function demoAssignmentIds(executor: Executor, subjectIds: readonly string
   return rows.map((row) => row.id);
 }
 
-/** The buildings the demo OSI has managed, in cadastral order. */
+/** The buildings the demo OSI has managed, in the order it took them over (the demo owner's first). */
 async function osiBuildingIds(executor: Executor, osiId: string): Promise<string[]> {
   const rows = await executor.execute<{ id: string }>(sql`
-    select distinct a.building_id as id, b.cadastral_number from condominium.management_assignments a
-      join buildings.buildings b on b.id = a.building_id
-     where a.management_subject_id = ${osiId} order by b.cadastral_number`);
+    select a.building_id as id from condominium.management_assignments a
+     where a.management_subject_id = ${osiId}
+     group by a.building_id order by min(a.valid_from), a.building_id`);
   return rows.map((row) => row.id);
 }
 
@@ -204,14 +205,22 @@ export const condominiumSeeder: Seeder = {
     const organisation = { id: osi, bin: demoSubjects.osi.identificationNumber, name: demoSubjects.osi.name };
     const reports = await db.transaction((tx) => seedDemoReports(tx, organisation, demoPersons.osiChair, referenceDate));
     const meetings = await db.transaction(async (tx) =>
-      seedMeetingsAndCapitalRepair(tx, await osiBuildingIds(tx, osi), referenceDate, await osiPlacer(tx)),
+      seedMeetingsAndCapitalRepair(tx, await osiBuildingIds(tx, osi), referenceDate, await osiPlacer(tx), {
+        osi: organisation,
+        chair: demoPersons.osiChair,
+        spareOwnerIin: demoPersons.owner.iin,
+      }),
     );
-    return { ...counts, reports, ...meetings };
+    const services = await db.transaction(async (tx) =>
+      seedServices(tx, osi, await osiBuildingIds(tx, osi), await osiPlacer(tx), referenceDate, demoPersons.owner.iin),
+    );
+    return { ...counts, reports, ...meetings, ...services };
   },
   reset: async (db: Database) => {
     await db.transaction(async (tx) => {
       const subjects = await findDemoSubjects(tx);
       if (subjects.osi) {
+        await resetServices(tx, await osiBuildingIds(tx, subjects.osi));
         await resetDemoReports(tx, subjects.osi);
         await resetMeetingsAndCapitalRepair(tx, await osiBuildingIds(tx, subjects.osi));
       }
