@@ -17,6 +17,7 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import { dutyViewColumns } from './platform.js';
 
 /** Condominium management: who runs each building (categories 2–8 grow here). */
 export const condominiumSchema = pgSchema('condominium');
@@ -615,3 +616,54 @@ export const capitalRepairSpendings = condominiumSchema.table(
     check('capital_repair_spendings_amount_check', sql`${t.amountTiyn} > 0`),
   ],
 );
+
+/**
+ * Reports due (p.5) from the manager of each building under a current assignment: the
+ * monthly report of every month managed in the last twelve, by the 20th of the next month,
+ * and the annual report of last year, by 1 April, while no version of it is published. The
+ * nominal date is the day the Rule names (read inclusively, as `report-deadlines.ts` does);
+ * the regulatory clock moves it off days off. The place is the building's (the register's
+ * published view).
+ */
+export const publishedCondominiumDuties = condominiumSchema.view('published_duties', dutyViewColumns()).as(sql`
+  with managed as (
+    select a.building_id, a.management_subject_id, a.valid_from, pb.kato_code,
+           date_trunc('month', (now() at time zone 'UTC') + interval '5 hours')::date as this_month
+      from condominium.management_assignments a
+      join buildings.published_buildings pb on pb.id = a.building_id and pb.status = 'REGISTERED'
+     where a.valid_to is null
+  ), periods as (
+    select m.*, 'MONTHLY'::text as report_kind, p::date as period_start, (p + interval '1 month 19 days')::date as nominal_date
+      from managed m,
+           generate_series(greatest(date_trunc('month', m.valid_from), m.this_month - interval '12 months'),
+                           m.this_month - interval '1 month', interval '1 month') p
+    union all
+    select m.*, 'ANNUAL', make_date(extract(year from m.this_month)::int - 1, 1, 1), make_date(extract(year from m.this_month)::int, 4, 1)
+      from managed m
+     where m.valid_from <= make_date(extract(year from m.this_month)::int - 1, 12, 31)
+  )
+  select (p.report_kind || '_REPORT')::text as kind, 'p.5'::text as rule_point, 'Building'::text as object_type,
+         p.building_id as object_id, p.management_subject_id as subject_id, p.kato_code::text as kato_code, p.nominal_date
+    from periods p
+   where not exists (
+     select 1 from condominium.reports r
+      where r.building_id = p.building_id and r.kind::text = p.report_kind and r.period_start = p.period_start and r.status = 'PUBLISHED')`);
+
+/**
+ * Who manages each building now (issue 10, data quality): the current assignment's subject,
+ * and whether every report already due (p.5, as `published_duties` lists them) is published.
+ */
+export const publishedBuildingManagement = condominiumSchema
+  .view('published_building_management', {
+    buildingId: uuid('building_id').notNull(),
+    managerSubjectId: uuid('manager_subject_id').notNull(),
+    reportsFiled: boolean('reports_filed').notNull(),
+  })
+  .as(sql`
+  select a.building_id, a.management_subject_id as manager_subject_id,
+         not exists (
+           select 1 from condominium.published_duties d
+            where d.object_id = a.building_id and d.nominal_date < ((now() at time zone 'UTC') + interval '5 hours')::date
+         ) as reports_filed
+    from condominium.management_assignments a
+   where a.valid_to is null`);
