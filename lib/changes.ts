@@ -26,6 +26,9 @@ export const changeTypes = [
   'CAPITAL_REPAIR_ACCRUAL',
   'CAPITAL_REPAIR_PAYMENT',
   'CAPITAL_REPAIR_SPENDING',
+  'PLANNED_WORK',
+  'OWNER_REQUEST',
+  'CONTRACT',
 ] as const;
 export type ChangeType = (typeof changeTypes)[number];
 

@@ -33,6 +33,8 @@ describe('condominium rights follow the building', () => {
   let buildingB: string;
   /** In Astana, unmanaged. */
   let buildingC: string;
+  /** In Almaty, unmanaged until a temporary company is appointed. */
+  let buildingD: string;
   let premisesA1: string;
   let premisesA2: string;
   let premisesB1: string;
@@ -108,7 +110,13 @@ describe('condominium rights follow the building', () => {
       { token: registrarToken },
     );
     buildingC = registeredC.data?.registerBuilding.building.id;
-    expect([buildingA, buildingB, buildingC].every(Boolean)).toBe(true);
+    const registeredD = await system.query(
+      `mutation($input: RegisterBuildingInput!) { registerBuilding(input: $input) { building { id } } }`,
+      { input: buildingInput() },
+      { token: registrarToken },
+    );
+    buildingD = registeredD.data?.registerBuilding.building.id;
+    expect([buildingA, buildingB, buildingC, buildingD].every(Boolean)).toBe(true);
     premisesA1 = await addApartment(buildingA, ownerIin, 'Owner Person');
     premisesA2 = await addApartment(buildingA, neighbourIin, 'Neighbour Person');
     premisesB1 = await addApartment(buildingB, strangerIin, 'Stranger Person');
@@ -306,13 +314,13 @@ describe('condominium rights follow the building', () => {
     }
   });
 
-  it('lets a local executive body appoint a temporary manager in its territory only, with a certificate not older than a month', async () => {
+  it("lets a local executive body appoint a temporary manager in its territory, to a building without an owners' manager, with a certificate not older than a month", async () => {
     const akimat = await fixture.person('LOCAL_EXECUTIVE_BODY', [AccessFunction.CondominiumManage], { territoryKato: ALMATY });
     const today = almatyDate(new Date());
     const monthAgo = addMonths(today, -1);
     const stale = await system.query(
       appoint,
-      { input: { buildingId: buildingA, subjectId: company, taxCertificate: { number: 'TC-1', issuedOn: addCalendarDays(monthAgo, -1) } } },
+      { input: { buildingId: buildingD, subjectId: company, taxCertificate: { number: 'TC-1', issuedOn: addCalendarDays(monthAgo, -1) } } },
       { token: akimat.token },
     );
     expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.taxCertificate.issuedOn' });
@@ -324,9 +332,19 @@ describe('condominium rights follow the building', () => {
     );
     expect(elsewhere.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
+    // Building A is managed by an OSI its owners formed: no temporary company over it.
+    const overOsi = await system.query(
+      appoint,
+      { input: { buildingId: buildingA, subjectId: company, taxCertificate: { number: 'TC-3', issuedOn: today } } },
+      { token: akimat.token },
+    );
+    expect(overOsi.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.buildingId' });
+    const stillOsi = await system.query(`query($id: ID!) { building(id: $id) { management { form subjectId } } }`, { id: buildingA });
+    expect(stillOsi.data?.building.management).toEqual({ form: 'OSI', subjectId: osiB });
+
     const appointed = await system.query(
       appoint,
-      { input: { buildingId: buildingA, subjectId: company, taxCertificate: { number: 'TC-3', issuedOn: monthAgo } } },
+      { input: { buildingId: buildingD, subjectId: company, taxCertificate: { number: 'TC-4', issuedOn: monthAgo } } },
       { token: akimat.token },
     );
     expect(appointed.errors).toBeUndefined();
@@ -335,19 +353,12 @@ describe('condominium rights follow the building', () => {
         form: 'TEMPORARY_MANAGEMENT_COMPANY',
         subjectId: company,
         managerName: expect.stringMatching(/^Subject /),
-        taxCertificateNumber: 'TC-3',
+        taxCertificateNumber: 'TC-4',
         taxCertificateIssuedOn: monthAgo,
         appointedBySubjectId: akimat.subjectId,
       },
       receipt: { operation: 'condominium.appointTemporaryManager' },
     });
-    // The OSI it replaced manages the building no more.
-    const replaced = await system.query(
-      record,
-      { input: { buildingId: buildingA, premiseId: premisesA1, iin: ownerIin, fullName: 'Owner Person' } },
-      { token: managerB.token },
-    );
-    expect(replaced.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it("names only the form under direct joint management, and counts a territory's buildings by form", async () => {
@@ -378,7 +389,7 @@ describe('condominium rights follow the building', () => {
     const counts = (forms: Array<{ form: string; buildingCount: number }>) =>
       Object.fromEntries(forms.map((f) => [f.form, f.buildingCount]));
     expect(counts(regions.data?.almaty.managementForms)).toEqual({
-      OSI: 1,
+      OSI: 2,
       MANAGEMENT_COMPANY: 0,
       DIRECT_JOINT_MANAGEMENT: 0,
       TEMPORARY_MANAGEMENT_COMPANY: 1,

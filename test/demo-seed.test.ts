@@ -66,7 +66,13 @@ async function demoContent(db: Executor): Promise<unknown> {
                                                         m.tax_certificate_number, m.tax_certificate_issued_on) order by b.cadastral_number)
                        from condominium.management_assignments m join buildings.buildings b on b.id = m.building_id),
       'houseCouncil', (select jsonb_agg(jsonb_build_array(b.cadastral_number, h.iin, h.full_name, h.chair, h.valid_from) order by b.cadastral_number, h.iin)
-                         from condominium.house_council_members h join buildings.buildings b on b.id = h.building_id)
+                         from condominium.house_council_members h join buildings.buildings b on b.id = h.building_id),
+      'works', (select jsonb_agg(jsonb_build_array(b.cadastral_number, w.title, w.status, w.planned_cost_tiyn, w.planned_start) order by b.cadastral_number, w.title)
+                  from condominium.planned_works w join buildings.buildings b on b.id = w.building_id),
+      'contracts', (select jsonb_agg(jsonb_build_array(b.cadastral_number, c.number, c.counterparty_bin, c.amount_tiyn, c.valid_from) order by b.cadastral_number, c.number)
+                      from condominium.contracts c join buildings.buildings b on b.id = c.building_id),
+      'requests', (select jsonb_agg(jsonb_build_array(b.cadastral_number, p.iin, r.category_code, r.status, r.due_on, r.rating) order by b.cadastral_number, r.category_code)
+                     from condominium.owner_requests r join buildings.buildings b on b.id = r.building_id join access.persons p on p.id = r.requester_person_id)
     ) as content`);
   return row?.content;
 }
@@ -239,6 +245,45 @@ describe('demo data', () => {
       expect(response.errors).toBeUndefined();
       expect(response.data?.building.management).toEqual({ subjectKind: 'OSI', validTo: null });
     }
+  });
+
+  it('shows the demo OSI’s works and contracts to anyone, and its requests to the chair, three of them overdue', async () => {
+    expect(report.counts).toMatchObject({ plannedWorks: 5, contracts: 3, ownerRequests: 6 });
+    // The demo owner's building, the OSI's first.
+    const [first] = await system.db.execute<{ id: string }>(sql`select distinct building_id as id from condominium.owner_requests`);
+    const open = await system.query(`query($id: ID!) { building(id: $id) { plannedWorks { status } contracts { amount } } }`, {
+      id: first?.id,
+    });
+    expect(open.errors).toBeUndefined();
+    expect(open.data?.building.plannedWorks.map((work: any) => work.status).sort()).toEqual(['DONE', 'IN_PROGRESS', 'PLANNED']);
+    expect(open.data?.building.contracts.map((contract: any) => contract.amount)).toEqual(['2880000.00', '1512000.00']);
+    const requests = await system.query(
+      `query($id: ID!) { building(id: $id) { all: ownerRequests { edges { node { status } } } overdue: ownerRequests(overdue: true) { edges { node { category { code } } } } } }`,
+      { id: first?.id },
+      { token: token('osi') },
+    );
+    expect(requests.errors).toBeUndefined();
+    expect(requests.data?.building.all.edges.map((edge: any) => edge.node.status).sort()).toEqual([
+      'ACCEPTED',
+      'DONE',
+      'IN_PROGRESS',
+      'REJECTED',
+      'REOPENED',
+      'SUBMITTED',
+    ]);
+    // Due 5, 4 and 3 days ago: reopened 8 days ago with 3 days to go, filed 9 days ago with 5, filed 5 days ago with 2.
+    expect(requests.data?.building.overdue.edges.map((edge: any) => edge.node.category.code)).toEqual([
+      'WATER_AND_SEWERAGE',
+      'CLEANING',
+      'LIFT',
+    ]);
+    // The demo owner filed two of them, and reads those two only.
+    const mine = await system.query(
+      `{ myOwnerRequests { edges { node { category { code } filedByMe } } } }`,
+      {},
+      { token: token('owner') },
+    );
+    expect(mine.data?.myOwnerRequests.edges.map((edge: any) => edge.node.category.code).sort()).toEqual(['EMERGENCY', 'HEATING']);
   });
 
   it('puts a manager of every form on Almaty condominiums, the open part naming organisations only', async () => {

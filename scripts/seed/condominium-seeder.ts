@@ -12,6 +12,7 @@ import type { AssignmentRow } from '../../subgraphs/condominium/management-repos
 import { type DemoSubjectKey, deleteReceiptsOf, demoPersons, demoSubjects, findAdministrator, findDemoSubjects } from './access-seeder.js';
 import { almatyCondominiums } from './buildings-seeder.js';
 import { resetMeetingsAndCapitalRepair, seedMeetingsAndCapitalRepair } from './condominium-meetings.js';
+import { resetServices, seedServices } from './condominium-services.js';
 import { mutateAs } from './mutate-as.js';
 import { resetDemoReports, seedDemoReports } from './report-demo.js';
 import type { Seeder } from './seeder.js';
@@ -210,12 +211,16 @@ export const condominiumSeeder: Seeder = {
         spareOwnerIin: demoPersons.owner.iin,
       }),
     );
-    return { ...counts, reports, ...meetings };
+    const services = await db.transaction(async (tx) =>
+      seedServices(tx, osi, await osiBuildingIds(tx, osi), await osiPlacer(tx), referenceDate, demoPersons.owner.iin),
+    );
+    return { ...counts, reports, ...meetings, ...services };
   },
   reset: async (db: Database) => {
     await db.transaction(async (tx) => {
       const subjects = await findDemoSubjects(tx);
       if (subjects.osi) {
+        await resetServices(tx, await osiBuildingIds(tx, subjects.osi));
         await resetDemoReports(tx, subjects.osi);
         await resetMeetingsAndCapitalRepair(tx, await osiBuildingIds(tx, subjects.osi));
       }

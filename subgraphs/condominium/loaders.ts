@@ -10,6 +10,7 @@ import { createMeetingLoaders, type MeetingLoaders } from './meeting-loaders.js'
 import { reportPeriod } from './report-deadlines.js';
 import { type ComplianceRow, type ReportLineRow, ReportRepository, type ReportRow, type ReportWorkRow } from './report-repository.js';
 import { type PublishedBuilding, RightsRepository } from './rights-repository.js';
+import { createServiceLoaders, type ServiceLoaders } from './service-loaders.js';
 import { type PublicationRow, SignedPublications } from './signed-publication.js';
 
 /**
@@ -61,6 +62,8 @@ export interface Loaders {
   managementCounts: DataLoader<string, Map<ManagementForm | null, number>>;
   /** Meetings, ballots, protocols and the capital repair fund (meeting-loaders.ts). */
   meetings: MeetingLoaders;
+  /** Planned works, owners' requests and contracts (service-loaders.ts). */
+  services: ServiceLoaders;
 }
 
 /** The key of `compliance`: a building and a period (kind, year, month or 0). */
@@ -96,6 +99,7 @@ export function createLoaders(db: Database, caller: Caller): Loaders {
   const councils = new HouseCouncilRepository(db);
   const today = almatyDate(new Date());
   return {
+    services: createServiceLoaders(db),
     currentManagement: new DataLoader(async (buildingIds) => {
       const current = new Map((await repository.currentOf(buildingIds, today)).map((row) => [row.buildingId, row]));
       return buildingIds.map((id) => current.get(id) ?? null);
