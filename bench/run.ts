@@ -10,8 +10,8 @@ import { runAnalyticsBench } from './analytics.js';
 import { prepareDataset } from './dataset.js';
 import { run as runEnforcement } from './enforcement.js';
 
-// `npm run bench [-- --buildings 30000 --requests 300]`: generates the dataset (bench/dataset.ts;
-// 300,000 buildings is the national size, the default 30,000 a tenth of it, which this 2-core
+// `npm run bench [-- --buildings 20000 --requests 300]`: generates the dataset (bench/dataset.ts;
+// 300,000 buildings is the national size, the default 20,000 a fifteenth of it, which this 2-core
 // machine builds in minutes; kept between runs), starts the whole system and measures it:
 // a page of buildings, the ministry dashboard and the drill-down (bench/analytics.ts), the
 // cost of enforcement; writes bench/report.md and bench/report.json. Ratios are taken
@@ -19,7 +19,7 @@ import { run as runEnforcement } from './enforcement.js';
 
 const { values } = parseArgs({
   options: {
-    buildings: { type: 'string', default: '30000' },
+    buildings: { type: 'string', default: '20000' },
     requests: { type: 'string', default: '300' },
     'dashboard-requests': { type: 'string', default: '60' },
     concurrency: { type: 'string', default: '8' },
