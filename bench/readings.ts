@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { connectDatabase } from '../lib/db.js';
@@ -10,7 +11,8 @@ import { startSystem } from '../scripts/system.js';
 import { ReadingManager } from '../subgraphs/utilities/reading-manager.js';
 import { ReadingRepository } from '../subgraphs/utilities/reading-repository.js';
 
-// `npx tsx bench/readings.ts [--readings 1000000]`: a supplier's system ingests meter readings
+// `npx tsx bench/readings.ts [--readings 1000000]` (or within `npm run bench`, its
+// `--readings`): a supplier's system ingests meter readings
 // through the gateway in calls of 10,000 (`submitReadings` with the water supplier's demo API
 // token), and the same number of rows is written straight to Postgres by postgres.js (an
 // `unnest` insert of typed arrays, 10,000 rows a statement) in the same run, interleaved call
@@ -20,26 +22,40 @@ import { ReadingRepository } from '../subgraphs/utilities/reading-repository.js'
 
 process.env.GATEWAY_QUOTAS ??= 'false';
 
-const { values } = parseArgs({ options: { readings: { type: 'string', default: '100000' }, batch: { type: 'string', default: '10000' } } });
-const batch = Number(values.batch);
-const calls = Math.max(1, Math.round(Number(values.readings) / batch));
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const DAY_MS = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export interface ReadingsBenchResult {
   report: string;
+  gatewayRate: number;
+  rawRate: number;
+  peakRssMiB: number;
 }
 
-export async function runReadingsBench(): Promise<ReadingsBenchResult> {
+export interface ReadingsBenchOptions {
+  /** How many readings in all (rounded to whole calls). */
+  readings: number;
+  /** Readings per call. */
+  batch: number;
+  /** A running server to create the bench's database on; without it the bench starts its own. */
+  adminUrl?: string;
+}
+
+export async function runReadingsBench(options: ReadingsBenchOptions): Promise<ReadingsBenchResult> {
+  const { batch } = options;
+  const calls = Math.max(1, Math.round(options.readings / batch));
   const lines: string[] = [];
   const say = (line = '') => {
     console.log(line);
     lines.push(line);
   };
-  const server = await startPostgres({ databaseUrl: process.env.DATABASE_URL, dataDir: '.data/postgres-bench', disposable: true });
+  const server = options.adminUrl
+    ? null
+    : await startPostgres({ databaseUrl: process.env.DATABASE_URL, dataDir: '.data/postgres-bench', disposable: true });
+  let outcome: Omit<ReadingsBenchResult, 'report'> = { gatewayRate: 0, rawRate: 0, peakRssMiB: 0 };
   try {
-    const adminUrl = server.embedded ? server.url : withDatabase(server.url, 'postgres');
+    const adminUrl = options.adminUrl ?? (server!.embedded ? server!.url : withDatabase(server!.url, 'postgres'));
     const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe('drop database if exists housing_bench_readings with (force)');
     await admin.end();
@@ -103,6 +119,7 @@ export async function runReadingsBench(): Promise<ReadingsBenchResult> {
       const [kato] = await raw<Array<{ kato_code: string }>>`select kato_code from utilities.meters limit 1`;
 
       const submit = `mutation($s: ID!, $r: [MeterReadingInput!]!) { submitReadings(supplierId: $s, readings: $r) { created rejected } }`;
+      const loadAtStart = loadavg();
       let gatewayMs = 0;
       let rawMs = 0;
       for (let call = 0; call < calls; call += 1) {
@@ -162,7 +179,14 @@ export async function runReadingsBench(): Promise<ReadingsBenchResult> {
 
       const gatewayRate = total / (gatewayMs / 1000);
       const rawRate = total / (rawMs / 1000);
+      outcome = { gatewayRate, rawRate, peakRssMiB: Math.round(peakRss / 2 ** 20) };
       say(`## Meter readings: ${total.toLocaleString('en')} readings in calls of ${batch.toLocaleString('en')}`);
+      say();
+      say(
+        `Load average (1, 5, 15 min) at the start: ${loadAtStart.map((n) => n.toFixed(2)).join(', ')}; at the end: ${loadavg()
+          .map((n) => n.toFixed(2))
+          .join(', ')} (2 cores shared with other work).`,
+      );
       say();
       say('| path | seconds | readings/s |');
       say('|---|---:|---:|');
@@ -185,11 +209,15 @@ export async function runReadingsBench(): Promise<ReadingsBenchResult> {
       await raw.end();
     }
   } finally {
-    await server.stop();
+    await server?.stop();
   }
-  return { report: lines.join('\n') };
+  return { report: lines.join('\n'), ...outcome };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await runReadingsBench();
+  process.env.LOG_LEVEL ??= 'warn';
+  const { values } = parseArgs({
+    options: { readings: { type: 'string', default: '100000' }, batch: { type: 'string', default: '10000' } },
+  });
+  await runReadingsBench({ readings: Number(values.readings), batch: Number(values.batch) });
 }

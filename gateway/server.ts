@@ -15,6 +15,7 @@ import { type CallerClient, callerClient, type ResolvedCaller } from './caller-c
 import { composeSupergraph } from './compose.js';
 import { ideAssets, ideHtml } from './ide.js';
 import { formatLimitError, type GatewayLimits, limitExceeded, limitsFromEnv, limitValidationRules } from './limits.js';
+import { openDataCsvRoute } from './open-data-route.js';
 import { clientAddress, type QuotaKey, type QuotaOptions, Quotas } from './quotas.js';
 import { type RefusalListener, type RequestGuard, rateLimited, requestGuardPlugin } from './request-guard.js';
 import { REQUEST_KEY_HEADER, signingFetcher } from './request-signing.js';
@@ -247,35 +248,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
     requestTimeoutMs: limits.requestTimeoutMs,
     onProblem: ({ status, code }) => onRefusal({ status, code }),
+    routes: { '/open-data.csv': openDataCsvRoute(apollo, (request) => contextFor(request)) },
     // One call to the access service per client request: the caller is never cached.
-    context: async (request: IncomingMessage): Promise<GatewayContext> => {
-      const { authorization } = request.headers;
-      const guard: RequestGuard = {
-        deadline: Date.now() + limits.requestTimeoutMs,
-        response: { bytes: 0, limit: limits.maxResponseBytes, exceeded: false },
-      };
-      let caller: ResolvedCaller;
-      try {
-        caller = await callers.resolve(authorization);
-      } catch (error) {
-        const code = error instanceof GraphQLError ? String(error.extensions.code) : ErrorCode.Internal;
-        onRefusal({ code, status: code === ErrorCode.Unauthenticated ? 401 : 503 });
-        throw error;
-      }
-      if (quotas) {
-        // The request itself costs a point, charged before anything is parsed; its cost follows once known.
-        const key: QuotaKey =
-          caller.identity.kind === 'anonymous'
-            ? { callerClass: 'anonymous', id: clientAddress(request, trustedProxies) }
-            : { callerClass: caller.identity.kind, id: caller.identity.id };
-        guard.quota = { key, state: await quotas.charge(key, 1) };
-        if (!guard.quota.state.allowed) {
-          onRefusal({ code: ErrorCode.RateLimited, status: 429, callerClass: key.callerClass });
-          throw rateLimited(guard.quota.state);
-        }
-      }
-      return { authorization, caller, guard };
-    },
+    context: (request: IncomingMessage) => contextFor(request),
   });
   return {
     ...running,
@@ -286,4 +261,33 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       callers.close();
     },
   };
+
+  async function contextFor(request: IncomingMessage): Promise<GatewayContext> {
+    const { authorization } = request.headers;
+    const guard: RequestGuard = {
+      deadline: Date.now() + limits.requestTimeoutMs,
+      response: { bytes: 0, limit: limits.maxResponseBytes, exceeded: false },
+    };
+    let caller: ResolvedCaller;
+    try {
+      caller = await callers.resolve(authorization);
+    } catch (error) {
+      const code = error instanceof GraphQLError ? String(error.extensions.code) : ErrorCode.Internal;
+      onRefusal({ code, status: code === ErrorCode.Unauthenticated ? 401 : 503 });
+      throw error;
+    }
+    if (quotas) {
+      // The request itself costs a point, charged before anything is parsed; its cost follows once known.
+      const key: QuotaKey =
+        caller.identity.kind === 'anonymous'
+          ? { callerClass: 'anonymous', id: clientAddress(request, trustedProxies) }
+          : { callerClass: caller.identity.kind, id: caller.identity.id };
+      guard.quota = { key, state: await quotas.charge(key, 1) };
+      if (!guard.quota.state.allowed) {
+        onRefusal({ code: ErrorCode.RateLimited, status: 429, callerClass: key.callerClass });
+        throw rateLimited(guard.quota.state);
+      }
+    }
+    return { authorization, caller, guard };
+  }
 }

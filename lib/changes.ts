@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from './db.js';
 import { jobSpec, TaskName } from './jobs.js';
+import { textArray } from './pg-array.js';
 
 /**
  * Entity types of the change feed (p.32), as the API names them (`ChangeType`). A type is
@@ -25,6 +26,9 @@ export const changeTypes = [
   'CAPITAL_REPAIR_ACCRUAL',
   'CAPITAL_REPAIR_PAYMENT',
   'CAPITAL_REPAIR_SPENDING',
+  'PLANNED_WORK',
+  'OWNER_REQUEST',
+  'CONTRACT',
 ] as const;
 export type ChangeType = (typeof changeTypes)[number];
 
@@ -60,20 +64,18 @@ const feedLockKey = 727_032;
  */
 export async function recordChanges(executor: Executor, receiptId: string | null, changes: readonly ChangeDeclaration[]): Promise<void> {
   if (changes.length === 0) return;
-  const rows = changes.map((change) => ({
-    entity_type: change.type,
-    entity_id: change.id,
-    operation: change.operation,
-    kato_code: change.katoCode ?? null,
-    subject_id: change.subjectId ?? null,
-  }));
+  const column = (pick: (change: ChangeDeclaration) => string | null | undefined) =>
+    textArray(changes.map((change) => pick(change) ?? null));
   await executor.execute(sql`select pg_advisory_xact_lock(${feedLockKey})`);
+  // The columns travel as typed arrays: a bulk call's 10,000 changes parsed from a JSON
+  // recordset took about 40% longer (measured with psql).
   await executor.execute(sql`
     with recorded as (
       insert into platform.changes (entity_type, entity_id, operation, receipt_id, kato_code, subject_id)
       select r.entity_type, r.entity_id, r.operation, ${receiptId}::uuid, r.kato_code, r.subject_id
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-             as r(entity_type text, entity_id uuid, operation text, kato_code text, subject_id uuid)
+        from unnest(${column((c) => c.type)}::text[], ${column((c) => c.id)}::uuid[], ${column((c) => c.operation)}::text[],
+                    ${column((c) => c.katoCode)}::text[], ${column((c) => c.subjectId)}::uuid[])
+             as r(entity_type, entity_id, operation, kato_code, subject_id)
       returning position
     )
     select ${jobSpec(TaskName.FanOut, {}, { jobKey: TaskName.FanOut, preserveRunAt: true })}

@@ -67,10 +67,21 @@ function connectOne(url: string, options: ConnectOptions): Omit<DatabaseHandle, 
     // waiting queries, so a short interval costs nothing while the database is down).
     backoff: reconnectBackoff,
     onnotice: () => {},
-    // No parallel plans: the services send small batched look-ups, where starting workers costs
-    // more than it saves (owners of 100 buildings: 109 ms parallel, 16 ms serial, national size),
-    // and on a small machine the workers take the cores the services need.
-    connection: { application_name: 'kz-housing-graph', max_parallel_workers_per_gather: '0' },
+    // No JIT: our statements are short and index-driven, but a 10,000-row bulk statement's
+    // estimate passes jit_above_cost and compiling took ~100 ms of a 190 ms look-up. Custom
+    // plans always: postgres.js prepares every statement, and from the sixth run Postgres may
+    // keep a generic plan, which does not prune monthly partitions by the parameters' dates
+    // (the readings' last-readings look-up ran 2.5 times slower). Both measured for
+    // docs/benchmarks.md.
+    // No parallel plans either: on small batched look-ups starting workers costs more than it
+    // saves (owners of 100 buildings: 109 ms parallel, 16 ms serial, national size), and on a
+    // small machine the workers take the cores the services need.
+    connection: {
+      application_name: 'kz-housing-graph',
+      jit: 'off',
+      plan_cache_mode: 'force_custom_plan',
+      max_parallel_workers_per_gather: '0',
+    },
     // Counts statements for /metrics (postgres.js exposes no pool statistics).
     debug: (_connection: number, query: string) => {
       databaseStatements.inc();

@@ -16,8 +16,10 @@ export interface StaticAsset {
 export interface HttpReply {
   status: number;
   headers?: Record<string, string>;
-  /** Sent as JSON. */
+  /** Sent as JSON, unless `text` is given. */
   body: unknown;
+  /** Sent as it is with this content type instead of `body` (a CSV download). */
+  text?: { contentType: string; content: string };
 }
 
 /**
@@ -192,6 +194,11 @@ async function serveRoute(route: HttpRoute, request: IncomingMessage, response: 
   }
   response.statusCode = reply.status;
   for (const [key, value] of Object.entries(reply.headers ?? {})) response.setHeader(key, value);
+  if (reply.text) {
+    response.setHeader('content-type', reply.text.contentType);
+    response.end(reply.text.content);
+    return;
+  }
   response.setHeader('content-type', 'application/json; charset=utf-8');
   response.end(JSON.stringify(reply.body));
 }

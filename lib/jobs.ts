@@ -22,6 +22,8 @@ export const TaskName = {
   FanOut: 'webhook.fan-out',
   /** Sends one webhook delivery (the integration subgraph). */
   Deliver: 'webhook.deliver',
+  /** Writes one large export in parts (the integration subgraph). */
+  Export: 'export.run',
 } as const;
 export type TaskName = (typeof TaskName)[keyof typeof TaskName];
 

@@ -271,3 +271,55 @@ export const publishedPremiseOwners = buildingsSchema.view('published_premise_ow
     .from(premiseOwners)
     .innerJoin(premises, sql`${premises.id} = ${premiseOwners.premiseId}`),
 );
+
+/**
+ * The register's part of a record's data quality (issue 10): whether the annex fields that
+ * apply are filled (field 18 with central heating, a cadastral number that is not blank),
+ * whether they agree with each other (the cross-field rules of the annex as this project
+ * reads them, as `building-validation.ts` enforces them on writes), how many premises the register holds against field 13, and whether the
+ * yearly confirmation (p.13) is current. Registered buildings only.
+ */
+export const publishedRecordQuality = buildingsSchema
+  .view('published_record_quality', {
+    buildingId: uuid('building_id').notNull(),
+    katoCode: text('kato_code').notNull(),
+    totalPremisesCount: integer('total_premises_count').notNull(),
+    premisesRegistered: integer('premises_registered').notNull(),
+    annexComplete: boolean('annex_complete').notNull(),
+    annexConsistent: boolean('annex_consistent').notNull(),
+    confirmedWithinYear: boolean('confirmed_within_year').notNull(),
+  })
+  .as(sql`
+  select b.id as building_id, b.kato_code::text as kato_code, b.total_premises_count,
+         (select count(*) from buildings.premises p where p.building_id = b.id)::int as premises_registered,
+         (btrim(b.cadastral_number) <> '' and (b.heating_supply_type <> 'CENTRAL' or b.heating_supply_kind is not null)) as annex_complete,
+         ((b.heating_supply_kind is null or b.heating_supply_type = 'CENTRAL')
+          and b.apartment_count + b.non_residential_premises_count <= b.total_premises_count
+          and (b.last_capital_repair_date is null
+               or (extract(year from b.last_capital_repair_date) >= b.year_built and b.last_capital_repair_date <= current_date))
+          and b.year_built <= extract(year from current_date)
+          and (b.gas_supply_kind <> 'NETWORK_NATURAL' or b.has_gas_pipeline)
+          and (b.sewerage_kind <> 'CENTRALIZED' or b.has_sewer)) as annex_consistent,
+         coalesce(b.confirmed_at >= now() - interval '1 year', false) as confirmed_within_year
+    from buildings.buildings b
+   where b.status = 'REGISTERED'`);
+
+/**
+ * The register's open facts per building (p.21: the register without personal data is the
+ * open part), with when each record entered and left the register: the open-data statistics
+ * of a period count the buildings registered at its end.
+ */
+export const publishedRegisterFacts = buildingsSchema
+  .view('published_register_facts', {
+    buildingId: uuid('building_id').notNull(),
+    katoCode: text('kato_code').notNull(),
+    condition: text('condition').notNull(),
+    totalPremisesCount: integer('total_premises_count').notNull(),
+    barrierFree: boolean('barrier_free').notNull(),
+    registeredAt: timestamp('registered_at', { withTimezone: true, mode: 'date' }).notNull(),
+    retiredAt: timestamp('retired_at', { withTimezone: true, mode: 'date' }),
+  })
+  .as(sql`
+  select b.id as building_id, b.kato_code::text as kato_code, b.condition::text as condition, b.total_premises_count,
+         b.barrier_free, b.created_at as registered_at, b.retired_at
+    from buildings.buildings b`);

@@ -11,12 +11,14 @@ import {
   integer,
   pgSchema,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import { dutyViewColumns } from './platform.js';
 
 /** Condominium management: who runs each building (categories 2–8 grow here). */
 export const condominiumSchema = pgSchema('condominium');
@@ -605,3 +607,209 @@ export const capitalRepairSpendings = condominiumSchema.table(
     check('capital_repair_spendings_amount_check', sql`${t.amountTiyn} > 0`),
   ],
 );
+
+// ── Planned works (p.4.4), owners' requests (p.4.7) and contracts (p.4.8). Money is integer tiyn.
+
+/** Where a planned work on common property stands. */
+export const plannedWorkStatus = condominiumSchema.enum('planned_work_status', ['PLANNED', 'IN_PROGRESS', 'DONE', 'CANCELLED']);
+export type PlannedWorkStatus = (typeof plannedWorkStatus.enumValues)[number];
+
+/** Works on a building's common property that its manager plans, carries out and closes (p.4.4). Open part: no personal data. */
+export const plannedWorks = condominiumSchema.table(
+  'planned_works',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    buildingId: uuid('building_id').notNull(),
+    /** The manager that placed the work (the building's management subject at the time). */
+    managementSubjectId: uuid('management_subject_id').notNull(),
+    title: varchar('title', { length: 300 }).notNull(),
+    description: text('description'),
+    /** The estimated cost, in tiyn (1/100 tenge). */
+    plannedCostTiyn: bigint('planned_cost_tiyn', { mode: 'bigint' }).notNull(),
+    /** What the work cost, in tiyn; set when it is done. */
+    actualCostTiyn: bigint('actual_cost_tiyn', { mode: 'bigint' }),
+    plannedStart: date('planned_start', { mode: 'string' }).notNull(),
+    plannedEnd: date('planned_end', { mode: 'string' }).notNull(),
+    startedOn: date('started_on', { mode: 'string' }),
+    completedOn: date('completed_on', { mode: 'string' }),
+    status: plannedWorkStatus('status').notNull().default('PLANNED'),
+    cancellationReason: text('cancellation_reason'),
+    /** `person:<id>` or `digital-object:<id>`. */
+    placedBy: text('placed_by').notNull(),
+    /** Bumped by every change: `expectedVersion` guards against lost updates. */
+    version: integer('version').notNull().default(1),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('planned_works_building_idx').on(t.buildingId, t.plannedStart),
+    check('planned_works_cost_check', sql`${t.plannedCostTiyn} >= 0 and (${t.actualCostTiyn} is null or ${t.actualCostTiyn} >= 0)`),
+    check('planned_works_period_check', sql`${t.plannedEnd} >= ${t.plannedStart}`),
+  ],
+);
+
+/**
+ * The categories of owners' requests and the default deadline of each (p.4.7): reference
+ * data, loaded by a migration and changed as data, never in code.
+ */
+export const requestCategories = condominiumSchema.table(
+  'request_categories',
+  {
+    code: varchar('code', { length: 40 }).primaryKey(),
+    nameKk: text('name_kk').notNull(),
+    nameRu: text('name_ru').notNull(),
+    /** Calendar days from submission (in Almaty) to the day the request is due. */
+    defaultDeadlineDays: integer('default_deadline_days').notNull(),
+  },
+  (t) => [check('request_categories_deadline_check', sql`${t.defaultDeadlineDays} between 1 and 365`)],
+);
+
+/** Where an owner's request stands: submitted → accepted → in progress → done; rejected with a reason; reopened by its requester. */
+export const ownerRequestStatus = condominiumSchema.enum('owner_request_status', [
+  'SUBMITTED',
+  'ACCEPTED',
+  'IN_PROGRESS',
+  'DONE',
+  'REJECTED',
+  'REOPENED',
+]);
+export type OwnerRequestStatus = (typeof ownerRequestStatus.enumValues)[number];
+
+/** An owner's or resident's request to the building's manager (p.4.7). The requester and the text are personal data. */
+export const ownerRequests = condominiumSchema.table(
+  'owner_requests',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    buildingId: uuid('building_id').notNull(),
+    /** The premises the request concerns (buildings subgraph); null for common property. */
+    premiseId: uuid('premise_id'),
+    categoryCode: varchar('category_code', { length: 40 })
+      .notNull()
+      .references(() => requestCategories.code),
+    description: text('description').notNull(),
+    /** A phone number the manager may call back on, when the requester gave one. */
+    contactPhone: varchar('contact_phone', { length: 20 }),
+    /** The person who filed it (access subgraph): only they reopen and rate it. */
+    requesterPersonId: uuid('requester_person_id').notNull(),
+    status: ownerRequestStatus('status').notNull().default('SUBMITTED'),
+    /** Submission day plus the category's default deadline; moved the same way when reopened. */
+    dueOn: date('due_on', { mode: 'string' }).notNull(),
+    rejectionReason: text('rejection_reason'),
+    /** The requester's rating of the work, 1 to 5, once it is done. */
+    rating: smallint('rating'),
+    ratingComment: text('rating_comment'),
+    submittedAt: timestamp('submitted_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** When it was last done: cleared on reopening. */
+    doneAt: timestamp('done_at', { withTimezone: true, mode: 'date' }),
+    version: integer('version').notNull().default(1),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('owner_requests_building_idx').on(t.buildingId, t.submittedAt),
+    index('owner_requests_requester_idx').on(t.requesterPersonId, t.submittedAt),
+    // The overdue lists read only open requests past their day.
+    index('owner_requests_open_due_idx').on(t.dueOn).where(sql`${t.status} not in ('DONE', 'REJECTED')`),
+    check('owner_requests_rating_check', sql`${t.rating} is null or ${t.rating} between 1 and 5`),
+    check('owner_requests_rejection_check', sql`${t.status} <> 'REJECTED' or ${t.rejectionReason} is not null`),
+  ],
+);
+
+/** Every status an owner's request took, who moved it there and why: its history. */
+export const ownerRequestEvents = condominiumSchema.table(
+  'owner_request_events',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => ownerRequests.id),
+    status: ownerRequestStatus('status').notNull(),
+    /** The rejection's or the reopening's reason. */
+    reason: text('reason'),
+    /** `person:<id>` or `digital-object:<id>`. */
+    changedBy: text('changed_by').notNull(),
+    changedAt: timestamp('changed_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('owner_request_events_request_idx').on(t.requestId, t.changedAt)],
+);
+
+/** A contract the building's manager concluded with a counterparty for the building (p.4.8). Open part: organisations only. */
+export const contracts = condominiumSchema.table(
+  'contracts',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    buildingId: uuid('building_id').notNull(),
+    /** The party on the building's side: its management subject when the contract was placed. */
+    managementSubjectId: uuid('management_subject_id').notNull(),
+    /** The contract's own number, as the parties wrote it. */
+    number: varchar('number', { length: 100 }).notNull(),
+    /** What the contract is about (cleaning, lift maintenance …). */
+    subject: text('subject').notNull(),
+    counterpartyName: varchar('counterparty_name', { length: 300 }).notNull(),
+    /** The counterparty's BIN (an organisation: no personal data). */
+    counterpartyBin: char('counterparty_bin', { length: 12 }).notNull(),
+    signedOn: date('signed_on', { mode: 'string' }).notNull(),
+    validFrom: date('valid_from', { mode: 'string' }).notNull(),
+    /** Null for a contract without an end date. */
+    validTo: date('valid_to', { mode: 'string' }),
+    amountTiyn: bigint('amount_tiyn', { mode: 'bigint' }).notNull(),
+    placedBy: text('placed_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('contracts_building_idx').on(t.buildingId, t.validFrom),
+    uniqueIndex('contracts_building_number_key').on(t.buildingId, t.number),
+    check('contracts_amount_check', sql`${t.amountTiyn} >= 0`),
+    check('contracts_period_check', sql`${t.validTo} is null or ${t.validTo} >= ${t.validFrom}`),
+  ],
+);
+
+/**
+ * Reports due (p.5) from the manager of each building under a current assignment: the
+ * monthly report of every month managed in the last twelve, by the 20th of the next month,
+ * and the annual report of last year, by 1 April, while no version of it is published. The
+ * nominal date is the day the Rule names (read inclusively, as `report-deadlines.ts` does);
+ * the regulatory clock moves it off days off. The place is the building's (the register's
+ * published view).
+ */
+export const publishedCondominiumDuties = condominiumSchema.view('published_duties', dutyViewColumns()).as(sql`
+  with managed as (
+    select a.building_id, a.management_subject_id, a.valid_from, pb.kato_code,
+           date_trunc('month', (now() at time zone 'UTC') + interval '5 hours')::date as this_month
+      from condominium.management_assignments a
+      join buildings.published_buildings pb on pb.id = a.building_id and pb.status = 'REGISTERED'
+     where a.valid_to is null
+  ), periods as (
+    select m.*, 'MONTHLY'::text as report_kind, p::date as period_start, (p + interval '1 month 19 days')::date as nominal_date
+      from managed m,
+           generate_series(greatest(date_trunc('month', m.valid_from), m.this_month - interval '12 months'),
+                           m.this_month - interval '1 month', interval '1 month') p
+    union all
+    select m.*, 'ANNUAL', make_date(extract(year from m.this_month)::int - 1, 1, 1), make_date(extract(year from m.this_month)::int, 4, 1)
+      from managed m
+     where m.valid_from <= make_date(extract(year from m.this_month)::int - 1, 12, 31)
+  )
+  select (p.report_kind || '_REPORT')::text as kind, 'p.5'::text as rule_point, 'Building'::text as object_type,
+         p.building_id as object_id, p.management_subject_id as subject_id, p.kato_code::text as kato_code, p.nominal_date
+    from periods p
+   where not exists (
+     select 1 from condominium.reports r
+      where r.building_id = p.building_id and r.kind::text = p.report_kind and r.period_start = p.period_start and r.status = 'PUBLISHED')`);
+
+/**
+ * Who manages each building now (issue 10, data quality): the current assignment's subject,
+ * and whether every report already due (p.5, as `published_duties` lists them) is published.
+ */
+export const publishedBuildingManagement = condominiumSchema
+  .view('published_building_management', {
+    buildingId: uuid('building_id').notNull(),
+    managerSubjectId: uuid('manager_subject_id').notNull(),
+    reportsFiled: boolean('reports_filed').notNull(),
+  })
+  .as(sql`
+  select a.building_id, a.management_subject_id as manager_subject_id,
+         not exists (
+           select 1 from condominium.published_duties d
+            where d.object_id = a.building_id and d.nominal_date < ((now() at time zone 'UTC') + interval '5 hours')::date
+         ) as reports_filed
+    from condominium.management_assignments a
+   where a.valid_to is null`);

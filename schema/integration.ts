@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgSchema, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * The integration subgraph (p.32): webhook subscriptions of digital objects and their
@@ -151,4 +165,51 @@ export const incidents = integrationSchema.table(
     index('incidents_started_idx').on(t.startedAt),
     check('incidents_period_check', sql`${t.endedAt} is null or ${t.endedAt} >= ${t.startedAt}`),
   ],
+);
+
+/** Where a large export is: queued, being written by the job queue, done, or stopped. */
+export const exportStatus = integrationSchema.enum('export_status', ['QUEUED', 'RUNNING', 'DONE', 'FAILED']);
+
+/**
+ * Large exports for the ministry (issue 10): asked for by a caller with its scope at that
+ * moment, written by the job queue in parts (`export_parts`), read back by whoever asked.
+ */
+export const exports = integrationSchema.table(
+  'exports',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    /** BUILDING_REGISTER, DUTIES or DATA_QUALITY (the SDL's ExportKind). */
+    kind: text('kind').notNull(),
+    katoCode: text('kato_code'),
+    /** `person:<id>` or `digital-object:<id>`: who may read it. */
+    requestedBy: text('requested_by').notNull(),
+    /** The requester was the Administrator's staff: everything in scope while it still is. */
+    everything: boolean('everything').notNull(),
+    /** Otherwise the grants its scope rests on, re-checked before every batch. */
+    scopeGrants: jsonb('scope_grants').$type<SubscriptionScopeGrant[]>().notNull(),
+    status: exportStatus('status').notNull().default('QUEUED'),
+    rowsTotal: integer('rows_total'),
+    rowsDone: integer('rows_done').notNull().default(0),
+    parts: integer('parts').notNull().default(0),
+    /** Where the next batch starts (the runner's keyset position). */
+    cursor: text('cursor'),
+    error: text('error'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    finishedAt: timestamptz('finished_at'),
+  },
+  (t) => [index('exports_requested_by_idx').on(t.requestedBy, t.createdAt)],
+);
+
+/** The CSV of an export, one part per batch; the first part starts with the header line. */
+export const exportParts = integrationSchema.table(
+  'export_parts',
+  {
+    exportId: uuid('export_id')
+      .notNull()
+      .references(() => exports.id),
+    part: integer('part').notNull(),
+    rows: integer('rows').notNull(),
+    content: text('content').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.exportId, t.part] })],
 );

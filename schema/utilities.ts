@@ -529,3 +529,47 @@ export const publishedUtilityDuties = utilitiesSchema.view('published_duties', d
         where n.supplier_id = t.supplier_id and n.service = t.service and n.consumer_category = t.consumer_category
           and n.territory_kato is not distinct from t.territory_kato
           and n.published_at is not null and n.valid_from = t.valid_to + 1)`);
+
+/**
+ * What the utilities register holds for each building and service (issue 10, data quality):
+ * a service is recorded for a building when a supplier's passport lists the building, or an
+ * open personal account or a meter in service is kept there; with how many of each.
+ */
+export const publishedBuildingSupply = utilitiesSchema
+  .view('published_building_supply', {
+    buildingId: uuid('building_id').notNull(),
+    service: text('service').notNull(),
+    openAccounts: integer('open_accounts').notNull(),
+    metersInService: integer('meters_in_service').notNull(),
+  })
+  .as(sql`
+  select u.building_id, u.service::text as service,
+         count(*) filter (where u.source = 'account')::int as open_accounts,
+         count(*) filter (where u.source = 'meter')::int as meters_in_service
+    from (
+      select a.building_id, a.service, 'account' as source from utilities.personal_accounts a where a.closed_at is null
+      union all
+      select m.building_id, m.service, 'meter' from utilities.meters m where m.status <> 'REMOVED'
+      union all
+      select sb.building_id, service, 'passport' from utilities.supplier_buildings sb
+        join utilities.suppliers s on s.id = sb.supplier_id, unnest(s.services) as service
+    ) u
+   group by u.building_id, u.service`);
+
+/** Published tariffs (the open part, p.21): what the open-data statistics average per service. */
+export const publishedTariffs = utilitiesSchema
+  .view('published_tariffs', {
+    id: uuid('id').notNull(),
+    service: text('service').notNull(),
+    unit: text('unit').notNull(),
+    consumerCategory: text('consumer_category').notNull(),
+    territoryKato: text('territory_kato'),
+    pricePerUnit: numeric('price_per_unit', { precision: 14, scale: 4, mode: 'string' }).notNull(),
+    validFrom: date('valid_from', { mode: 'string' }).notNull(),
+    validTo: date('valid_to', { mode: 'string' }),
+  })
+  .as(sql`
+  select t.id, t.service::text as service, t.unit::text as unit, t.consumer_category::text as consumer_category,
+         t.territory_kato::text as territory_kato, t.price_per_unit, t.valid_from, t.valid_to
+    from utilities.tariffs t
+   where t.published_at is not null`);

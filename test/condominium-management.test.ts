@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
+import { addCalendarDays, almatyDate } from '../lib/working-calendar.js';
 import { managementAssignments } from '../schema/condominium.js';
 import { receipts } from '../schema/platform.js';
 import { callerForToken } from '../subgraphs/access/caller-resolution.js';
@@ -138,6 +139,36 @@ describe('condominium management', () => {
       .from(receipts)
       .where(eq(receipts.operation, 'condominium.assignManagement'));
     expect(receiptsAfter?.n).toBe(receiptsBefore?.n);
+  });
+
+  it('refuses a form the subject cannot take and documents the form does not have, writing nothing', async () => {
+    const before = await assignments();
+    const today = almatyDate(new Date());
+    const representative = (await fixture.access.subject('PREMISES_OWNER')).id;
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ subjectId: osiId, form: 'MANAGEMENT_COMPANY' }, 'input.subjectId'],
+      [{ subjectId: representative, form: 'OSI' }, 'input.subjectId'],
+      [{ subjectId: osiId, contract: { number: 'A-1', date: '2026-01-01' } }, 'input.contract'],
+      [{ subjectId: osiId, taxCertificate: { number: 'T-1', issuedOn: today } }, 'input.taxCertificate'],
+      [{ subjectId: companyId, form: 'TEMPORARY_MANAGEMENT_COMPANY' }, 'input.taxCertificate'],
+      [
+        {
+          subjectId: companyId,
+          form: 'TEMPORARY_MANAGEMENT_COMPANY',
+          taxCertificate: { number: 'T-2', issuedOn: addCalendarDays(today, 1) },
+        },
+        'input.taxCertificate.issuedOn',
+      ],
+      [
+        { subjectId: companyId, form: 'TEMPORARY_MANAGEMENT_COMPANY', taxCertificate: { number: ' ', issuedOn: today } },
+        'input.taxCertificate.number',
+      ],
+    ];
+    for (const [input, field] of cases) {
+      const response = await system.query(assign, { input: { buildingId, ...input } }, { token: fixture.adminToken });
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    expect(await assignments()).toBe(before);
   });
 
   it('reads the history by an id written in upper case', async () => {

@@ -4,7 +4,7 @@ import { AccessFunction } from '../lib/auth/functions.js';
 import { addCalendarDays, almatyDate } from '../lib/working-calendar.js';
 import { ballots, capitalRepairSpendings } from '../schema/condominium.js';
 import { TokenRepository } from '../subgraphs/access/token-repository.js';
-import { buildingInput, iin } from './support/buildings-fixtures.js';
+import { ALMATY, ASTANA, buildingInput, iin } from './support/buildings-fixtures.js';
 import { type Actor, AuthFixture } from './support/caller-fixtures.js';
 import { TestAuthority } from './support/signature-authority.js';
 import { callerHeaders } from './support/signed-request.js';
@@ -309,6 +309,46 @@ describe("owners' meetings and capital repair", () => {
     expect(stranger.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const anonymous = await system.query(`query($id: ID!) { meeting(id: $id) { title } }`, { id: meetingId });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('lets the local executive body of the territory watch the ballots without the names, and no other territory', async () => {
+    const akimat = await fixture.person('LOCAL_EXECUTIVE_BODY', [AccessFunction.CondominiumManage], { territoryKato: ALMATY });
+    const elsewhere = await fixture.person('LOCAL_EXECUTIVE_BODY', [AccessFunction.CondominiumManage], { territoryKato: ASTANA });
+    const ballotsQuery = `query($id: ID!) { meeting(id: $id) { ballots { premiseId channel answers { answer } } } }`;
+    const watched = await system.query(ballotsQuery, { id: meetingId }, as(akimat.token));
+    expect(watched.errors).toBeUndefined();
+    expect(watched.data?.meeting.ballots).toHaveLength(6);
+    const names = await system.query(`query($id: ID!) { meeting(id: $id) { ballots { voterName } } }`, { id: meetingId }, as(akimat.token));
+    expect(names.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(names)).not.toContain('Paper Person');
+    const other = await system.query(ballotsQuery, { id: meetingId }, as(elsewhere.token));
+    expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('refuses a ballot before the meeting opens', async () => {
+    const later = await system.query(
+      announce,
+      {
+        input: {
+          buildingId,
+          title: 'Extraordinary meeting',
+          noticeGivenOn: today,
+          opensAt: new Date(now + 11 * day).toISOString(),
+          closesAt: new Date(now + 12 * day).toISOString(),
+          questions: [{ text: 'Install a barrier at the yard entrance', kind: 'COMMON_PROPERTY' }],
+        },
+      },
+      as(manager.token),
+    );
+    expect(later.errors).toBeUndefined();
+    expect(later.data?.announceMeeting.meeting.status).toBe('ANNOUNCED');
+    const { id, questions } = later.data?.announceMeeting.meeting ?? {};
+    const early = await system.query(
+      cast,
+      { input: { meetingId: id, premiseId: premises[1], answers: [{ questionId: questions[0].id, answer: 'FOR' }] } },
+      as(owners.x.token),
+    );
+    expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.meetingId' });
   });
 
   it('closes the meeting into a protocol whose tally equals the hand-computed one, and refuses ballots after', async () => {

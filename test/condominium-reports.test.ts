@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { loadTrustStore } from '../lib/signatures/signatures.js';
 import { reportLines, reports } from '../schema/condominium.js';
+import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import { reportPeriod } from '../subgraphs/condominium/report-deadlines.js';
 import type { DraftReportInput } from '../subgraphs/condominium/report-input.js';
 import { ReportManager } from '../subgraphs/condominium/report-manager.js';
@@ -267,6 +269,79 @@ describe('condominium reports', () => {
       expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     });
 
+    it('corrects a published report only by a new version that names it, leaving the published one as it was', async () => {
+      const [september] = (
+        await system.query(`query($id: ID!) { reports(buildingId: $id, kind: MONTHLY, year: 2026) { id month version } }`, {
+          id: buildings.missing,
+        })
+      ).data?.reports.filter((report: { month: number }) => report.month === 9);
+      const unnamed = await system.query(draft, { input: gatewayInput(buildings.missing) }, { token: manager.token });
+      expect(unnamed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.replacesReportId' });
+      const noReason = await system.query(
+        draft,
+        { input: gatewayInput(buildings.missing, { replacesReportId: september.id }) },
+        { token: manager.token },
+      );
+      expect(noReason.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.correctionReason' });
+
+      const corrected = await system.query(
+        draft,
+        {
+          input: gatewayInput(buildings.missing, {
+            replacesReportId: september.id,
+            correctionReason: 'The cleaning invoice was entered twice',
+            expenses: [
+              { category: 'CLEANING', amount: '22500.25' },
+              { category: 'MAINTENANCE_AND_REPAIR', amount: '75500' },
+            ],
+            expenseTotal: '98000.25',
+            closingBalance: '71999.75',
+          }),
+        },
+        { token: manager.token },
+      );
+      expect(corrected.errors).toBeUndefined();
+      const correction = corrected.data?.draftReport.report;
+      expect(correction.version).toBe(2);
+      const signer = await authority.issue({ iin: iin(44), commonName: 'OSI CHAIR', bin: osi.identificationNumber });
+      await system.query(
+        sign,
+        { id: correction.id, signature: await authority.sign(signer, Buffer.from(correction.canonicalContent, 'base64')) },
+        { token: manager.token },
+      );
+      expect((await system.query(publish, { id: correction.id }, { token: manager.token })).errors).toBeUndefined();
+
+      const versions = await system.query(
+        `query($old: ID!, $new: ID!) {
+          old: report(id: $old) { version expenseTotal replacedBy { id } }
+          new: report(id: $new) { version expenseTotal correctionReason replaces { id } }
+        }`,
+        { old: september.id, new: correction.id },
+      );
+      expect(versions.data).toEqual({
+        old: { version: 1, expenseTotal: '120500.50', replacedBy: { id: correction.id } },
+        new: {
+          version: 2,
+          expenseTotal: '98000.25',
+          correctionReason: 'The cleaning invoice was entered twice',
+          replaces: { id: september.id },
+        },
+      });
+    });
+
+    it('discards a report in the making, never a published one', async () => {
+      const discard = `mutation($id: ID!) { discardReport(reportId: $id) { reportId receipt { operation } } }`;
+      const drafted = await system.query(draft, { input: gatewayInput(buildings.missing, { month: 5 }) }, { token: manager.token });
+      const reportId = drafted.data?.draftReport.report.id;
+      const discarded = await system.query(discard, { id: reportId }, { token: manager.token });
+      expect(discarded.data?.discardReport).toEqual({ reportId, receipt: { operation: 'condominium.discardReport' } });
+      const [left] = await system.db.select({ n: count() }).from(reports).where(eq(reports.id, reportId));
+      expect(left?.n).toBe(0);
+      const [published] = (await system.query(`query($id: ID!) { reports(buildingId: $id) { id } }`, { id: buildings.missing })).data
+        ?.reports;
+      expect((await system.query(discard, { id: published.id }, { token: manager.token })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    });
+
     it('refuses a signature of another organisation, with its reason, and the report stays a draft', async () => {
       const drafted = await system.query(draft, { input: gatewayInput(buildings.missing, { month: 8 }) }, { token: manager.token });
       const report = drafted.data?.draftReport.report;
@@ -331,6 +406,119 @@ describe('condominium reports', () => {
         },
       );
       expect(one.data?.building.reportCompliance).toEqual({ status: 'ON_TIME', dueDate: '2026-11-20' });
+    });
+
+    it('shows attached documents to the manager, not to the public; and ends the manager’s right with its assignment', async () => {
+      const buildingId = await register(ALMALY);
+      await assign(buildingId, osi.id);
+      const scan = Buffer.from('%PDF-1.7 bank statement');
+      const uploaded = await system.query(
+        `mutation($input: UploadDocumentInput!) { uploadDocument(input: $input) { document { id status } } }`,
+        {
+          input: {
+            buildingId,
+            fileName: 'statement.pdf',
+            mediaType: 'application/pdf',
+            size: scan.length,
+            sha256: createHash('sha256').update(scan).digest('hex'),
+            content: scan.toString('base64'),
+          },
+        },
+        { token: manager.token },
+      );
+      const documentId = uploaded.data?.uploadDocument.document.id;
+      const drafted = await system.query(
+        draft,
+        { input: gatewayInput(buildingId, { documentIds: [documentId] }) },
+        { token: manager.token },
+      );
+      expect(drafted.errors).toBeUndefined();
+      const reportId = drafted.data?.draftReport.report.id;
+      const withDocuments = `query($id: ID!) { reportDrafts(buildingId: $id) { id documents { id sha256 } } }`;
+      const own = await system.query(withDocuments, { id: buildingId }, { token: manager.token });
+      expect(own.data?.reportDrafts).toEqual([
+        { id: reportId, documents: [{ id: documentId, sha256: createHash('sha256').update(scan).digest('hex') }] },
+      ]);
+      const anonymousDocument = await system.query(`query($id: ID!) { document(id: $id) { fileName } }`, { id: documentId });
+      expect(anonymousDocument.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+      // Another OSI takes over today: on the next request the former manager can no longer sign.
+      const successor = await fixture.access.subject('OSI');
+      const taken = await system.query(
+        `mutation($input: AssignManagementInput!) { assignManagement(input: $input) { assignment { id } } }`,
+        { input: { buildingId, subjectId: successor.id } },
+        { token: fixture.adminToken },
+      );
+      expect(taken.errors).toBeUndefined();
+      const signer = await authority.issue({ iin: iin(45), commonName: 'OSI CHAIR', bin: osi.identificationNumber });
+      const late = await system.query(
+        sign,
+        { id: reportId, signature: await authority.sign(signer, Buffer.from(drafted.data?.draftReport.report.canonicalContent, 'base64')) },
+        { token: manager.token },
+      );
+      expect(late.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect((await system.query(withDocuments, { id: buildingId }, { token: manager.token })).errors?.[0]?.extensions?.code).toBe(
+        'FORBIDDEN',
+      );
+    });
+
+    it('lets an owner of the building read a published report’s documents, and nobody else but those it concerns', async () => {
+      const buildingId = await register(ALMALY);
+      await assign(buildingId, osi.id);
+      const registrar = await fixture.person('AUTHORIZED_BODY', [AccessFunction.BuildingRegisterMaintain, AccessFunction.PremisesMaintain]);
+      const owner = await fixture.access.person();
+      const added = await system.query(
+        `mutation($id: ID!, $premises: [PremiseInput!]!) { addPremises(buildingId: $id, premises: $premises) { premises { id } } }`,
+        {
+          id: buildingId,
+          premises: [{ kind: 'APARTMENT', number: '1', owners: [{ kind: 'PERSON', identificationNumber: owner.iin, name: 'Owner' }] }],
+        },
+        { token: registrar.token },
+      );
+      expect(added.errors).toBeUndefined();
+      const ownerToken = (await new TokenRepository(system.db).issueSessionToken(owner.id)).token;
+      const scan = Buffer.from('%PDF-1.7 act of works');
+      const uploaded = await system.query(
+        `mutation($input: UploadDocumentInput!) { uploadDocument(input: $input) { document { id } } }`,
+        {
+          input: {
+            buildingId,
+            fileName: 'act.pdf',
+            mediaType: 'application/pdf',
+            size: scan.length,
+            sha256: createHash('sha256').update(scan).digest('hex'),
+            content: scan.toString('base64'),
+          },
+        },
+        { token: manager.token },
+      );
+      const documentId = uploaded.data?.uploadDocument.document.id;
+      const drafted = await system.query(
+        draft,
+        { input: gatewayInput(buildingId, { documentIds: [documentId] }) },
+        { token: manager.token },
+      );
+      const report = drafted.data?.draftReport.report;
+      const signer = await authority.issue({ iin: iin(46), commonName: 'OSI CHAIR', bin: osi.identificationNumber });
+      await system.query(
+        sign,
+        { id: report.id, signature: await authority.sign(signer, Buffer.from(report.canonicalContent, 'base64')) },
+        { token: manager.token },
+      );
+      expect((await system.query(publish, { id: report.id }, { token: manager.token })).errors).toBeUndefined();
+
+      const documents = `query($id: ID!) { report(id: $id) { id documents { id fileName content } } }`;
+      const asOwner = await system.query(documents, { id: report.id }, { token: ownerToken });
+      expect(asOwner.errors).toBeUndefined();
+      expect(asOwner.data?.report.documents).toEqual([{ id: documentId, fileName: 'act.pdf', content: scan.toString('base64') }]);
+      const anonymous = await system.query(documents, { id: report.id });
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(anonymous.data?.report).toBeNull();
+      const stranger = await fixture.access.person();
+      const strangerToken = (await new TokenRepository(system.db).issueSessionToken(stranger.id)).token;
+      expect((await system.query(documents, { id: report.id }, { token: strangerToken })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      // The report itself stays open part.
+      expect((await system.query(`query($id: ID!) { report(id: $id) { id } }`, { id: report.id })).data?.report.id).toBe(report.id);
     });
   });
 });

@@ -1,18 +1,20 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { addCalendarDays, addMonths, almatyDate } from '../lib/working-calendar.js';
-import { houseCouncilMembers } from '../schema/condominium.js';
-import { TokenRepository } from '../subgraphs/access/token-repository.js';
+import { houseCouncilMembers, managementAssignments } from '../schema/condominium.js';
+import { makeIin } from './support/access-fixtures.js';
 import { ALMATY, ASTANA, buildingInput, ESIL, iin } from './support/buildings-fixtures.js';
 import { type Actor, AuthFixture } from './support/caller-fixtures.js';
+import { TestAuthority } from './support/signature-authority.js';
 import { callerHeaders } from './support/signed-request.js';
-import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
+import { type GraphQLResponse, postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
 // Rights follow the building (issue 7, item 2), through the gateway: a manager acts only on
 // the buildings it manages now (and loses them on the next request after its assignment
 // ends), an owner only where they own premises, a local executive body only in its territory;
-// the public reads the management of a building but no person's identity.
+// the public reads the management of a building but no person's identity. The owner signs
+// in with their EDS (a CA made by the test), as owners do.
 
 const record = `mutation($input: RecordHouseCouncilMemberInput!) {
   recordHouseCouncilMember(input: $input) { member { id fullName iin chair premise { id } } receipt { operation } } }`;
@@ -31,6 +33,8 @@ describe('condominium rights follow the building', () => {
   let buildingB: string;
   /** In Astana, unmanaged. */
   let buildingC: string;
+  /** In Almaty, unmanaged until a temporary company is appointed. */
+  let buildingD: string;
   let premisesA1: string;
   let premisesA2: string;
   let premisesB1: string;
@@ -65,14 +69,28 @@ describe('condominium rights follow the building', () => {
     return row?.n ?? -1;
   }
 
+  /** Signs in through the gateway with an EDS certificate naming `iin`: the session token of that person. */
+  async function signInWithEds(authority: TestAuthority, iinOfSigner: string): Promise<string> {
+    const challenge = await system.query('mutation { requestSignInChallenge { id nonce } }');
+    const { id, nonce } = challenge.data?.requestSignInChallenge ?? {};
+    const signer = await authority.issue({ iin: iinOfSigner, commonName: 'ВЛАДЕЛЕЦ КВАРТИРЫ' });
+    const signedIn = await system.query(
+      `mutation($id: ID!, $signature: String!) { signInWithSignature(challengeId: $id, signature: $signature) { token } }`,
+      { id, signature: await authority.sign(signer, new TextEncoder().encode(nonce)) },
+    );
+    expect(signedIn.errors).toBeUndefined();
+    return signedIn.data?.signInWithSignature.token;
+  }
+
   beforeAll(async () => {
+    const authority = await TestAuthority.create('ECDSA');
+    process.env.SIGNATURE_TRUST_ROOTS = authority.rootsPem;
     system = await startTestSystem({ backgroundWork: false });
     fixture = await AuthFixture.create(system.db);
     const registrar = await fixture.person('AUTHORIZED_BODY', [AccessFunction.BuildingRegisterMaintain, AccessFunction.PremisesMaintain]);
     registrarToken = registrar.token;
-    const owner = await fixture.access.person();
-    ownerIin = owner.iin;
-    ownerToken = (await new TokenRepository(system.db).issueSessionToken(owner.id)).token;
+    ownerIin = makeIin();
+    ownerToken = await signInWithEds(authority, ownerIin);
 
     const registeredA = await system.query(
       `mutation($input: RegisterBuildingInput!) { registerBuilding(input: $input) { building { id } } }`,
@@ -92,7 +110,13 @@ describe('condominium rights follow the building', () => {
       { token: registrarToken },
     );
     buildingC = registeredC.data?.registerBuilding.building.id;
-    expect([buildingA, buildingB, buildingC].every(Boolean)).toBe(true);
+    const registeredD = await system.query(
+      `mutation($input: RegisterBuildingInput!) { registerBuilding(input: $input) { building { id } } }`,
+      { input: buildingInput() },
+      { token: registrarToken },
+    );
+    buildingD = registeredD.data?.registerBuilding.building.id;
+    expect([buildingA, buildingB, buildingC, buildingD].every(Boolean)).toBe(true);
     premisesA1 = await addApartment(buildingA, ownerIin, 'Owner Person');
     premisesA2 = await addApartment(buildingA, neighbourIin, 'Neighbour Person');
     premisesB1 = await addApartment(buildingB, strangerIin, 'Stranger Person');
@@ -116,6 +140,7 @@ describe('condominium rights follow the building', () => {
   });
   afterAll(async () => {
     await system?.close();
+    delete process.env.SIGNATURE_TRUST_ROOTS;
   });
 
   it('lets a manager keep the house council of a building it manages, and of no other', async () => {
@@ -204,6 +229,17 @@ describe('condominium rights follow the building', () => {
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('shows house council members to a local executive body with PERSONAL_DATA_READ in its territory only', async () => {
+    const almaty = await fixture.person('LOCAL_EXECUTIVE_BODY', [AccessFunction.PersonalDataRead], { territoryKato: ALMATY });
+    const astana = await fixture.person('LOCAL_EXECUTIVE_BODY', [AccessFunction.PersonalDataRead], { territoryKato: ASTANA });
+    const inTerritory = await system.query(council, { id: buildingA }, { token: almaty.token });
+    expect(inTerritory.errors).toBeUndefined();
+    expect(inTerritory.data?.building.houseCouncil.map((member: { iin: string }) => member.iin)).toEqual([neighbourIin]);
+    const outside = await system.query(council, { id: buildingA }, { token: astana.token });
+    expect(outside.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(outside.data)).not.toContain(neighbourIin);
+  });
+
   it('gives the public the management and the council size, never a person, also through `_entities`', async () => {
     const open = await system.query(
       `query($id: ID!) { building(id: $id) { houseCouncilSize management { form subjectId subjectKind managerName } } }`,
@@ -256,15 +292,35 @@ describe('condominium rights follow the building', () => {
     const successor = await system.query(endMembership, { id: membership?.id }, { token: managerB.token });
     expect(successor.errors).toBeUndefined();
     expect(successor.data?.endHouseCouncilMembership.member.validTo).toBe(today);
+    const periods = `query($id: ID!) { building(id: $id) { houseCouncilSize houseCouncilHistory { iin validFrom validTo } } }`;
+    const history = await system.query(periods, { id: buildingA }, { token: managerB.token });
+    expect(history.errors).toBeUndefined();
+    expect(history.data?.building).toEqual({
+      houseCouncilSize: 0,
+      houseCouncilHistory: [{ iin: neighbourIin, validFrom: '2025-06-01', validTo: today }],
+    });
+    const anonymous = await system.query(periods, { id: buildingA });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(JSON.stringify(anonymous)).not.toContain(neighbourIin);
+    // Not even the periods: who sat on the council is for those the building concerns.
+    for (const token of [undefined, managerA.token]) {
+      const periodsOnly = await system.query(
+        `query($id: ID!) { building(id: $id) { houseCouncilHistory { validFrom } } }`,
+        { id: buildingA },
+        { token },
+      );
+      expect(periodsOnly.errors?.[0]?.extensions?.code).toBe(token ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+      expect(periodsOnly.data?.building?.houseCouncilHistory ?? null).toBeNull();
+    }
   });
 
-  it('lets a local executive body appoint a temporary manager in its territory only, with a certificate not older than a month', async () => {
+  it("lets a local executive body appoint a temporary manager in its territory, to a building without an owners' manager, with a certificate not older than a month", async () => {
     const akimat = await fixture.person('LOCAL_EXECUTIVE_BODY', [AccessFunction.CondominiumManage], { territoryKato: ALMATY });
     const today = almatyDate(new Date());
     const monthAgo = addMonths(today, -1);
     const stale = await system.query(
       appoint,
-      { input: { buildingId: buildingA, subjectId: company, taxCertificate: { number: 'TC-1', issuedOn: addCalendarDays(monthAgo, -1) } } },
+      { input: { buildingId: buildingD, subjectId: company, taxCertificate: { number: 'TC-1', issuedOn: addCalendarDays(monthAgo, -1) } } },
       { token: akimat.token },
     );
     expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.taxCertificate.issuedOn' });
@@ -276,9 +332,19 @@ describe('condominium rights follow the building', () => {
     );
     expect(elsewhere.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
+    // Building A is managed by an OSI its owners formed: no temporary company over it.
+    const overOsi = await system.query(
+      appoint,
+      { input: { buildingId: buildingA, subjectId: company, taxCertificate: { number: 'TC-3', issuedOn: today } } },
+      { token: akimat.token },
+    );
+    expect(overOsi.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.buildingId' });
+    const stillOsi = await system.query(`query($id: ID!) { building(id: $id) { management { form subjectId } } }`, { id: buildingA });
+    expect(stillOsi.data?.building.management).toEqual({ form: 'OSI', subjectId: osiB });
+
     const appointed = await system.query(
       appoint,
-      { input: { buildingId: buildingA, subjectId: company, taxCertificate: { number: 'TC-3', issuedOn: monthAgo } } },
+      { input: { buildingId: buildingD, subjectId: company, taxCertificate: { number: 'TC-4', issuedOn: monthAgo } } },
       { token: akimat.token },
     );
     expect(appointed.errors).toBeUndefined();
@@ -287,19 +353,12 @@ describe('condominium rights follow the building', () => {
         form: 'TEMPORARY_MANAGEMENT_COMPANY',
         subjectId: company,
         managerName: expect.stringMatching(/^Subject /),
-        taxCertificateNumber: 'TC-3',
+        taxCertificateNumber: 'TC-4',
         taxCertificateIssuedOn: monthAgo,
         appointedBySubjectId: akimat.subjectId,
       },
       receipt: { operation: 'condominium.appointTemporaryManager' },
     });
-    // The OSI it replaced manages the building no more.
-    const replaced = await system.query(
-      record,
-      { input: { buildingId: buildingA, premiseId: premisesA1, iin: ownerIin, fullName: 'Owner Person' } },
-      { token: managerB.token },
-    );
-    expect(replaced.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it("names only the form under direct joint management, and counts a territory's buildings by form", async () => {
@@ -330,12 +389,42 @@ describe('condominium rights follow the building', () => {
     const counts = (forms: Array<{ form: string; buildingCount: number }>) =>
       Object.fromEntries(forms.map((f) => [f.form, f.buildingCount]));
     expect(counts(regions.data?.almaty.managementForms)).toEqual({
-      OSI: 1,
+      OSI: 2,
       MANAGEMENT_COMPANY: 0,
       DIRECT_JOINT_MANAGEMENT: 0,
       TEMPORARY_MANAGEMENT_COMPANY: 1,
     });
     expect(regions.data?.almaty.unmanagedBuildingCount).toBe(0);
     expect(counts(regions.data?.astana.managementForms)).toMatchObject({ DIRECT_JOINT_MANAGEMENT: 1, OSI: 0 });
+  });
+
+  it('re-checks the assignment inside the write: ending it while a write waits on it refuses the write, writing nothing', async () => {
+    const today = almatyDate(new Date());
+    let pending: Promise<GraphQLResponse> | undefined;
+    await system.db.transaction(async (tx) => {
+      // The administrator's change, not yet committed: the write's rule still sees osiB managing building B.
+      await tx
+        .update(managementAssignments)
+        .set({ validTo: today })
+        .where(and(eq(managementAssignments.buildingId, buildingB), isNull(managementAssignments.validTo)));
+      pending = system.query(
+        record,
+        { input: { buildingId: buildingB, premiseId: premisesB1, iin: strangerIin, fullName: 'Stranger Person' } },
+        { token: managerB.token },
+      );
+      // The write reaches the assignment's row and waits for this transaction.
+      for (let attempt = 0; attempt < 100; attempt += 1) {
+        const [waiting] = await system.db.execute<{ n: number }>(sql`
+          select count(*)::int as n from pg_stat_activity
+           where wait_event_type = 'Lock' and query ilike '%management_assignments%for share%'`);
+        if ((waiting?.n ?? 0) > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error('The write never waited on the assignment.');
+    });
+    const response = await pending;
+    expect(response?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(response?.errors?.[0]?.message).toContain('no longer manages');
+    expect(await members(buildingB)).toBe(0);
   });
 });

@@ -116,6 +116,21 @@ describe('condominium signed publications', () => {
     expect(both.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('answers that a kept record no longer verifies when its stored content was changed', async () => {
+    const signer = await authority.issue({ iin: iin(18), commonName: 'AKHMETOV ASKAR', bin: managerBin });
+    const recordId = randomUUID();
+    await signAs(await authority.sign(signer, content), recordId);
+    await new SignedPublications(system.db).publish('REPORT', recordId, new Date());
+    const tampered = canonicalBytes({ ...record, lines: [{ category: 'CLEANING', amountTiyn: 1n }] });
+    await system.db
+      .update(signedPublications)
+      .set({ content: Buffer.from(tampered) })
+      .where(eq(signedPublications.recordId, recordId));
+    const answer = await system.query(verify, { id: recordId });
+    expect(answer.data?.verifyPublication).toMatchObject({ signatureValid: false });
+    expect(answer.data?.verifyPublication.signatureProblem).toMatch(/does not match the content/);
+  });
+
   it('refuses a certificate of a CA it does not trust', async () => {
     const stranger = await TestAuthority.create('ECDSA', 'Unknown CA');
     const signer = await stranger.issue({ iin: iin(12), commonName: 'STRANGER', bin: managerBin });

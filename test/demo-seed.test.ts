@@ -62,8 +62,17 @@ async function demoContent(db: Executor): Promise<unknown> {
                     from utilities.tariffs t join utilities.suppliers s on s.id = t.supplier_id),
       'accounts', (select jsonb_agg(jsonb_build_array(s.bin, a.account_number, b.cadastral_number, a.premise_number, a.holder_name, a.holder_iin, a.service, a.opened_at) order by s.bin, a.account_number)
                      from utilities.personal_accounts a join utilities.suppliers s on s.id = a.supplier_id join buildings.buildings b on b.id = a.building_id),
-      'management', (select jsonb_agg(jsonb_build_array(b.cadastral_number, m.management_subject_kind, m.valid_from) order by b.cadastral_number)
-                       from condominium.management_assignments m join buildings.buildings b on b.id = m.building_id)
+      'management', (select jsonb_agg(jsonb_build_array(b.cadastral_number, m.management_subject_kind, m.form, m.valid_from, m.contract_number,
+                                                        m.tax_certificate_number, m.tax_certificate_issued_on) order by b.cadastral_number)
+                       from condominium.management_assignments m join buildings.buildings b on b.id = m.building_id),
+      'houseCouncil', (select jsonb_agg(jsonb_build_array(b.cadastral_number, h.iin, h.full_name, h.chair, h.valid_from) order by b.cadastral_number, h.iin)
+                         from condominium.house_council_members h join buildings.buildings b on b.id = h.building_id),
+      'works', (select jsonb_agg(jsonb_build_array(b.cadastral_number, w.title, w.status, w.planned_cost_tiyn, w.planned_start) order by b.cadastral_number, w.title)
+                  from condominium.planned_works w join buildings.buildings b on b.id = w.building_id),
+      'contracts', (select jsonb_agg(jsonb_build_array(b.cadastral_number, c.number, c.counterparty_bin, c.amount_tiyn, c.valid_from) order by b.cadastral_number, c.number)
+                      from condominium.contracts c join buildings.buildings b on b.id = c.building_id),
+      'requests', (select jsonb_agg(jsonb_build_array(b.cadastral_number, p.iin, r.category_code, r.status, r.due_on, r.rating) order by b.cadastral_number, r.category_code)
+                     from condominium.owner_requests r join buildings.buildings b on b.id = r.building_id join access.persons p on p.id = r.requester_person_id)
     ) as content`);
   return row?.content;
 }
@@ -105,7 +114,15 @@ describe('demo data', () => {
     expect(
       await count(system.db, sql`select count(*) from access.api_tokens where token_hash = any(${`{${values.join(',')}}`}::text[])`),
     ).toBe(0);
-    expect(report.counts).toMatchObject({ accessSubjects: 5, accessPersons: 5, demoTokens: 7, suppliers: 2, tariffs: 6, assignments: 3 });
+    expect(report.counts).toMatchObject({
+      accessSubjects: 8,
+      accessPersons: 6,
+      demoTokens: 8,
+      suppliers: 2,
+      tariffs: 6,
+      assignments: 6,
+      houseCouncilMembers: 3,
+    });
     expect(report.counts.personalAccounts).toBeGreaterThanOrEqual(200);
   });
 
@@ -124,7 +141,13 @@ describe('demo data', () => {
     expect(summary((await me('akimat')).grants)).toEqual([
       {
         kind: 'LOCAL_EXECUTIVE_BODY',
-        functions: ['BUILDING_REGISTER_CONFIRM', 'BUILDING_REGISTER_MAINTAIN', 'PERSONAL_DATA_READ', 'PREMISES_MAINTAIN'],
+        functions: [
+          'BUILDING_REGISTER_CONFIRM',
+          'BUILDING_REGISTER_MAINTAIN',
+          'CONDOMINIUM_MANAGE',
+          'PERSONAL_DATA_READ',
+          'PREMISES_MAINTAIN',
+        ],
         delegated: false,
       },
     ]);
@@ -145,6 +168,7 @@ describe('demo data', () => {
     }
     expect((await me('supplierWater')).grants[0].subject.name).toBe(demoSubjects.waterSupplier.name);
     expect(summary((await me('osi')).grants)).toEqual([{ kind: 'OSI', functions: ['CONDOMINIUM_MANAGE'], delegated: false }]);
+    expect(await me('owner')).toMatchObject({ isAdministrator: false, person: { fullName: demoPersons.owner.fullName }, grants: [] });
   });
 
   it('lets the analyst read buildings and every account, and refuses the analyst any change', async () => {
@@ -223,7 +247,118 @@ describe('demo data', () => {
     }
   });
 
-  it("shows the demo OSI one meeting under way and one closed with its protocol, and its buildings' capital repair funds", async () => {
+  it('shows the demo OSI’s works and contracts to anyone, and its requests to the chair, three of them overdue', async () => {
+    expect(report.counts).toMatchObject({ plannedWorks: 5, contracts: 3, ownerRequests: 6 });
+    // The demo owner's building, the OSI's first.
+    const [first] = await system.db.execute<{ id: string }>(sql`select distinct building_id as id from condominium.owner_requests`);
+    const open = await system.query(`query($id: ID!) { building(id: $id) { plannedWorks { status } contracts { amount } } }`, {
+      id: first?.id,
+    });
+    expect(open.errors).toBeUndefined();
+    expect(open.data?.building.plannedWorks.map((work: any) => work.status).sort()).toEqual(['DONE', 'IN_PROGRESS', 'PLANNED']);
+    expect(open.data?.building.contracts.map((contract: any) => contract.amount)).toEqual(['2880000.00', '1512000.00']);
+    const requests = await system.query(
+      `query($id: ID!) { building(id: $id) { all: ownerRequests { edges { node { status } } } overdue: ownerRequests(overdue: true) { edges { node { category { code } } } } } }`,
+      { id: first?.id },
+      { token: token('osi') },
+    );
+    expect(requests.errors).toBeUndefined();
+    expect(requests.data?.building.all.edges.map((edge: any) => edge.node.status).sort()).toEqual([
+      'ACCEPTED',
+      'DONE',
+      'IN_PROGRESS',
+      'REJECTED',
+      'REOPENED',
+      'SUBMITTED',
+    ]);
+    // Due 5, 4 and 3 days ago: reopened 8 days ago with 3 days to go, filed 9 days ago with 5, filed 5 days ago with 2.
+    expect(requests.data?.building.overdue.edges.map((edge: any) => edge.node.category.code)).toEqual([
+      'WATER_AND_SEWERAGE',
+      'CLEANING',
+      'LIFT',
+    ]);
+    // The demo owner filed two of them, and reads those two only.
+    const mine = await system.query(
+      `{ myOwnerRequests { edges { node { category { code } filedByMe } } } }`,
+      {},
+      { token: token('owner') },
+    );
+    expect(mine.data?.myOwnerRequests.edges.map((edge: any) => edge.node.category.code).sort()).toEqual(['EMERGENCY', 'HEATING']);
+  });
+
+  it('puts a manager of every form on Almaty condominiums, the open part naming organisations only', async () => {
+    const rows = await system.db.execute<{ building_id: string; form: string; kato_code: string }>(sql`
+      select a.building_id, a.form, b.kato_code from condominium.management_assignments a join buildings.buildings b on b.id = a.building_id
+       where a.valid_to is null order by a.form, b.cadastral_number`);
+    expect(rows.map((row) => row.form)).toEqual([
+      'OSI',
+      'OSI',
+      'OSI',
+      'MANAGEMENT_COMPANY',
+      'DIRECT_JOINT_MANAGEMENT',
+      'TEMPORARY_MANAGEMENT_COMPANY',
+    ]);
+    expect(rows.every((row) => row.kato_code.startsWith('75'))).toBe(true);
+    const managementOf = async (form: string) => {
+      const response = await system.query(
+        `query($id: ID!) { building(id: $id) { management { form managerName subjectId contractNumber taxCertificateIssuedOn } } }`,
+        { id: rows.find((row) => row.form === form)?.building_id },
+      );
+      expect(response.errors).toBeUndefined();
+      return response.data?.building.management;
+    };
+    expect(await managementOf('MANAGEMENT_COMPANY')).toMatchObject({
+      managerName: demoSubjects.managementCompany.name,
+      contractNumber: expect.any(String),
+    });
+    expect(await managementOf('TEMPORARY_MANAGEMENT_COMPANY')).toMatchObject({
+      managerName: demoSubjects.temporaryCompany.name,
+      taxCertificateIssuedOn: expect.any(String),
+    });
+    const direct = await managementOf('DIRECT_JOINT_MANAGEMENT');
+    expect(direct).toEqual({
+      form: 'DIRECT_JOINT_MANAGEMENT',
+      managerName: null,
+      subjectId: null,
+      contractNumber: null,
+      taxCertificateIssuedOn: null,
+    });
+  });
+
+  it("lets the owner see their own premises and their building's house council, and the OSI chair keep that council", async () => {
+    const mine = await system.query(
+      `{ myPremises { id number building { id management { form managerName } houseCouncilSize } } }`,
+      {},
+      {
+        token: token('owner'),
+      },
+    );
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data?.myPremises).toHaveLength(1);
+    const building = mine.data?.myPremises[0].building;
+    expect(building).toMatchObject({ management: { form: 'OSI', managerName: demoSubjects.osi.name }, houseCouncilSize: 3 });
+    const council = `query($id: ID!) { building(id: $id) { houseCouncil { fullName chair } } }`;
+    const asOwner = await system.query(council, { id: building.id }, { token: token('owner') });
+    expect(asOwner.errors).toBeUndefined();
+    expect(asOwner.data?.building.houseCouncil).toHaveLength(3);
+    expect(asOwner.data?.building.houseCouncil.filter((member: any) => member.chair)).toHaveLength(1);
+    expect(asOwner.data?.building.houseCouncil.map((member: any) => member.fullName)).toContain(demoPersons.owner.fullName);
+    const asPublic = await system.query(council, { id: building.id });
+    expect(asPublic.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    // The chair may record members in the OSI's building, not in the management company's.
+    const [company] = await system.db.execute<{ building_id: string }>(
+      sql`select building_id from condominium.management_assignments where form = 'MANAGEMENT_COMPANY' and valid_to is null`,
+    );
+    const refused = await system.query(
+      `mutation($input: RecordHouseCouncilMemberInput!) { recordHouseCouncilMember(input: $input) { member { id } } }`,
+      { input: { buildingId: company?.building_id, premiseId: mine.data?.myPremises[0].id, iin: demoPersons.owner.iin, fullName: 'x' } },
+      { token: token('osi') },
+    );
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it("shows the demo OSI one meeting under way and one closed with its published protocol, and its buildings' capital repair funds", async () => {
     const [first] = await system.db.execute<{ building_id: string }>(sql`
       select a.building_id from condominium.management_assignments a
         join access.subjects s on s.id = a.management_subject_id
@@ -239,9 +374,33 @@ describe('demo data', () => {
     const { meetings, capitalRepairFund } = response.data?.building ?? {};
     expect(meetings.map((meeting: { status: string }) => meeting.status)).toEqual(['OPEN', 'CLOSED']);
     expect(meetings[0].ballotCount).toBeGreaterThan(0);
-    expect(meetings[1].protocol).toMatchObject({ status: 'DRAFT', premisesVoted: meetings[1].ballotCount });
+    expect(meetings[1].protocol).toMatchObject({ status: 'PUBLISHED', premisesVoted: meetings[1].ballotCount });
     expect(Number(capitalRepairFund.accrued)).toBeGreaterThan(Number(capitalRepairFund.paid));
     expect(Number(capitalRepairFund.balance)).toBeGreaterThan(0);
+
+    // The demo owner lives there and votes in the meeting under way for their own premises.
+    const mine = await system.query(`{ myPremises { id building { id } } }`, {}, { token: token('owner') });
+    const premise = mine.data?.myPremises.find((row: { building: { id: string } }) => row.building.id === first?.building_id);
+    expect(premise).toBeDefined();
+    const open = await system.query(
+      `query($id: ID!) { building(id: $id) { meetings { id status questions { id } } } }`,
+      { id: first?.building_id },
+      { token: token('owner') },
+    );
+    const meeting = open.data?.building.meetings.find((row: { status: string }) => row.status === 'OPEN');
+    const vote = await system.query(
+      `mutation($input: CastBallotInput!) { castBallot(input: $input) { ballot { channel } } }`,
+      {
+        input: {
+          meetingId: meeting.id,
+          premiseId: premise.id,
+          answers: meeting.questions.map((q: { id: string }) => ({ questionId: q.id, answer: 'FOR' })),
+        },
+      },
+      { token: token('owner') },
+    );
+    expect(vote.errors).toBeUndefined();
+    expect(vote.data?.castBallot.ballot.channel).toBe('ELECTRONIC');
   });
 
   it('publishes the demo OSI’s reports with some late and some missing, signed and verifiable by code', async () => {
@@ -375,7 +534,7 @@ describe('demo data', () => {
     const again = await seedDemoData(system.db, { buildings: BUILDINGS, seed: SEED, referenceDate }, ownSeeders(tokensFile));
     expect(again.counts).toEqual({});
     expect(await readFile(tokensFile, 'utf8')).toBe(before);
-    expect(await count(system.db, sql`select count(*) from access.subjects`)).toBe(5);
+    expect(await count(system.db, sql`select count(*) from access.subjects`)).toBe(8);
   });
 
   it('resets exactly the demo rows, then seeds anew with new tokens', async () => {
@@ -419,6 +578,7 @@ describe('demo data', () => {
     expect(await count(system.db, sql`select count(*) from utilities.personal_accounts`)).toBe(1);
     expect(await count(system.db, sql`select count(*) from utilities.tariffs`)).toBe(0);
     expect(await count(system.db, sql`select count(*) from condominium.management_assignments`)).toBe(0);
+    expect(await count(system.db, sql`select count(*) from condominium.house_council_members`)).toBe(0);
     expect(await count(system.db, sql`select count(*) from condominium.reports`)).toBe(0);
     expect(await count(system.db, sql`select count(*) from condominium.signed_publications`)).toBe(0);
     expect(await count(system.db, sql`select count(*) from access.grants`)).toBe(1);
@@ -436,7 +596,7 @@ describe('demo data', () => {
 
     // The test fixture's administrator remains, so the new demo data acts as it and issues no administrator token.
     const reseeded = await seedDemoData(system.db, { buildings: BUILDINGS, seed: SEED, referenceDate }, ownSeeders(tokensFile));
-    expect(reseeded.counts).toMatchObject({ accessSubjects: 5, accessPersons: 4, suppliers: 2, assignments: 3 });
+    expect(reseeded.counts).toMatchObject({ accessSubjects: 8, accessPersons: 5, suppliers: 2, assignments: 6, houseCouncilMembers: 3 });
     const fresh = (await readDemoTokens(tokensFile)) ?? {};
     expect(fresh.administrator).toBeUndefined();
     expect(fresh.analyst?.token).not.toBe(oldAnalyst);

@@ -12,13 +12,14 @@ import { startTestSystem, type TestSystem } from './support/system.js';
 
 const dutiesQuery = `query($filter: DutyFilter, $first: Int, $after: String) {
   duties(filter: $filter, first: $first, after: $after) {
-    edges { node { kind rulePoint objectType objectId subjectId katoCode nominalDate dueDate overdue } }
+    edges { node { id kind rulePoint objectType objectId subjectId katoCode nominalDate dueDate overdue } }
     pageInfo { hasNextPage endCursor } } }`;
 const countsQuery = `query($filter: DutyFilter, $byRegion: Boolean) {
   dutyCounts(filter: $filter, byRegion: $byRegion) { kind region { katoCode nameRu } total overdue dueWithin30Days } }`;
 const registerBuilding = `mutation($input: RegisterBuildingInput!) { registerBuilding(input: $input) { building { id } } }`;
 
 interface DutyNode {
+  id: string;
   kind: string;
   rulePoint: string;
   objectType: string;
@@ -241,5 +242,36 @@ describe('the regulatory clock', () => {
     );
     const [m1] = await dutiesOf(ministry, { kinds: ['METER_VERIFICATION'], dueTo: '2027-02-01' });
     expect(m1).toMatchObject({ objectId: ids.m1, nominalDate: '2027-01-01', dueDate: '2027-01-06' });
+  });
+
+  it("lists the reports a building's manager has not published (p.5): each month managed in the last twelve, and last year's", async () => {
+    const osi = await fixture.access.subject('OSI');
+    const thisMonth = `${today.slice(0, 7)}-01`;
+    const monthsBack = (n: number) => {
+      const d = new Date(`${thisMonth}T12:00:00Z`);
+      d.setUTCMonth(d.getUTCMonth() - n);
+      return d.toISOString().slice(0, 10);
+    };
+    const from = monthsBack(2);
+    await system.db.execute(sql`
+      insert into condominium.management_assignments (building_id, management_subject_id, management_subject_kind, form, valid_from, assigned_by)
+      values (${ids.b1}, ${osi.id}, 'OSI', 'OSI', ${from}, 'test')`);
+    // Last month's report is published; the month before has none.
+    await system.db.execute(sql`
+      insert into condominium.reports (building_id, kind, period_start, version, status, manager_subject_id, opening_balance, income_total,
+                                       expense_total, closing_balance, fund_opening_balance, fund_contributions, fund_spending,
+                                       fund_closing_balance, drafted_by, published_at)
+      values (${ids.b1}, 'MONTHLY', ${monthsBack(1)}, 1, 'PUBLISHED', ${osi.id}, 0, 0, 0, 0, 0, 0, 0, 0, 'test', now())`);
+    const reports = await dutiesOf(ministry, { kinds: ['MONTHLY_REPORT', 'ANNUAL_REPORT'], subjectId: osi.id });
+    const lastYearManaged = from <= `${Number(today.slice(0, 4)) - 1}-12-31`;
+    expect(reports.map((node) => `${node.kind}:${node.nominalDate}`).sort()).toEqual(
+      [`MONTHLY_REPORT:${monthsBack(1).slice(0, 8)}20`, ...(lastYearManaged ? [`ANNUAL_REPORT:${today.slice(0, 4)}-04-01`] : [])].sort(),
+    );
+    for (const node of reports)
+      expect(node).toMatchObject({ objectType: 'Building', objectId: ids.b1, rulePoint: 'p.5', katoCode: ALMALY });
+    // The local executive body of the territory sees them; duties have distinct ids although they share their building.
+    const almatySees = await dutiesOf(almaty);
+    expect(almatySees.filter((node) => node.kind === 'MONTHLY_REPORT')).toHaveLength(1);
+    expect(new Set(almatySees.map((node) => node.id)).size).toBe(almatySees.length);
   });
 });

@@ -72,6 +72,25 @@ export const demoSubjects = {
     identificationNumber: demoBin(2021, 4, 2764),
     email: 'osi.bereke@almaly.example',
   },
+  managementCompany: {
+    kind: 'MANAGEMENT_COMPANY',
+    name: 'ТОО «Управляющая компания «Алатау Сервис»',
+    identificationNumber: demoBin(2014, 8, 3058),
+    email: 'office@alatau-service.example',
+  },
+  temporaryCompany: {
+    kind: 'MANAGEMENT_COMPANY',
+    name: 'ТОО «Жилкомсервис-Алматы»',
+    identificationNumber: demoBin(2017, 2, 4412),
+    email: 'info@zhilkomservis.example',
+  },
+  // The owners' representative under direct joint management: an individual (IIN), whose name is personal data.
+  ownersRepresentative: {
+    kind: 'PREMISES_OWNER',
+    name: 'Сейткали Арман Болатович',
+    identificationNumber: demoIin(1981, 5, 14, 'MALE', 2215),
+    email: 'a.seitkali@mail.example',
+  },
 } satisfies Record<string, { kind: SubjectKindValue; name: string; identificationNumber: string; territoryKato?: string; email: string }>;
 export type DemoSubjectKey = keyof typeof demoSubjects;
 
@@ -106,6 +125,13 @@ export const demoPersons = {
     email: 'g.akhmetova@almaly.example',
     phone: '+7 701 418 27 90',
   },
+  /** An owner of an apartment in the demo OSI's first building (the buildings seeder writes them into the register). */
+  owner: {
+    iin: demoIin(1992, 3, 21, 'MALE', 1734),
+    fullName: 'Нурланов Данияр Ерикович',
+    email: 'd.nurlanov@mail.example',
+    phone: '+7 707 555 12 34',
+  },
 };
 
 /** What each supplier's billing system does through the API (categories 9–14). */
@@ -121,6 +147,8 @@ const akimatFunctions = [
   AccessFunction.BuildingRegisterConfirm,
   AccessFunction.PremisesMaintain,
   AccessFunction.PersonalDataRead,
+  // Its housing inspection appoints temporary management companies in Almaty.
+  AccessFunction.CondominiumManage,
 ];
 /** The deputy keeps the register but reads no personal data: delegation narrows a right. */
 const deputyFunctions = [AccessFunction.BuildingRegisterMaintain, AccessFunction.BuildingRegisterConfirm];
@@ -262,7 +290,7 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
   const akimat = await personWithGrant('akimat', akimatAgreement.id, akimatFunctions);
   demoTokens.akimat = {
     token: akimat.token,
-    who: `${akimat.person.fullName}, Almaty akimat: keeps and confirms the building register of Almaty (750000000) only, reads personal data`,
+    who: `${akimat.person.fullName}, Almaty akimat: keeps and confirms the building register of Almaty (750000000) only, reads personal data, appoints temporary managers`,
   };
 
   // The deputy's grant is delegated by the akimat person, not by the Administrator (p.20.4: it ends with its parent).
@@ -327,6 +355,13 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
       contactEmail: demoPersons.osiChair.email,
     },
   });
+  // An owner as after their first EDS sign-in: a person with no grant, known by the IIN the register has for their apartment.
+  const { person: owner } = await place<{ person: PersonRow }>(asAdmin, 'createPerson', { input: demoPersons.owner });
+  const ownerToken = await tokens.issueSessionToken(owner.id, { label: TOKEN_LABEL, ttlMs: DEMO_SESSION_TTL_MS });
+  demoTokens.owner = {
+    token: ownerToken.token,
+    who: `${owner.fullName}, owner of an apartment in a building of ${demoSubjects.osi.name}: their own premises, their building's house council`,
+  };
   if (administrator.seedingOnly) await tokens.revoke(administrator.tokenId);
 
   const [counts] = await tx.execute<Record<string, number>>(sql`

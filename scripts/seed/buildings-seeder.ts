@@ -139,3 +139,29 @@ async function encodeChunk(generator: BuildingGenerator, size: number): Promise<
   chunk.owners.finish();
   return chunk;
 }
+
+/** The Almaty condominiums an OSI is formed for (id, cadastral number): the demo hands them to managers in cadastral order. */
+export const almatyCondominiums = `
+  select b.id, b.cadastral_number from buildings.buildings b
+   where b.kato_code like '75%' and b.status = 'REGISTERED'
+     and b.condominium_registered and b.balance_ownership = 'PRIVATE_CONDOMINIUM_COMMON_PROPERTY'`;
+
+/**
+ * Writes the demo owner (`demoPersons.owner` of the access seeder) into the register as the
+ * owner of the first apartment, held by a person, of the first Almaty condominium: the
+ * person then signs in as an owner of premises there, where the demo OSI manages. Returns
+ * how many owners it replaced (0 when the register has no such apartment).
+ */
+export async function placeDemoOwner(sql: Sql, owner: { iin: string; fullName: string }): Promise<number> {
+  const rows = await sql`
+    update buildings.premise_owners o set identification_number = ${owner.iin}, name = ${owner.fullName}
+     where o.id = (
+       select o2.id from buildings.premise_owners o2
+         join buildings.premises p on p.id = o2.premise_id
+         join (${sql.unsafe(almatyCondominiums)} order by b.cadastral_number limit 1) first on first.id = p.building_id
+        where p.kind = 'APARTMENT' and o2.kind = 'PERSON'
+        order by length(p.number), p.number, o2.identification_number
+        limit 1)
+    returning o.id`;
+  return rows.length;
+}

@@ -1,6 +1,7 @@
-import { inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor, Transaction } from '../../lib/db.js';
 import { issueReceipt } from '../../lib/receipts.js';
+import { loadTrustStore } from '../../lib/signatures/signatures.js';
 import { addCalendarDays, almatyDate } from '../../lib/working-calendar.js';
 import {
   type BallotAnswer,
@@ -13,18 +14,22 @@ import {
   meetingQuestions,
   meetings,
   protocols,
+  signedPublications,
 } from '../../schema/condominium.js';
 import { CapitalRepairManager } from '../../subgraphs/condominium/capital-repair-manager.js';
 import { MeetingManager } from '../../subgraphs/condominium/meeting-manager.js';
 import { MeetingRepository } from '../../subgraphs/condominium/meeting-repository.js';
+import { protocolContent } from '../../subgraphs/condominium/protocol-content.js';
 import { deleteReceiptsOf } from './access-seeder.js';
+import { demoSigner } from './demo-signing-authority.js';
 
 /*
  * Owners' meetings and capital repair on the demo OSI's buildings (p.27, p.4.3), placed
  * through the managers a request uses (validation included) with their receipts, all
  * derived from the reference date so two seedings of one day agree:
- * - its first building: a meeting closed a month ago with its protocol (results tallied;
- *   signing it is the OSI chair's step), and a meeting under way since two days ago;
+ * - its first building: a meeting closed a month ago with its protocol, signed by the chair
+ *   (the throw-away demo CA of demo-signing-authority.ts) and published, and a meeting under
+ *   way since two days ago;
  * - every one of its buildings: three months of contributions accrued to every premises, most
  *   of them paid.
  * Paper and in-person ballots only: electronic ones are cast by owners who sign in.
@@ -50,16 +55,19 @@ function answerOf(n: number, q: number): BallotAnswer {
   return roll < 7 ? 'FOR' : roll < 9 ? 'AGAINST' : 'ABSTAIN';
 }
 
-async function premisesOf(tx: Executor, buildingId: string): Promise<string[]> {
+async function premisesOf(tx: Executor, buildingId: string, spareOwnerIin = ''): Promise<string[]> {
   const rows = await tx.execute<{ id: string }>(sql`
-    select id from buildings.published_premises where building_id = ${buildingId} order by kind, number, id`);
+    select p.id from buildings.published_premises p
+     where p.building_id = ${buildingId}
+       and not exists (select 1 from buildings.published_premise_owners o where o.premise_id = p.id and o.identification_number = ${spareOwnerIin})
+     order by p.kind, p.number, p.id`);
   return rows.map((row) => row.id);
 }
 
 /** Announces a meeting and records the ballots of the first `voting` premises, alternately in person and by written poll. */
 async function meetingWithBallots(
   tx: Transaction,
-  options: { buildingId: string; title: string; opensAt: Date; closesAt: Date; voting: number; by: string },
+  options: { buildingId: string; title: string; opensAt: Date; closesAt: Date; voting: number; by: string; spareOwnerIin: string },
 ) {
   const manager = new MeetingManager(tx);
   const { meeting } = await manager.announce({
@@ -74,7 +82,7 @@ async function meetingWithBallots(
   });
   const ids = [meeting.id];
   const questions = await new MeetingRepository(tx).questionsOfMeetings([meeting.id]);
-  const premises = (await premisesOf(tx, options.buildingId)).slice(0, options.voting);
+  const premises = (await premisesOf(tx, options.buildingId, options.spareOwnerIin)).slice(0, options.voting);
   for (const [n, premiseId] of premises.entries()) {
     const channel: BallotChannel = n % 3 === 0 ? 'IN_PERSON' : 'WRITTEN_POLL';
     const { ballot } = await manager.recordBallot({
@@ -98,6 +106,12 @@ export async function seedMeetingsAndCapitalRepair(
   buildingIds: readonly string[],
   referenceDate: Date,
   placedBy: string,
+  signing: {
+    osi: { id: string; bin: string; name: string };
+    chair: { iin: string; fullName: string };
+    /** An owner whose premises get no paper ballot, so that they can vote themselves (the demo owner). */
+    spareOwnerIin: string;
+  },
 ): Promise<Record<string, number>> {
   const [first] = buildingIds;
   if (!first) return {};
@@ -115,12 +129,28 @@ export async function seedMeetingsAndCapitalRepair(
     closesAt: new Date(reference - 30 * DAY + 18 * 3600 * 1000),
     voting: Math.floor(premisesCount * 0.8),
     by: placedBy,
+    spareOwnerIin: signing.spareOwnerIin,
   });
   const closedAt = new Date(reference - 30 * DAY + 19 * 3600 * 1000);
   const { protocol } = await new MeetingManager(tx).close(closed.meeting.id, closedAt);
+  const signer = await demoSigner(
+    { iin: signing.chair.iin, bin: signing.osi.bin, commonName: signing.chair.fullName, organisation: signing.osi.name },
+    new Date(reference - 3 * 365 * DAY),
+  );
+  const publishedAt = new Date(closedAt.getTime() + DAY);
+  const questions = await new MeetingRepository(tx).questionsOfMeetings([closed.meeting.id]);
+  const { bytes } = protocolContent(protocol, { ...closed.meeting, closedAt }, questions);
+  await new MeetingManager(tx).publish({
+    protocolId: protocol.id,
+    signature: await signer.sign(bytes, publishedAt),
+    trust: loadTrustStore({ rootsPem: signer.rootPem }),
+    managerSubjectId: signing.osi.id,
+    at: publishedAt,
+  });
   placed.push(
     { operation: 'condominium.announceMeeting', ids: closed.ids, at: closedOpens },
     { operation: 'condominium.closeMeeting', ids: [protocol.id], at: closedAt },
+    { operation: 'condominium.publishProtocol', ids: [protocol.id], at: publishedAt },
   );
 
   // Under way: opened two days ago, closes in twelve days; a third of the premises have voted.
@@ -132,6 +162,7 @@ export async function seedMeetingsAndCapitalRepair(
     closesAt: new Date(reference + 12 * DAY + 18 * 3600 * 1000),
     voting: Math.floor(premisesCount / 3),
     by: placedBy,
+    spareOwnerIin: signing.spareOwnerIin,
   });
   placed.push({ operation: 'condominium.announceMeeting', ids: open.ids, at: openOpens });
 
@@ -197,6 +228,12 @@ export async function resetMeetingsAndCapitalRepair(tx: Transaction, buildingIds
     tx.delete(capitalRepairPayments).where(inArray(capitalRepairPayments.buildingId, ids)).returning({ id: capitalRepairPayments.id }),
     tx.delete(capitalRepairAccruals).where(inArray(capitalRepairAccruals.buildingId, ids)).returning({ id: capitalRepairAccruals.id }),
   ]);
+  const protocolIds = protocolRows.map((row) => row.id);
+  if (protocolIds.length) {
+    await tx
+      .delete(signedPublications)
+      .where(and(eq(signedPublications.recordKind, 'PROTOCOL'), inArray(signedPublications.recordId, protocolIds)));
+  }
   if (ballotIds.length) await tx.delete(ballotAnswers).where(inArray(ballotAnswers.ballotId, ballotIds));
   if (meetingIds.length) {
     await tx.delete(ballots).where(inArray(ballots.meetingId, meetingIds));

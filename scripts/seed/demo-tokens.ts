@@ -21,7 +21,7 @@ export function defaultDemoTokensFile(): string {
 }
 
 /** The demo users, in the order they are printed. */
-export const demoRoles = ['administrator', 'analyst', 'akimat', 'akimatDeputy', 'supplierWater', 'supplierPower', 'osi'] as const;
+export const demoRoles = ['administrator', 'analyst', 'akimat', 'akimatDeputy', 'supplierWater', 'supplierPower', 'osi', 'owner'] as const;
 export type DemoRole = (typeof demoRoles)[number];
 
 export interface DemoToken {

@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Sql } from 'postgres';
 import type { Database } from '../../lib/db.js';
 import { env } from '../../lib/env.js';
-import { accessSeeder } from './access-seeder.js';
-import { insertBuildings } from './buildings-seeder.js';
+import { accessSeeder, demoPersons } from './access-seeder.js';
+import { insertBuildings, placeDemoOwner } from './buildings-seeder.js';
 import { condominiumSeeder } from './condominium-seeder.js';
 import type { SeedContext, Seeder } from './seeder.js';
 import { utilitiesSeeder } from './utilities-seeder.js';
@@ -43,6 +43,8 @@ const buildingsSeeder: Seeder = {
         }
       },
     });
+    if ((await placeDemoOwner(postgresClient(db), demoPersons.owner)) === 0)
+      log('  no Almaty condominium apartment held by a person: no demo owner');
     return { ...counts };
   },
   // Cascade reaches every table of the register that refers to buildings (premises, owners, history…).

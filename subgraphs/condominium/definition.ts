@@ -22,12 +22,15 @@ import { loadSchemaFile, type SubgraphDefinition } from '../../lib/subgraph-sche
 import { createLoaders, type Loaders } from './loaders.js';
 import { permissions, personalData } from './permissions.js';
 import { Building } from './resolvers/Building.js';
+import { Contract, ContractBuilding, ContractMutation, ContractQuery } from './resolvers/Contract.js';
 import { Document } from './resolvers/Document.js';
 import { HouseCouncilMember } from './resolvers/HouseCouncilMember.js';
 import { ManagementAssignment } from './resolvers/ManagementAssignment.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { meetingMutations } from './resolvers/meeting-mutations.js';
 import { buildingMeetingFields, meetingQueries, meetingTypes } from './resolvers/meeting-types.js';
+import { OwnerRequest, OwnerRequestBuilding, OwnerRequestMutation, OwnerRequestQuery } from './resolvers/OwnerRequest.js';
+import { PlannedWork, PlannedWorkBuilding, PlannedWorkMutation, PlannedWorkQuery } from './resolvers/PlannedWork.js';
 import { Query } from './resolvers/Query.js';
 import { Region } from './resolvers/Region.js';
 import { Report, ReportCompliance } from './resolvers/Report.js';
@@ -36,11 +39,12 @@ import { SignedPublication } from './resolvers/SignedPublication.js';
 export const definition: SubgraphDefinition<Loaders> = {
   name: 'condominium',
   typeDefs: loadSchemaFile(new URL('./schema.graphql', import.meta.url)),
+  // Planned works, owners' requests and contracts add root fields and Building fields from their own resolver files.
   resolvers: {
     ...scalarResolvers,
-    Query: { ...Query, ...meetingQueries },
-    Mutation: { ...Mutation, ...meetingMutations },
-    Building: { ...Building, ...buildingMeetingFields },
+    Query: { ...Query, ...meetingQueries, ...PlannedWorkQuery, ...OwnerRequestQuery, ...ContractQuery },
+    Mutation: { ...Mutation, ...meetingMutations, ...PlannedWorkMutation, ...OwnerRequestMutation, ...ContractMutation },
+    Building: { ...Building, ...buildingMeetingFields, ...PlannedWorkBuilding, ...OwnerRequestBuilding, ...ContractBuilding },
     Region,
     ManagementAssignment,
     HouseCouncilMember,
@@ -49,6 +53,9 @@ export const definition: SubgraphDefinition<Loaders> = {
     Report,
     ReportCompliance,
     ...meetingTypes,
+    PlannedWork,
+    OwnerRequest,
+    Contract,
   },
   permissions,
   personalData,

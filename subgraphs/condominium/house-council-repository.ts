@@ -20,6 +20,16 @@ export class HouseCouncilRepository {
       .orderBy(desc(houseCouncilMembers.chair), asc(houseCouncilMembers.validFrom), asc(houseCouncilMembers.id));
   }
 
+  /** Every membership of each building, current and ended, newest first. */
+  historyOf(buildingIds: readonly string[]): Promise<HouseCouncilMemberRow[]> {
+    if (buildingIds.length === 0) return Promise.resolve([]);
+    return this.executor
+      .select()
+      .from(houseCouncilMembers)
+      .where(inArray(houseCouncilMembers.buildingId, [...buildingIds]))
+      .orderBy(desc(houseCouncilMembers.validFrom), desc(houseCouncilMembers.createdAt), asc(houseCouncilMembers.id));
+  }
+
   byIds(ids: readonly string[]): Promise<HouseCouncilMemberRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return this.executor

@@ -10,6 +10,7 @@ import { createMeetingLoaders, type MeetingLoaders } from './meeting-loaders.js'
 import { reportPeriod } from './report-deadlines.js';
 import { type ComplianceRow, type ReportLineRow, ReportRepository, type ReportRow, type ReportWorkRow } from './report-repository.js';
 import { type PublishedBuilding, RightsRepository } from './rights-repository.js';
+import { createServiceLoaders, type ServiceLoaders } from './service-loaders.js';
 import { type PublicationRow, SignedPublications } from './signed-publication.js';
 
 /**
@@ -53,12 +54,16 @@ export interface Loaders {
   organisationName: DataLoader<string, string | null>;
   /** The current house council of each building, the chair first. */
   houseCouncil: DataLoader<string, HouseCouncilMemberRow[]>;
+  /** Every house council membership of each building, current and ended, newest first. */
+  houseCouncilHistory: DataLoader<string, HouseCouncilMemberRow[]>;
   /** A house council membership by id; null when there is none. */
   houseCouncilMemberById: DataLoader<string, HouseCouncilMemberRow | null>;
   /** Buildings on the register under each territory (KATO code) by their form of management today; `null` counts those with none. */
   managementCounts: DataLoader<string, Map<ManagementForm | null, number>>;
   /** Meetings, ballots, protocols and the capital repair fund (meeting-loaders.ts). */
   meetings: MeetingLoaders;
+  /** Planned works, owners' requests and contracts (service-loaders.ts). */
+  services: ServiceLoaders;
 }
 
 /** The key of `compliance`: a building and a period (kind, year, month or 0). */
@@ -94,6 +99,7 @@ export function createLoaders(db: Database, caller: Caller): Loaders {
   const councils = new HouseCouncilRepository(db);
   const today = almatyDate(new Date());
   return {
+    services: createServiceLoaders(db),
     currentManagement: new DataLoader(async (buildingIds) => {
       const current = new Map((await repository.currentOf(buildingIds, today)).map((row) => [row.buildingId, row]));
       return buildingIds.map((id) => current.get(id) ?? null);
@@ -165,6 +171,11 @@ export function createLoaders(db: Database, caller: Caller): Loaders {
     houseCouncil: new DataLoader(async (buildingIds) => {
       const members = new Map<string, HouseCouncilMemberRow[]>(buildingIds.map((id) => [id, []]));
       for (const row of await councils.currentOf(buildingIds)) members.get(row.buildingId)?.push(row);
+      return buildingIds.map((id) => members.get(id) ?? []);
+    }),
+    houseCouncilHistory: new DataLoader(async (buildingIds) => {
+      const members = new Map<string, HouseCouncilMemberRow[]>(buildingIds.map((id) => [id, []]));
+      for (const row of await councils.historyOf(buildingIds)) members.get(row.buildingId)?.push(row);
       return buildingIds.map((id) => members.get(id) ?? []);
     }),
     houseCouncilMemberById: new DataLoader(async (ids) => {

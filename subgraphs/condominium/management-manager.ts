@@ -30,6 +30,11 @@ export interface AssignmentRequest {
   taxCertificate?: TaxCertificate | null;
   /** Temporary management company: the local executive body that appointed it (null when the Administrator recorded it). */
   appointedBySubjectId?: string | null;
+  /**
+   * An appointment by a local executive body (`appointTemporaryManager`): only to a building
+   * without a manager its owners chose, i.e. with none or with another temporary company.
+   */
+  temporaryAppointment?: boolean;
   /** `actorOf(caller)`: who assigned, for the history. */
   assignedBy: string;
 }
@@ -131,7 +136,8 @@ export class ManagementManager {
    * NOT_FOUND when the building or the subject exists nowhere; BAD_USER_INPUT when the
    * subject is not of the kind the form needs, the form's documents are wrong (a temporary
    * company's certificate missing or older than one month) or the day is before the current
-   * assignment's first day; CONFLICT when the subject already manages the building.
+   * assignment's first day; CONFLICT when the subject already manages the building, or a
+   * temporary appointment meets a manager the owners chose.
    */
   async assign(request: AssignmentRequest): Promise<AssignmentOutcome> {
     const { buildingId, subjectId, validFrom } = request;
@@ -161,6 +167,12 @@ export class ManagementManager {
     if (current) {
       if (current.managementSubjectId === subjectId) {
         throw conflict('This subject already manages the building; nothing was written.', 'input.subjectId');
+      }
+      if (request.temporaryAppointment && current.form !== 'TEMPORARY_MANAGEMENT_COMPANY') {
+        throw conflict(
+          `The owners manage this building in the form ${current.form}; a temporary management company is appointed only to a building without a manager of the owners' choice. Nothing was written.`,
+          'input.buildingId',
+        );
       }
       if (validFrom < current.validFrom) {
         throw badUserInput({

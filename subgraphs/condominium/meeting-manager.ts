@@ -49,11 +49,11 @@ export interface BallotRequest {
 }
 
 /** The unique indexes a ballot or a protocol can lose a race on, as the caller should read them. */
+const alreadyVoted =
+  'This premises has already voted in this meeting (one ballot per premises, whatever the channel); nothing was written.';
+
 export const meetingConflicts: ConflictMessages = {
-  ballots_meeting_premise_key: {
-    message: 'This premises has already voted in this meeting (one ballot per premises, whatever the channel); nothing was written.',
-    field: 'input.premiseId',
-  },
+  ballots_meeting_premise_key: { message: alreadyVoted, field: 'input.premiseId' },
   protocols_meeting_key: { message: 'The meeting was closed at the same time by another request; read its protocol.' },
 };
 
@@ -207,7 +207,7 @@ export class MeetingManager {
     }
     if (problems.length > 0) throw badUserInput(problems);
     if (await this.meetings.ballotOf(meeting.id, request.premiseId)) {
-      throw conflict(meetingConflicts.ballots_meeting_premise_key?.message ?? '', 'input.premiseId');
+      throw conflict(alreadyVoted, 'input.premiseId');
     }
     const ballot = await this.meetings.insertBallot({
       meetingId: meeting.id,
@@ -245,10 +245,12 @@ export class MeetingManager {
     for (const question of questions) {
       const rule = rules.get(question.kind);
       if (!rule) throw new Error(`The question kind ${question.kind} has no voting rule.`);
-      const answers = counts
-        .filter((row) => row.questionId === question.id)
-        .flatMap((row) => Array.from({ length: row.n }, () => row.answer));
-      const decision = decideQuestion(rule, premises.length, premisesVoted, countAnswers(answers));
+      const decision = decideQuestion(
+        rule,
+        premises.length,
+        premisesVoted,
+        countAnswers(counts.filter((row) => row.questionId === question.id)),
+      );
       await this.meetings.recordResult(question.id, decision);
     }
     await this.meetings.markClosed(meeting.id, at);

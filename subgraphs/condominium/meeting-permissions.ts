@@ -77,7 +77,10 @@ const ownsBallotPremises = rule({ cache: 'no_cache' })<BallotRow, Context>(async
     : forbidden('A ballot is seen only by the manager of the building and the owners of its premises.');
 });
 
-const ballotReader = or(managesBuilding(ballotBuilding), ownsBallotPremises);
+/** A ballot's answers: the manager, the owners of its premises, a local executive body of the territory. */
+const ballotReader = or(managesBuilding(ballotBuilding), ownsBallotPremises, watchesBuildingTerritory(WATCHING, ballotBuilding));
+/** The name on a paper ballot (personal data): the manager and the owners of the premises only. */
+const ballotNameReader = or(managesBuilding(ballotBuilding), ownsBallotPremises);
 
 /** A published (or annulled after publication) protocol is open part; a draft is its manager's. */
 const isPublishedProtocol = rule({ cache: 'no_cache' })<ProtocolRow, Context>((protocol) =>
@@ -123,7 +126,7 @@ export const meetingPermissions = {
     // Reached only through a Meeting, whose rule decided.
     Question: { '*': visibleWithParent },
     QuestionResult: { '*': visibleWithParent },
-    Ballot: { '*': ballotReader, voterName: ballotReader },
+    Ballot: { '*': ballotReader, voterName: ballotNameReader },
     BallotAnswer: { '*': visibleWithParent },
     Protocol: { '*': or(managesBuilding<ProtocolRow>(buildingIdOfParent), isPublishedProtocol) },
     ProtocolQuestion: { '*': visibleWithParent },

@@ -27,7 +27,13 @@ describe('meeting tally', () => {
   });
 
   it('counts abstentions as cast', () => {
-    expect(countAnswers(['FOR', 'ABSTAIN', 'AGAINST', 'FOR'])).toEqual({ votesFor: 2, votesAgainst: 1, votesAbstained: 1 });
+    expect(
+      countAnswers([
+        { answer: 'FOR', n: 2 },
+        { answer: 'ABSTAIN', n: 1 },
+        { answer: 'AGAINST', n: 1 },
+      ]),
+    ).toEqual({ votesFor: 2, votesAgainst: 1, votesAbstained: 1 });
     // 2 for of 4 cast is not more than half.
     expect(decideQuestion(ordinary, 6, 4, { votesFor: 2, votesAgainst: 1, votesAbstained: 1 }).approved).toBe(false);
     expect(decideQuestion(ordinary, 6, 4, { votesFor: 3, votesAgainst: 0, votesAbstained: 1 }).approved).toBe(true);

@@ -35,14 +35,12 @@ export function reachesShare(count: number, base: number, numerator: number, den
   return strict ? left > right : left >= right;
 }
 
-/** Counts the answers to one question. */
-export function countAnswers(answers: readonly BallotAnswer[]): QuestionCounts {
-  const counts = { votesFor: 0, votesAgainst: 0, votesAbstained: 0 };
-  for (const answer of answers) {
-    if (answer === 'FOR') counts.votesFor += 1;
-    else if (answer === 'AGAINST') counts.votesAgainst += 1;
-    else counts.votesAbstained += 1;
-  }
+const counted: Record<BallotAnswer, keyof QuestionCounts> = { FOR: 'votesFor', AGAINST: 'votesAgainst', ABSTAIN: 'votesAbstained' };
+
+/** Sums the answers to one question, given as (answer, how many) pairs. */
+export function countAnswers(rows: ReadonlyArray<{ answer: BallotAnswer; n: number }>): QuestionCounts {
+  const counts: QuestionCounts = { votesFor: 0, votesAgainst: 0, votesAbstained: 0 };
+  for (const row of rows) counts[counted[row.answer]] += row.n;
   return counts;
 }
 

@@ -31,6 +31,7 @@ import type { AssignmentRow } from './management-repository.js';
 import { meetingPermissions, meetingPersonalData } from './meeting-permissions.js';
 import type { BallotRow } from './meeting-repository.js';
 import type { ReportRow } from './report-repository.js';
+import { serviceEntityPolicy, servicePermissions, servicePersonalData } from './service-permissions.js';
 
 /**
  * A rule for every field of every type (the subgraph refuses to start otherwise). Who
@@ -97,8 +98,9 @@ export const permissions = {
     reports: isOpenPart,
     reportDrafts: managesBuilding(buildingIdArgument('buildingId')),
     reportCompliance: watchesTerritoryArgument,
-    // Building: open, with houseCouncil guarded by its own rule; Region: open counts.
-    _entities: entitiesRule({ Building: openEntity, Region: openEntity }),
+    // Building: open, with houseCouncil and ownerRequests guarded by their own rules; Region: open counts.
+    ...servicePermissions.Query,
+    _entities: entitiesRule({ Building: openEntity, Region: openEntity, ...serviceEntityPolicy }),
     _service: deny,
   },
   Mutation: {
@@ -120,9 +122,17 @@ export const permissions = {
     signReport: managesBuilding(reportBuilding),
     publishReport: managesBuilding(reportBuilding),
     discardReport: managesBuilding(reportBuilding),
+    ...servicePermissions.Mutation,
   },
-  Building: { '*': isOpenPart, houseCouncil: concernsBuilding(thisBuilding), ...meetingPermissions.Building },
+  Building: {
+    '*': isOpenPart,
+    houseCouncil: concernsBuilding(thisBuilding),
+    houseCouncilHistory: concernsBuilding(thisBuilding),
+    ...meetingPermissions.Building,
+    ...servicePermissions.Building,
+  },
   ...meetingPermissions.types,
+  ...servicePermissions.types,
   // Published reports are open part (no personal data); drafts are reached only through their manager's fields.
   // Attached documents (scans may show persons) only to whoever the building concerns.
   Report: { '*': visibleWithParent, documents: concernsDocument<ReportRow>(buildingIdOfParent) },
@@ -158,15 +168,17 @@ export const permissions = {
 } satisfies IRules;
 
 /**
- * Personal data (p.9, p.24): house council members' identities. Management subjects are
- * organisations, known by their ids and names; the representative of direct joint
- * management is a person and is never served.
+ * Personal data (p.9, p.24): house council members' identities, and what owners' requests
+ * carry of their requesters. Management subjects are organisations, known by their ids and
+ * names; the representative of direct joint management is a person and is never served.
  */
 export const personalData: PersonalDataOf<{
   ManagementAssignment: AssignmentRow;
   HouseCouncilMember: HouseCouncilMemberRow;
   Ballot: BallotRow;
-}> = {
+}> &
+  typeof servicePersonalData = {
   HouseCouncilMember: ['fullName', 'iin'],
   ...meetingPersonalData,
+  ...servicePersonalData,
 };

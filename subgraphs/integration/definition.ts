@@ -26,8 +26,10 @@ import { createLoaders, type Loaders } from './loaders.js';
 import { monitoredServices, startMonitor } from './monitor.js';
 import { permissions, personalData } from './permissions.js';
 import { Change } from './resolvers/Change.js';
+import { Export, ExportPart } from './resolvers/Export.js';
 import { Incident } from './resolvers/Incident.js';
 import { Mutation } from './resolvers/Mutation.js';
+import { OpenDataStatistics } from './resolvers/OpenDataStatistics.js';
 import { Query } from './resolvers/Query.js';
 import { WebhookDelivery, WebhookSubscription } from './resolvers/WebhookSubscription.js';
 import { integrationTasks } from './webhook-dispatch.js';
@@ -42,6 +44,9 @@ export const definition: SubgraphDefinition<Loaders> = {
     Mutation,
     Change,
     Incident,
+    OpenDataStatistics,
+    Export,
+    ExportPart,
     WebhookSubscription,
     WebhookDelivery,
   },

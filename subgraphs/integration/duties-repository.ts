@@ -16,12 +16,19 @@ export const dutyKinds = ['BUILDING_CONFIRMATION', 'APPLICATION_REVIEW', 'GRANT_
 export type DutyKind = (typeof dutyKinds)[number];
 
 /** The owners' views, unioned: what crosses subgraphs here is only these published views. */
-const dutyViews = [sql`buildings.published_duties`, sql`access.published_duties`, sql`utilities.published_duties`];
+const dutyViews = [
+  sql`buildings.published_duties`,
+  sql`access.published_duties`,
+  sql`utilities.published_duties`,
+  sql`condominium.published_duties`,
+];
 
 /** The longest run of days off a due date can be moved across (the nominal date is at most this much earlier). */
 const LONGEST_SHIFT_DAYS = 31;
 
 export interface DutyRow {
+  /** Stable for a duty: derived from its kind, object and nominal date (a building owes several). */
+  id: string;
   kind: DutyKind;
   rulePoint: string;
   objectType: string;
@@ -54,6 +61,7 @@ export interface DutyCountRow {
 }
 
 interface Raw extends Record<string, unknown> {
+  id: string;
   kind: DutyKind;
   rule_point: string;
   object_type: string;
@@ -71,18 +79,19 @@ export class DutiesRepository {
     private readonly today: string,
   ) {}
 
-  /** A keyset page ordered by due date, then object id. */
+  /** A keyset page ordered by due date, then duty id. */
   async page(scope: FeedScope, filter: DutyFilter, after: PagePosition | null, limit: number): Promise<DutyRow[]> {
     if (limit === 0) return [];
     const conditions: SQL[] = [];
-    if (after?.at) conditions.push(sql`(d.due_date, d.object_id) > (${after.at.slice(0, 10)}::date, ${after.id}::uuid)`);
+    if (after?.at) conditions.push(sql`(d.due_date, d.id) > (${after.at.slice(0, 10)}::date, ${after.id}::uuid)`);
     const rows = await this.executor.execute<Raw>(sql`
       ${this.dated(scope, filter)}
       select d.* from dated d
        ${conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``}
-       order by d.due_date, d.object_id
+       order by d.due_date, d.id
        limit ${limit}`);
     return rows.map((raw) => ({
+      id: raw.id,
       kind: raw.kind,
       rulePoint: raw.rule_point,
       objectType: raw.object_type,
@@ -168,7 +177,7 @@ export class DutiesRepository {
         select day, min(day) filter (where working) over (order by day desc) as due_date from days
       ),
       dated as (
-        select n.*, cal.due_date
+        select md5(n.kind || ':' || n.object_id || ':' || n.nominal_date)::uuid as id, n.*, cal.due_date
           from nominal n join calendar cal on cal.day = n.nominal_date
          ${due.length > 0 ? sql`where ${sql.join(due, sql` and `)}` : sql``}
       )`;

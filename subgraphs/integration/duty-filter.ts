@@ -1,6 +1,7 @@
 import { badUserInput, type FieldProblem } from '../../lib/errors.js';
 import { isKatoCode } from '../../lib/kato.js';
 import { isUuid } from '../../lib/uuid.js';
+import type { DataQualityFilter } from './data-quality-repository.js';
 import type { DutyFilter, DutyKind } from './duties-repository.js';
 
 /** `DutyFilter` as the SDL takes it (dates already checked by the Date scalar). */
@@ -32,4 +33,22 @@ export function parseDutyFilter(args: DutyFilterArgs | null | undefined): DutyFi
     dueTo: filter.dueTo ?? null,
     overdue: filter.overdue ?? null,
   };
+}
+
+/** `DataQualityFilter` as the SDL takes it. */
+export interface DataQualityFilterArgs {
+  katoCode?: string | null;
+  managerSubjectId?: string | null;
+}
+
+/** Checks a data-quality filter, listing every problem. */
+export function parseDataQualityFilter(args: DataQualityFilterArgs | null | undefined): DataQualityFilter {
+  const problems: FieldProblem[] = [];
+  const filter = args ?? {};
+  if (filter.katoCode != null && !isKatoCode(filter.katoCode))
+    problems.push({ field: 'filter.katoCode', message: 'katoCode must be a 9-digit KATO code, e.g. 750000000.' });
+  if (filter.managerSubjectId != null && !isUuid(filter.managerSubjectId))
+    problems.push({ field: 'filter.managerSubjectId', message: 'managerSubjectId must be the id of a subject.' });
+  if (problems.length > 0) throw badUserInput(problems);
+  return { katoCode: filter.katoCode ?? null, managerSubjectId: filter.managerSubjectId?.toLowerCase() ?? null };
 }

@@ -6,6 +6,13 @@ import { analyticsReads } from '../../lib/read-replicas.js';
 import { isUuid } from '../../lib/uuid.js';
 import { almatyDate } from '../../lib/working-calendar.js';
 import { type ChangeFilter, type ChangeRow, ChangesRepository } from './changes-repository.js';
+import {
+  type BuildingQualityRow,
+  type DataQualityFilter,
+  type DataQualityGrouping,
+  DataQualityRepository,
+  type QualityGroupRow,
+} from './data-quality-repository.js';
 import { DutiesRepository, type DutyCountRow, type DutyFilter, type DutyRow } from './duties-repository.js';
 import { type FeedScope, feedScopeOf } from './feed-scope.js';
 import { mayManage } from './webhook-manager.js';
@@ -36,6 +43,17 @@ export interface DutyCountKey {
   byRegion: boolean;
 }
 
+/** A data-quality read: worst records (`limit`), one building, or a distribution. */
+export interface QualityKey {
+  filter: DataQualityFilter;
+  limit: number;
+  buildingId: string | null;
+}
+export interface QualityGroupKey {
+  filter: DataQualityFilter;
+  grouping: DataQualityGrouping;
+}
+
 export interface Loaders {
   /** What the caller reads of the feed, decided once per request. */
   feedScope: FeedScope;
@@ -46,6 +64,9 @@ export interface Loaders {
   /** The regulatory clock within the caller's scope (the feed's), read from a replica when configured. */
   dutyPage: DataLoader<DutyPageKey, DutyRow[], string>;
   dutyCounts: DataLoader<DutyCountKey, DutyCountRow[], string>;
+  /** Data quality within the caller's scope (the feed's), read from a replica when configured. */
+  quality: DataLoader<QualityKey, BuildingQualityRow[], string>;
+  qualityGroups: DataLoader<QualityGroupKey, QualityGroupRow[], string>;
   /** Keyed by `${status}:${first}:${subscriptionId}`. */
   deliveries: DataLoader<string, DeliveryRow[]>;
 }
@@ -56,8 +77,15 @@ export function createLoaders(db: Database, caller: Caller): Loaders {
   const subscriptions = new WebhookRepository(db);
   // An analytics read: a replica within the lag bound may serve it (the caller was resolved on the primary).
   const duties = new DutiesRepository(analyticsReads(db), almatyDate(new Date()));
+  const quality = new DataQualityRepository(analyticsReads(db));
   return {
     feedScope,
+    quality: new DataLoader((keys) => Promise.all(keys.map((key) => quality.worst(feedScope, key.filter, key.limit, key.buildingId))), {
+      cacheKeyFn: (key) => JSON.stringify(key),
+    }),
+    qualityGroups: new DataLoader((keys) => Promise.all(keys.map((key) => quality.distribution(feedScope, key.filter, key.grouping))), {
+      cacheKeyFn: (key) => JSON.stringify(key),
+    }),
     dutyPage: new DataLoader((keys) => Promise.all(keys.map((key) => duties.page(feedScope, key.filter, key.after, key.limit))), {
       cacheKeyFn: (key) => JSON.stringify(key),
     }),

@@ -4,6 +4,7 @@ import {
   type IRules,
   isAdministrator,
   isAuthenticated,
+  isOpenPart,
   relyOnAdministrator,
   relyOnGrants,
   relyOnToken,
@@ -56,16 +57,26 @@ export const permissions = {
     changes: isAuthenticated,
     duties: readsDuties,
     dutyCounts: readsDuties,
+    // An export's reader: the resolver answers null for another's (administrators read any).
+    export: readsDuties,
+    // Open data: the open part's aggregates, no personal data (p.21).
+    openData: isOpenPart,
+    // Data quality: the same readers, the same scope.
+    dataQuality: readsDuties,
+    worstRecords: readsDuties,
+    buildingQuality: readsDuties,
     webhookSubscriptions: managesWebhooks,
     webhookSubscription: managesWebhooks,
     // The state of the CS's components is the Administrator's to watch (owners are notified by mail).
     incidents: isAdministrator,
-    // Region is referenced only (resolvable: false): no representation is ever resolved here.
+    // Region and Building are referenced only (resolvable: false): no representation is ever resolved here.
     _entities: entitiesRule({}),
     _service: deny,
   },
   Mutation: {
     createWebhookSubscription: subscribesItself,
+    // Exports: asked for under a right in force (re-checked in the write), its scope recorded.
+    requestExport: readsDuties,
     pauseWebhookSubscription: managesWebhooks,
     resumeWebhookSubscription: managesWebhooks,
     replayWebhookSubscription: managesWebhooks,
@@ -82,6 +93,17 @@ export const permissions = {
   DutyEdge: { '*': visibleWithParent },
   DutyCount: { '*': visibleWithParent },
   Region: { '*': visibleWithParent },
+  OpenDataStatistics: { '*': isOpenPart },
+  // Reachable only through `export` (the requester's own) and `requestExport`.
+  Export: { '*': visibleWithParent },
+  ExportPart: { '*': visibleWithParent },
+  RequestExportPayload: { '*': visibleWithParent },
+  OpenDataConditionCount: { '*': isOpenPart },
+  OpenDataTariffStatistics: { '*': isOpenPart },
+  // Reachable only through the data-quality fields, whose loaders keep to the caller's scope.
+  DataQualityGroup: { '*': visibleWithParent },
+  BuildingQuality: { '*': visibleWithParent },
+  Building: { '*': visibleWithParent },
   // Reachable only through `incidents`, which administrators alone may read.
   Incident: { '*': visibleWithParent },
   // Reachable only through the guarded root fields and mutations, whose loaders and manager keep to the caller's own.

@@ -6,6 +6,7 @@ import { enqueueNotification, type MailTransport, mailTasks } from '../../lib/ou
 import { encodeSequenceCursor } from '../../lib/pagination.js';
 import { isUuid } from '../../lib/uuid.js';
 import { type ChangeRow, ChangesRepository } from './changes-repository.js';
+import { exportTasks } from './export-runner.js';
 import { inScope, narrowedTo } from './feed-scope.js';
 import { type DeliveryKey, WebhookRepository } from './webhook-repository.js';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js';
@@ -175,5 +176,6 @@ export function integrationTasks(db: Database, options: IntegrationTaskOptions):
       await deliver(db, key, { number: helpers.job.attempts, last: helpers.job.attempts >= helpers.job.max_attempts }, options);
     }),
     ...(options.mailTransport ? mailTasks(db, options.mailTransport) : {}),
+    ...exportTasks(db),
   };
 }

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
+import { textArray } from '../../lib/pg-array.js';
 import type { MeterStatus, ReadingKind, ReadingSource } from '../../schema/utilities.js';
 import type { MeterScope } from './meter-repository.js';
 
@@ -46,14 +47,7 @@ export interface ReadingRow extends Omit<ReadingInput, 'corrects'> {
   version: number;
 }
 
-/**
- * A Postgres array literal of text elements, every element quoted: the whole array travels
- * as ONE parameter (a VALUES list would hit the protocol's 65,535-parameter limit, and a
- * JSON recordset costs more to parse than a typed array).
- */
-export function textArray(values: ReadonlyArray<string | number | boolean | null>): string {
-  return `{${values.map((v) => (v === null ? 'NULL' : `"${String(v).replace(/[\\"]/g, (c) => `\\${c}`)}"`)).join(',')}}`;
-}
+export { textArray } from '../../lib/pg-array.js';
 
 /** First key of the advisory locks of a supplier's reading calls (the second is the supplier id's hash). */
 const READINGS_LOCK_SPACE = 727_013;
@@ -115,34 +109,36 @@ export class ReadingRepository {
   ): Promise<Map<string, RecentReading[]>> {
     const found = new Map<string, RecentReading[]>();
     if (pairs.length === 0) return found;
-    // Set-wise: every reading of these meters in the span, ranked per meter and zone (in
-    // steady state a few months of each meter: a few partitions' index ranges), rather than
-    // a lateral look-up per meter into every partition. The ids are joined from `unnest`,
-    // not compared with `= any(array)`: the planner would estimate the 10,000-element array
-    // against every partition (0.6 s of planning for one statement).
-    const meterIds = textArray([...new Set(pairs.map((p) => p.meterId))]);
+    // One statement for every pair: per pair, the newest RECENT_READINGS rows of the span by
+    // the (meter, zone, day) index, read backwards and stopped after them, in the span's
+    // partitions only. Ranking every reading of the span instead costs as much as the span
+    // holds (all meters' rows of a month: it grew by 200 ms with each day of daily readings),
+    // and `meter_id = any(array)` is estimated against every partition (0.6 s of planning).
     const span = within ? sql`and r.taken_on >= ${within.from}::date and r.taken_on <= ${within.to}::date` : sql``;
+    // Rows name their pair by its position (an integer parses faster than a uuid and a zone).
     const rows = await this.executor.execute<{
-      meter_id: string;
-      zone: number;
+      n: string;
       id: string;
       taken_on: string;
       value: string;
       consumption: string | null;
       recorded_at: string;
     }>(sql`
-      select ranked.meter_id, ranked.zone, ranked.id, ranked.taken_on::text as taken_on, ranked.value::text as value,
-             ranked.consumption::text as consumption, ranked.recorded_at
-        from (select r.meter_id, r.zone, r.id, r.taken_on, r.value, r.consumption, r.recorded_at,
-                     row_number() over (partition by r.meter_id, r.zone order by r.taken_on desc) as rank
+      select p.n, last.id, last.taken_on::text as taken_on, last.value::text as value,
+             last.consumption::text as consumption, last.recorded_at
+        from unnest(${textArray(pairs.map((p) => p.meterId))}::uuid[], ${textArray(pairs.map((p) => p.zone))}::smallint[])
+             with ordinality as p(meter_id, zone, n)
+        cross join lateral (
+              select r.id, r.taken_on, r.value, r.consumption, r.recorded_at
                 from utilities.meter_readings r
-               where r.meter_id in (select unnest(${meterIds}::uuid[])) ${span}) ranked
-       where ranked.rank <= ${RECENT_READINGS}
-       order by ranked.meter_id, ranked.zone, ranked.taken_on desc`);
-    const wanted = new Set(pairs.map((p) => `${p.meterId}:${p.zone}`));
+               where r.meter_id = p.meter_id and r.zone = p.zone ${span}
+               order by r.taken_on desc
+               limit ${RECENT_READINGS}) last
+       order by p.n, last.taken_on desc`);
     for (const r of rows) {
-      const key = `${r.meter_id}:${Number(r.zone)}`;
-      if (!wanted.has(key)) continue;
+      const pair = pairs[Number(r.n) - 1];
+      if (!pair) continue;
+      const key = `${pair.meterId}:${pair.zone}`;
       const list = found.get(key) ?? [];
       list.push({ id: r.id, takenOn: r.taken_on, value: r.value, consumption: r.consumption, recordedAt: new Date(r.recorded_at) });
       found.set(key, list);

@@ -27,4 +27,7 @@ export const Building = {
   houseCouncil(building: { id: string }, _args: unknown, context: Context) {
     return context.loaders.houseCouncil.load(building.id);
   },
+  houseCouncilHistory(building: { id: string }, _args: unknown, context: Context) {
+    return context.loaders.houseCouncilHistory.load(building.id);
+  },
 };

@@ -89,6 +89,7 @@ export const Mutation = {
       receivedOn,
       taxCertificate: input.taxCertificate,
       appointedBySubjectId: relied[0]?.subjectId ?? null,
+      temporaryAppointment: true,
       assignedBy: actorOf(context.caller),
     });
   },

@@ -5,6 +5,8 @@ import { parseId } from '../../../lib/ids.js';
 import { decodeSequenceCursor, encodeSequenceCursor } from '../../../lib/pagination.js';
 import { isTestingStand, runWrite } from '../../../lib/write.js';
 import type { Context } from '../context.js';
+import { ExportManager } from '../export-manager.js';
+import type { ExportKind } from '../export-repository.js';
 import { CHANGES_LIST } from '../webhook-dispatch.js';
 import { type CreateSubscriptionInput, WebhookManager } from '../webhook-manager.js';
 
@@ -24,6 +26,16 @@ export const Mutation = {
       run: async (tx) => {
         const { subscription, signingSecret } = await managerFor(context, tx).create(args.input);
         return { payload: { subscription, signingSecret, testRun: isTestingStand(context.caller) }, objectIds: [subscription.id] };
+      },
+    });
+  },
+
+  requestExport(_parent: unknown, args: { kind: ExportKind; katoCode?: string | null }, context: Context, info: GraphQLResolveInfo) {
+    return runWrite(context, info, {
+      operation: 'integration.requestExport',
+      run: async (tx) => {
+        const row = await new ExportManager(tx, context.caller).request(args.kind, args.katoCode ?? null);
+        return { payload: { export: row }, objectIds: [row.id] };
       },
     });
   },

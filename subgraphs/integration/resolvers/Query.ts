@@ -2,19 +2,28 @@ import type { ChangeType } from '../../../lib/changes.js';
 import { env } from '../../../lib/env.js';
 import { badUserInput, forbidden } from '../../../lib/errors.js';
 import { parseId, parseOptionalId } from '../../../lib/ids.js';
+import { isKatoCode } from '../../../lib/kato.js';
 import { byTime, parsePage, parseSequencePage, toConnection, toSequenceConnection } from '../../../lib/pagination.js';
+import { analyticsReads } from '../../../lib/read-replicas.js';
 import type { Context } from '../context.js';
+import type { DataQualityGrouping } from '../data-quality-repository.js';
 import type { DutyRow } from '../duties-repository.js';
-import { type DutyFilterArgs, parseDutyFilter } from '../duty-filter.js';
+import { type DataQualityFilterArgs, type DutyFilterArgs, parseDataQualityFilter, parseDutyFilter } from '../duty-filter.js';
+import { mayRead } from '../export-manager.js';
+import { ExportRepository } from '../export-repository.js';
 import { IncidentRepository } from '../incident-repository.js';
+import { OpenDataRepository } from '../open-data-repository.js';
 import { CHANGES_LIST } from '../webhook-dispatch.js';
 import type { SubscriptionRow } from '../webhook-repository.js';
 
 const SUBSCRIPTIONS_LIST = 'webhookSubscriptions';
 const DUTIES_LIST = 'duties';
 
-/** A duty's place in the list: its due date, then its object's id. */
-const byDueDate = (row: DutyRow) => ({ id: row.objectId, at: `${row.dueDate}T00:00:00Z` });
+/** A building's quality with the Building reference the gateway completes from the register. */
+const withBuilding = <T extends { buildingId: string }>(row: T) => ({ ...row, building: { id: row.buildingId } });
+
+/** A duty's place in the list: its due date, then its id. */
+const byDueDate = (row: DutyRow) => ({ id: row.id, at: `${row.dueDate}T00:00:00Z` });
 
 export const Query = {
   /** The feed within the caller's scope (the loader applies it), oldest first. */
@@ -39,6 +48,53 @@ export const Query = {
   async dutyCounts(_parent: unknown, args: { filter?: DutyFilterArgs | null; byRegion?: boolean | null }, context: Context) {
     const rows = await context.loaders.dutyCounts.load({ filter: parseDutyFilter(args.filter), byRegion: args.byRegion ?? false });
     return rows.map((row) => ({ ...row, region: row.region === null ? null : { katoCode: `${row.region}0000000` } }));
+  },
+
+  async dataQuality(
+    _parent: unknown,
+    args: { filter?: DataQualityFilterArgs | null; groupBy?: DataQualityGrouping | null },
+    context: Context,
+  ) {
+    const grouping = args.groupBy ?? 'REGION';
+    const rows = await context.loaders.qualityGroups.load({ filter: parseDataQualityFilter(args.filter), grouping });
+    return rows.map((row) => ({
+      ...row,
+      region: grouping === 'REGION' && row.key !== null ? { katoCode: row.key.padEnd(9, '0') } : null,
+      katoPrefix: grouping === 'MANAGER' ? null : row.key,
+      managerSubjectId: grouping === 'MANAGER' ? row.key : null,
+    }));
+  },
+
+  async worstRecords(_parent: unknown, args: { filter?: DataQualityFilterArgs | null; first?: number | null }, context: Context) {
+    const filter = parseDataQualityFilter(args.filter);
+    const first = args.first ?? 50;
+    const max = env().MAX_PAGE_SIZE;
+    if (!Number.isInteger(first) || first < 0 || first > max)
+      throw badUserInput({ field: 'first', message: `first must be between 0 and ${max}; ${first} is not.` });
+    const rows = await context.loaders.quality.load({ filter, limit: first, buildingId: null });
+    return rows.map(withBuilding);
+  },
+
+  async buildingQuality(_parent: unknown, args: { buildingId: string }, context: Context) {
+    const buildingId = parseId(args.buildingId, 'buildingId', 'a building');
+    const [row] = await context.loaders.quality.load({ filter: { katoCode: null, managerSubjectId: null }, limit: 1, buildingId });
+    return row ? withBuilding(row) : null;
+  },
+
+  async export(_parent: unknown, args: { id: string }, context: Context) {
+    const row = await new ExportRepository(context.db).byId(parseId(args.id, 'id', 'an export'));
+    return row && mayRead(context.caller, row) ? row : null;
+  },
+
+  /** The open part's aggregates for a territory and month: no token, no personal data. */
+  openData(_parent: unknown, args: { katoCode: string; period: string }, context: Context) {
+    const problems = [];
+    if (!isKatoCode(args.katoCode)) problems.push({ field: 'katoCode', message: 'katoCode must be a 9-digit KATO code, e.g. 750000000.' });
+    const month = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(args.period);
+    if (!month || Number(month[1]) < 2000 || Number(month[1]) > 2100)
+      problems.push({ field: 'period', message: 'period must be a month between 2000-01 and 2100-12, written YYYY-MM.' });
+    if (problems.length > 0) throw badUserInput(problems);
+    return new OpenDataRepository(analyticsReads(context.db)).statistics(args.katoCode, args.period);
   },
 
   /** A digital object's own subscriptions; an administrator's choice of any. */

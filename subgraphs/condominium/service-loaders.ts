@@ -1,0 +1,92 @@
+import DataLoader from 'dataloader';
+import type { Database } from '../../lib/db.js';
+import { isUuid } from '../../lib/uuid.js';
+import type { PlannedWorkStatus } from '../../schema/condominium.js';
+import { ContractRepository, type ContractRow } from './contract-repository.js';
+import {
+  type OwnerRequestEventRow,
+  OwnerRequestRepository,
+  type OwnerRequestRow,
+  type RequestCategoryRow,
+  type RequestPage,
+} from './owner-request-repository.js';
+import { PlannedWorkRepository, type PlannedWorkRow } from './planned-work-repository.js';
+
+/**
+ * The DataLoaders of planned works, owners' requests and contracts: one statement per
+ * relation whatever the number of buildings or requests on a page. Request rows are read
+ * here without scope; who reads which request is decided by `owner-request-scope.ts`.
+ */
+export interface ServiceLoaders {
+  plannedWorkById: DataLoader<string, PlannedWorkRow | null>;
+  /** Keyed by `${buildingId}:${status ?? ''}`. */
+  plannedWorksOfBuilding: DataLoader<string, PlannedWorkRow[]>;
+  contractById: DataLoader<string, ContractRow | null>;
+  /** Keyed by `${buildingId}:${activeOn ?? ''}`. */
+  contractsOfBuilding: DataLoader<string, ContractRow[]>;
+  requestCategories: DataLoader<'all', RequestCategoryRow[]>;
+  /** Unscoped: for rules and for `owner-request-scope.ts`, never served as it is. */
+  requestById: DataLoader<string, OwnerRequestRow | null>;
+  requestPage: DataLoader<RequestPage, OwnerRequestRow[], string>;
+  requestEvents: DataLoader<string, OwnerRequestEventRow[]>;
+}
+
+function inKeyOrder<T extends { id: string }>(keys: readonly string[], rows: readonly T[]): Array<T | null> {
+  const map = new Map(rows.map((row) => [row.id, row]));
+  return keys.map((key) => map.get(key.toLowerCase()) ?? null);
+}
+
+const uuids = (keys: readonly string[]) => keys.filter(isUuid).map((key) => key.toLowerCase());
+
+/** Rows of `buildingId:option` keys, one statement per distinct option (almost always one). */
+function byBuildingAndOption<T extends { buildingId: string }>(read: (buildingIds: string[], option: string | null) => Promise<T[]>) {
+  return new DataLoader<string, T[]>(async (keys) => {
+    const byOption = new Map<string, string[]>();
+    for (const key of keys) {
+      const [buildingId = '', option = ''] = key.split(':');
+      byOption.set(option, [...(byOption.get(option) ?? []), buildingId]);
+    }
+    const found = new Map<string, T[]>();
+    for (const [option, buildingIds] of byOption) {
+      for (const row of await read(buildingIds, option === '' ? null : option)) {
+        const key = `${row.buildingId}:${option}`;
+        found.set(key, [...(found.get(key) ?? []), row]);
+      }
+    }
+    return keys.map((key) => found.get(key) ?? []);
+  });
+}
+
+export function createServiceLoaders(db: Database): ServiceLoaders {
+  const works = new PlannedWorkRepository(db);
+  const contracts = new ContractRepository(db);
+  const requests = new OwnerRequestRepository(db);
+  const requestById = new DataLoader<string, OwnerRequestRow | null>(async (ids) => inKeyOrder(ids, await requests.byIds(uuids(ids))));
+  return {
+    plannedWorkById: new DataLoader(async (ids) => inKeyOrder(ids, await works.byIds(uuids(ids)))),
+    plannedWorksOfBuilding: byBuildingAndOption((ids, status) => works.ofBuildings(ids, status as PlannedWorkStatus | null)),
+    contractById: new DataLoader(async (ids) => inKeyOrder(ids, await contracts.byIds(uuids(ids)))),
+    contractsOfBuilding: byBuildingAndOption((ids, activeOn) => contracts.ofBuildings(ids, activeOn)),
+    requestCategories: new DataLoader(async (keys) => {
+      const rows = await requests.categories();
+      return keys.map(() => rows);
+    }),
+    requestById,
+    requestPage: new DataLoader(
+      (pages) =>
+        Promise.all(
+          pages.map(async (page) => {
+            const rows = await requests.page(page);
+            for (const row of rows) requestById.prime(row.id, row);
+            return rows;
+          }),
+        ),
+      { cacheKeyFn: (page) => JSON.stringify(page) },
+    ),
+    requestEvents: new DataLoader(async (ids) => {
+      const events = new Map<string, OwnerRequestEventRow[]>(ids.map((id) => [id, []]));
+      for (const row of await requests.eventsOf(ids)) events.get(row.requestId)?.push(row);
+      return ids.map((id) => events.get(id) ?? []);
+    }),
+  };
+}
