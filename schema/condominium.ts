@@ -764,7 +764,8 @@ export const contracts = condominiumSchema.table(
 );
 
 /**
- * Reports due (p.5) from the manager of each building under a current assignment: the
+ * Owners' requests not yet done nor rejected (p.4.7), due on their day, the building's
+ * current manager to act. Reports due (p.5) from the manager of each building under a current assignment: the
  * monthly report of every month managed in the last twelve, by the 20th of the next month,
  * and the annual report of last year, by 1 April, while no version of it is published. The
  * nominal date is the day the Rule names (read inclusively, as `report-deadlines.ts` does);
@@ -793,7 +794,13 @@ export const publishedCondominiumDuties = condominiumSchema.view('published_duti
     from periods p
    where not exists (
      select 1 from condominium.reports r
-      where r.building_id = p.building_id and r.kind::text = p.report_kind and r.period_start = p.period_start and r.status = 'PUBLISHED')`);
+      where r.building_id = p.building_id and r.kind::text = p.report_kind and r.period_start = p.period_start and r.status = 'PUBLISHED')
+  union all
+  select 'REQUEST_RESOLUTION', 'p.4.7', 'OwnerRequest', q.id, a.management_subject_id, pb.kato_code::text, q.due_on
+    from condominium.owner_requests q
+    join buildings.published_buildings pb on pb.id = q.building_id
+    left join condominium.management_assignments a on a.building_id = q.building_id and a.valid_to is null
+   where q.status not in ('DONE', 'REJECTED')`);
 
 /**
  * Who manages each building now (issue 10, data quality): the current assignment's subject,

@@ -62,6 +62,16 @@ async function demoContent(db: Executor): Promise<unknown> {
                     from utilities.tariffs t join utilities.suppliers s on s.id = t.supplier_id),
       'accounts', (select jsonb_agg(jsonb_build_array(s.bin, a.account_number, b.cadastral_number, a.premise_number, a.holder_name, a.holder_iin, a.service, a.opened_at) order by s.bin, a.account_number)
                      from utilities.personal_accounts a join utilities.suppliers s on s.id = a.supplier_id join buildings.buildings b on b.id = a.building_id),
+      'meters', (select jsonb_agg(jsonb_build_array(s.bin, m.serial_number, m.premise_number, m.service, m.capacity_digits, m.installed_at, m.next_verification_at) order by m.serial_number)
+                   from utilities.meters m join utilities.suppliers s on s.id = m.supplier_id),
+      'readings', (select jsonb_agg(jsonb_build_array(m.serial_number, r.taken_on, r.value, r.consumption, r.anomaly) order by m.serial_number, r.taken_on)
+                     from utilities.meter_readings r join utilities.meters m on m.id = r.meter_id),
+      'billingPeriods', (select jsonb_agg(jsonb_build_array(s.bin, p.month, p.status) order by s.bin, p.month)
+                           from utilities.billing_periods p join utilities.suppliers s on s.id = p.supplier_id),
+      'charges', (select jsonb_agg(jsonb_build_array(a.account_number, c.month, c.kind, c.basis, c.volume, c.amount_tiyn, c.kato_code) order by a.account_number, c.month)
+                    from utilities.charges c join utilities.personal_accounts a on a.id = c.account_id),
+      'payments', (select jsonb_agg(jsonb_build_array(a.account_number, p.amount_tiyn, p.paid_on, p.channel, p.reference) order by p.reference)
+                     from utilities.payments p join utilities.personal_accounts a on a.id = p.account_id),
       'management', (select jsonb_agg(jsonb_build_array(b.cadastral_number, m.management_subject_kind, m.form, m.valid_from, m.contract_number,
                                                         m.tax_certificate_number, m.tax_certificate_issued_on) order by b.cadastral_number)
                        from condominium.management_assignments m join buildings.buildings b on b.id = m.building_id),
@@ -122,6 +132,11 @@ describe('demo data', () => {
       tariffs: 6,
       assignments: 6,
       houseCouncilMembers: 3,
+      meters: 24,
+      readings: 24 * 12,
+      billingPeriods: 4,
+      charges: 24 * 2,
+      payments: 24,
     });
     expect(report.counts.personalAccounts).toBeGreaterThanOrEqual(200);
   });
@@ -215,6 +230,70 @@ describe('demo data', () => {
     const tariffs = await system.query(`{ tariffs(first: 50) { edges { node { service pricePerUnit supplier { name } } } } }`);
     expect(tariffs.errors).toBeUndefined();
     expect(tariffs.data?.tariffs.edges).toHaveLength(6);
+  });
+
+  it("shows each supplier its meters' year of readings with a rollover and an anomaly, two billing periods and the payments' reconciliation", async () => {
+    const month = (offset: number) =>
+      new Date(Date.UTC(referenceDate.getUTCFullYear(), referenceDate.getUTCMonth() + offset, 1)).toISOString().slice(0, 10);
+    for (const [role, serial, capacity] of [
+      ['supplierWater', 'SV15', 100_000],
+      ['supplierPower', 'CE102', 1_000_000],
+    ] as const) {
+      const [supplier] = await system.db.execute<{ id: string }>(sql`
+        select s.id from utilities.suppliers s join utilities.meters m on m.supplier_id = s.id where m.serial_number = ${`${serial}-0001`}`);
+      const response = await system.query(
+        `query($supplierId: ID!, $from: Date!, $to: Date!, $closed: Date!) {
+          meters(first: 50, filter: { supplierId: $supplierId }) { edges { node { serialNumber verificationOverdue readings(from: $from, to: $to) { value consumption anomaly } } } }
+          billingPeriods(supplierId: $supplierId) { month status }
+          paymentDocuments(supplierId: $supplierId, month: $closed) { total paid outstanding overpaid status lines { service } }
+        }`,
+        { supplierId: supplier?.id, from: month(-12), to: month(0), closed: month(-2) },
+        { token: token(role) },
+      );
+      expect(response.errors).toBeUndefined();
+      const meters = response.data?.meters.edges.map((edge: any) => edge.node);
+      expect(meters).toHaveLength(12);
+      expect(meters.every((meter: any) => meter.readings.length === 12)).toBe(true);
+      // The first counter passes its capacity: a reading below the one before, with a small consumption.
+      const rolled = meters.find((meter: any) => meter.serialNumber === `${serial}-0001`).readings;
+      const wrap = rolled.findIndex((reading: any, i: number) => i > 0 && Number(reading.value) < Number(rolled[i - 1].value));
+      expect(wrap).toBeGreaterThan(0);
+      expect(Number(rolled[wrap].consumption)).toBe(capacity - Number(rolled[wrap - 1].value) + Number(rolled[wrap].value));
+      expect(Number(rolled[wrap].consumption)).toBeLessThan(capacity / 10);
+      // One month of the second meter is far above its average: flagged, and only it.
+      expect(meters.flatMap((meter: any) => meter.readings.filter((reading: any) => reading.anomaly)).length).toBe(1);
+      expect(meters.find((meter: any) => meter.serialNumber === `${serial}-0002`).readings[7].anomaly).toBe(true);
+      expect(meters.filter((meter: any) => meter.verificationOverdue)).toHaveLength(1);
+      expect(response.data?.billingPeriods).toEqual([
+        { month: month(-1), status: 'OPEN' },
+        { month: month(-2), status: 'CLOSED' },
+      ]);
+      const documents = response.data?.paymentDocuments;
+      expect(documents).toHaveLength(12);
+      expect(documents.map((document: any) => document.status).sort()).toEqual([
+        'OVERPAID',
+        'PAID',
+        'PAID',
+        'PAID',
+        'PAID',
+        'PAID',
+        'PAID',
+        'PAID',
+        'PAID',
+        'PAID',
+        'PAID',
+        'PARTIALLY_PAID',
+      ]);
+      // Another supplier reads none of it.
+      const other = await system.query(
+        `query($s: ID!) { billingPeriods(supplierId: $s) { month } }`,
+        { s: supplier?.id },
+        {
+          token: token(role === 'supplierWater' ? 'supplierPower' : 'supplierWater'),
+        },
+      );
+      expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
   });
 
   it('lets the akimat person register a building in Almaty but not in Astana, and the deputy by delegation', async () => {

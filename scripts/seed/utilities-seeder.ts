@@ -8,11 +8,13 @@ import { TariffManager } from '../../subgraphs/utilities/tariff-manager.js';
 import { deleteReceiptsOf, demoSubjects, findAdministrator, findDemoSubjects } from './access-seeder.js';
 import { Random } from './random.js';
 import type { Seeder } from './seeder.js';
+import { type MeteringCounts, type MeteringPlan, resetMeteringAndBilling, seedMeteringAndBilling } from './utilities-metering-demo.js';
 
 /*
- * The two demo suppliers in the supplier register, their published tariffs, and personal
+ * The two demo suppliers in the supplier register, their published tariffs, personal
  * accounts for the apartments of a few Almaty buildings of the register, held by the
- * apartments' owners. Written through the utilities subgraph's managers, which check them as
+ * apartments' owners, and each supplier's meters, a year of readings, two billing periods
+ * and payments (utilities-metering-demo.ts). Written through the utilities subgraph's managers, which check them as
  * the API does (accounts against the register's buildings and premises), with a receipt for
  * each placement as the API would give; accounts and tariffs are placed by the supplier's own
  * billing system (its digital object), as in production.
@@ -34,6 +36,8 @@ interface SupplierPlan {
   /** Price in tenge the year before the reference year, and in it (published on 1 January). */
   tariffs: Array<{ service: UtilityService; unit: TariffUnit; previous: string; current: string }>;
   accounts: AccountKind[];
+  /** Individual meters on the first accounts of one service, and their year (utilities-metering-demo.ts). */
+  metering: Pick<MeteringPlan, 'service' | 'serialPrefix' | 'capacityDigits' | 'monthly'>;
 }
 
 // Orders of magnitude of Almaty's tariffs for households; illustrative, not official.
@@ -49,12 +53,14 @@ const plans: SupplierPlan[] = [
       { service: 'WATER_SUPPLY', numberPrefix: '71', connected: () => true },
       { service: 'SEWERAGE', numberPrefix: '72', connected: (apartment) => apartment.sewer },
     ],
+    metering: { service: 'WATER_SUPPLY', serialPrefix: 'SV15', capacityDigits: 5, monthly: [6, 14] },
   },
   {
     key: 'powerSupplier',
     services: ['ELECTRICITY'],
     tariffs: [{ service: 'ELECTRICITY', unit: 'KILOWATT_HOUR', previous: '24.4500', current: '26.9000' }],
     accounts: [{ service: 'ELECTRICITY', numberPrefix: '5', connected: () => true }],
+    metering: { service: 'ELECTRICITY', serialPrefix: 'CE102', capacityDigits: 6, monthly: [140, 320] },
   },
 ];
 
@@ -159,7 +165,7 @@ async function seedUtilities(
   const apartments = await almatyApartments(tx);
   const now = new Date();
   const year = referenceDate.getUTCFullYear();
-  const counts = { suppliers: 0, tariffs: 0, personalAccounts: 0 };
+  const counts = { suppliers: 0, tariffs: 0, personalAccounts: 0, meters: 0, readings: 0, billingPeriods: 0, charges: 0, payments: 0 };
 
   for (const plan of plans) {
     const subject = demoSubjects[plan.key];
@@ -207,6 +213,7 @@ async function seedUtilities(
     const written = await manager.write(
       supplier.id,
       checked.flatMap((outcome) => ('value' in outcome ? [outcome.value] : [])),
+      placedBy,
     );
     await issueReceipt(tx, {
       operation: 'utilities.upsertPersonalAccounts',
@@ -215,6 +222,15 @@ async function seedUtilities(
       objectIds: written.map((row) => row.id),
     });
     counts.personalAccounts += written.length;
+
+    const metered = await seedMeteringAndBilling(
+      tx,
+      { ...plan.metering, supplierId: supplier.id, placedBy, accounts },
+      seed,
+      referenceDate,
+      plans.indexOf(plan),
+    );
+    for (const [key, value] of Object.entries(metered)) counts[key as keyof MeteringCounts] += value;
   }
   return counts;
 }
@@ -253,8 +269,17 @@ export const utilitiesSeeder: Seeder = {
           union all
           select id::text from utilities.tariffs where supplier_id = any(${list}::uuid[])) as ids`);
       await deleteReceiptsOf(tx, [...supplierIds, ...(placed?.ids ?? [])]);
+      await resetMeteringAndBilling(tx, list);
+      await tx.execute(sql`delete from utilities.consumer_requests where supplier_id = any(${list}::uuid[])`);
+      await tx.execute(sql`
+        delete from utilities.personal_account_history
+         where account_id in (select id from utilities.personal_accounts where supplier_id = any(${list}::uuid[]))`);
       await tx.execute(sql`delete from utilities.personal_accounts where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`delete from utilities.tariffs where supplier_id = any(${list}::uuid[])`);
+      await tx.execute(sql`
+        delete from utilities.outage_buildings
+         where outage_id in (select id from utilities.outages where supplier_id = any(${list}::uuid[]))`);
+      await tx.execute(sql`delete from utilities.outages where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`
         delete from utilities.network_buildings
          where network_id in (select id from utilities.engineering_networks where supplier_id = any(${list}::uuid[]))`);
