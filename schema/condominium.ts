@@ -265,6 +265,13 @@ export type ReportStatus = (typeof reportStatus.enumValues)[number];
 export const reportLineDirection = condominiumSchema.enum('report_line_direction', ['INCOME', 'EXPENSE']);
 
 /**
+ * How a published report reaches the owners and the house council (p.5): through digital
+ * objects (this system, the OSI's application), and/or posted in a publicly accessible place.
+ */
+export const reportChannel = condominiumSchema.enum('report_channel', ['DIGITAL_OBJECT', 'POSTED_PUBLICLY']);
+export type ReportChannel = (typeof reportChannel.enumValues)[number];
+
+/**
  * One version of a building's report for one period. Money in tiyn. A correction of a
  * published report is a new version naming the one it replaces, with the reason.
  */
@@ -299,6 +306,8 @@ export const reports = condominiumSchema.table(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     /** When it was published (the deadline is judged by it); null before. */
     publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+    /** How it reached the owners (p.5), said when it was published; empty before. */
+    channels: reportChannel('channels').array().notNull().default(sql`'{}'`),
   },
   (t) => [
     uniqueIndex('reports_version_key').on(t.buildingId, t.kind, t.periodStart, t.version),
@@ -310,6 +319,7 @@ export const reports = condominiumSchema.table(
       sql`extract(day from ${t.periodStart}) = 1 and (${t.kind} = 'MONTHLY' or extract(month from ${t.periodStart}) = 1)`,
     ),
     check('reports_published_check', sql`(${t.status} = 'PUBLISHED') = (${t.publishedAt} is not null)`),
+    check('reports_channels_check', sql`(${t.status} = 'PUBLISHED') = (cardinality(${t.channels}) > 0)`),
     check(
       'reports_correction_check',
       sql`(${t.replacesId} is null) = (${t.correctionReason} is null) and (${t.replacesId} is null) = (${t.version} = 1)`,
