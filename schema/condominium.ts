@@ -265,6 +265,13 @@ export type ReportStatus = (typeof reportStatus.enumValues)[number];
 export const reportLineDirection = condominiumSchema.enum('report_line_direction', ['INCOME', 'EXPENSE']);
 
 /**
+ * How a published report reaches the owners and the house council (p.5): through digital
+ * objects (this system, the OSI's application), and/or posted in a publicly accessible place.
+ */
+export const reportChannel = condominiumSchema.enum('report_channel', ['DIGITAL_OBJECT', 'POSTED_PUBLICLY']);
+export type ReportChannel = (typeof reportChannel.enumValues)[number];
+
+/**
  * One version of a building's report for one period. Money in tiyn. A correction of a
  * published report is a new version naming the one it replaces, with the reason.
  */
@@ -299,6 +306,8 @@ export const reports = condominiumSchema.table(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     /** When it was published (the deadline is judged by it); null before. */
     publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+    /** How it reached the owners (p.5), said when it was published; empty before. */
+    channels: reportChannel('channels').array().notNull().default(sql`'{}'`),
   },
   (t) => [
     uniqueIndex('reports_version_key').on(t.buildingId, t.kind, t.periodStart, t.version),
@@ -310,6 +319,7 @@ export const reports = condominiumSchema.table(
       sql`extract(day from ${t.periodStart}) = 1 and (${t.kind} = 'MONTHLY' or extract(month from ${t.periodStart}) = 1)`,
     ),
     check('reports_published_check', sql`(${t.status} = 'PUBLISHED') = (${t.publishedAt} is not null)`),
+    check('reports_channels_check', sql`(${t.status} = 'PUBLISHED') = (cardinality(${t.channels}) > 0)`),
     check(
       'reports_correction_check',
       sql`(${t.replacesId} is null) = (${t.correctionReason} is null) and (${t.replacesId} is null) = (${t.version} = 1)`,
@@ -764,7 +774,8 @@ export const contracts = condominiumSchema.table(
 );
 
 /**
- * Reports due (p.5) from the manager of each building under a current assignment: the
+ * Owners' requests not yet done nor rejected (p.4.7), due on their day, the building's
+ * current manager to act. Reports due (p.5) from the manager of each building under a current assignment: the
  * monthly report of every month managed in the last twelve, by the 20th of the next month,
  * and the annual report of last year, by 1 April, while no version of it is published. The
  * nominal date is the day the Rule names (read inclusively, as `report-deadlines.ts` does);
@@ -793,7 +804,13 @@ export const publishedCondominiumDuties = condominiumSchema.view('published_duti
     from periods p
    where not exists (
      select 1 from condominium.reports r
-      where r.building_id = p.building_id and r.kind::text = p.report_kind and r.period_start = p.period_start and r.status = 'PUBLISHED')`);
+      where r.building_id = p.building_id and r.kind::text = p.report_kind and r.period_start = p.period_start and r.status = 'PUBLISHED')
+  union all
+  select 'REQUEST_RESOLUTION', 'p.4.7', 'OwnerRequest', q.id, a.management_subject_id, pb.kato_code::text, q.due_on
+    from condominium.owner_requests q
+    join buildings.published_buildings pb on pb.id = q.building_id
+    left join condominium.management_assignments a on a.building_id = q.building_id and a.valid_to is null
+   where q.status not in ('DONE', 'REJECTED')`);
 
 /**
  * Who manages each building now (issue 10, data quality): the current assignment's subject,

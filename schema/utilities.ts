@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  bigserial,
   boolean,
   char,
   check,
@@ -506,6 +507,124 @@ export const networkBuildings = utilitiesSchema.table(
   (t) => [primaryKey({ columns: [t.networkId, t.buildingId] }), index('network_buildings_building_idx').on(t.buildingId)],
 );
 
+/** What a consumer asks of a supplier (p.29). */
+export const consumerRequestKind = utilitiesSchema.enum('consumer_request_kind', ['COMPLAINT', 'OUTAGE_REPORT', 'RECALCULATION_REQUEST']);
+export type ConsumerRequestKind = (typeof consumerRequestKind.enumValues)[number];
+
+/** Where a consumer request is: ANSWERED and REJECTED are final. */
+export const consumerRequestStatus = utilitiesSchema.enum('consumer_request_status', ['SUBMITTED', 'IN_PROGRESS', 'ANSWERED', 'REJECTED']);
+export type ConsumerRequestStatus = (typeof consumerRequestStatus.enumValues)[number];
+
+/**
+ * Consumers' requests about a personal account (p.29), routed to the supplier keeping it:
+ * read by the person who submitted it and by that supplier only.
+ */
+export const consumerRequests = utilitiesSchema.table(
+  'consumer_requests',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => personalAccounts.id),
+    kind: consumerRequestKind('kind').notNull(),
+    text: text('text').notNull(),
+    status: consumerRequestStatus('status').notNull().default('SUBMITTED'),
+    /** The person of the access subgraph who submitted it (no foreign key across schemas). */
+    submittedBy: uuid('submitted_by').notNull(),
+    submittedAt: timestamptz('submitted_at').notNull().defaultNow(),
+    /** The last day for the supplier's answer. */
+    deadline: date('deadline', { mode: 'string' }).notNull(),
+    answer: text('answer'),
+    answeredAt: timestamptz('answered_at'),
+    /** `person:<id>` or `digital-object:<id>` of the supplier's side. */
+    answeredBy: text('answered_by'),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('consumer_requests_supplier_idx').on(t.supplierId, t.id),
+    index('consumer_requests_submitted_by_idx').on(t.submittedBy, t.id),
+    check('consumer_requests_answer_check', sql`${t.status} not in ('ANSWERED', 'REJECTED') or ${t.answer} is not null`),
+  ],
+);
+
+/** Whether an interruption was announced ahead or happened. */
+export const outageKind = utilitiesSchema.enum('outage_kind', ['PLANNED', 'EMERGENCY']);
+export type OutageKind = (typeof outageKind.enumValues)[number];
+
+/** Interruptions of a service published by its supplier: the open part (residents and the public read them). */
+export const outages = utilitiesSchema.table(
+  'outages',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id),
+    service: utilityService('service').notNull(),
+    kind: outageKind('kind').notNull(),
+    startsAt: timestamptz('starts_at').notNull(),
+    /** Null while an emergency's end is not known. */
+    endsAt: timestamptz('ends_at'),
+    /** What residents are told, as the supplier wrote it. */
+    message: text('message').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('outages_supplier_idx').on(t.supplierId, t.id),
+    check('outages_period_check', sql`${t.endsAt} is null or ${t.endsAt} > ${t.startsAt}`),
+    check('outages_planned_end_check', sql`${t.kind} = 'EMERGENCY' or ${t.endsAt} is not null`),
+  ],
+);
+
+/** The buildings an outage affects, with each building's KATO code for territorial lists. */
+export const outageBuildings = utilitiesSchema.table(
+  'outage_buildings',
+  {
+    outageId: uuid('outage_id')
+      .notNull()
+      .references(() => outages.id),
+    buildingId: uuid('building_id').notNull(),
+    katoCode: varchar('kato_code', { length: 500 }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.outageId, t.buildingId] }),
+    index('outage_buildings_building_idx').on(t.buildingId),
+    index('outage_buildings_kato_idx').on(t.katoCode.op('text_pattern_ops')),
+  ],
+);
+
+/** What happened to a personal account. */
+export const accountChange = utilitiesSchema.enum('account_change', ['OPENED', 'UPDATED', 'CLOSED']);
+export type AccountChange = (typeof accountChange.enumValues)[number];
+
+/**
+ * Append-only history of personal accounts (p.4.11), written by every write of an account:
+ * who, when, and the old and new value of each field that changed. The holder's name and IIN
+ * are personal data and never copied here: only that they changed.
+ */
+export const personalAccountHistory = utilitiesSchema.table(
+  'personal_account_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => personalAccounts.id),
+    change: accountChange('change').notNull(),
+    /** `person:<id>` or `digital-object:<id>`. */
+    changedBy: text('changed_by').notNull(),
+    changedAt: timestamptz('changed_at').notNull().defaultNow(),
+    /** `{ field: { old, new } }` for each field that changed, personal data left out. */
+    changes: jsonb('changes').$type<Record<string, { old: unknown; new: unknown }>>().notNull(),
+    /** Names of the holder's personal-data fields that changed (their values are not kept). */
+    personalDataChanged: text('personal_data_changed').array().notNull().default(sql`'{}'`),
+  },
+  (t) => [index('personal_account_history_account_idx').on(t.accountId, t.id)],
+);
 // ── Published views: what other subgraphs may read of this one (read-only, no personal data).
 
 /**

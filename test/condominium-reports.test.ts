@@ -249,9 +249,19 @@ describe('condominium reports', () => {
         signature: { signer: { bin: osi.identificationNumber }, publishedAt: null },
       });
 
-      const published = await system.query(publish, { id: report.id }, { token: manager.token });
+      const noChannel = await system.query(
+        `mutation($id: ID!) { publishReport(reportId: $id, channels: []) { report { status } } }`,
+        { id: report.id },
+        { token: manager.token },
+      );
+      expect(noChannel.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'channels' });
+      const published = await system.query(
+        `mutation($id: ID!) { publishReport(reportId: $id, channels: [DIGITAL_OBJECT, POSTED_PUBLICLY]) { report { status channels publishedAt signature { code } } } }`,
+        { id: report.id },
+        { token: manager.token },
+      );
       expect(published.errors).toBeUndefined();
-      expect(published.data?.publishReport.report.status).toBe('PUBLISHED');
+      expect(published.data?.publishReport.report).toMatchObject({ status: 'PUBLISHED', channels: ['DIGITAL_OBJECT', 'POSTED_PUBLICLY'] });
       const code = published.data?.publishReport.report.signature.code;
 
       const open = await system.query(read, { id: report.id });

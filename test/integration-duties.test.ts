@@ -274,4 +274,28 @@ describe('the regulatory clock', () => {
     expect(almatySees.filter((node) => node.kind === 'MONTHLY_REPORT')).toHaveLength(1);
     expect(new Set(almatySees.map((node) => node.id)).size).toBe(almatySees.length);
   });
+
+  it("lists owners' requests still open (p.4.7), due on their day moved off days off, for the building's manager", async () => {
+    const request = async (status: string, dueOn: string) => {
+      const [row] = await system.db.execute<{ id: string }>(sql`
+        insert into condominium.owner_requests (building_id, category_code, description, requester_person_id, status, due_on, submitted_at, done_at)
+        values (${ids.b1}, 'HEATING', 'No heat', gen_random_uuid(), ${status}, ${dueOn}, now(), ${status === 'DONE' ? sql`now()` : null})
+        returning id`);
+      return (row as { id: string }).id;
+    };
+    const open = await request('IN_PROGRESS', '2027-03-21');
+    const done = await request('DONE', '2027-03-21');
+    const nodes = await dutiesOf(ministry, { kinds: ['REQUEST_RESOLUTION'] });
+    expect(nodes.map((node) => node.objectId)).toEqual([open]);
+    expect(nodes[0]).toMatchObject({
+      objectType: 'OwnerRequest',
+      rulePoint: 'p.4.7',
+      nominalDate: '2027-03-21',
+      dueDate: '2027-03-25',
+      katoCode: ALMALY,
+    });
+    // The building's current manager (the OSI of the previous case) is the one to act.
+    expect(nodes[0]?.subjectId).toEqual(expect.any(String));
+    expect(nodes.some((node) => node.objectId === done)).toBe(false);
+  });
 });

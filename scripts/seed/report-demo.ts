@@ -141,7 +141,8 @@ export async function seedDemoReports(
     await manager.sign(report.id, await signer.sign(await manager.canonicalBytesOf(report), signedAt), trust, acting(signedAt));
     if (publishOn === 'draft' || publishOn >= reference) return report.id;
     const publishedAt = almaty(publishOn, '11:00:00');
-    await manager.publish(report.id, acting(publishedAt));
+    // The OSI posts its reports in the entrances as well.
+    await manager.publish(report.id, acting(publishedAt), ['DIGITAL_OBJECT', 'POSTED_PUBLICLY']);
     await issueReceipt(tx, { operation: 'condominium.publishReport', placedBy: actor, receivedAt: publishedAt, objectIds: [report.id] });
     return report.id;
   };

@@ -213,6 +213,7 @@ async function seedUtilities(
     const written = await manager.write(
       supplier.id,
       checked.flatMap((outcome) => ('value' in outcome ? [outcome.value] : [])),
+      placedBy,
     );
     await issueReceipt(tx, {
       operation: 'utilities.upsertPersonalAccounts',
@@ -269,8 +270,16 @@ export const utilitiesSeeder: Seeder = {
           select id::text from utilities.tariffs where supplier_id = any(${list}::uuid[])) as ids`);
       await deleteReceiptsOf(tx, [...supplierIds, ...(placed?.ids ?? [])]);
       await resetMeteringAndBilling(tx, list);
+      await tx.execute(sql`delete from utilities.consumer_requests where supplier_id = any(${list}::uuid[])`);
+      await tx.execute(sql`
+        delete from utilities.personal_account_history
+         where account_id in (select id from utilities.personal_accounts where supplier_id = any(${list}::uuid[]))`);
       await tx.execute(sql`delete from utilities.personal_accounts where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`delete from utilities.tariffs where supplier_id = any(${list}::uuid[])`);
+      await tx.execute(sql`
+        delete from utilities.outage_buildings
+         where outage_id in (select id from utilities.outages where supplier_id = any(${list}::uuid[]))`);
+      await tx.execute(sql`delete from utilities.outages where supplier_id = any(${list}::uuid[])`);
       await tx.execute(sql`
         delete from utilities.network_buildings
          where network_id in (select id from utilities.engineering_networks where supplier_id = any(${list}::uuid[]))`);

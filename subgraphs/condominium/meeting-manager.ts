@@ -5,6 +5,7 @@ import type { TrustStore } from '../../lib/signatures/signatures.js';
 import { addCalendarDays, almatyDate } from '../../lib/working-calendar.js';
 import type { ConflictMessages } from '../../lib/write.js';
 import type { BallotAnswer, BallotChannel } from '../../schema/condominium.js';
+import { CapitalRepairRepository } from './capital-repair-repository.js';
 import { ManagementRepository } from './management-repository.js';
 import { type BallotRow, MeetingRepository, type MeetingRow, type NewQuestion, type ProtocolRow } from './meeting-repository.js';
 import { countAnswers, decideQuestion } from './meeting-tally.js';
@@ -327,6 +328,8 @@ export class MeetingManager {
     if (basisProblem) throw badUserInput(basisProblem);
     const current = await this.lockedProtocol(request.protocolId, 'input.protocolId');
     if (current.annulledAt) throw conflict('The protocol is already annulled; nothing was written.', 'input.protocolId');
+    // A spending under one of its decisions holds the fund: it either commits before the annulment or sees it.
+    await new CapitalRepairRepository(this.executor).lockFund(current.buildingId);
     const protocol = await this.meetings.annul(current.id, basis, request.annulledBy, request.at);
     const katoCode = await this.buildings.buildingKato(protocol.buildingId);
     return { protocol, changes: [{ type: 'PROTOCOL', id: protocol.id, operation: 'UPDATED', katoCode }] };

@@ -7,7 +7,7 @@ import { canonicalBytes } from './signed-publication.js';
 /**
  * The machine-readable form of a report (p.5), as it is signed: its period, version and what
  * it corrects, the manager, every line, the balances, the capital-repair fund, the works,
- * and the attached documents by SHA-256 (so the signature covers them too). Amounts in
+ * and the attached documents by id, size and SHA-256 (so the signature covers them too). Amounts in
  * tenge as decimal strings. Built from the stored rows only, the same way when the draft
  * shows it to the signer and when the signature is checked.
  */
@@ -41,12 +41,8 @@ export function reportContent(
       closingBalance: tengeOf(report.fundClosingBalance),
     },
     works: works.map((work) => ({ description: work.description, cost: tengeOf(work.cost), completedOn: work.completedOn })),
-    documents: documents.map((document) => ({
-      id: document.id,
-      fileName: document.fileName,
-      size: document.size,
-      sha256: document.sha256,
-    })),
+    // By id, size and SHA-256 only: a file's name may name a person, and published reports are open part.
+    documents: documents.map((document) => ({ id: document.id, size: document.size, sha256: document.sha256 })),
   };
 }
 

@@ -4,6 +4,7 @@ import { badUserInput, conflict, notFound } from '../../lib/errors.js';
 import type { TrustStore } from '../../lib/signatures/signatures.js';
 import { almatyDate } from '../../lib/working-calendar.js';
 import type { ConflictMessages } from '../../lib/write.js';
+import type { ReportChannel } from '../../schema/condominium.js';
 import { DocumentManager } from './document-manager.js';
 import { DocumentRepository } from './document-repository.js';
 import { ManagementRepository } from './management-repository.js';
@@ -114,8 +115,18 @@ export class ReportManager {
     return { report: signed, publication, changes: [this.change(signed, await this.katoOf(signed), 'UPDATED')] };
   }
 
-  /** Publishes a signed report; from then on it never changes. CONFLICT unless it is SIGNED. */
-  async publish(reportId: string, acting: Acting): Promise<ReportOutcome & { publication: PublicationRow }> {
+  /**
+   * Publishes a signed report, saying how it reaches the owners (p.5: through digital objects
+   * and/or posted publicly; BAD_USER_INPUT for none or one twice); from then on it never
+   * changes. CONFLICT unless it is SIGNED.
+   */
+  async publish(
+    reportId: string,
+    acting: Acting,
+    channels: readonly ReportChannel[] = ['DIGITAL_OBJECT'],
+  ): Promise<ReportOutcome & { publication: PublicationRow }> {
+    if (channels.length === 0 || new Set(channels).size !== channels.length)
+      throw badUserInput({ field: 'channels', message: 'channels must name each way the report reaches the owners once, at least one.' });
     const report = await this.lockForManager(reportId, acting);
     if (report.status !== 'SIGNED')
       throw conflict(
@@ -124,7 +135,7 @@ export class ReportManager {
       );
     const publication = await new SignedPublications(this.executor).publish('REPORT', report.id, acting.at);
     if (!publication) throw new Error('A signed report has no signature.');
-    const published = await this.reports.setStatus(report.id, 'PUBLISHED', acting.at);
+    const published = await this.reports.setStatus(report.id, 'PUBLISHED', { at: acting.at, channels: [...channels] });
     return { report: published, publication, changes: [this.change(published, await this.katoOf(published), 'UPDATED')] };
   }
 

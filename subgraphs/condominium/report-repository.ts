@@ -3,7 +3,7 @@ import type { Executor } from '../../lib/db.js';
 import { katoRange } from '../../lib/kato.js';
 import { uuidArray } from '../../lib/uuid.js';
 import { publishedSubjectIdentificationNumbers } from '../../schema/access.js';
-import { type ReportKind, type ReportStatus, reportLines, reports, reportWorks } from '../../schema/condominium.js';
+import { type ReportChannel, type ReportKind, type ReportStatus, reportLines, reports, reportWorks } from '../../schema/condominium.js';
 
 import type { ComplianceStatus } from './report-deadlines.js';
 
@@ -57,8 +57,12 @@ export class ReportRepository {
     return row ?? null;
   }
 
-  async setStatus(id: string, status: ReportStatus, publishedAt: Date | null = null): Promise<ReportRow> {
-    const [row] = await this.executor.update(reports).set({ status, publishedAt }).where(eq(reports.id, id)).returning();
+  async setStatus(id: string, status: ReportStatus, published: { at: Date; channels: ReportChannel[] } | null = null): Promise<ReportRow> {
+    const [row] = await this.executor
+      .update(reports)
+      .set({ status, publishedAt: published?.at ?? null, channels: published?.channels ?? [] })
+      .where(eq(reports.id, id))
+      .returning();
     if (!row) throw new Error('The report was not updated.');
     return row;
   }

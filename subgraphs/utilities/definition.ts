@@ -6,10 +6,12 @@ import { startReadingPartitionMaintenance } from './reading-partitions.js';
 import { BillingPeriod } from './resolvers/BillingPeriod.js';
 import { Building } from './resolvers/Building.js';
 import { Charge } from './resolvers/Charge.js';
+import { ConsumerRequest, RequestMutation, RequestQuery } from './resolvers/ConsumerRequest.js';
 import { EngineeringNetwork, NetworkBuilding, NetworkMutation, NetworkQuery, NetworkRegion } from './resolvers/EngineeringNetwork.js';
 import { Meter, MeterBuilding, MeterMutation, MeterQuery, Premise } from './resolvers/Meter.js';
 import { Mutation } from './resolvers/Mutation.js';
-import { PersonalAccount } from './resolvers/PersonalAccount.js';
+import { Outage, OutageBuilding, OutageMutation, OutagePremise, OutageQuery, OutageRegion } from './resolvers/Outage.js';
+import { PersonalAccount, PersonalAccountChange } from './resolvers/PersonalAccount.js';
 import { Query } from './resolvers/Query.js';
 import { RegionStatistics, UtilityStatistics } from './resolvers/Region.js';
 import { Region, Supplier } from './resolvers/Supplier.js';
@@ -23,18 +25,21 @@ export const definition: SubgraphDefinition<UtilitiesLoaders> = {
   resolvers: {
     ...scalarResolvers,
     Supplier,
-    Region: { ...Region, ...RegionStatistics, ...NetworkRegion },
+    Region: { ...Region, ...RegionStatistics, ...NetworkRegion, ...OutageRegion },
     UtilityStatistics,
+    ConsumerRequest,
+    Outage,
     EngineeringNetwork,
     PersonalAccount,
+    PersonalAccountChange,
     Tariff,
     BillingPeriod,
     Charge,
-    Query: { ...Query, ...MeterQuery, ...NetworkQuery },
-    Mutation: { ...Mutation, ...MeterMutation, ...NetworkMutation },
-    Building: { ...Building, ...MeterBuilding, ...NetworkBuilding },
+    Query: { ...Query, ...MeterQuery, ...NetworkQuery, ...RequestQuery, ...OutageQuery },
+    Mutation: { ...Mutation, ...MeterMutation, ...NetworkMutation, ...RequestMutation, ...OutageMutation },
+    Building: { ...Building, ...MeterBuilding, ...NetworkBuilding, ...OutageBuilding },
     Meter,
-    Premise,
+    Premise: { ...Premise, ...OutagePremise },
   },
   permissions,
   personalData,

@@ -1,9 +1,12 @@
 import DataLoader from 'dataloader';
 import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
+import { analyticsReads } from '../../lib/read-replicas.js';
 import { isUuid } from '../../lib/uuid.js';
 import type { UtilityService } from '../../schema/utilities.js';
+import { AccountHistoryRepository, type AccountHistoryRow } from './account-history-repository.js';
 import { type AnalyticsLoaders, createAnalyticsLoaders } from './analytics-loaders.js';
+import { type ConsumerLoaders, createConsumerLoaders } from './consumer-loaders.js';
 import { createMeterLoaders, type MeterLoaders } from './meter-loaders.js';
 import { createNetworkLoaders, type NetworkLoaders } from './network-loaders.js';
 import { accountScopeOf } from './personal-account-manager.js';
@@ -39,6 +42,10 @@ export interface UtilitiesLoaders {
   analytics: AnalyticsLoaders;
   /** Engineering networks and the buildings they serve (network-loaders.ts). */
   networks: NetworkLoaders;
+  /** Keyed by account id: its history, oldest first. */
+  accountHistory: DataLoader<string, AccountHistoryRow[]>;
+  /** Consumer requests, outages and premises' accounts (consumer-loaders.ts). */
+  consumers: ConsumerLoaders;
 }
 
 // Keys may come from entity representations in any case, or not be ids at all: ids that
@@ -88,14 +95,21 @@ export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
   const accounts = new PersonalAccountRepository(db);
   const suppliers = new SupplierRepository(db);
   const tariffs = new TariffRepository(db);
+  const history = new AccountHistoryRepository(db);
   const supplierById = new DataLoader<string, SupplierRow | null>(async (ids) => inKeyOrder(ids, await suppliers.byIds(uuids(ids))));
   const accountById = new DataLoader<string, AccountRow | null>(async (ids) =>
     inKeyOrder(ids, await accounts.byIds(uuids(ids), accountScope)),
   );
   return {
     meters: createMeterLoaders(db, caller),
-    analytics: createAnalyticsLoaders(db),
+    // Figures may come from a streaming replica (lib/read-replicas.ts).
+    analytics: createAnalyticsLoaders(analyticsReads(db)),
     networks: createNetworkLoaders(db, caller),
+    consumers: createConsumerLoaders(db, caller, accountScope),
+    accountHistory: new DataLoader(async (ids) => {
+      const byAccount = grouped(await history.ofAccounts(uuids(ids)), (row) => row.accountId);
+      return ids.map((id) => byAccount.get(id.toLowerCase()) ?? []);
+    }),
     accountScope,
     supplierPage: pageLoader((key) => suppliers.page({ limit: key.limit, after: key.after, service: key.filter.service }), supplierById),
     publishedTariffPage: pageLoader((key) => tariffs.publishedPage({ limit: key.limit, after: key.after, ...key.filter })),

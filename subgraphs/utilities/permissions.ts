@@ -15,11 +15,13 @@ import {
 import { forbidden, notFound, unauthenticated } from '../../lib/errors.js';
 import { parseId } from '../../lib/ids.js';
 import type { PersonalDataOf } from '../../lib/subgraph-schema.js';
+import { consumerEntityPolicy, consumerPermissions } from './consumer-permissions.js';
 import type { Context } from './context.js';
 import { meterEntityPolicy, meterPermissions } from './meter-permissions.js';
 import { networkEntityPolicy, networkPermissions } from './network-permissions.js';
 import { readsAnyAccount, readsHolderDataOf } from './personal-account-manager.js';
 import type { AccountRow } from './personal-account-repository.js';
+import { actsForSupplier } from './supplier-rules.js';
 
 /**
  * Who may do what with suppliers, personal accounts and tariffs. The supplier register and
@@ -49,24 +51,6 @@ const mayReadHolderData = rule({ cache: 'no_cache' })((account: AccountRow, _arg
     ? true
     : forbidden("Reading an account holder's personal data needs PERSONAL_DATA_READ."),
 );
-
-/**
- * The caller acts with `fn` for the supplier named in the arguments at `field`: relies on
- * the caller's grants of `fn` for that supplier's subject (a supplier only on its own data).
- * A malformed id is BAD_USER_INPUT, a supplier that does not exist NOT_FOUND.
- */
-function actsForSupplier(fn: AccessFunction, field: string, supplierIdOf: (args: Record<string, unknown>) => unknown) {
-  return rule({ cache: 'no_cache' })(async (_parent, args, context: Context) => {
-    const { caller } = context;
-    if (caller.kind === 'anonymous') return unauthenticated();
-    if (!hasFunction(caller, fn)) return forbidden(`This operation needs ${fn}.`);
-    const supplier = await context.loaders.supplierById.load(parseId(supplierIdOf(args), field, 'a supplier'));
-    if (!supplier) return notFound('The supplier', field);
-    return relyOnGrants(grantsForSubject(caller, fn, supplier.subjectId), () =>
-      forbidden(`You may use ${fn} only for the suppliers you act for.`),
-    );
-  });
-}
 
 /**
  * Keeping a supplier's passport: the Administrator for any supplier, relying on its status;
@@ -106,17 +90,21 @@ export const permissions: IRules = {
       PersonalAccount: (_caller, _representation, context) => readsAnyAccount(context.loaders.accountScope),
       ...meterEntityPolicy,
       ...networkEntityPolicy,
+      ...consumerEntityPolicy,
     }),
     // The gateway composes from the committed SDL files; nobody needs the schema from here.
     _service: deny,
     ...meterPermissions.Query,
     ...networkPermissions.Query,
+    ...consumerPermissions.Query,
   },
   Mutation: {
     ...meterPermissions.Mutation,
     ...networkPermissions.Mutation,
+    ...consumerPermissions.Mutation,
     registerSupplier: isAdministrator,
     updateSupplierPassport: keepsPassport,
+    closePersonalAccount: actsForSupplier(AccessFunction.PersonalAccountsMaintain, 'supplierId', (args) => args.supplierId),
     upsertPersonalAccounts: actsForSupplier(AccessFunction.PersonalAccountsMaintain, 'supplierId', (args) => args.supplierId),
     publishTariff: actsForSupplier(
       AccessFunction.TariffsMaintain,
@@ -140,7 +128,12 @@ export const permissions: IRules = {
   SupplierLicence: { '*': isOpenPart },
   SupplierContacts: { '*': isOpenPart },
   SupplierBankDetails: { '*': isOpenPart },
-  Region: { katoCode: isOpenPart, utilityStatistics: readsTerritoryAnalytics, ...networkPermissions.Region },
+  Region: {
+    katoCode: isOpenPart,
+    utilityStatistics: readsTerritoryAnalytics,
+    ...networkPermissions.Region,
+    ...consumerPermissions.Region,
+  },
   // Reached only through Region.utilityStatistics, whose rule decided.
   UtilityStatistics: { '*': visibleWithParent },
   MeterCoverage: { '*': visibleWithParent },
@@ -173,10 +166,21 @@ export const permissions: IRules = {
     holderIin: mayReadHolderData,
   },
   PersonalAccountConnection: { '*': visibleWithParent },
+  PersonalAccountChange: { '*': visibleWithParent },
+  AccountFieldChange: { '*': visibleWithParent },
+  PersonalAccountPayload: { '*': visibleWithParent },
   PersonalAccountEdge: { '*': visibleWithParent },
-  Building: { id: isOpenPart, personalAccounts: mayReadAccounts, ...meterPermissions.Building, ...networkPermissions.Building },
+  Building: {
+    id: isOpenPart,
+    personalAccounts: mayReadAccounts,
+    ...meterPermissions.Building,
+    ...networkPermissions.Building,
+    ...consumerPermissions.Building,
+  },
   ...meterPermissions.types,
   ...networkPermissions.types,
+  ...consumerPermissions.types,
+  Premise: { ...meterPermissions.types.Premise, ...consumerPermissions.Premise, personalAccounts: mayReadAccounts },
   // Payloads are reached only through the mutations, whose rules decided.
   SupplierPayload: { '*': visibleWithParent },
   TariffPayload: { '*': visibleWithParent },

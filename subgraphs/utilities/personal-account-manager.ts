@@ -9,6 +9,7 @@ import { iinProblem } from '../../lib/identification-number.js';
 import { isUuid } from '../../lib/uuid.js';
 import { almatyDate } from '../../lib/working-calendar.js';
 import type { UtilityService } from '../../schema/utilities.js';
+import { AccountHistoryRepository, upsertEntry } from './account-history-repository.js';
 import { type AccountInput, type AccountScope, PersonalAccountRepository } from './personal-account-repository.js';
 import { premiseKey, ReferencesRepository } from './references-repository.js';
 import { SupplierManager } from './supplier-manager.js';
@@ -154,9 +155,26 @@ export class PersonalAccountManager {
     return values.map((value, index) => (value && problems[index]!.length === 0 ? { value } : { problems: problems[index]! }));
   }
 
-  /** Writes checked accounts of one supplier in one statement; ids and whether each was created, in order. */
-  write(supplierId: string, accounts: readonly AccountInput[]): Promise<Array<{ id: string; created: boolean }>> {
-    return new PersonalAccountRepository(this.executor).upsert(supplierId, accounts);
+  /**
+   * Writes checked accounts of one supplier in one statement, and their history (p.4.11) in
+   * one more, compared with the accounts as they were (one statement before); ids and whether
+   * each was created, in order.
+   */
+  async write(supplierId: string, accounts: readonly AccountInput[], actor: string): Promise<Array<{ id: string; created: boolean }>> {
+    const repository = new PersonalAccountRepository(this.executor);
+    const before = await repository.currentOf(
+      supplierId,
+      accounts.map((account) => account.accountNumber),
+    );
+    const written = await repository.upsert(supplierId, accounts);
+    await new AccountHistoryRepository(this.executor).record(
+      accounts.flatMap((account, index) => {
+        const entry = upsertEntry(written[index]!.id, before.get(account.accountNumber), account);
+        return entry ? [entry] : [];
+      }),
+      actor,
+    );
+    return written;
   }
 
   /** The written accounts' changes for the feed (p.32): owned by the supplier's subject, whatever the number of accounts one statement. */
@@ -174,6 +192,8 @@ export interface UpsertPersonalAccountsArgs {
   idempotencyKey: string | null | undefined;
   /** When the request arrived: "not in the future" is judged against it. */
   now: Date;
+  /** Who writes, for the accounts' history. */
+  actor: string;
 }
 
 /** `upsertPersonalAccounts` as a call of the bulk path (`placeBulk`): the check, the write, the item keys. */
@@ -189,7 +209,7 @@ export function upsertPersonalAccountsCall(args: UpsertPersonalAccountsArgs): Bu
     check: (tx, items) => new PersonalAccountManager(tx).check(args.supplierId, items, args.now),
     write: async (tx, values) => {
       const manager = new PersonalAccountManager(tx);
-      const written = await manager.write(args.supplierId, values);
+      const written = await manager.write(args.supplierId, values, args.actor);
       return { written, changes: await manager.changesOf(args.supplierId, written) };
     },
   };

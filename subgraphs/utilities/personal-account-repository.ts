@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
+import { publishedPremises } from '../../schema/buildings.js';
 import { personalAccounts, suppliers, type UtilityService } from '../../schema/utilities.js';
 
 /**
@@ -112,6 +113,39 @@ export class PersonalAccountRepository {
       .as('ranked');
     const rows = await this.executor.select().from(ranked).where(lte(ranked.rank, perBuilding)).orderBy(asc(ranked.id));
     return rows.map(({ rank: _rank, ...row }) => row);
+  }
+
+  /** The supplier's accounts with these numbers as they are now, by number: one statement (what the history compares against). */
+  async currentOf(supplierId: string, accountNumbers: readonly string[]): Promise<Map<string, AccountInput & { id: string }>> {
+    if (accountNumbers.length === 0) return new Map();
+    const { supplierId: _supplier, supplierSubjectId: _subject, ...fields } = columns;
+    const rows = await this.executor
+      .select(fields)
+      .from(personalAccounts)
+      // The numbers travel as one JSON parameter: a 10,000-item call would otherwise bind 10,000.
+      .where(
+        and(
+          eq(personalAccounts.supplierId, supplierId),
+          sql`${personalAccounts.accountNumber} in (select jsonb_array_elements_text(${JSON.stringify(accountNumbers)}::jsonb))`,
+        ),
+      );
+    return new Map(rows.map((row) => [row.accountNumber, row]));
+  }
+
+  /** The accounts of each of these premises (of the register, by id) within the scope, with the premise's id, in one statement. */
+  async ofPremises(premiseIds: readonly string[], scope: AccountScope): Promise<Array<AccountRow & { premiseId: string }>> {
+    const inScope = this.scopeCondition(scope);
+    if (premiseIds.length === 0 || inScope === false) return [];
+    return this.executor
+      .select({ ...columns, premiseId: publishedPremises.id })
+      .from(personalAccounts)
+      .innerJoin(suppliers, eq(suppliers.id, personalAccounts.supplierId))
+      .innerJoin(
+        publishedPremises,
+        and(eq(publishedPremises.buildingId, personalAccounts.buildingId), eq(publishedPremises.number, personalAccounts.premiseNumber)),
+      )
+      .where(and(inArray(publishedPremises.id, [...premiseIds]), inScope))
+      .orderBy(asc(personalAccounts.id));
   }
 
   /**

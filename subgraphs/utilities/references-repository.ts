@@ -63,4 +63,44 @@ export class ReferencesRepository {
       );
     return new Set(rows.map(premiseKey));
   }
+
+  /** KATO codes of these buildings of the register (checked UUIDs, lower case) by id: one statement for any number. */
+  async buildingKatoCodes(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.executor
+      .select({ id: publishedBuildings.id, katoCode: publishedBuildings.katoCode })
+      .from(publishedBuildings)
+      .where(sql`${publishedBuildings.id} = any(${uuidArray([...new Set(ids)])}::uuid[])`);
+    return new Map(rows.map((row) => [row.id, row.katoCode]));
+  }
+
+  /**
+   * Whether the person is a consumer of an account (p.29): its holder (by IIN), or an owner
+   * of its premise (of any premise of the building for a whole-building account), matched
+   * by the IIN the access subgraph knows for the person. One statement.
+   */
+  async isConsumerOf(personId: string, account: { buildingId: string; premiseNumber: string | null; holderIin: string }): Promise<boolean> {
+    const [row] = await this.executor.execute<{ consumer: boolean }>(sql`
+      select exists (
+        select 1 from access.published_persons person
+         where person.id = ${personId}::uuid
+           and (person.iin = ${account.holderIin}
+                or exists (
+                  select 1 from buildings.published_premise_owners owner
+                    join buildings.published_premises premise on premise.id = owner.premise_id
+                   where owner.building_id = ${account.buildingId}::uuid
+                     and owner.identification_number = person.iin
+                     and (${account.premiseNumber}::text is null or premise.number = ${account.premiseNumber})))) as consumer`);
+    return row?.consumer === true;
+  }
+
+  /** The building of each of these premises (checked UUIDs, lower case) by premise id: one statement for any number. */
+  async buildingsOfPremises(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.executor
+      .select({ id: publishedPremises.id, buildingId: publishedPremises.buildingId })
+      .from(publishedPremises)
+      .where(sql`${publishedPremises.id} = any(${uuidArray([...new Set(ids)])}::uuid[])`);
+    return new Map(rows.map((row) => [row.id, row.buildingId]));
+  }
 }

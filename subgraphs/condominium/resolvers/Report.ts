@@ -12,8 +12,15 @@ const line = (row: { category: string; description: string | null; amount: bigin
   amount: tengeOf(row.amount),
 });
 
-/** The bytes signed, from the request's loaders: the same function the signature is checked against. */
+/**
+ * The bytes to sign: for a draft, built from the request's loaders by the same function the
+ * signature is checked against; once signed, exactly the bytes that were signed, as kept.
+ */
 async function canonicalOf(report: ReportRow, context: Context): Promise<Uint8Array> {
+  if (report.status !== 'DRAFT') {
+    const signed = await context.loaders.publicationByRecord.load(report.id);
+    if (signed) return new Uint8Array(signed.content);
+  }
   const [lines, works, documents] = await Promise.all([
     context.loaders.reportLines.load(report.id),
     context.loaders.reportWorks.load(report.id),

@@ -4,7 +4,7 @@ import type { Executor } from '../../../lib/db.js';
 import { parseId, parseOptionalId } from '../../../lib/ids.js';
 import { configuredTrustStore } from '../../../lib/signatures/trust-store-config.js';
 import { placeWrite } from '../../../lib/write.js';
-import type { ReportKind } from '../../../schema/condominium.js';
+import type { ReportChannel, ReportKind } from '../../../schema/condominium.js';
 import { assertStillManages, managingSubjectsOf } from '../building-rights.js';
 import type { Context } from '../context.js';
 import type { DraftReportInput, ReportLineInput, ReportWorkInput } from '../report-input.js';
@@ -81,13 +81,22 @@ export const reportMutations = {
     });
   },
 
-  async publishReport(_parent: unknown, args: { reportId: string }, context: Context, info: GraphQLResolveInfo) {
+  async publishReport(
+    _parent: unknown,
+    args: { reportId: string; channels?: ReportChannel[] | null },
+    context: Context,
+    info: GraphQLResolveInfo,
+  ) {
     const reportId = parseId(args.reportId, 'reportId', 'a report');
     const buildingId = await buildingOfReport(context, reportId);
     return placeWrite(context, info, {
       operation: 'condominium.publishReport',
       async run(tx) {
-        const { report, changes } = await new ReportManager(tx).publish(reportId, await acting(tx, context, buildingId));
+        const { report, changes } = await new ReportManager(tx).publish(
+          reportId,
+          await acting(tx, context, buildingId),
+          args.channels ?? ['DIGITAL_OBJECT'],
+        );
         return { payload: { report }, objectIds: [report.id], changes };
       },
     });

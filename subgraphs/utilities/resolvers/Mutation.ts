@@ -3,6 +3,7 @@ import { actorOf } from '../../../lib/auth/scope.js';
 import { placeBulk } from '../../../lib/bulk.js';
 import { parseId } from '../../../lib/ids.js';
 import { placeWrite } from '../../../lib/write.js';
+import { AccountCloseManager } from '../account-close-manager.js';
 import {
   BillingManager,
   type ChargeAccountInput,
@@ -14,6 +15,7 @@ import { BillingPeriodManager, billingPeriodConflicts } from '../billing-period-
 import type { Context } from '../context.js';
 import { type PaymentItem, postPaymentsCall } from '../payment-manager.js';
 import { type PersonalAccountItem, upsertPersonalAccountsCall } from '../personal-account-manager.js';
+import { PersonalAccountRepository } from '../personal-account-repository.js';
 import { type RegisterSupplierInput, SupplierManager, supplierChange, supplierConflicts } from '../supplier-manager.js';
 import { passportChange, type SupplierPassportInput, SupplierPassportManager } from '../supplier-passport.js';
 import { type PublishTariffInput, publishTariffsCall, type TariffItem, TariffManager } from '../tariff-manager.js';
@@ -54,6 +56,28 @@ export const Mutation = {
     });
   },
 
+  closePersonalAccount(
+    _parent: unknown,
+    args: { supplierId: string; accountNumber: string; closedOn: string },
+    context: Context,
+    info: GraphQLResolveInfo,
+  ) {
+    const supplierId = parseId(args.supplierId, 'supplierId', 'a supplier');
+    return placeWrite(context, info, {
+      operation: 'utilities.closePersonalAccount',
+      run: async (tx) => {
+        const id = await new AccountCloseManager(tx).close(supplierId, args.accountNumber, args.closedOn, {
+          actor: actorOf(context.caller),
+          now: context.receivedAt,
+        });
+        // Read inside the transaction (a testing-stand answer before its rollback); holder data keeps its own rule.
+        const [account] = await new PersonalAccountRepository(tx).byIds([id], { readSubjects: null, holderDataSubjects: null });
+        const { subjectId } = await new SupplierManager(tx).existing(supplierId, 'supplierId');
+        return { payload: { account }, objectIds: [id], changes: [{ type: 'PERSONAL_ACCOUNT', id, operation: 'UPDATED', subjectId }] };
+      },
+    });
+  },
+
   upsertPersonalAccounts(_parent: unknown, args: UpsertPersonalAccountsArgs, context: Context, info: GraphQLResolveInfo) {
     return placeBulk(
       context,
@@ -62,6 +86,7 @@ export const Mutation = {
         ...parseSupplierBulkArgs(args),
         accounts: args.accounts,
         now: context.receivedAt,
+        actor: actorOf(context.caller),
       }),
     );
   },

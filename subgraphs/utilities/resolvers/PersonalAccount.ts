@@ -1,3 +1,4 @@
+import type { AccountHistoryRow } from '../account-history-repository.js';
 import type { Context } from '../context.js';
 import type { AccountRow } from '../personal-account-repository.js';
 
@@ -11,5 +12,16 @@ export const PersonalAccount = {
   },
   building(account: AccountRow) {
     return { id: account.buildingId };
+  },
+  history(account: AccountRow, _args: unknown, context: Context) {
+    return context.loaders.accountHistory.load(account.id);
+  },
+};
+
+const asText = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+
+export const PersonalAccountChange = {
+  fields(entry: AccountHistoryRow) {
+    return Object.entries(entry.changes).map(([field, values]) => ({ field, old: asText(values.old), new: asText(values.new) }));
   },
 };
