@@ -260,8 +260,8 @@ describe('the regulatory clock', () => {
     await system.db.execute(sql`
       insert into condominium.reports (building_id, kind, period_start, version, status, manager_subject_id, opening_balance, income_total,
                                        expense_total, closing_balance, fund_opening_balance, fund_contributions, fund_spending,
-                                       fund_closing_balance, drafted_by, published_at)
-      values (${ids.b1}, 'MONTHLY', ${monthsBack(1)}, 1, 'PUBLISHED', ${osi.id}, 0, 0, 0, 0, 0, 0, 0, 0, 'test', now())`);
+                                       fund_closing_balance, drafted_by, published_at, channels)
+      values (${ids.b1}, 'MONTHLY', ${monthsBack(1)}, 1, 'PUBLISHED', ${osi.id}, 0, 0, 0, 0, 0, 0, 0, 0, 'test', now(), '{DIGITAL_OBJECT}')`);
     const reports = await dutiesOf(ministry, { kinds: ['MONTHLY_REPORT', 'ANNUAL_REPORT'], subjectId: osi.id });
     const lastYearManaged = from <= `${Number(today.slice(0, 4)) - 1}-12-31`;
     expect(reports.map((node) => `${node.kind}:${node.nominalDate}`).sort()).toEqual(
