@@ -58,6 +58,12 @@ async function demoContent(db: Executor): Promise<unknown> {
                    left join access.persons p on p.id = g.person_id left join access.digital_objects d on d.id = g.digital_object_id),
       'applications', (select jsonb_agg(jsonb_build_array(digital_object_name, status, functions, contact_email) order by digital_object_name) from access.applications),
       'suppliers', (select jsonb_agg(jsonb_build_array(name, bin, services) order by bin) from utilities.suppliers),
+      'networks', (select jsonb_agg(jsonb_build_array(s.bin, n.kind, n.name, n.territory_kato, n.length_km, n.wear_percent, n.last_repair_on) order by s.bin, n.name)
+                     from utilities.engineering_networks n join utilities.suppliers s on s.id = n.supplier_id),
+      'outages', (select jsonb_agg(jsonb_build_array(s.bin, o.service, o.kind, o.starts_at, o.ends_at, o.message) order by s.bin, o.starts_at)
+                    from utilities.outages o join utilities.suppliers s on s.id = o.supplier_id),
+      'consumerRequests', (select jsonb_agg(jsonb_build_array(s.bin, r.kind, r.text, r.status, r.deadline) order by s.bin, r.text)
+                             from utilities.consumer_requests r join utilities.suppliers s on s.id = r.supplier_id),
       'tariffs', (select jsonb_agg(jsonb_build_array(s.bin, t.service, t.price_per_unit, t.unit, t.valid_from) order by s.bin, t.service, t.valid_from)
                     from utilities.tariffs t join utilities.suppliers s on s.id = t.supplier_id),
       'accounts', (select jsonb_agg(jsonb_build_array(s.bin, a.account_number, b.cadastral_number, a.premise_number, a.holder_name, a.holder_iin, a.service, a.opened_at) order by s.bin, a.account_number)
