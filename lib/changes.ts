@@ -18,6 +18,7 @@ export const changeTypes = [
   'TARIFF',
   'METER',
   'METER_READING',
+  'METER_READINGS_BATCH',
   'DOCUMENT',
   'REPORT',
   'MEETING',

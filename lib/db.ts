@@ -73,7 +73,15 @@ function connectOne(url: string, options: ConnectOptions): Omit<DatabaseHandle, 
     // keep a generic plan, which does not prune monthly partitions by the parameters' dates
     // (the readings' last-readings look-up ran 2.5 times slower). Both measured for
     // docs/benchmarks.md.
-    connection: { application_name: 'kz-housing-graph', jit: 'off', plan_cache_mode: 'force_custom_plan' },
+    // No parallel plans either: on small batched look-ups starting workers costs more than it
+    // saves (owners of 100 buildings: 109 ms parallel, 16 ms serial, national size), and on a
+    // small machine the workers take the cores the services need.
+    connection: {
+      application_name: 'kz-housing-graph',
+      jit: 'off',
+      plan_cache_mode: 'force_custom_plan',
+      max_parallel_workers_per_gather: '0',
+    },
     // Counts statements for /metrics (postgres.js exposes no pool statistics).
     debug: (_connection: number, query: string) => {
       databaseStatements.inc();

@@ -284,7 +284,7 @@ describe('condominium reports', () => {
         await system.query(`query($id: ID!) { reports(buildingId: $id, kind: MONTHLY, year: 2026) { id month version } }`, {
           id: buildings.missing,
         })
-      ).data?.reports.filter((report: { month: number }) => report.month === 9);
+      ).data!.reports.filter((report: { month: number }) => report.month === 9);
       const unnamed = await system.query(draft, { input: gatewayInput(buildings.missing) }, { token: manager.token });
       expect(unnamed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.replacesReportId' });
       const noReason = await system.query(
@@ -347,8 +347,8 @@ describe('condominium reports', () => {
       expect(discarded.data?.discardReport).toEqual({ reportId, receipt: { operation: 'condominium.discardReport' } });
       const [left] = await system.db.select({ n: count() }).from(reports).where(eq(reports.id, reportId));
       expect(left?.n).toBe(0);
-      const [published] = (await system.query(`query($id: ID!) { reports(buildingId: $id) { id } }`, { id: buildings.missing })).data
-        ?.reports;
+      const [published] = (await system.query(`query($id: ID!) { reports(buildingId: $id) { id } }`, { id: buildings.missing })).data!
+        .reports;
       expect((await system.query(discard, { id: published.id }, { token: manager.token })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
     });
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, almatyDate } from '../lib/working-calendar.js';
 import { callerForToken } from '../subgraphs/access/caller-resolution.js';
 import { AuthFixture } from './support/caller-fixtures.js';
-import { type CondominiumWorld, condominiumWorld } from './support/condominium-fixtures.js';
+import { type CondominiumWorld, condominiumWorld, uploadDocument } from './support/condominium-fixtures.js';
 import { callerHeaders } from './support/signed-request.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
@@ -253,6 +253,35 @@ describe('owners’ requests', () => {
     expect(neighbour.data?._entities).toEqual([null]);
     const owner = await send(await callerForToken(system.db, world.owner.token), [{ __typename: 'OwnerRequest', id: request.id }]);
     expect(owner.data?._entities).toEqual([{ id: request.id, description: 'Private text.' }]);
+  });
+
+  it('attaches the requester’s own photos, shown to the requester and the manager only', async () => {
+    const photo = await uploadDocument(system, world.owner.token, world.buildingId, 'a photo of the leak');
+    const neighbours = await uploadDocument(system, world.neighbour.token, world.buildingId, 'someone else’s photo');
+    const before = await footprint();
+    const foreign = await system.query(
+      SUBMIT,
+      { input: { buildingId: world.buildingId, categoryCode: 'LIFT', description: 'x', documentIds: [photo, neighbours] } },
+      { token: world.owner.token },
+    );
+    expect(foreign.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.documentIds[1]' });
+    const missing = await system.query(
+      SUBMIT,
+      { input: { buildingId: world.buildingId, categoryCode: 'LIFT', description: 'x', documentIds: [randomUUID()] } },
+      { token: world.owner.token },
+    );
+    expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.documentIds[0]' });
+    expect(await footprint()).toEqual(before);
+
+    const request = await file(world.owner.token, { documentIds: [photo] });
+    const documents = `query($id: ID!) { ownerRequest(id: $id) { documents { id sha256 } } }`;
+    for (const token of [world.owner.token, world.manager.token]) {
+      const read = await system.query(documents, { id: request.id }, { token });
+      expect(read.data?.ownerRequest.documents.map((document: { id: string }) => document.id)).toEqual([photo]);
+    }
+    const watcher = await system.query(documents, { id: request.id }, { token: world.almatyAkimat.token });
+    expect(watcher.data?.ownerRequest.documents).toBeNull();
+    expect(watcher.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('lists overdue requests per building and per territory, as hand-checked', async () => {

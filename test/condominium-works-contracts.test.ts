@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, almatyDate } from '../lib/working-calendar.js';
 import { bin } from './support/buildings-fixtures.js';
 import { AuthFixture } from './support/caller-fixtures.js';
-import { type CondominiumWorld, condominiumWorld } from './support/condominium-fixtures.js';
+import { type CondominiumWorld, condominiumWorld, uploadDocument } from './support/condominium-fixtures.js';
 import { callerHeaders } from './support/signed-request.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
 
@@ -199,6 +199,31 @@ describe('planned works and contracts', () => {
       callerHeaders({ kind: 'anonymous' }, system.gatewaySecret),
     );
     expect(entity.data?._entities).toEqual([{ number: 'CL-2026/14', counterpartyName: 'Taza Ui LLP' }]);
+  });
+
+  it('attaches the signed contract’s scan, read by whoever the building concerns and never by the public', async () => {
+    const scan = await uploadDocument(system, world.manager.token, world.buildingId, 'scan of the signed contract');
+    const elsewhere = await uploadDocument(system, world.otherManager.token, world.otherBuildingId, 'another building’s scan');
+    const refused = await system.query(
+      PLACE,
+      { input: contractInput({ number: 'D-2', documentIds: [elsewhere] }) },
+      { token: world.manager.token },
+    );
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.documentIds[0]' });
+    const placed = await system.query(
+      PLACE,
+      { input: contractInput({ number: 'D-1', documentIds: [scan] }) },
+      { token: world.manager.token },
+    );
+    expect(placed.errors).toBeUndefined();
+    const query = `query($id: ID!) { contract(id: $id) { number documents { id } } }`;
+    const id = placed.data?.placeContract.contract.id;
+    for (const token of [world.manager.token, world.owner.token, world.almatyAkimat.token]) {
+      expect((await system.query(query, { id }, { token })).data?.contract).toEqual({ number: 'D-1', documents: [{ id: scan }] });
+    }
+    const anonymous = await system.query(query, { id });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await system.query(query, { id }, { token: world.stranger.token })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('refuses a contract from anyone but the manager, a taken number and bad input, writing nothing', async () => {

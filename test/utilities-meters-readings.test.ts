@@ -230,6 +230,23 @@ describe('meters and readings', () => {
     expect(statements.length).toBe(oneCount);
   });
 
+  it('records one change per call in the feed, its id the receipt that lists the readings written', async () => {
+    const mutation = submit.replace('items {', 'receipt { id } items {');
+    const data = await ok(supplierA, mutation, {
+      supplierId: supplierAId,
+      readings: [reading('W-HOUSE', '2025-06-01', '560'), reading('W-HOUSE', '2025-06-02', '561')],
+    });
+    const receiptId = data.submitReadings.receipt.id;
+    const changes = await database.db.execute<Record<string, string>>(sql`
+      select c.entity_type, c.entity_id, c.operation, c.subject_id = s.subject_id as owned
+        from platform.changes c, utilities.suppliers s where c.receipt_id = ${receiptId} and s.id = ${supplierAId}`);
+    expect(changes).toEqual([{ entity_type: 'METER_READINGS_BATCH', entity_id: receiptId, operation: 'CREATED', owned: true }]);
+    const [receipt] = await database.db.execute<{ object_ids: string[] }>(
+      sql`select object_ids from platform.receipts where id = ${receiptId}`,
+    );
+    expect([...(receipt?.object_ids ?? [])].sort()).toEqual(data.submitReadings.items.map((item: Item) => item.id).sort());
+  });
+
   it('refuses readings before installation, in the future, for a removed meter, outside the zones, below the previous, before the last', async () => {
     const data = await ok(supplierA, submit, {
       supplierId: supplierAId,

@@ -208,8 +208,10 @@ export const directories: Directory[] = [
     name: 'TerritoryKind',
     annexFields: [],
     title: { kk: 'Әкімшілік-аумақтық бірлік түрі', ru: 'Вид административно-территориальной единицы' },
-    codes: territoryKind.enumValues,
+    // The country is no KATO territory (the database never stores it), but Query.country answers with it.
+    codes: ['COUNTRY', ...territoryKind.enumValues],
     labels: {
+      COUNTRY: { kk: 'Ел (Қазақстан Республикасы)', ru: 'Страна (Республика Казахстан)' },
       REGION: { kk: 'Облыс', ru: 'Область' },
       CITY_OF_REPUBLICAN_SIGNIFICANCE: { kk: 'Республикалық маңызы бар қала', ru: 'Город республиканского значения' },
       DISTRICT: { kk: 'Аудан', ru: 'Район' },

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
-import type { Executor } from '../../lib/db.js';
+import type { Database, Executor } from '../../lib/db.js';
 import { COUNTRY_KATO } from '../../lib/kato.js';
 import type { PageRequest } from '../../lib/pagination.js';
+import { analyticsReads } from '../../lib/read-replicas.js';
 import { isUuid } from '../../lib/uuid.js';
 import { BuildingAnalyticsRepository } from './analytics-repository.js';
 import { type BuildingStatistics, buildingStatistics } from './building-statistics.js';
@@ -51,7 +52,8 @@ export function createBuildingLoaders(db: Executor) {
   const buildings = new BuildingsRepository(db);
   const premises = new PremisesRepository(db);
   const territories = new TerritoriesRepository(db);
-  const analytics = new BuildingAnalyticsRepository(db);
+  // Figures may come from a streaming replica (lib/read-replicas.ts); a transaction stays on itself.
+  const analytics = new BuildingAnalyticsRepository(analyticsReads(db as Database));
 
   const buildingById = new DataLoader<string, BuildingRow | null, string>(async (ids) => {
     const byId = new Map((await buildings.byIds(uuids(ids))).map((row) => [row.id, row]));

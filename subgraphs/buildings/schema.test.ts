@@ -18,7 +18,8 @@ function named<T extends DefinitionNode>(kind: Kind, name: string): T | undefine
 describe('buildings schema.graphql', () => {
   it('has the same enum values as the database enums', () => {
     const pairs: [string, { enumValues: readonly string[] }][] = [
-      ['TerritoryKind', tables.territoryKind],
+      // COUNTRY is the answer of Query.country only: no territory row has it.
+      ['TerritoryKind', { enumValues: ['COUNTRY', ...tables.territoryKind.enumValues] }],
       ['BuildingPurpose', tables.buildingPurpose],
       ['FundCategory', tables.fundCategory],
       ['BalanceOwnership', tables.balanceOwnership],

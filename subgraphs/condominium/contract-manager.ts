@@ -7,6 +7,7 @@ import { parseTenge } from '../../lib/money.js';
 import type { ConflictMessages } from '../../lib/write.js';
 import { assertStillManages } from './building-rights.js';
 import { ContractRepository, type ContractRow } from './contract-repository.js';
+import { DocumentManager } from './document-manager.js';
 import { ManagementRepository } from './management-repository.js';
 
 /** A contract as `placeContract` asks for it, ids parsed, the amount as the caller wrote it. */
@@ -20,6 +21,8 @@ export interface ContractPlacement {
   validFrom: string;
   validTo: string | null;
   amount: string;
+  /** Stored documents of the building to attach. */
+  documentIds: readonly string[];
   managingSubjectIds: readonly string[];
   actor: string;
 }
@@ -102,6 +105,13 @@ export class ContractManager {
       amountTiyn,
       placedBy: placement.actor,
     });
+    await new DocumentManager(this.executor).attach(
+      'CONTRACT',
+      contract.id,
+      contract.buildingId,
+      placement.documentIds,
+      'input.documentIds',
+    );
     return { contract, changes: [{ type: 'CONTRACT', id: contract.id, operation: 'CREATED', katoCode, subjectId: managementSubjectId }] };
   }
 }

@@ -5,6 +5,8 @@ import { textProblem } from '../../lib/input-values.js';
 import { addCalendarDays, almatyDate } from '../../lib/working-calendar.js';
 import type { OwnerRequestStatus } from '../../schema/condominium.js';
 import { assertStillManages } from './building-rights.js';
+import { DocumentManager } from './document-manager.js';
+import { DocumentRepository } from './document-repository.js';
 import { ManagementRepository } from './management-repository.js';
 import { managerTargets, mayMove } from './owner-request-lifecycle.js';
 import { OwnerRequestRepository, type OwnerRequestRow } from './owner-request-repository.js';
@@ -16,6 +18,8 @@ export interface Submission {
   categoryCode: string;
   description: string;
   contactPhone: string | null;
+  /** Stored documents of the building the requester uploaded, to attach. */
+  documentIds: readonly string[];
   requesterPersonId: string;
   /** The premises the requester owns in the building (`ownedPremisesOf`): a named premises must be one of them. */
   ownedPremiseIds: readonly string[];
@@ -103,6 +107,16 @@ export class OwnerRequestManager {
         message: 'input.premiseId must be premises you own in this building, or absent for common property.',
       });
     }
+    const documents = new Map((await new DocumentRepository(this.executor).byIds(submission.documentIds)).map((row) => [row.id, row]));
+    for (const [index, id] of submission.documentIds.entries()) {
+      const uploader = documents.get(id)?.uploadedBy;
+      if (uploader !== undefined && uploader !== submission.actor) {
+        problems.push({
+          field: `input.documentIds[${index}]`,
+          message: `input.documentIds[${index}] was uploaded by someone else; attach your own.`,
+        });
+      }
+    }
     if (problems.length > 0 || !category) throw badUserInput(problems);
     const katoCode = await this.management.buildingKato(submission.buildingId);
     if (katoCode === null) throw notFound('The building given in input.buildingId', 'input.buildingId');
@@ -119,6 +133,7 @@ export class OwnerRequestManager {
       submittedAt: submission.at,
     });
     await this.requests.recordEvent({ requestId: request.id, status: 'SUBMITTED', changedBy: submission.actor, changedAt: submission.at });
+    await new DocumentManager(this.executor).attach('REQUEST', request.id, request.buildingId, submission.documentIds, 'input.documentIds');
     return { request, changes: await this.declare(request, 'CREATED') };
   }
 

@@ -1,6 +1,16 @@
 import { authenticatedEntity, type EntityPolicy, openEntity } from '../../lib/auth/entities.js';
 import { grantsInTerritory } from '../../lib/auth/scope.js';
-import { type IRules, isAuthenticated, isOpenPart, or, relyOnGrants, relyOnToken, rule, visibleWithParent } from '../../lib/auth/shield.js';
+import {
+  type IRules,
+  isAdministrator,
+  isAuthenticated,
+  isOpenPart,
+  or,
+  relyOnGrants,
+  relyOnToken,
+  rule,
+  visibleWithParent,
+} from '../../lib/auth/shield.js';
 import { badUserInput, forbidden, notFound, unauthenticated } from '../../lib/errors.js';
 import { parseId } from '../../lib/ids.js';
 import { isKatoCode } from '../../lib/kato.js';
@@ -8,6 +18,7 @@ import type { PersonalDataOf } from '../../lib/subgraph-schema.js';
 import {
   type BuildingIdOf,
   buildingIdInInput,
+  buildingIdOfParent,
   managesBuilding,
   ownsPremisesInBuilding,
   watchesBuildingTerritory,
@@ -74,9 +85,17 @@ const mayReadRequestDetails = rule({ cache: 'no_cache' })(async (request: OwnerR
       ),
 );
 
+/** A contract's scans (they may show persons): whoever the building concerns, as for reports' documents. */
+const concernsContractBuilding = or(
+  managesBuilding(buildingIdOfParent),
+  ownsPremisesInBuilding(buildingIdOfParent),
+  watchesBuildingTerritory(WATCH_FUNCTION, buildingIdOfParent),
+  isAdministrator,
+);
+
 export const servicePersonalData = {
-  OwnerRequest: ['description', 'contactPhone', 'premise', 'rejectionReason', 'ratingComment', 'history'],
-} as const satisfies PersonalDataOf<{ OwnerRequest: OwnerRequestRow & { premise: unknown; history: unknown } }>;
+  OwnerRequest: ['description', 'contactPhone', 'premise', 'rejectionReason', 'ratingComment', 'history', 'documents'],
+} as const satisfies PersonalDataOf<{ OwnerRequest: OwnerRequestRow & { premise: unknown; history: unknown; documents: unknown } }>;
 
 /** `_entities`: works and contracts are open; a request reference resolves to null outside the caller's scope. */
 export const serviceEntityPolicy: Record<string, EntityPolicy<Context>> = {
@@ -116,7 +135,7 @@ export const servicePermissions = {
   },
   types: {
     PlannedWork: { '*': isOpenPart },
-    Contract: { '*': isOpenPart },
+    Contract: { '*': isOpenPart, documents: concernsContractBuilding },
     RequestCategory: { '*': isOpenPart },
     // Requests are reached only through the guarded root fields, Building.ownerRequests and
     // the `_entities` policy, all of which apply the caller's scope; their personal data has rules of its own.
@@ -128,6 +147,7 @@ export const servicePermissions = {
       rejectionReason: mayReadRequestDetails,
       ratingComment: mayReadRequestDetails,
       history: mayReadRequestDetails,
+      documents: mayReadRequestDetails,
     },
     OwnerRequestEvent: { '*': visibleWithParent },
     OwnerRequestConnection: { '*': visibleWithParent },

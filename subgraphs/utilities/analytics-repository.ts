@@ -56,13 +56,13 @@ export class UtilityAnalyticsRepository {
     if (prefixes.length === 0) return [];
     const rows = await this.db.execute<{ prefix: string; service: UtilityService; accounts: number; metered: number }>(sql`
       with per_code as (
-        select left(b.kato_code, 9) as code, a.service, count(*) as accounts,
-               count(*) filter (where exists (
-                 select 1 from utilities.meters m
-                  where m.building_id = a.building_id and m.premise_number = a.premise_number and m.service = a.service
-                    and m.kind = 'INDIVIDUAL' and m.status <> 'REMOVED')) as metered
+        -- One hash join with the premises that have a working meter, not a look-up per account.
+        select left(b.kato_code, 9) as code, a.service, count(*) as accounts, count(m.building_id) as metered
           from utilities.personal_accounts a
           join buildings.published_buildings b on b.id = a.building_id
+          left join (select distinct building_id, premise_number, service from utilities.meters
+                      where kind = 'INDIVIDUAL' and status <> 'REMOVED') m
+            on m.building_id = a.building_id and m.premise_number = a.premise_number and m.service = a.service
          where a.premise_number is not null and a.closed_at is null
          group by 1, 2)
       select p.prefix, c.service, sum(c.accounts)::int as accounts, sum(c.metered)::int as metered

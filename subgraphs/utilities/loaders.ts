@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
+import { analyticsReads } from '../../lib/read-replicas.js';
 import { isUuid } from '../../lib/uuid.js';
 import type { UtilityService } from '../../schema/utilities.js';
 import { AccountHistoryRepository, type AccountHistoryRow } from './account-history-repository.js';
@@ -101,7 +102,8 @@ export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
   );
   return {
     meters: createMeterLoaders(db, caller),
-    analytics: createAnalyticsLoaders(db),
+    // Figures may come from a streaming replica (lib/read-replicas.ts).
+    analytics: createAnalyticsLoaders(analyticsReads(db)),
     networks: createNetworkLoaders(db, caller),
     consumers: createConsumerLoaders(db, caller, accountScope),
     accountHistory: new DataLoader(async (ids) => {

@@ -1,5 +1,4 @@
 import type { BulkCall, BulkMode, Checked } from '../../lib/bulk.js';
-import type { ChangeDeclaration } from '../../lib/changes.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, type FieldProblem } from '../../lib/errors.js';
 import { almatyDate } from '../../lib/working-calendar.js';
@@ -290,13 +289,7 @@ export function submitReadingsCall(args: SubmitReadingsArgs): BulkCall<ReadingIt
     write: async (tx, values) => {
       const written = await new ReadingRepository(tx).write(args.supplierId, values, args.actor);
       const { subjectId } = await new SupplierManager(tx).existing(args.supplierId, 'supplierId');
-      const changes: ChangeDeclaration[] = written.map(({ id, created }) => ({
-        type: 'METER_READING',
-        id,
-        operation: created ? 'CREATED' : 'UPDATED',
-        subjectId,
-      }));
-      return { written, changes };
+      return { written, changes: [], batch: { type: 'METER_READINGS_BATCH', subjectId } };
     },
   };
 }

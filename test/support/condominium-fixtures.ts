@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import { AccessFunction } from '../../lib/auth/functions.js';
 import { TokenRepository } from '../../subgraphs/access/token-repository.js';
@@ -103,4 +104,26 @@ export async function condominiumWorld(system: TestSystem, fixture: AuthFixture)
     almatyAkimat: await fixture.person('LOCAL_EXECUTIVE_BODY', [AccessFunction.CondominiumManage], { territoryKato: ALMATY }),
     astanaAkimat: await fixture.person('LOCAL_EXECUTIVE_BODY', [AccessFunction.CondominiumManage], { territoryKato: ASTANA }),
   };
+}
+
+/** Uploads a small stored document of the building as `token`'s caller; returns its id. */
+export async function uploadDocument(system: TestSystem, token: string, buildingId: string, text: string): Promise<string> {
+  const bytes = Buffer.from(text, 'utf8');
+  const data = await ok(
+    system,
+    `mutation($input: UploadDocumentInput!) { uploadDocument(input: $input) { document { id status } } }`,
+    {
+      input: {
+        buildingId,
+        fileName: 'photo.txt',
+        mediaType: 'text/plain',
+        size: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        content: bytes.toString('base64'),
+      },
+    },
+    token,
+  );
+  expect(data.uploadDocument.document.status).toBe('STORED');
+  return data.uploadDocument.document.id;
 }

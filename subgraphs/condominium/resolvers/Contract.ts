@@ -8,6 +8,8 @@ import { managingSubjectsOf } from '../building-rights.js';
 import type { Context } from '../context.js';
 import { ContractManager, contractConflicts } from '../contract-manager.js';
 import type { ContractRow } from '../contract-repository.js';
+import { attachmentKey } from '../loaders.js';
+import { parseDocumentIds } from './document-ids.js';
 
 interface PlaceContractInput {
   buildingId: string;
@@ -19,6 +21,7 @@ interface PlaceContractInput {
   validFrom: string;
   validTo?: string | null;
   amount: string;
+  documentIds?: string[] | null;
 }
 
 /** A contract is served from its row; the amount as tenge with 2 places, kept in tiyn. */
@@ -28,6 +31,8 @@ export const Contract = {
   },
   building: (row: ContractRow) => ({ id: row.buildingId }),
   amount: (row: ContractRow) => tengeOf(row.amountTiyn),
+  documents: (row: ContractRow, _args: unknown, context: Context) =>
+    context.loaders.attachedDocuments.load(attachmentKey('CONTRACT', row.id)),
 };
 
 export const ContractQuery = {
@@ -55,6 +60,7 @@ export const ContractMutation = {
       validFrom: input.validFrom,
       validTo: input.validTo ?? null,
       amount: input.amount,
+      documentIds: parseDocumentIds(input.documentIds),
       managingSubjectIds: managingSubjectsOf(context.caller),
       actor: actorOf(context.caller),
     };

@@ -9,10 +9,12 @@ import { placeWrite } from '../../../lib/write.js';
 import type { OwnerRequestStatus } from '../../../schema/condominium.js';
 import { managingSubjectsOf, ownedPremisesOf } from '../building-rights.js';
 import type { Context } from '../context.js';
+import { attachmentKey } from '../loaders.js';
 import { isOverdue } from '../owner-request-lifecycle.js';
 import { OwnerRequestManager, type RequestOutcome } from '../owner-request-manager.js';
 import { type OwnerRequestRow, type RequestListSource, requestPosition } from '../owner-request-repository.js';
 import { mayReadRequest, seesAllRequestsOf } from '../owner-request-scope.js';
+import { parseDocumentIds } from './document-ids.js';
 
 interface SubmitOwnerRequestInput {
   buildingId: string;
@@ -20,6 +22,7 @@ interface SubmitOwnerRequestInput {
   description: string;
   premiseId?: string | null;
   contactPhone?: string | null;
+  documentIds?: string[] | null;
 }
 
 interface ChangeOwnerRequestStatusInput {
@@ -72,6 +75,8 @@ export const OwnerRequest = {
   filedByMe: (row: OwnerRequestRow, _args: unknown, context: Context) =>
     context.caller.kind === 'person' && context.caller.personId === row.requesterPersonId,
   premise: (row: OwnerRequestRow) => (row.premiseId === null ? null : { id: row.premiseId }),
+  documents: (row: OwnerRequestRow, _args: unknown, context: Context) =>
+    context.loaders.attachedDocuments.load(attachmentKey('REQUEST', row.id)),
   async history(row: OwnerRequestRow, _args: unknown, context: Context) {
     const events = await context.loaders.services.requestEvents.load(row.id);
     return events.map((event) => ({ status: event.status, reason: event.reason, at: event.changedAt }));
@@ -148,6 +153,7 @@ export const OwnerRequestMutation = {
       categoryCode: input.categoryCode,
       description: input.description,
       contactPhone: input.contactPhone ?? null,
+      documentIds: parseDocumentIds(input.documentIds),
       requesterPersonId: requesterOf(context),
       ownedPremiseIds: await ownedPremisesOf(context, buildingId),
       at: context.receivedAt,
