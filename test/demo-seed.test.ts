@@ -58,6 +58,12 @@ async function demoContent(db: Executor): Promise<unknown> {
                    left join access.persons p on p.id = g.person_id left join access.digital_objects d on d.id = g.digital_object_id),
       'applications', (select jsonb_agg(jsonb_build_array(digital_object_name, status, functions, contact_email) order by digital_object_name) from access.applications),
       'suppliers', (select jsonb_agg(jsonb_build_array(name, bin, services) order by bin) from utilities.suppliers),
+      'networks', (select jsonb_agg(jsonb_build_array(s.bin, n.kind, n.name, n.territory_kato, n.length_km, n.wear_percent, n.last_repair_on) order by s.bin, n.name)
+                     from utilities.engineering_networks n join utilities.suppliers s on s.id = n.supplier_id),
+      'outages', (select jsonb_agg(jsonb_build_array(s.bin, o.service, o.kind, o.starts_at, o.ends_at, o.message) order by s.bin, o.starts_at)
+                    from utilities.outages o join utilities.suppliers s on s.id = o.supplier_id),
+      'consumerRequests', (select jsonb_agg(jsonb_build_array(s.bin, r.kind, r.text, r.status, r.deadline) order by s.bin, r.text)
+                             from utilities.consumer_requests r join utilities.suppliers s on s.id = r.supplier_id),
       'tariffs', (select jsonb_agg(jsonb_build_array(s.bin, t.service, t.price_per_unit, t.unit, t.valid_from) order by s.bin, t.service, t.valid_from)
                     from utilities.tariffs t join utilities.suppliers s on s.id = t.supplier_id),
       'accounts', (select jsonb_agg(jsonb_build_array(s.bin, a.account_number, b.cadastral_number, a.premise_number, a.holder_name, a.holder_iin, a.service, a.opened_at) order by s.bin, a.account_number)
@@ -125,10 +131,14 @@ describe('demo data', () => {
       await count(system.db, sql`select count(*) from access.api_tokens where token_hash = any(${`{${values.join(',')}}`}::text[])`),
     ).toBe(0);
     expect(report.counts).toMatchObject({
-      accessSubjects: 8,
+      accessSubjects: 12,
       accessPersons: 6,
       demoTokens: 8,
-      suppliers: 2,
+      suppliers: 6,
+      passports: 6,
+      engineeringNetworks: 2,
+      outages: 1,
+      consumerRequests: 1,
       tariffs: 6,
       assignments: 6,
       houseCouncilMembers: 3,
@@ -294,6 +304,25 @@ describe('demo data', () => {
       );
       expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
+  });
+
+  it('registers a supplier of every service with its passport, two networks, an outage and the owner’s consumer request', async () => {
+    const [uncovered] = await system.db.execute<{ services: string[] }>(sql`
+      select array(
+        select service::text from unnest(enum_range(null::utilities.utility_service)) service
+         where not exists (
+           select 1 from utilities.suppliers s where service = any(s.services) and s.passport_updated_at is not null)) as services`);
+    expect(uncovered?.services).toEqual([]);
+    const response = await system.query(
+      `{ myConsumerRequests { edges { node { accountNumber status deadline } } } }`,
+      {},
+      { token: token('owner') },
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.myConsumerRequests.edges.map((edge: any) => edge.node.status)).toEqual(['SUBMITTED']);
+    expect(await count(system.db, sql`select count(*) from utilities.engineering_networks`)).toBe(2);
+    expect(await count(system.db, sql`select count(*) from utilities.network_buildings`)).toBeGreaterThan(0);
+    expect(await count(system.db, sql`select count(*) from utilities.outage_buildings`)).toBeGreaterThan(0);
   });
 
   it('lets the akimat person register a building in Almaty but not in Astana, and the deputy by delegation', async () => {
@@ -613,7 +642,7 @@ describe('demo data', () => {
     const again = await seedDemoData(system.db, { buildings: BUILDINGS, seed: SEED, referenceDate }, ownSeeders(tokensFile));
     expect(again.counts).toEqual({});
     expect(await readFile(tokensFile, 'utf8')).toBe(before);
-    expect(await count(system.db, sql`select count(*) from access.subjects`)).toBe(8);
+    expect(await count(system.db, sql`select count(*) from access.subjects`)).toBe(12);
   });
 
   it('resets exactly the demo rows, then seeds anew with new tokens', async () => {
@@ -656,6 +685,9 @@ describe('demo data', () => {
     expect(await count(system.db, sql`select count(*) from utilities.suppliers`)).toBe(1);
     expect(await count(system.db, sql`select count(*) from utilities.personal_accounts`)).toBe(1);
     expect(await count(system.db, sql`select count(*) from utilities.tariffs`)).toBe(0);
+    expect(await count(system.db, sql`select count(*) from utilities.engineering_networks`)).toBe(0);
+    expect(await count(system.db, sql`select count(*) from utilities.outages`)).toBe(0);
+    expect(await count(system.db, sql`select count(*) from utilities.consumer_requests`)).toBe(0);
     expect(await count(system.db, sql`select count(*) from condominium.management_assignments`)).toBe(0);
     expect(await count(system.db, sql`select count(*) from condominium.house_council_members`)).toBe(0);
     expect(await count(system.db, sql`select count(*) from condominium.reports`)).toBe(0);
@@ -675,7 +707,7 @@ describe('demo data', () => {
 
     // The test fixture's administrator remains, so the new demo data acts as it and issues no administrator token.
     const reseeded = await seedDemoData(system.db, { buildings: BUILDINGS, seed: SEED, referenceDate }, ownSeeders(tokensFile));
-    expect(reseeded.counts).toMatchObject({ accessSubjects: 8, accessPersons: 5, suppliers: 2, assignments: 6, houseCouncilMembers: 3 });
+    expect(reseeded.counts).toMatchObject({ accessSubjects: 12, accessPersons: 5, suppliers: 6, assignments: 6, houseCouncilMembers: 3 });
     const fresh = (await readDemoTokens(tokensFile)) ?? {};
     expect(fresh.administrator).toBeUndefined();
     expect(fresh.analyst?.token).not.toBe(oldAnalyst);

@@ -66,6 +66,31 @@ export const demoSubjects = {
     identificationNumber: demoBin(2006, 11, 5120),
     email: 'info@almatyenergosbyt.example',
   },
+  // Suppliers of the other services (p.2.1): in the supplier register with their passports only.
+  heatSupplier: {
+    kind: 'NATURAL_MONOPOLY',
+    name: 'ТОО «Алматинские тепловые сети»',
+    identificationNumber: demoBin(2008, 2, 4410),
+    email: 'office@teploseti.example',
+  },
+  gasSupplier: {
+    kind: 'NATURAL_MONOPOLY',
+    name: 'Филиал АО «QazaqGaz Aimaq» в г. Алматы',
+    identificationNumber: demoBin(2002, 7, 2285),
+    email: 'almaty@qazaqgazaimaq.example',
+  },
+  wasteRemover: {
+    kind: 'UTILITY_SUPPLIER',
+    name: 'ТОО «Тазалык-Алматы»',
+    identificationNumber: demoBin(2012, 5, 3907),
+    email: 'info@tazalyk.example',
+  },
+  liftService: {
+    kind: 'UTILITY_SUPPLIER',
+    name: 'ТОО «Лифтсервис Алматы»',
+    identificationNumber: demoBin(2010, 9, 1622),
+    email: 'service@lift.example',
+  },
   osi: {
     kind: 'OSI',
     name: 'ОСИ «Береке-Алмалы»',

@@ -4,17 +4,20 @@ import { issueReceipt } from '../../lib/receipts.js';
 import { suppliers, type TariffUnit, type UtilityService } from '../../schema/utilities.js';
 import { type PersonalAccountItem, PersonalAccountManager } from '../../subgraphs/utilities/personal-account-manager.js';
 import { SupplierManager } from '../../subgraphs/utilities/supplier-manager.js';
+import type { SupplierRow } from '../../subgraphs/utilities/supplier-repository.js';
 import { TariffManager } from '../../subgraphs/utilities/tariff-manager.js';
 import { deleteReceiptsOf, demoSubjects, findAdministrator, findDemoSubjects } from './access-seeder.js';
 import { Random } from './random.js';
 import type { Seeder } from './seeder.js';
 import { type MeteringCounts, type MeteringPlan, resetMeteringAndBilling, seedMeteringAndBilling } from './utilities-metering-demo.js';
+import { type RegisterDemoSupplierKey, registerDemoSuppliers, seedRegisterDemo } from './utilities-register-demo.js';
 
 /*
  * The two demo suppliers in the supplier register, their published tariffs, personal
  * accounts for the apartments of a few Almaty buildings of the register, held by the
  * apartments' owners, and each supplier's meters, a year of readings, two billing periods
- * and payments (utilities-metering-demo.ts). Written through the utilities subgraph's managers, which check them as
+ * and payments (utilities-metering-demo.ts); then suppliers of the other services, the passports,
+ * networks, an outage and a consumer request (utilities-register-demo.ts). Written through the utilities subgraph's managers, which check them as
  * the API does (accounts against the register's buildings and premises), with a receipt for
  * each placement as the API would give; accounts and tariffs are placed by the supplier's own
  * billing system (its digital object), as in production.
@@ -154,14 +157,22 @@ async function billingSystems(tx: Transaction, subjectIds: string[]): Promise<Ma
 
 async function seedUtilities(
   tx: Transaction,
-  subjectIds: Record<SupplierKey, string>,
+  subjectIds: Record<SupplierKey, string> & Partial<Record<RegisterDemoSupplierKey, string>>,
   seed: number,
   referenceDate: Date,
 ): Promise<Record<string, number>> {
   const adminId = await findAdministrator(tx);
   if (!adminId) throw new Error('The utilities demo data needs an administrator; the access seeder creates one.');
   const administrator = `person:${adminId}`;
-  const systems = await billingSystems(tx, Object.values(subjectIds));
+  const systems = await billingSystems(
+    tx,
+    Object.values(subjectIds).filter((id) => id !== undefined),
+  );
+  const placedByOf = (subjectId: string) => {
+    const system = systems.get(subjectId);
+    return system ? `digital-object:${system}` : administrator;
+  };
+  const registered: Partial<Record<SupplierKey, SupplierRow>> = {};
   const apartments = await almatyApartments(tx);
   const now = new Date();
   const year = referenceDate.getUTCFullYear();
@@ -170,8 +181,7 @@ async function seedUtilities(
   for (const plan of plans) {
     const subject = demoSubjects[plan.key];
     const subjectId = subjectIds[plan.key];
-    const system = systems.get(subjectId);
-    const placedBy = system ? `digital-object:${system}` : administrator;
+    const placedBy = placedByOf(subjectId);
 
     const supplier = await new SupplierManager(tx).register({
       subjectId,
@@ -186,6 +196,7 @@ async function seedUtilities(
       objectIds: [supplier.id],
     });
     counts.suppliers += 1;
+    registered[plan.key] = supplier;
 
     const tariffs = new TariffManager(tx);
     for (const tariff of plan.tariffs) {
@@ -232,11 +243,20 @@ async function seedUtilities(
     );
     for (const [key, value] of Object.entries(metered)) counts[key as keyof MeteringCounts] += value;
   }
-  return counts;
+  if (!registered.waterSupplier || !registered.powerSupplier) return counts;
+  const register = await seedRegisterDemo(tx, {
+    referenceDate,
+    administrator,
+    placedBy: (supplier) => placedByOf(supplier.subjectId),
+    water: registered.waterSupplier,
+    power: registered.powerSupplier,
+    subjectIds,
+  });
+  return { ...counts, ...register, suppliers: counts.suppliers + register.suppliers };
 }
 
 async function demoSupplierIds(db: Database | Transaction): Promise<string[]> {
-  const bins = plans.map((plan) => demoSubjects[plan.key].identificationNumber);
+  const bins = [...plans, ...registerDemoSuppliers].map((plan) => demoSubjects[plan.key].identificationNumber);
   const rows = await db.select({ id: suppliers.id }).from(suppliers).where(inArray(suppliers.bin, bins));
   return rows.map((row) => row.id);
 }
@@ -253,7 +273,11 @@ export const utilitiesSeeder: Seeder = {
       log('  demo suppliers already registered: utilities demo data kept as it is');
       return {};
     }
-    const subjectIds = { waterSupplier: subjects.waterSupplier, powerSupplier: subjects.powerSupplier };
+    const subjectIds = {
+      waterSupplier: subjects.waterSupplier,
+      powerSupplier: subjects.powerSupplier,
+      ...Object.fromEntries(registerDemoSuppliers.flatMap((plan) => (subjects[plan.key] ? [[plan.key, subjects[plan.key]]] : []))),
+    };
     const counts = await db.transaction((tx) => seedUtilities(tx, subjectIds, seed, referenceDate));
     if (counts.personalAccounts === 0) log('  no Almaty buildings on the central water network in the register: no personal accounts');
     return counts;
@@ -267,7 +291,13 @@ export const utilitiesSeeder: Seeder = {
         select array(
           select id::text from utilities.personal_accounts where supplier_id = any(${list}::uuid[])
           union all
-          select id::text from utilities.tariffs where supplier_id = any(${list}::uuid[])) as ids`);
+          select id::text from utilities.tariffs where supplier_id = any(${list}::uuid[])
+          union all
+          select id::text from utilities.engineering_networks where supplier_id = any(${list}::uuid[])
+          union all
+          select id::text from utilities.outages where supplier_id = any(${list}::uuid[])
+          union all
+          select id::text from utilities.consumer_requests where supplier_id = any(${list}::uuid[])) as ids`);
       await deleteReceiptsOf(tx, [...supplierIds, ...(placed?.ids ?? [])]);
       await resetMeteringAndBilling(tx, list);
       await tx.execute(sql`delete from utilities.consumer_requests where supplier_id = any(${list}::uuid[])`);
