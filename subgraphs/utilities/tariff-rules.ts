@@ -38,12 +38,8 @@ export function isDecimal(value: string): boolean {
   return decimal.test(value);
 }
 
-/** Tiyn as tenge with 2 places, e.g. 123456n → "1234.56". */
-export function tenge(tiyn: bigint): string {
-  const sign = tiyn < 0n ? '-' : '';
-  const abs = tiyn < 0n ? -tiyn : tiyn;
-  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
-}
+/** Tiyn as tenge with 2 places: the one formatter of lib/money.ts, under the name utilities' callers use. */
+export { tengeOf as tenge } from '../../lib/money.js';
 
 /** Tenge with up to 2 places as tiyn. */
 export function toTiyn(value: string): bigint {
