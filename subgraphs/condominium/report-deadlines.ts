@@ -92,7 +92,11 @@ export interface TerritoryCompliance {
  * DUE before. Both ways of counting (the summaries for large territories, the per-building
  * statuses for small ones) end here.
  */
-export function territoryCompliance(period: ReportPeriod, now: Date, counts: { owing: number; onTime: number; late: number }): TerritoryCompliance {
+export function territoryCompliance(
+  period: ReportPeriod,
+  now: Date,
+  counts: { owing: number; onTime: number; late: number },
+): TerritoryCompliance {
   const unpublished = Math.max(0, counts.owing - counts.onTime - counts.late);
   const passed = now.getTime() >= period.lateFrom.getTime();
   return { ...counts, missing: passed ? unpublished : 0, due: passed ? 0 : unpublished };
