@@ -87,8 +87,6 @@ CREATE TRIGGER "management_counted_on_update" AFTER UPDATE ON "condominium"."man
 CREATE TRIGGER "management_counted_on_delete" AFTER DELETE ON "condominium"."management_assignments"
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "condominium"."count_management"();
 --> statement-breakpoint
-SELECT "condominium"."add_management_counts"(ARRAY(SELECT a FROM "condominium"."management_assignments" a), 1);
---> statement-breakpoint
 -- A period's first published version (version 1: a correction needs a published predecessor), counted on its Almaty
 -- day when the building was managed on the period's last day (it owed the report, as ReportRepository.compliance says).
 CREATE FUNCTION "condominium"."add_report_publication_counts"(delta "condominium"."reports"[], sign integer) RETURNS void
@@ -130,8 +128,6 @@ CREATE TRIGGER "report_publications_counted_on_update" AFTER UPDATE ON "condomin
 --> statement-breakpoint
 CREATE TRIGGER "report_publications_counted_on_delete" AFTER DELETE ON "condominium"."reports"
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "condominium"."count_report_publications"();
---> statement-breakpoint
-SELECT "condominium"."add_report_publication_counts"(ARRAY(SELECT r FROM "condominium"."reports" r WHERE r.status = 'PUBLISHED' AND r.version = 1), 1);
 --> statement-breakpoint
 -- Capital repair: each accrual, payment or spending moves its building's district's totals by its amount.
 CREATE TYPE "condominium"."fund_move" AS (building_id uuid, accrued bigint, paid bigint, spent bigint);
@@ -200,9 +196,21 @@ CREATE TRIGGER "spendings_totalled_on_update" AFTER UPDATE ON "condominium"."cap
 CREATE TRIGGER "spendings_totalled_on_delete" AFTER DELETE ON "condominium"."capital_repair_spendings"
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "condominium"."total_capital_repair"();
 --> statement-breakpoint
-SELECT "condominium"."add_capital_repair_totals"(ARRAY(
-  SELECT "condominium"."fund_move_of"('capital_repair_accruals', x.building_id, x.amount_tiyn) FROM "condominium"."capital_repair_accruals" x
-  UNION ALL
-  SELECT "condominium"."fund_move_of"('capital_repair_payments', x.building_id, x.amount_tiyn) FROM "condominium"."capital_repair_payments" x
-  UNION ALL
-  SELECT "condominium"."fund_move_of"('capital_repair_spendings', x.building_id, x.amount_tiyn) FROM "condominium"."capital_repair_spendings" x));
+-- The three summaries from the records themselves, each row in its building's district now: the first fill, and the
+-- repair after a bulk load with the triggers off or after buildings moved to other KATO codes in the register.
+CREATE FUNCTION "condominium"."rebuild_analytics_summaries"() RETURNS void
+LANGUAGE sql AS $$
+  DELETE FROM "condominium"."management_counts";
+  DELETE FROM "condominium"."report_publication_counts";
+  DELETE FROM "condominium"."capital_repair_totals";
+  SELECT "condominium"."add_management_counts"(ARRAY(SELECT a FROM "condominium"."management_assignments" a), 1);
+  SELECT "condominium"."add_report_publication_counts"(ARRAY(SELECT r FROM "condominium"."reports" r WHERE r.status = 'PUBLISHED' AND r.version = 1), 1);
+  SELECT "condominium"."add_capital_repair_totals"(ARRAY(
+    SELECT "condominium"."fund_move_of"('capital_repair_accruals', x.building_id, x.amount_tiyn) FROM "condominium"."capital_repair_accruals" x
+    UNION ALL
+    SELECT "condominium"."fund_move_of"('capital_repair_payments', x.building_id, x.amount_tiyn) FROM "condominium"."capital_repair_payments" x
+    UNION ALL
+    SELECT "condominium"."fund_move_of"('capital_repair_spendings', x.building_id, x.amount_tiyn) FROM "condominium"."capital_repair_spendings" x));
+$$;
+--> statement-breakpoint
+SELECT "condominium"."rebuild_analytics_summaries"();
