@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { sql } from 'drizzle-orm';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../lib/auth/caller.js';
 import { AccessFunction } from '../lib/auth/functions.js';
@@ -121,7 +121,8 @@ describe('tariff periods on the subgraph', () => {
     await database?.close();
   });
 
-  async function run(source: string, variables: Record<string, unknown>) {
+  // biome-ignore lint/suspicious/noExplicitAny: answers are read loosely, as in the other subgraph tests
+  async function run(source: string, variables: Record<string, unknown>): Promise<{ data?: any; errors?: readonly GraphQLError[] }> {
     return graphql({ schema, source, variableValues: variables, contextValue: createSubgraphContext(utilities, database.db, caller) });
   }
   const tariff = (overrides: Record<string, unknown> = {}) => ({ ...base, supplierId, ...overrides });
