@@ -18,6 +18,9 @@ import { insertBuildingsWithApartments } from './support/utilities-fixtures.js';
 // refuses the whole call. And the entities that lead to a supplier's records (a premise's
 // meters, a meter's readings) give another supplier nothing.
 
+// biome-ignore lint/suspicious/noExplicitAny: answers are read loosely, as in the other subgraph tests
+type Answer = { data?: any; errors?: readonly GraphQLError[] };
+
 const { graphql } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 const upsertMeters = `mutation($supplierId: ID!, $meters: [MeterInput!]!) {
@@ -79,12 +82,7 @@ describe('_entities across suppliers', () => {
     await database?.close();
   });
 
-  // biome-ignore lint/suspicious/noExplicitAny: answers are read loosely, as in the other subgraph tests
-  async function run(
-    caller: Caller,
-    source: string,
-    variables: Record<string, unknown>,
-  ): Promise<{ data?: any; errors?: readonly GraphQLError[] }> {
+  async function run(caller: Caller, source: string, variables: Record<string, unknown>): Promise<Answer> {
     return graphql({ schema, source, variableValues: variables, contextValue: createSubgraphContext(utilities, database.db, caller) });
   }
   // biome-ignore lint/suspicious/noExplicitAny: answers are read loosely, as in the other subgraph tests

@@ -19,6 +19,9 @@ import { createTestDatabase, type TestDatabase } from './support/database.js';
 // offers, each service's units (as the README states them), an exact duplicate period, a
 // duplicate within one bulk call, and a bulk tariff backdated into a closed period.
 
+// biome-ignore lint/suspicious/noExplicitAny: answers are read loosely, as in the other subgraph tests
+type Answer = { data?: any; errors?: readonly GraphQLError[] };
+
 const { graphql } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 const supplier = { id: '00000000-0000-4000-8000-000000000001', services: ['ELECTRICITY', 'HEAT'] as const };
@@ -121,8 +124,7 @@ describe('tariff periods on the subgraph', () => {
     await database?.close();
   });
 
-  // biome-ignore lint/suspicious/noExplicitAny: answers are read loosely, as in the other subgraph tests
-  async function run(source: string, variables: Record<string, unknown>): Promise<{ data?: any; errors?: readonly GraphQLError[] }> {
+  async function run(source: string, variables: Record<string, unknown>): Promise<Answer> {
     return graphql({ schema, source, variableValues: variables, contextValue: createSubgraphContext(utilities, database.db, caller) });
   }
   const tariff = (overrides: Record<string, unknown> = {}) => ({ ...base, supplierId, ...overrides });
