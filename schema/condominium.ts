@@ -879,7 +879,27 @@ export const reportPublicationCounts = condominiumSchema.table(
     publishedOn: date('published_on', { mode: 'string' }).notNull(),
     buildings: integer('buildings').notNull(),
   },
-  (t) => [primaryKey({ name: 'report_publication_counts_pkey', columns: [t.district, t.kind, t.periodStart, t.publishedOn] })],
+  (t) => [
+    primaryKey({ name: 'report_publication_counts_pkey', columns: [t.district, t.kind, t.periodStart, t.publishedOn] }),
+    // A period's rows for every district: how the figures read it.
+    index('report_publication_counts_period_idx').on(t.kind, t.periodStart),
+  ],
+);
+
+/**
+ * Open owners' requests (neither DONE nor REJECTED) per district and due day, from their own
+ * KATO code: those due before today are overdue. A due day in a month already over when
+ * written is kept on that month's last day (still before today at every later read), so
+ * a district has a row per past month and per day of the current month and the future.
+ */
+export const openRequestCounts = condominiumSchema.table(
+  'open_request_counts',
+  {
+    district: varchar('district', { length: 4 }).notNull(),
+    dueOn: date('due_on', { mode: 'string' }).notNull(),
+    requests: integer('requests').notNull(),
+  },
+  (t) => [primaryKey({ name: 'open_request_counts_pkey', columns: [t.district, t.dueOn] })],
 );
 
 /** The capital-repair funds of a district's buildings, in tiyn: accrued and paid contributions, spending. */

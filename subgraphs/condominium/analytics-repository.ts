@@ -23,6 +23,12 @@ function prefixRanges(prefixes: readonly string[]): SQL {
 /** A district column within `p`'s range. */
 const inRange = (column: SQL) => sql`${column} ~>=~ p.prefix and ${column} ~<~ p.upto`;
 
+/** The buildings managed on `day` per district and form: the summary's changes up to that day, summed. */
+function managedPerDistrict(day: string): SQL {
+  return sql`select c.district, c.form, sum(c.buildings) as buildings
+    from condominium.management_counts c where c.day <= ${day}::date group by c.district, c.form`;
+}
+
 /** Buildings managed in one form under a territory (`form` null: the register's buildings there, managed or not). */
 export interface ManagementCountRow {
   prefix: string;
@@ -63,19 +69,17 @@ export class CondominiumAnalyticsRepository {
    */
   async managementCounts(prefixes: readonly string[], day: string): Promise<ManagementCountRow[]> {
     if (prefixes.length === 0) return [];
+    // Each summary is read once, summed per district, and only then matched to the territories' ranges.
     const rows = await this.db.execute<{ prefix: string; form: ManagementForm | null; buildings: number }>(sql`
-      select p.prefix, f.form, f.buildings
-        from ${prefixRanges(prefixes)}
-        cross join lateral (
-          select c.form, sum(c.buildings)::int as buildings
-            from condominium.management_counts c
-           where ${inRange(sql`c.district`)} and c.day <= ${day}::date
-           group by c.form
-          union all
-          select null, coalesce(sum(r.registered), 0)::int
-            from buildings.published_building_counts r
-           where ${inRange(sql`r.district`)}
-        ) f`);
+      with managed as (${managedPerDistrict(day)}),
+           registered as (select district, registered from buildings.published_building_counts)
+      select p.prefix, m.form, sum(m.buildings)::int as buildings
+        from ${prefixRanges(prefixes)} join managed m on ${inRange(sql`m.district`)}
+       group by p.prefix, m.form
+      union all
+      select p.prefix, null, coalesce(sum(r.registered), 0)::int
+        from ${prefixRanges(prefixes)} left join registered r on ${inRange(sql`r.district`)}
+       group by p.prefix`);
     return rows.map((row) => ({ prefix: row.prefix, form: row.form, buildings: Number(row.buildings) }));
   }
 
@@ -86,17 +90,21 @@ export class CondominiumAnalyticsRepository {
   ): Promise<PublicationCountRow[]> {
     if (prefixes.length === 0) return [];
     const rows = await this.db.execute<{ prefix: string; owing: number; on_time: number; late: number }>(sql`
-      select p.prefix,
-             (select coalesce(sum(c.buildings), 0)::int from condominium.management_counts c
-               where ${inRange(sql`c.district`)} and c.day <= ${period.end}::date) as owing,
-             coalesce(r.on_time, 0)::int as on_time, coalesce(r.late, 0)::int as late
-        from ${prefixRanges(prefixes)}
-        left join lateral (
-          select sum(r.buildings) filter (where r.published_on <= ${period.dueDate}::date) as on_time,
-                 sum(r.buildings) filter (where r.published_on > ${period.dueDate}::date) as late
-            from condominium.report_publication_counts r
-           where ${inRange(sql`r.district`)} and r.kind = ${period.kind} and r.period_start = ${period.start}::date
-        ) r on true`);
+      with owing as (select district, sum(buildings) as buildings from (${managedPerDistrict(period.end)}) m group by district),
+           published as (
+             select r.district,
+                    sum(r.buildings) filter (where r.published_on <= ${period.dueDate}::date) as on_time,
+                    sum(r.buildings) filter (where r.published_on > ${period.dueDate}::date) as late
+               from condominium.report_publication_counts r
+              where r.kind = ${period.kind} and r.period_start = ${period.start}::date
+              group by r.district),
+           districts as (
+             select district, coalesce(o.buildings, 0) as owing, coalesce(pub.on_time, 0) as on_time, coalesce(pub.late, 0) as late
+               from owing o full join published pub using (district))
+      select p.prefix, coalesce(sum(d.owing), 0)::int as owing, coalesce(sum(d.on_time), 0)::int as on_time,
+             coalesce(sum(d.late), 0)::int as late
+        from ${prefixRanges(prefixes)} left join districts d on ${inRange(sql`d.district`)}
+       group by p.prefix`);
     return rows.map((row) => ({ prefix: row.prefix, owing: Number(row.owing), onTime: Number(row.on_time), late: Number(row.late) }));
   }
 
@@ -145,16 +153,34 @@ export class CondominiumAnalyticsRepository {
 
   /**
    * Owners' requests under each territory still open (not DONE nor REJECTED) after their due
-   * day: `today` moves every day, so no summary keeps it; each territory reads a range of the
-   * partial index of open requests by KATO code and due day (`owner_requests_open_kato_idx`).
+   * day. Today moves, so the summary keeps the open requests by due day (`open_request_counts`,
+   * kept by the requests' writes) and the read sums those due before today; a territory finer
+   * than a district reads a range of the partial index of open requests by KATO code and due
+   * day (`owner_requests_open_kato_idx`).
    */
   async overdueRequests(prefixes: readonly string[], today: string): Promise<Map<string, number>> {
-    if (prefixes.length === 0) return new Map();
-    const rows = await this.db.execute<{ prefix: string; n: number }>(sql`
-      select p.prefix, (select count(*) from condominium.owner_requests q
-                         where ${inRange(sql`q.kato_code`)} and q.due_on < ${today}::date
-                           and q.status not in ('DONE', 'REJECTED'))::int as n
-        from ${prefixRanges(prefixes)}`);
+    const coarse = prefixes.filter(readsSummary);
+    const fine = prefixes.filter((prefix) => !readsSummary(prefix));
+    const rows: Array<{ prefix: string; n: number }> = [];
+    if (coarse.length > 0) {
+      rows.push(
+        ...(await this.db.execute<{ prefix: string; n: number }>(sql`
+          with overdue as (select district, sum(requests) as n from condominium.open_request_counts
+                            where due_on < ${today}::date group by district)
+          select p.prefix, coalesce(sum(o.n), 0)::int as n
+            from ${prefixRanges(coarse)} left join overdue o on ${inRange(sql`o.district`)}
+           group by p.prefix`)),
+      );
+    }
+    if (fine.length > 0) {
+      rows.push(
+        ...(await this.db.execute<{ prefix: string; n: number }>(sql`
+          select p.prefix, (select count(*) from condominium.owner_requests q
+                             where ${inRange(sql`q.kato_code`)} and q.due_on < ${today}::date
+                               and q.status not in ('DONE', 'REJECTED'))::int as n
+            from ${prefixRanges(fine)}`)),
+      );
+    }
     return new Map(rows.map((row) => [row.prefix, Number(row.n)]));
   }
 }
