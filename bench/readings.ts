@@ -1,3 +1,4 @@
+import './environment.js';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
@@ -19,8 +20,6 @@ import { ReadingRepository } from '../subgraphs/utilities/reading-repository.js'
 // by call so both see the same machine and the same partitions. Reports readings per second
 // both ways, their ratio, the peak RSS of the process running the gateway and the subgraphs,
 // and where the time of one 10,000-reading call goes (check and write statements in-process).
-
-process.env.GATEWAY_QUOTAS ??= 'false';
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const DAY_MS = 86_400_000;
@@ -159,11 +158,11 @@ export async function runReadingsBench(options: ReadingsBenchOptions): Promise<R
       await handle.db
         .transaction(async (tx) => {
           let start = performance.now();
-          const checked = await new ReadingManager(tx).check(supplier.id, items, new Date());
+          const { checked, heads } = await new ReadingManager(tx).check(supplier.id, items, new Date());
           parts.check = performance.now() - start;
           const values = checked.flatMap((c) => ('value' in c ? [c.value] : []));
           start = performance.now();
-          await new ReadingRepository(tx).write(supplier.id, values, 'bench');
+          await new ReadingRepository(tx).write(supplier.id, values, 'bench', heads);
           parts.write = performance.now() - start;
           throw new Error('rolled back');
         })
@@ -200,7 +199,7 @@ export async function runReadingsBench(options: ReadingsBenchOptions): Promise<R
       );
       say();
       say(
-        `One call of ${batch.toLocaleString('en')} (${round(body.length / 2 ** 20, 2)} MiB body), average ${round(gatewayMs / calls)} ms through the gateway: the check ${round(parts.check)} ms (the supplier; its meters under the supplier's readings lock; the last readings of every meter in widening spans), the write ${round(parts.write)} ms (one unnest upsert), parsing the body ${round(parts.serialize)} ms (×2 with the gateway re-sending it: ${round(roundTrip)} ms for one parse and serialize); the rest is GraphQL input coercion, the bulk path's receipt, feed changes and idempotency, and the HTTP hops.`,
+        `One call of ${batch.toLocaleString('en')} (${round(body.length / 2 ** 20, 2)} MiB body), average ${round(gatewayMs / calls)} ms through the gateway: the check ${round(parts.check)} ms (the supplier; its meters under the supplier's readings lock; and the heads of their zones), the write ${round(parts.write)} ms (one unnest upsert of the readings, one of the heads), parsing the body ${round(parts.serialize)} ms (×2 with the gateway re-sending it: ${round(roundTrip)} ms for one parse and serialize); the rest is GraphQL input coercion, the bulk path's receipt, feed changes and idempotency, and the HTTP hops.`,
       );
       say();
     } finally {

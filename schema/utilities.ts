@@ -320,6 +320,36 @@ export const meterReadings = utilitiesSchema.table(
   (t) => [primaryKey({ columns: [t.id, t.takenOn] }), uniqueIndex('meter_readings_meter_zone_day_key').on(t.meterId, t.zone, t.takenOn)],
 );
 
+/**
+ * What each meter and zone keeps of its last readings: enough to judge the next reading
+ * (the last value and the last consumptions, for the rollover and anomaly rules) or a
+ * correction of the last one (its id, day, recording time, and the value and consumptions
+ * before it). Kept by the readings' own write in the same transaction (ReadingRepository),
+ * so a 10,000-reading call reads one row per meter and zone instead of searching the
+ * partitions of `meter_readings` (which cost two thirds of the call). `meters` keep theirs
+ * until they are deleted; `utilities.rebuild_reading_heads(meter ids)` (migration
+ * `reading_heads`) rebuilds them from the readings after readings are written another way.
+ */
+export const meterReadingHeads = utilitiesSchema.table(
+  'meter_reading_heads',
+  {
+    meterId: uuid('meter_id')
+      .notNull()
+      .references(() => meters.id, { onDelete: 'cascade' }),
+    zone: smallint('zone').notNull(),
+    lastId: uuid('last_id').notNull(),
+    lastTakenOn: date('last_taken_on', { mode: 'string' }).notNull(),
+    lastValue: numeric('last_value', { precision: 16, scale: 3, mode: 'string' }).notNull(),
+    lastConsumption: numeric('last_consumption', { precision: 16, scale: 3, mode: 'string' }),
+    lastRecordedAt: timestamptz('last_recorded_at').notNull(),
+    /** The value of the reading before the last; null when the last is the first. */
+    previousValue: numeric('previous_value', { precision: 16, scale: 3, mode: 'string' }),
+    /** The consumptions (not null) of the readings before the last, newest first, at most 3 (ANOMALY_WINDOW). */
+    earlierConsumptions: numeric('earlier_consumptions', { precision: 16, scale: 3, mode: 'string' }).array().notNull().default(sql`'{}'`),
+  },
+  (t) => [primaryKey({ columns: [t.meterId, t.zone] })],
+);
+
 /** Every correction of a reading, with the value it replaced (p.4.13: corrections always with history). */
 export const readingCorrections = utilitiesSchema.table(
   'reading_corrections',
@@ -627,12 +657,12 @@ export const personalAccountHistory = utilitiesSchema.table(
 );
 
 // ── Summaries of the analytics (issue 10): kept current by statement-level triggers in the
-// writing transaction (migration 0030, hand-edited), one row per district (the first 4 digits
+// writing transaction (migration 0031, hand-edited), one row per district (the first 4 digits
 // of the KATO code) and dimension values; a region or the country sums its districts' rows.
 
 /**
  * Readings taken per district and month (by the reading's KATO code). Not per service nor
- * meter: those need a look-up per reading, which the bulk ingest cannot afford (migration 0030).
+ * meter: those need a look-up per reading, which the bulk ingest cannot afford (migration 0031).
  */
 export const readingCounts = utilitiesSchema.table(
   'reading_counts',

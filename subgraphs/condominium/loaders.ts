@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
 import { almatyDate } from '../../lib/working-calendar.js';
-import type { AttachedRecordKind, ManagementForm } from '../../schema/condominium.js';
+import type { AttachedRecordKind, ManagementForm, ReportKind } from '../../schema/condominium.js';
 import { DocumentRepository, type DocumentRow } from './document-repository.js';
 import { type HouseCouncilMemberRow, HouseCouncilRepository } from './house-council-repository.js';
 import { type AssignmentRow, ManagementRepository } from './management-repository.js';
@@ -42,6 +42,12 @@ export interface Loaders {
   reportWorks: DataLoader<string, ReportWorkRow[]>;
   /** The published correction replacing each report; null when none does. */
   reportReplacedBy: DataLoader<string, ReportRow | null>;
+  /** Published reports of a building, newest period first (`Query.reports`), keyed by building and filter. */
+  publishedReports: DataLoader<PublishedReportsKey, ReportRow[], string>;
+  /** Each building's drafts and signed, unpublished reports (`Query.reportDrafts`). */
+  reportDrafts: DataLoader<string, ReportRow[]>;
+  /** One page of a territory's compliance (`Query.reportCompliance`): one statement per page asked for. */
+  compliancePage: DataLoader<CompliancePage, ComplianceRow[], string>;
   /** A building's compliance for a period, keyed `complianceKey`; null when the building had no manager then. */
   compliance: DataLoader<string, ComplianceRow | null>;
   /** The register's building (buildings subgraph, published view); null when no building has the id. */
@@ -65,6 +71,16 @@ export interface Loaders {
   /** Planned works, owners' requests and contracts (service-loaders.ts). */
   services: ServiceLoaders;
 }
+
+/** The key of `publishedReports`: a building and the list's filter. */
+export interface PublishedReportsKey {
+  buildingId: string;
+  kind: ReportKind | null;
+  year: number | null;
+}
+
+/** The key of `compliancePage`: what `ReportRepository.compliance` takes for a territory's page. */
+export type CompliancePage = Parameters<ReportRepository['compliance']>[0];
 
 /** The key of `compliance`: a building and a period (kind, year, month or 0). */
 export function complianceKey(buildingId: string, kind: 'MONTHLY' | 'ANNUAL', year: number, month: number | null): string {
@@ -98,6 +114,7 @@ export function createLoaders(db: Database, caller: Caller): Loaders {
   const rights = new RightsRepository(db);
   const councils = new HouseCouncilRepository(db);
   const today = almatyDate(new Date());
+  const reportById = new DataLoader<string, ReportRow | null>(async (ids) => byKey(await reports.byIds(ids), (row) => row.id, ids));
   return {
     services: createServiceLoaders(db),
     currentManagement: new DataLoader(async (buildingIds) => {
@@ -122,10 +139,37 @@ export function createLoaders(db: Database, caller: Caller): Loaders {
       return keys.map((key) => lists.get(key) ?? []);
     }),
     publicationByRecord: new DataLoader(async (ids) => byKey(await publications.byRecords(ids), (row) => row.recordId, ids)),
-    reportById: new DataLoader(async (ids) => byKey(await reports.byIds(ids), (row) => row.id, ids)),
+    reportById,
     reportLines: new DataLoader(async (ids) => groupBy(await reports.linesOf(ids), (row) => row.reportId, ids)),
     reportWorks: new DataLoader(async (ids) => groupBy(await reports.worksOf(ids), (row) => row.reportId, ids)),
     reportReplacedBy: new DataLoader(async (ids) => byKey(await reports.replacementsOf(ids), (row) => row.replacesId as string, ids)),
+    // One statement per filter asked for (almost always one), whatever the number of buildings.
+    publishedReports: new DataLoader(
+      async (keys) => {
+        const byFilter = new Map<string, { kind: ReportKind | null; year: number | null; buildingIds: string[] }>();
+        for (const key of keys) {
+          const filter = `${key.kind ?? ''}|${key.year ?? ''}`;
+          const group = byFilter.get(filter) ?? { kind: key.kind, year: key.year, buildingIds: [] };
+          group.buildingIds.push(key.buildingId);
+          byFilter.set(filter, group);
+        }
+        const found = new Map<string, ReportRow[]>();
+        for (const [filter, group] of byFilter) {
+          const rows = await reports.publishedOf(group.buildingIds, group.kind, group.year);
+          for (const row of rows) {
+            reportById.prime(row.id, row);
+            const key = `${row.buildingId}|${filter}`;
+            found.set(key, [...(found.get(key) ?? []), row]);
+          }
+        }
+        return keys.map((key) => found.get(`${key.buildingId}|${key.kind ?? ''}|${key.year ?? ''}`) ?? []);
+      },
+      { cacheKeyFn: (key) => `${key.buildingId}|${key.kind ?? ''}|${key.year ?? ''}` },
+    ),
+    reportDrafts: new DataLoader(async (ids) => groupBy(await reports.unpublishedOf(ids), (row) => row.buildingId, ids)),
+    compliancePage: new DataLoader((pages) => Promise.all(pages.map((page) => reports.compliance(page))), {
+      cacheKeyFn: (page) => JSON.stringify(page),
+    }),
     // One statement per period asked for, whatever the number of buildings.
     compliance: new DataLoader(async (keys) => {
       const byPeriod = new Map<string, string[]>();

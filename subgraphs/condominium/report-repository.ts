@@ -100,14 +100,15 @@ export class ReportRepository {
       .for('update');
   }
 
-  /** Published reports of a building, newest period first, then newest version. */
-  publishedOf(buildingId: string, kind: ReportKind | null, year: number | null): Promise<ReportRow[]> {
+  /** Published reports of these buildings, newest period first, then newest version. */
+  publishedOf(buildingIds: readonly string[], kind: ReportKind | null, year: number | null): Promise<ReportRow[]> {
+    if (buildingIds.length === 0) return Promise.resolve([]);
     return this.executor
       .select()
       .from(reports)
       .where(
         and(
-          eq(reports.buildingId, buildingId),
+          inArray(reports.buildingId, [...buildingIds]),
           eq(reports.status, 'PUBLISHED'),
           kind ? eq(reports.kind, kind) : undefined,
           year === null ? undefined : sql`extract(year from ${reports.periodStart}) = ${year}`,

@@ -72,36 +72,31 @@ export class DataQualityRepository {
   constructor(private readonly executor: Executor) {}
 
   /** The lowest scores first (then by building id), at most `limit`; or the one building asked for. */
-  async worst(scope: FeedScope, filter: DataQualityFilter, limit: number, buildingId: string | null = null): Promise<BuildingQualityRow[]> {
-    const rows = await this.executor.execute<{
-      building_id: string;
-      kato_code: string;
-      manager_subject_id: string | null;
-      score: number;
-      failed: string[];
-      premises_registered: number;
-      total_premises_count: number;
-    }>(sql`
-      ${this.scored(scope, filter, buildingId)}
-      select building_id, kato_code, manager_subject_id, score, failed, premises_registered, total_premises_count
-        from scored order by score, building_id limit ${limit}`);
-    return rows.map(toQualityRow);
+  worst(scope: FeedScope, filter: DataQualityFilter, limit: number, buildingId: string | null = null): Promise<BuildingQualityRow[]> {
+    return this.buildings(scope, filter, buildingId, sql`order by score, building_id limit ${limit}`);
   }
 
   /** Records by building id after `after`, for exports (keyset, whatever the scores). */
-  async page(scope: FeedScope, filter: DataQualityFilter, after: string | null, limit: number): Promise<BuildingQualityRow[]> {
-    const rows = await this.executor.execute<{
-      building_id: string;
-      kato_code: string;
-      manager_subject_id: string | null;
-      score: number;
-      failed: string[];
-      premises_registered: number;
-      total_premises_count: number;
-    }>(sql`
-      ${this.scored(scope, filter, null)}
+  page(scope: FeedScope, filter: DataQualityFilter, after: string | null, limit: number): Promise<BuildingQualityRow[]> {
+    return this.buildings(
+      scope,
+      filter,
+      null,
+      sql`${after ? sql`where building_id > ${after}::uuid` : sql``} order by building_id limit ${limit}`,
+    );
+  }
+
+  /** The scored buildings of `scored`, narrowed and ordered by `tail` (where, order, limit). */
+  private async buildings(
+    scope: FeedScope,
+    filter: DataQualityFilter,
+    buildingId: string | null,
+    tail: SQL,
+  ): Promise<BuildingQualityRow[]> {
+    const rows = await this.executor.execute<RawQuality>(sql`
+      ${this.scored(scope, filter, buildingId)}
       select building_id, kato_code, manager_subject_id, score, failed, premises_registered, total_premises_count
-        from scored ${after ? sql`where building_id > ${after}::uuid` : sql``} order by building_id limit ${limit}`);
+        from scored ${tail}`);
     return rows.map(toQualityRow);
   }
 

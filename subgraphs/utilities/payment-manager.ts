@@ -2,9 +2,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { BulkCall, BulkMode, Checked } from '../../lib/bulk.js';
 import type { Executor, Transaction } from '../../lib/db.js';
 import type { FieldProblem } from '../../lib/errors.js';
+import { parseTenge } from '../../lib/money.js';
 import { billingPeriods, type PaymentChannel, payments, personalAccounts, type UtilityService } from '../../schema/utilities.js';
 import { textArray } from './reading-repository.js';
-import { tenge, toTiyn } from './tariff-rules.js';
+import { tenge } from './tariff-rules.js';
 
 /** One payment as a bank or agent reports it (`PaymentInput`). */
 export interface PaymentItem {
@@ -29,8 +30,6 @@ interface PaymentValue {
   agentName: string;
   reference: string;
 }
-
-const money = /^\d{1,12}(\.\d{1,2})?$/;
 
 /**
  * `postPayments` on the bulk path: every payment names an account of the supplier and the
@@ -83,7 +82,8 @@ export function postPaymentsCall(options: {
             field: 'month',
             message: `month: the supplier has no billing period ${item.month}, so no payment document to pay.`,
           });
-        if (!money.test(item.amount) || toTiyn(item.amount) <= 0n)
+        const amountTiyn = parseTenge(item.amount, 'amount');
+        if (typeof amountTiyn !== 'bigint' || amountTiyn <= 0n)
           problems.push({ field: 'amount', message: 'amount must be above 0 in tenge with up to 2 decimal places, e.g. "1500.50".' });
         if (item.paidOn > options.today) problems.push({ field: 'paidOn', message: 'paidOn must not be in the future.' });
         const agentName = item.agentName.trim();
@@ -96,12 +96,12 @@ export function postPaymentsCall(options: {
         if (seen.has(dedupe))
           problems.push({ field: 'reference', message: 'reference: this agent already posted a payment with this reference.' });
         seen.add(dedupe);
-        if (problems.length > 0 || !accountId || !billingPeriodId) return { problems };
+        if (problems.length > 0 || !accountId || !billingPeriodId || typeof amountTiyn !== 'bigint') return { problems };
         return {
           value: {
             accountId,
             billingPeriodId,
-            amountTiyn: toTiyn(item.amount),
+            amountTiyn,
             paidOn: item.paidOn,
             channel: item.channel,
             agentName,

@@ -3,7 +3,7 @@ import type { Executor } from '../../lib/db.js';
 import { badUserInput, type FieldProblem } from '../../lib/errors.js';
 import { almatyDate } from '../../lib/working-calendar.js';
 import type { ReadingKind, ReadingSource } from '../../schema/utilities.js';
-import { RECENT_READINGS, type ReadingInput, type ReadingMeter, ReadingRepository, type RecentReading } from './reading-repository.js';
+import { type HeadUpdate, type ReadingHead, type ReadingInput, type ReadingMeter, ReadingRepository } from './reading-repository.js';
 import { SupplierManager } from './supplier-manager.js';
 
 /** `ReadingInput` as the client sends it. */
@@ -32,8 +32,6 @@ export const ANOMALY_WINDOW = 3;
  */
 export const MAX_ROLLOVER_SHARE = 0.1;
 
-/** The spans (days before a call's first reading) in which the meters' last readings are looked for, narrowest first; then every month. */
-const RECENT_SPANS_DAYS = [10, 130];
 const MAX_KEY_LENGTH = 200;
 const DAY_MS = 86_400_000;
 const decimalPattern = /^\d{1,13}(\.\d{1,3})?$/;
@@ -103,19 +101,57 @@ export function judgeReading(
   return { consumption, rolledOver, anomaly, problem: null };
 }
 
+/** A head while a call is judged, in thousandths; `lastId` null for a reading of this call. */
+interface WorkingHead {
+  lastId: string | null;
+  lastTakenOn: string;
+  lastValue: number;
+  lastConsumption: number | null;
+  lastRecordedAt: Date | null;
+  previousValue: number | null;
+  earlierConsumptions: number[];
+}
+
+function working(head: ReadingHead): WorkingHead {
+  return {
+    lastId: head.lastId,
+    lastTakenOn: head.lastTakenOn,
+    lastValue: thousandths(head.lastValue),
+    lastConsumption: head.lastConsumption === null ? null : thousandths(head.lastConsumption),
+    lastRecordedAt: head.lastRecordedAt,
+    previousValue: head.previousValue === null ? null : thousandths(head.previousValue),
+    earlierConsumptions: head.earlierConsumptions.map(thousandths),
+  };
+}
+
+/** The consumptions (not null) of the last reading and those before it, newest first, as the anomaly rule reads them. */
+function consumptionsThrough(head: WorkingHead): number[] {
+  return (head.lastConsumption === null ? head.earlierConsumptions : [head.lastConsumption, ...head.earlierConsumptions]).slice(
+    0,
+    ANOMALY_WINDOW,
+  );
+}
+
+/** What one call checked: a result per reading in input order, and the heads its accepted readings leave. */
+export interface CheckedReadings {
+  checked: Array<Checked<ReadingInput>>;
+  heads: HeadUpdate[];
+}
+
 /** Meter readings (category 13). */
 export class ReadingManager {
   constructor(private readonly executor: Executor) {}
 
   /**
    * Checks every reading of one call, in input order, in three statements whatever their
-   * number: the supplier, its meters by serial number (locked), and the last readings of
-   * every meter and zone of the call. Readings of one meter and zone in the call are taken in
-   * date order, each after the one before it. A reading for the day of the meter's last
-   * reading corrects it (within CORRECTION_WINDOW_DAYS of its recording, with history); one
-   * older than the last reading is refused.
+   * number: the supplier, its readings lock, and its meters by serial number with the heads
+   * of their zones (the last reading, the value before it, the last consumptions). Readings
+   * of one meter and zone in the call are taken in date order, each after the one before it.
+   * A reading for the day of the meter's last reading corrects it (within
+   * CORRECTION_WINDOW_DAYS of its recording, with history); one older than the last reading
+   * is refused.
    */
-  async check(supplierId: string, items: readonly ReadingItem[], now: Date): Promise<Array<Checked<ReadingInput>>> {
+  async check(supplierId: string, items: readonly ReadingItem[], now: Date): Promise<CheckedReadings> {
     if (items.length === 0) throw badUserInput({ field: 'readings', message: 'readings must contain at least one reading.' });
     await new SupplierManager(this.executor).existing(supplierId, 'supplierId');
     const today = almatyDate(now);
@@ -132,7 +168,8 @@ export class ReadingManager {
       if (!Number.isInteger(zone) || zone < 1 || zone > 3) add(index, 'zone', 'must be 1, 2 or 3.');
     });
     const repository = new ReadingRepository(this.executor);
-    const meters = await repository.metersForReadings(
+    await repository.lockSupplierReadings(supplierId);
+    const { meters, heads: storedHeads } = await repository.metersForReadings(
       supplierId,
       items.map((item) => item.serialNumber.trim()),
     );
@@ -157,96 +194,75 @@ export class ReadingManager {
       const meter = meterOf[index];
       if (!meter) return;
       const key = `${meter.id}:${item.zone ?? 1}`;
-      const list = groups.get(key) ?? [];
+      const list = groups.get(key);
+      if (!list) {
+        groups.set(key, [index]);
+        return;
+      }
       const repeat = list.find((other) => items[other]!.takenOn === item.takenOn);
       if (repeat !== undefined) add(index, 'takenOn', `repeats the meter, zone and day of readings[${repeat}].`);
       else list.push(index);
-      groups.set(key, list);
     });
-    // The last RECENT_READINGS readings of every meter and zone of the call, up to today (no
-    // reading is in the future), looked for in widening spans before the call's first day so
-    // that a statement reads a few partitions and few rows: RECENT_SPANS_DAYS (days before),
-    // then every month. A pair goes on to the next span only when the span held fewer than
-    // RECENT_READINGS of its readings and its meter was installed before the span began
-    // (otherwise there can be none older). Daily readings stop at the first span, monthly
-    // ones at the second; every month is read only for a meter read again after a long pause.
-    const pairs = [...groups.keys()].map((key) => {
-      const [meterId, zone] = key.split(':') as [string, string];
-      return { meterId, zone: Number(zone) };
-    });
-    const firstDay = Date.parse(
-      [...groups.values()].flat().reduce((a, b) => (items[b]!.takenOn < a ? items[b]!.takenOn : a), '9999-12-31'),
-    );
-    const installedAt = new Map([...meters.values()].map((meter) => [meter.id, meter.installedAt]));
-    const recent = new Map<string, RecentReading[]>();
-    let pending = pairs;
-    for (const days of [...RECENT_SPANS_DAYS, null]) {
-      if (pending.length === 0) break;
-      const from = days === null ? null : new Date(firstDay - days * DAY_MS).toISOString().slice(0, 10);
-      for (const [key, rows] of await repository.recent(pending, from === null ? undefined : { from, to: today })) recent.set(key, rows);
-      if (from === null) break;
-      pending = pending.filter(
-        (pair) =>
-          (recent.get(`${pair.meterId}:${pair.zone}`)?.length ?? 0) < RECENT_READINGS && (installedAt.get(pair.meterId) ?? '') < from,
-      );
-    }
 
     const values: Array<ReadingInput | null> = items.map(() => null);
+    const heads: HeadUpdate[] = [];
     for (const [key, indexes] of groups) {
-      // The chain of readings newest first: stored ones, then the call's as they are accepted.
-      const chain: Array<{ takenOn: string; value: number; consumption: number | null }> = (recent.get(key) ?? []).map(
-        (r: RecentReading) => ({
-          takenOn: r.takenOn,
-          value: thousandths(r.value),
-          consumption: r.consumption === null ? null : thousandths(r.consumption),
-        }),
-      );
-      const stored = recent.get(key) ?? [];
-      indexes.sort((a, b) => (items[a]!.takenOn < items[b]!.takenOn ? -1 : items[a]!.takenOn > items[b]!.takenOn ? 1 : 0));
+      const stored = storedHeads.get(key);
+      let head: WorkingHead | null = stored ? working(stored) : null;
+      let changed = false;
+      if (indexes.length > 1)
+        indexes.sort((a, b) => (items[a]!.takenOn < items[b]!.takenOn ? -1 : items[a]!.takenOn > items[b]!.takenOn ? 1 : 0));
       for (const index of indexes) {
         const item = items[index]!;
         const meter = meterOf[index]!;
         if (problems[index]!.length > 0) continue;
-        const last = chain[0];
         let corrects: ReadingInput['corrects'] = null;
-        let before = chain;
-        if (last && item.takenOn < last.takenOn) {
+        if (head && item.takenOn < head.lastTakenOn) {
           add(
             index,
             'takenOn',
-            `is before the meter's last reading (${last.takenOn}) of this zone; only the last reading may be corrected.`,
+            `is before the meter's last reading (${head.lastTakenOn}) of this zone; only the last reading may be corrected.`,
           );
           continue;
         }
-        if (last && item.takenOn === last.takenOn) {
-          const storedLast = stored[0];
-          if (!storedLast || storedLast.takenOn !== last.takenOn) continue; // cannot happen: repeats are refused above
-          const age = now.getTime() - storedLast.recordedAt.getTime();
-          if (age > CORRECTION_WINDOW_DAYS * DAY_MS) {
+        const correcting = head !== null && item.takenOn === head.lastTakenOn;
+        if (head && correcting) {
+          // A day repeated within the call is refused above: the last reading here is a stored one.
+          if (head.lastId === null || head.lastRecordedAt === null) continue;
+          if (now.getTime() - head.lastRecordedAt.getTime() > CORRECTION_WINDOW_DAYS * DAY_MS) {
             add(
               index,
               'takenOn',
-              `a reading of this day was recorded on ${storedLast.recordedAt.toISOString().slice(0, 10)}; corrections are accepted only within ${CORRECTION_WINDOW_DAYS} days of recording.`,
+              `a reading of this day was recorded on ${head.lastRecordedAt.toISOString().slice(0, 10)}; corrections are accepted only within ${CORRECTION_WINDOW_DAYS} days of recording.`,
             );
             continue;
           }
-          corrects = { id: storedLast.id, value: storedLast.value };
-          before = chain.slice(1);
+          corrects = { id: head.lastId, value: decimal(head.lastValue) };
         }
         const value = thousandths(item.value);
-        const judged = judgeReading(
-          meter.capacityDigits,
-          before[0]?.value ?? null,
-          value,
-          before.flatMap((r) => (r.consumption === null ? [] : [r.consumption])),
-        );
+        const judged =
+          head === null
+            ? judgeReading(meter.capacityDigits, null, value, [])
+            : correcting
+              ? judgeReading(meter.capacityDigits, head.previousValue, value, head.earlierConsumptions)
+              : judgeReading(meter.capacityDigits, head.lastValue, value, consumptionsThrough(head));
         if (judged.problem) {
           problems[index]!.push(judged.problem);
           continue;
         }
-        const entry = { takenOn: item.takenOn, value, consumption: judged.consumption };
-        if (corrects) chain[0] = entry;
-        else chain.unshift(entry);
+        head =
+          head && correcting
+            ? { ...head, lastValue: value, lastConsumption: judged.consumption }
+            : {
+                lastId: null,
+                lastTakenOn: item.takenOn,
+                lastValue: value,
+                lastConsumption: judged.consumption,
+                lastRecordedAt: null,
+                previousValue: head?.lastValue ?? null,
+                earlierConsumptions: head ? consumptionsThrough(head) : [],
+              };
+        changed = true;
         values[index] = {
           meterId: meter.id,
           katoCode: meter.katoCode,
@@ -260,8 +276,25 @@ export class ReadingManager {
           corrects,
         };
       }
+      if (changed && head) {
+        const [meterId, zone] = key.split(':') as [string, string];
+        heads.push({
+          meterId,
+          zone: Number(zone),
+          lastId: head.lastId,
+          lastTakenOn: head.lastTakenOn,
+          lastValue: decimal(head.lastValue),
+          lastConsumption: head.lastConsumption === null ? null : decimal(head.lastConsumption),
+          lastRecordedAt: head.lastRecordedAt,
+          previousValue: head.previousValue === null ? null : decimal(head.previousValue),
+          earlierConsumptions: head.earlierConsumptions.map(decimal),
+        });
+      }
     }
-    return values.map((value, index) => (value && problems[index]!.length === 0 ? { value } : { problems: problems[index]! }));
+    return {
+      checked: values.map((value, index) => (value && problems[index]!.length === 0 ? { value } : { problems: problems[index]! })),
+      heads,
+    };
   }
 }
 
@@ -277,6 +310,9 @@ export interface SubmitReadingsArgs {
 
 /** `submitReadings` as a call of the bulk path. */
 export function submitReadingsCall(args: SubmitReadingsArgs): BulkCall<ReadingItem, ReadingInput> {
+  // The heads the check leaves, for the write: every value the check accepts is written (the
+  // bulk path writes all or, when any is refused under ALL_OR_NOTHING, none).
+  let heads: HeadUpdate[] = [];
   return {
     operation: 'utilities.submitReadings',
     argument: 'readings',
@@ -285,9 +321,13 @@ export function submitReadingsCall(args: SubmitReadingsArgs): BulkCall<ReadingIt
     mode: args.mode,
     idempotencyKey: args.idempotencyKey,
     scope: { supplierId: args.supplierId },
-    check: (tx, items) => new ReadingManager(tx).check(args.supplierId, items, args.now),
+    check: async (tx, items) => {
+      const { checked, heads: left } = await new ReadingManager(tx).check(args.supplierId, items, args.now);
+      heads = left;
+      return checked;
+    },
     write: async (tx, values) => {
-      const written = await new ReadingRepository(tx).write(args.supplierId, values, args.actor);
+      const written = await new ReadingRepository(tx).write(args.supplierId, values, args.actor, heads);
       const { subjectId } = await new SupplierManager(tx).existing(args.supplierId, 'supplierId');
       return { written, changes: [], batch: { type: 'METER_READINGS_BATCH', subjectId } };
     },

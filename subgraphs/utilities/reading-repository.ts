@@ -15,13 +15,27 @@ export interface ReadingMeter {
   katoCode: string;
 }
 
-/** A stored reading of the recent past of a meter and zone. */
-export interface RecentReading {
-  id: string;
-  takenOn: string;
-  value: string;
-  consumption: string | null;
-  recordedAt: Date;
+/** What a meter's zone keeps of its last readings (`utilities.meter_reading_heads`), as stored. */
+export interface ReadingHead {
+  lastId: string;
+  lastTakenOn: string;
+  lastValue: string;
+  lastConsumption: string | null;
+  lastRecordedAt: Date;
+  previousValue: string | null;
+  /** Not null, newest first, at most ANOMALY_WINDOW. */
+  earlierConsumptions: string[];
+}
+
+/**
+ * A head as a call leaves it: `lastId` and `lastRecordedAt` are null when the last reading
+ * is one the call writes (the write knows its id, and it is recorded at the transaction's time).
+ */
+export interface HeadUpdate extends Omit<ReadingHead, 'lastId' | 'lastRecordedAt'> {
+  meterId: string;
+  zone: number;
+  lastId: string | null;
+  lastRecordedAt: Date | null;
 }
 
 /** One reading as the write stores it. */
@@ -52,22 +66,32 @@ export { textArray } from '../../lib/pg-array.js';
 /** First key of the advisory locks of a supplier's reading calls (the second is the supplier id's hash). */
 const READINGS_LOCK_SPACE = 727_013;
 
-/** Recent readings kept per meter and zone: the last one, the one before it, and enough for the average of 3 consumptions. */
-export const RECENT_READINGS = 4;
-
 /** Meter readings (category 13), partitioned by month of `taken_on` (migration 0010). */
 export class ReadingRepository {
   constructor(private readonly executor: Executor) {}
 
   /**
-   * The supplier's meters with these serial numbers, after taking the supplier's readings
-   * lock (a transaction-level advisory lock) until the call commits: concurrent reading
-   * calls of one supplier run one after the other, so each validates against the readings
-   * the one before it wrote (the last-readings statement comes after the lock). One lock
-   * instead of a row lock on each of 10,000 meters, which cost a write per meter.
+   * Takes the supplier's readings lock (a transaction-level advisory lock) until the call
+   * commits: concurrent reading calls of one supplier run one after the other, so each
+   * judges against the heads the one before it wrote. One lock instead of a row lock on each
+   * of 10,000 meters, which cost a write per meter. A statement of its own: the statement
+   * that reads the heads must take its snapshot after the lock is granted.
    */
-  async metersForReadings(supplierId: string, serialNumbers: readonly string[]): Promise<Map<string, ReadingMeter>> {
-    if (serialNumbers.length === 0) return new Map();
+  async lockSupplierReadings(supplierId: string): Promise<void> {
+    await this.executor.execute(sql`select pg_advisory_xact_lock(${READINGS_LOCK_SPACE}::int, hashtext(${supplierId}::text))`);
+  }
+
+  /**
+   * The supplier's meters with these serial numbers and the heads of their zones (keyed
+   * `${meterId}:${zone}`): one statement for the whole call, one index look-up per meter.
+   */
+  async metersForReadings(
+    supplierId: string,
+    serialNumbers: readonly string[],
+  ): Promise<{ meters: Map<string, ReadingMeter>; heads: Map<string, ReadingHead> }> {
+    const meters = new Map<string, ReadingMeter>();
+    const heads = new Map<string, ReadingHead>();
+    if (serialNumbers.length === 0) return { meters, heads };
     const rows = await this.executor.execute<{
       id: string;
       serial_number: string;
@@ -76,15 +100,25 @@ export class ReadingRepository {
       status: MeterStatus;
       installed_at: string;
       kato_code: string;
+      zone: number | null;
+      last_id: string | null;
+      last_taken_on: string | null;
+      last_value: string | null;
+      last_consumption: string | null;
+      last_recorded_at: string | null;
+      previous_value: string | null;
+      earlier_consumptions: string | null;
     }>(sql`
-      select id, serial_number, capacity_digits, tariff_zones, status, installed_at::text as installed_at, kato_code
-        from utilities.meters
-             cross join (select pg_advisory_xact_lock(${READINGS_LOCK_SPACE}::int, hashtext(${supplierId}::text))) as locked
-       where supplier_id = ${supplierId}::uuid and serial_number = any(${textArray([...new Set(serialNumbers)])}::text[])`);
-    return new Map(
-      rows.map((r) => [
-        r.serial_number,
-        {
+      select m.id, m.serial_number, m.capacity_digits, m.tariff_zones, m.status, m.installed_at::text as installed_at, m.kato_code,
+             h.zone, h.last_id, h.last_taken_on::text as last_taken_on, h.last_value::text as last_value,
+             h.last_consumption::text as last_consumption, h.last_recorded_at,
+             h.previous_value::text as previous_value, array_to_string(h.earlier_consumptions, ',') as earlier_consumptions
+        from utilities.meters m
+        left join utilities.meter_reading_heads h on h.meter_id = m.id
+       where m.supplier_id = ${supplierId}::uuid and m.serial_number = any(${textArray([...new Set(serialNumbers)])}::text[])`);
+    for (const r of rows) {
+      if (!meters.has(r.serial_number))
+        meters.set(r.serial_number, {
           id: r.id,
           serialNumber: r.serial_number,
           capacityDigits: Number(r.capacity_digits),
@@ -92,58 +126,19 @@ export class ReadingRepository {
           status: r.status,
           installedAt: r.installed_at,
           katoCode: r.kato_code,
-        },
-      ]),
-    );
-  }
-
-  /**
-   * The last RECENT_READINGS readings, newest first, of every (meter, zone) pair given: ONE
-   * statement for the whole call whatever the number of pairs. Keyed `${meterId}:${zone}`.
-   * `within` bounds the days looked at, so the planner reads only those months' partitions
-   * (a lookup over every partition costs about ten times more for 10,000 meters).
-   */
-  async recent(
-    pairs: ReadonlyArray<{ meterId: string; zone: number }>,
-    within?: { from: string; to: string },
-  ): Promise<Map<string, RecentReading[]>> {
-    const found = new Map<string, RecentReading[]>();
-    if (pairs.length === 0) return found;
-    // One statement for every pair: per pair, the newest RECENT_READINGS rows of the span by
-    // the (meter, zone, day) index, read backwards and stopped after them, in the span's
-    // partitions only. Ranking every reading of the span instead costs as much as the span
-    // holds (all meters' rows of a month: it grew by 200 ms with each day of daily readings),
-    // and `meter_id = any(array)` is estimated against every partition (0.6 s of planning).
-    const span = within ? sql`and r.taken_on >= ${within.from}::date and r.taken_on <= ${within.to}::date` : sql``;
-    // Rows name their pair by its position (an integer parses faster than a uuid and a zone).
-    const rows = await this.executor.execute<{
-      n: string;
-      id: string;
-      taken_on: string;
-      value: string;
-      consumption: string | null;
-      recorded_at: string;
-    }>(sql`
-      select p.n, last.id, last.taken_on::text as taken_on, last.value::text as value,
-             last.consumption::text as consumption, last.recorded_at
-        from unnest(${textArray(pairs.map((p) => p.meterId))}::uuid[], ${textArray(pairs.map((p) => p.zone))}::smallint[])
-             with ordinality as p(meter_id, zone, n)
-        cross join lateral (
-              select r.id, r.taken_on, r.value, r.consumption, r.recorded_at
-                from utilities.meter_readings r
-               where r.meter_id = p.meter_id and r.zone = p.zone ${span}
-               order by r.taken_on desc
-               limit ${RECENT_READINGS}) last
-       order by p.n, last.taken_on desc`);
-    for (const r of rows) {
-      const pair = pairs[Number(r.n) - 1];
-      if (!pair) continue;
-      const key = `${pair.meterId}:${pair.zone}`;
-      const list = found.get(key) ?? [];
-      list.push({ id: r.id, takenOn: r.taken_on, value: r.value, consumption: r.consumption, recordedAt: new Date(r.recorded_at) });
-      found.set(key, list);
+        });
+      if (r.zone === null || r.last_id === null) continue;
+      heads.set(`${r.id}:${Number(r.zone)}`, {
+        lastId: r.last_id,
+        lastTakenOn: r.last_taken_on as string,
+        lastValue: r.last_value as string,
+        lastConsumption: r.last_consumption,
+        lastRecordedAt: new Date(r.last_recorded_at as string),
+        previousValue: r.previous_value,
+        earlierConsumptions: r.earlier_consumptions ? r.earlier_consumptions.split(',') : [],
+      });
     }
-    return found;
+    return { meters, heads };
   }
 
   /**
@@ -155,6 +150,7 @@ export class ReadingRepository {
     supplierId: string,
     readings: readonly ReadingInput[],
     correctedBy: string,
+    heads: readonly HeadUpdate[],
   ): Promise<Array<{ id: string; created: boolean }>> {
     if (readings.length === 0) return [];
     const corrections = readings.filter((r) => r.corrects !== null);
@@ -195,11 +191,45 @@ export class ReadingRepository {
     // A partitioned table returns no system column (xmax): whether a reading was created is
     // what the check found, which the meters' locks keep true until commit.
     const byKey = new Map(rows.map((r) => [`${r.meter_id}:${Number(r.zone)}:${r.taken_on}`, r.id]));
+    await this.writeHeads(heads, byKey);
     return readings.map((r) => {
       const id = byKey.get(`${r.meterId}:${r.zone}:${r.takenOn}`);
       if (!id) throw new Error('A reading of the batch was not written.');
       return { id, created: r.corrects === null };
     });
+  }
+
+  /** The heads a call leaves, in one upsert; a last reading the call wrote takes its id from `written` (`meter:zone:day`). */
+  private async writeHeads(heads: readonly HeadUpdate[], written: ReadonlyMap<string, string>): Promise<void> {
+    if (heads.length === 0) return;
+    const lastIds = heads.map((h) => {
+      const id = h.lastId ?? written.get(`${h.meterId}:${h.zone}:${h.lastTakenOn}`);
+      if (!id) throw new Error('A head names a reading the batch did not write.');
+      return id;
+    });
+    await this.executor.execute(sql`
+      insert into utilities.meter_reading_heads
+             (meter_id, zone, last_id, last_taken_on, last_value, last_consumption, last_recorded_at, previous_value, earlier_consumptions)
+      select u.meter_id, u.zone, u.last_id, u.last_taken_on, u.last_value, u.last_consumption, coalesce(u.last_recorded_at, now()),
+             u.previous_value, string_to_array(u.earlier, ',')::numeric[]
+        from unnest(${textArray(heads.map((h) => h.meterId))}::uuid[],
+                    ${textArray(heads.map((h) => h.zone))}::smallint[],
+                    ${textArray(lastIds)}::uuid[],
+                    ${textArray(heads.map((h) => h.lastTakenOn))}::date[],
+                    ${textArray(heads.map((h) => h.lastValue))}::numeric[],
+                    ${textArray(heads.map((h) => h.lastConsumption))}::numeric[],
+                    ${textArray(heads.map((h) => h.lastRecordedAt?.toISOString() ?? null))}::timestamptz[],
+                    ${textArray(heads.map((h) => h.previousValue))}::numeric[],
+                    ${textArray(heads.map((h) => h.earlierConsumptions.join(',')))}::text[])
+             as u(meter_id, zone, last_id, last_taken_on, last_value, last_consumption, last_recorded_at, previous_value, earlier)
+      on conflict (meter_id, zone) do update set
+             last_id = excluded.last_id,
+             last_taken_on = excluded.last_taken_on,
+             last_value = excluded.last_value,
+             last_consumption = excluded.last_consumption,
+             last_recorded_at = excluded.last_recorded_at,
+             previous_value = excluded.previous_value,
+             earlier_consumptions = excluded.earlier_consumptions`);
   }
 
   /**

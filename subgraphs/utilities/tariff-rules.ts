@@ -1,4 +1,5 @@
 import type { FieldProblem } from '../../lib/errors.js';
+import { type DecimalShape, parseDecimal } from '../../lib/money.js';
 import type { TariffTier, TariffUnit, UtilityService } from '../../schema/utilities.js';
 
 /**
@@ -19,12 +20,22 @@ export const unitsOfService: Readonly<Record<UtilityService, readonly TariffUnit
   LIFT_MAINTENANCE: ['SQUARE_METRE', 'PREMISE'],
 };
 
-const decimal = /^\d{1,10}(\.\d{1,4})?$/;
+/** Prices and volumes of tariffs: up to 10 integer digits (numeric(14, 4)) and 4 places, never negative. */
+const decimal: DecimalShape = { places: 4, digits: 10 };
 
-/** A non-negative decimal with up to 4 places as an integer count of ten-thousandths. */
+/** Whether `value` is a price or volume a caller may give: non-negative, up to 10 integer digits and 4 places. */
+export function isDecimal(value: string): boolean {
+  return parseDecimal(value, decimal) !== null;
+}
+
+/**
+ * A decimal with up to 4 places (checked input, or a numeric the database printed) as an
+ * integer count of ten-thousandths; anything else is a programming error, not the caller's.
+ */
 export function toTenThousandths(value: string): bigint {
-  const [whole = '0', fraction = ''] = value.split('.');
-  return BigInt(whole) * 10_000n + BigInt(fraction.padEnd(4, '0'));
+  const units = parseDecimal(value, { places: 4, signed: true });
+  if (units === null) throw new Error('toTenThousandths: not a decimal with up to 4 places.');
+  return units;
 }
 
 /** Ten-thousandths back to a decimal with 4 places, as numeric(…, 4) prints it. */
@@ -34,20 +45,8 @@ export function fromTenThousandths(value: bigint): string {
   return `${sign}${abs / 10_000n}.${String(abs % 10_000n).padStart(4, '0')}`;
 }
 
-export function isDecimal(value: string): boolean {
-  return decimal.test(value);
-}
-
 /** Tiyn as tenge with 2 places: the one formatter of lib/money.ts, under the name utilities' callers use. */
 export { tengeOf as tenge } from '../../lib/money.js';
-
-/** Tenge with up to 2 places as tiyn. */
-export function toTiyn(value: string): bigint {
-  const negative = value.startsWith('-');
-  const [whole = '0', fraction = ''] = (negative ? value.slice(1) : value).split('.');
-  const tiyn = BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0').slice(0, 2));
-  return negative ? -tiyn : tiyn;
-}
 
 /**
  * Checks a volume scale at `field`: every price a decimal, every step but the last bounded

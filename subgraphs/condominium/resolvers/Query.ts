@@ -5,7 +5,6 @@ import { parsePage, toConnection } from '../../../lib/pagination.js';
 import type { ReportKind } from '../../../schema/condominium.js';
 import type { Context } from '../context.js';
 import type { ComplianceStatus } from '../report-deadlines.js';
-import { ReportRepository } from '../report-repository.js';
 import { normalizeVerificationCode } from '../signed-publication.js';
 import { complianceAnswer, parsePeriod } from './report-period-args.js';
 
@@ -41,15 +40,15 @@ export const Query = {
   },
 
   reports(_parent: unknown, args: { buildingId: string; kind?: ReportKind | null; year?: number | null }, context: Context) {
-    return new ReportRepository(context.db).publishedOf(
-      parseId(args.buildingId, 'buildingId', 'a building'),
-      args.kind ?? null,
-      args.year ?? null,
-    );
+    return context.loaders.publishedReports.load({
+      buildingId: parseId(args.buildingId, 'buildingId', 'a building'),
+      kind: args.kind ?? null,
+      year: args.year ?? null,
+    });
   },
 
   reportDrafts(_parent: unknown, args: { buildingId: string }, context: Context) {
-    return new ReportRepository(context.db).unpublishedOf([parseId(args.buildingId, 'buildingId', 'a building')]);
+    return context.loaders.reportDrafts.load(parseId(args.buildingId, 'buildingId', 'a building'));
   },
 
   /** The rule checked the territory; the KATO code is parsed again here for the prefix. */
@@ -69,7 +68,7 @@ export const Query = {
     if (!isKatoCode(args.katoCode)) throw badUserInput({ field: 'katoCode', message: 'katoCode must be a 9-digit KATO code.' });
     const period = parsePeriod(args.kind, args.year, args.month);
     const page = parsePage(args, 'reportCompliance', 'buildings');
-    const rows = await new ReportRepository(context.db).compliance({
+    const rows = await context.loaders.compliancePage.load({
       kind: args.kind,
       periodStart: period.start,
       periodEnd: period.end,

@@ -1,23 +1,33 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { actorOf } from '../../../lib/auth/scope.js';
+import type { Transaction } from '../../../lib/db.js';
 import { parseId } from '../../../lib/ids.js';
 import { placeWrite } from '../../../lib/write.js';
 import type { Context } from '../context.js';
-import { DocumentManager } from '../document-manager.js';
+import { DocumentManager, type DocumentOutcome, type PartRequest, type UploadRequest } from '../document-manager.js';
 
-interface UploadDocumentInput {
-  buildingId: string;
-  fileName: string;
-  mediaType: string;
-  size: number;
-  sha256: string;
-  content: string;
-}
+/** The inputs as the SDL gives them: the requests without the uploader, which the caller is. */
+type UploadDocumentInput = Omit<UploadRequest, 'uploadedBy'>;
+type AppendDocumentPartInput = Omit<PartRequest, 'uploadedBy'>;
 
-interface AppendDocumentPartInput {
-  documentId: string;
-  offset: number;
-  content: string;
+/** One upload step as a placement with its receipt: the document, what was received, the document's id and its changes. */
+function placeUpload(
+  context: Context,
+  info: GraphQLResolveInfo,
+  operation: string,
+  step: (manager: DocumentManager) => Promise<DocumentOutcome>,
+) {
+  return placeWrite(context, info, {
+    operation,
+    async run(tx: Transaction) {
+      const outcome = await step(new DocumentManager(tx));
+      return {
+        payload: { document: outcome.document, received: outcome.received },
+        objectIds: [outcome.document.id],
+        changes: outcome.changes,
+      };
+    },
+  });
 }
 
 /** Uploads (p.7): each call a placement with its receipt; the rule decided who may upload for the building. */
@@ -28,17 +38,7 @@ export const documentMutations = {
       buildingId: parseId(input.buildingId, 'input.buildingId', 'a building'),
       uploadedBy: actorOf(context.caller),
     };
-    return placeWrite(context, info, {
-      operation: 'condominium.uploadDocument',
-      async run(tx) {
-        const outcome = await new DocumentManager(tx).upload(request, context.receivedAt);
-        return {
-          payload: { document: outcome.document, received: outcome.received },
-          objectIds: [outcome.document.id],
-          changes: outcome.changes,
-        };
-      },
-    });
+    return placeUpload(context, info, 'condominium.uploadDocument', (manager) => manager.upload(request, context.receivedAt));
   },
 
   appendDocumentPart(_parent: unknown, { input }: { input: AppendDocumentPartInput }, context: Context, info: GraphQLResolveInfo) {
@@ -47,16 +47,6 @@ export const documentMutations = {
       documentId: parseId(input.documentId, 'input.documentId', 'a document'),
       uploadedBy: actorOf(context.caller),
     };
-    return placeWrite(context, info, {
-      operation: 'condominium.appendDocumentPart',
-      async run(tx) {
-        const outcome = await new DocumentManager(tx).appendPart(request, context.receivedAt);
-        return {
-          payload: { document: outcome.document, received: outcome.received },
-          objectIds: [outcome.document.id],
-          changes: outcome.changes,
-        };
-      },
-    });
+    return placeUpload(context, info, 'condominium.appendDocumentPart', (manager) => manager.appendPart(request, context.receivedAt));
   },
 };
