@@ -142,7 +142,10 @@ export function createAnalyticsLoaders(db: Executor) {
         const result = new Map<string, MonthlyReadings[]>();
         for (const [prefix, rows] of byPrefix(await repository.readingsPerMonth(prefixes, from, month))) {
           const byMonth = new Map(rows.map((row) => [row.month, row.readings]));
-          result.set(prefix, readingSeries(from, (m) => byMonth.get(m) ?? 0));
+          result.set(
+            prefix,
+            readingSeries(from, (m) => byMonth.get(m) ?? 0),
+          );
         }
         return result;
       },

@@ -85,12 +85,16 @@ export class UtilityAnalyticsRepository {
   constructor(private readonly db: Executor) {}
 
   /** Runs `fromSummary` for the coarse prefixes and `fromRecords` for the fine ones (one statement each, when any). */
-  private async byGrain<T>(prefixes: readonly string[], fromSummary: (coarse: string[]) => SQL, fromRecords: (fine: string[]) => SQL) {
+  private async byGrain<T extends Record<string, unknown>>(
+    prefixes: readonly string[],
+    fromSummary: (coarse: string[]) => SQL,
+    fromRecords: (fine: string[]) => SQL,
+  ): Promise<T[]> {
     const coarse = prefixes.filter((prefix) => prefix.length <= SUMMARY_GRAIN);
     const fine = prefixes.filter((prefix) => prefix.length > SUMMARY_GRAIN);
     const rows: T[] = [];
-    if (coarse.length > 0) rows.push(...(await this.db.execute<T & Record<string, unknown>>(fromSummary(coarse))));
-    if (fine.length > 0) rows.push(...(await this.db.execute<T & Record<string, unknown>>(fromRecords(fine))));
+    if (coarse.length > 0) rows.push(...((await this.db.execute<T>(fromSummary(coarse))) as unknown as T[]));
+    if (fine.length > 0) rows.push(...((await this.db.execute<T>(fromRecords(fine))) as unknown as T[]));
     return rows;
   }
 
@@ -219,12 +223,13 @@ export class UtilityAnalyticsRepository {
   async outageCounts(prefixes: readonly string[], month: string, now: Date): Promise<OutageCountRow[]> {
     if (prefixes.length === 0) return [];
     const rows = await this.db.execute<{ prefix: string; current: number; planned: number; emergency: number }>(sql`
-      with counted as (
+      with asked as (select ${now.toISOString()}::timestamptz as now, ${month}::date as month),
+      counted as (
         select o.id, o.kind,
-               o.starts_at <= ${now} and (o.ends_at is null or o.ends_at > ${now}) as current,
-               o.starts_at < ${month}::date + interval '1 month' and (o.ends_at is null or o.ends_at > ${month}::date) as in_month
-          from utilities.outages o
-         where o.ends_at is null or o.ends_at > least(${now}, ${month}::date)),
+               o.starts_at <= asked.now and (o.ends_at is null or o.ends_at > asked.now) as current,
+               o.starts_at < asked.month + interval '1 month' and (o.ends_at is null or o.ends_at > asked.month) as in_month
+          from utilities.outages o, asked
+         where o.ends_at is null or o.ends_at > least(asked.now, asked.month)),
       per_code as (
         select distinct c.id, c.kind, c.current, c.in_month, left(ob.kato_code, 9) as code
           from counted c join utilities.outage_buildings ob on ob.outage_id = c.id
