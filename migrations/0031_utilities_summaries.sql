@@ -37,13 +37,18 @@ CREATE TABLE "utilities"."reading_counts" (
 -- Hand-written below (drizzle-kit generates only the tables): the functions and statement-level
 -- triggers (with transition tables) that keep the analytics summaries current within each
 -- writing transaction, and their first fill from the records. `set local utilities.bulk_load = 'on'`
--- skips them for a bulk load; `utilities.rebuild_analytics_counts()` then fills them again.
+-- skips them for a bulk load; `utilities.rebuild_analytics_summaries()` then fills them again.
 -- Readings: a statement trigger with transition tables is allowed on a partitioned table's
 -- parent (only row triggers with them are refused there); its tables hold every partition's rows.
 -- Counted per district and month from the transition table alone: joining each reading's meter
 -- (for its service) or looking up whether its meter was read earlier in the month costs 45-80 ms
 -- per 10,000 readings (random look-ups by uuid), this about 3 ms. A reading's meter, day and code
 -- never change (an upsert of a reading changes its value): inserts and deletes are counted.
+-- Measured (2026-11-30, 2 cores at load 8, psql, in rolled-back transactions): a 10,000-reading
+-- upsert shaped like the readings write, 200 districts in the batch, spends 2.7-6.3 ms (median
+-- 3.4) in this trigger (EXPLAIN ANALYZE's trigger time); keeping the transition table costs under
+-- 1 ms (a 10,000-row insert with a no-op transition trigger and without: within the noise). The
+-- whole upsert takes 100-300 ms at that load with or without the trigger.
 CREATE FUNCTION "utilities"."count_readings"() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -249,7 +254,7 @@ CREATE TRIGGER "meters_counted_on_delete" AFTER DELETE ON "utilities"."meters"
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "utilities"."count_premise_meters"();
 --> statement-breakpoint
 -- After a bulk load with the triggers off, and the first fill: the summaries from the records.
-CREATE FUNCTION "utilities"."rebuild_analytics_counts"() RETURNS void
+CREATE FUNCTION "utilities"."rebuild_analytics_summaries"() RETURNS void
 LANGUAGE sql AS $$
   DELETE FROM "utilities"."reading_counts";
   INSERT INTO "utilities"."reading_counts" ("district", "month", "readings")
@@ -286,4 +291,4 @@ LANGUAGE sql AS $$
    GROUP BY 1, 2;
 $$;
 --> statement-breakpoint
-SELECT "utilities"."rebuild_analytics_counts"();
+SELECT "utilities"."rebuild_analytics_summaries"();

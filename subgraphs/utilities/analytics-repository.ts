@@ -105,7 +105,9 @@ export class UtilityAnalyticsRepository {
       (coarse) => sql`
         select p.prefix, c.service, sum(c.accounts)::int as accounts, sum(c.metered)::int as metered
           from ${prefixRanges(coarse)} join utilities.coverage_counts c on ${districtInRange}
-         group by p.prefix, c.service`,
+         group by p.prefix, c.service
+         -- A service whose accounts all closed keeps its zero row: left out, as the records leave it.
+        having sum(c.accounts) > 0`,
       (fine) => sql`
         with per_code as (
           -- One hash join with the premises that have a working meter, not a look-up per account.
@@ -173,11 +175,15 @@ export class UtilityAnalyticsRepository {
   async collection(prefixes: readonly string[], from: string, to: string): Promise<CollectionRow[]> {
     const rows = await this.byGrain<{ prefix: string; month: string; billed: string; paid: string }>(
       prefixes,
+      // The months before the series folded per district first, so the ranges meet a few rows per district.
       (coarse) => sql`
-        select p.prefix, greatest(c.month, ${from}::date - 1)::text as month,
-               sum(c.billed_tiyn)::text as billed, sum(c.paid_tiyn)::text as paid
-          from ${prefixRanges(coarse)} join utilities.money_counts c on ${districtInRange}
-         where c.month <= ${to}::date
+        with per_district as (
+          select m.district, greatest(m.month, ${from}::date - 1) as month, sum(m.billed_tiyn) as billed, sum(m.paid_tiyn) as paid
+            from utilities.money_counts m
+           where m.month <= ${to}::date
+           group by 1, 2)
+        select p.prefix, c.month::text as month, sum(c.billed)::text as billed, sum(c.paid)::text as paid
+          from ${prefixRanges(coarse)} join per_district c on ${districtInRange}
          group by 1, 2`,
       (fine) => sql`
         with per_code as (
