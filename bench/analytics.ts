@@ -20,11 +20,16 @@ import { callerHeaders } from '../test/support/signed-request.js';
  * request and peak memory of each process.
  */
 
-export const DASHBOARD = `query Dashboard($month: Date) {
+// Condominium's figures: management now, the month's report compliance, the capital-repair funds, overdue owners' requests.
+const CONDOMINIUM_FIGURES = `managementForms { form buildingCount } unmanagedBuildingCount
+    reportCompliance(kind: MONTHLY, year: $reportYear, month: $reportMonth) { owing onTimeShare lateShare missingShare }
+    capitalRepairFund { accrued paid spent balance } overdueOwnerRequestCount`;
+
+export const DASHBOARD = `query Dashboard($month: Date, $reportYear: Int!, $reportMonth: Int) {
   regions(level: 1) {
     katoCode nameRu
     buildingStatistics { registered emergency needingCapitalRepair barrierFreeShare completeness }
-    managementForms { form buildingCount } unmanagedBuildingCount
+    ${CONDOMINIUM_FIGURES}
     utilityStatistics(month: $month) { meterCoverage { service share } readingsReceived collection { billed paid collectionRate } debt }
   }
 }`;
@@ -33,7 +38,7 @@ const BUILDINGS_PART = `query { regions(level: 1) { katoCode nameRu
   buildingStatistics { registered emergency needingCapitalRepair barrierFreeShare completeness } } }`;
 const entities = (fields: string, variables = '') =>
   `query($representations: [_Any!]!${variables}) { _entities(representations: $representations) { ... on Region { ${fields} } } }`;
-const CONDOMINIUM_PART = entities('managementForms { form buildingCount } unmanagedBuildingCount');
+const CONDOMINIUM_PART = entities(CONDOMINIUM_FIGURES, ', $reportYear: Int!, $reportMonth: Int');
 const UTILITIES_PART = entities(
   'utilityStatistics(month: $month) { meterCoverage { service share } readingsReceived collection { billed paid collectionRate } debt }',
   ', $month: Date',
@@ -54,6 +59,27 @@ const handCondominium = (sql: postgres.Sql) => sql`
     left join condominium.management_assignments m on m.building_id = b.id and m.valid_from <= current_date
          and (m.valid_to is null or m.valid_to > current_date)
    where b.status = 'REGISTERED' group by 1, 2`;
+/** Condominium's other figures by hand from the records: the month's report compliance, the funds, overdue requests. */
+const handCondominiumFigures = (sql: postgres.Sql, month: string) => {
+  const end = sql`(${month}::date + interval '1 month' - interval '1 day')::date`;
+  const lateFrom = sql`((${month}::date + interval '1 month 20 days')::timestamp - interval '5 hours')`;
+  return Promise.all([
+    sql`select left(b.kato_code, 2) as region, count(*) as owing, count(p.first) filter (where p.first < ${lateFrom}) as on_time,
+               count(p.first) filter (where p.first >= ${lateFrom}) as late
+          from buildings.buildings b
+          join condominium.management_assignments a on a.building_id = b.id and a.valid_from <= ${end} and (a.valid_to is null or a.valid_to > ${end})
+          left join lateral (select min(r.published_at) as first from condominium.reports r where r.building_id = b.id
+                              and r.kind = 'MONTHLY' and r.period_start = ${month}::date and r.status = 'PUBLISHED') p on true
+         where b.status = 'REGISTERED' group by 1`,
+    sql`select left(b.kato_code, 2) as region, sum(m.accrued) as accrued, sum(m.paid) as paid, sum(m.spent) as spent
+          from (select building_id, amount_tiyn as accrued, 0 as paid, 0 as spent from condominium.capital_repair_accruals
+                union all select building_id, 0, amount_tiyn, 0 from condominium.capital_repair_payments
+                union all select building_id, 0, 0, amount_tiyn from condominium.capital_repair_spendings) m
+          join buildings.buildings b on b.id = m.building_id group by 1`,
+    sql`select left(kato_code, 2) as region, count(*) from condominium.owner_requests
+         where status not in ('DONE', 'REJECTED') and due_on < current_date group by 1`,
+  ]);
+};
 const handUtilities = (sql: postgres.Sql, month: string) => sql`
   with coverage as (
     select left(b.kato_code, 2) as region, count(*) as accounts, count(m.building_id) as metered
@@ -200,7 +226,8 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions) {
     postgresPeak = Math.max(postgresPeak, postgresRssMiB(options.postmasterPid));
   }, 250);
   try {
-    const dashboardBody = JSON.stringify({ query: DASHBOARD, variables: { month } });
+    const report = { reportYear: Number(month.slice(0, 4)), reportMonth: Number(month.slice(5, 7)) };
+    const dashboardBody = JSON.stringify({ query: DASHBOARD, variables: { month, ...report } });
     const viaGateway = () => post(system.gatewayUrl, dashboardBody, auth);
     const viaHive = () => post(hive.url, dashboardBody, auth);
     const direct = async () => {
@@ -211,13 +238,13 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions) {
       const { regions } = await send(system.subgraphUrls.buildings, BUILDINGS_PART, {});
       const representations = regions.map((region: { katoCode: string }) => ({ __typename: 'Region', katoCode: region.katoCode }));
       await Promise.all([
-        send(system.subgraphUrls.condominium, CONDOMINIUM_PART, { representations }),
+        send(system.subgraphUrls.condominium, CONDOMINIUM_PART, { representations, ...report }),
         send(system.subgraphUrls.utilities, UTILITIES_PART, { representations, month }),
       ]);
     };
     const hand = async () => {
       await handBuildings(raw);
-      await Promise.all([handCondominium(raw), handUtilities(raw, month)]);
+      await Promise.all([handCondominium(raw), handCondominiumFigures(raw, month), handUtilities(raw, month)]);
     };
     const answer = await viaGateway();
     if (answer.regions.length !== 20) throw new Error('The dashboard did not answer 20 regions.');

@@ -55,8 +55,9 @@ export function unauthenticated(message = 'Sign in: this operation needs a valid
   return new GraphQLError(message, { extensions: { code: ErrorCode.Unauthenticated, http: { status: 401 } } });
 }
 
-export function forbidden(message = 'Your access right does not allow this operation.'): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.Forbidden } });
+/** FORBIDDEN; `reason`, when given, names the missing condition for clients to act on (`extensions.reason`). */
+export function forbidden(message = 'Your access right does not allow this operation.', reason?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.Forbidden, ...(reason ? { reason } : {}) } });
 }
 
 export function notFound(what: string, field?: string): GraphQLError {

@@ -26,11 +26,16 @@ const MAX_PROBLEMS = 100;
 /** A UTF-16 surrogate without its other half: not Unicode text (it would be stored as U+FFFD, or refused). */
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what is looked for.
+const suspectCharacter = /[\u0000\ud800-\udfff]/;
+
 /**
  * Why `value` cannot be stored as text, or null when it can: PostgreSQL's text types
  * refuse NUL, and a lone surrogate is not a character of any encoding.
  */
 export function textProblem(value: string): string | null {
+  // One scan for the characters either problem needs; almost every value has neither.
+  if (!suspectCharacter.test(value)) return null;
   if (value.includes('\u0000')) return 'contains a NUL character (\\u0000), which no text can hold; remove it.';
   if (loneSurrogate.test(value)) return 'contains a lone UTF-16 surrogate, which is not Unicode text; send well-formed text.';
   return null;

@@ -75,7 +75,12 @@ export function parsePage(args: PageArgs, list: string, noun = 'rows', max = env
 
 /** A connection from the rows read for `page`: one more than asked for tells whether more follow. */
 export function toConnection<T>(list: string, rows: readonly T[], page: PageRequest, positionOf: (row: T) => PagePosition): Connection<T> {
-  const edges = rows.slice(0, page.first).map((node) => ({ cursor: encodeCursor(list, positionOf(node)), node }));
+  return connectionOf(rows, page, (row) => encodeCursor(list, positionOf(row)));
+}
+
+/** The connection of either kind of page, each row's cursor from `cursorOf`. */
+function connectionOf<T>(rows: readonly T[], page: { first: number; after: unknown }, cursorOf: (row: T) => string): Connection<T> {
+  const edges = rows.slice(0, page.first).map((node) => ({ cursor: cursorOf(node), node }));
   return {
     edges,
     pageInfo: {
@@ -139,14 +144,5 @@ export function toSequenceConnection<T>(
   page: SequencePageRequest,
   positionOf: (row: T) => number,
 ): Connection<T> {
-  const edges = rows.slice(0, page.first).map((node) => ({ cursor: encodeSequenceCursor(list, positionOf(node)), node }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > page.first,
-      hasPreviousPage: page.after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  return connectionOf(rows, page, (row) => encodeSequenceCursor(list, positionOf(row)));
 }

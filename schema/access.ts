@@ -243,6 +243,15 @@ export const grantHistory = accessSchema.table(
   (t) => [index('grant_history_grant_idx').on(t.grantId, t.at)],
 );
 
+/**
+ * How a token's holder proved who they are: EDS, a session from signing in with an EDS
+ * certificate (`signInWithSignature`); ISSUED, a token handed out otherwise (by the
+ * Administrator, the seed, a digital object's API token). What only a signature may do
+ * (voting electronically, p.27) asks for EDS.
+ */
+export const tokenAuthentication = accessSchema.enum('token_authentication', ['EDS', 'ISSUED']);
+export type TokenAuthentication = (typeof tokenAuthentication.enumValues)[number];
+
 /** Machine and session tokens; only the SHA-256 of a token is stored. */
 export const apiTokens = accessSchema.table(
   'api_tokens',
@@ -257,6 +266,8 @@ export const apiTokens = accessSchema.table(
     lastUsedAt: timestamptz('last_used_at'),
     revokedAt: timestamptz('revoked_at'),
     expiresAt: timestamptz('expires_at'),
+    /** How the holder proved who they are when the token was issued; never changes. */
+    authentication: tokenAuthentication('authentication').notNull().default('ISSUED'),
   },
   (t) => [
     uniqueIndex('api_tokens_token_hash_key').on(t.tokenHash),

@@ -323,3 +323,19 @@ export const publishedRegisterFacts = buildingsSchema
   select b.id as building_id, b.kato_code::text as kato_code, b.condition::text as condition, b.total_premises_count,
          b.barrier_free, b.created_at as registered_at, b.retired_at
     from buildings.buildings b`);
+
+/**
+ * How many buildings each district (the first 4 digits of field 2) has on the register, from
+ * `building_counts` (kept by the register's writes in their transaction): how another
+ * subgraph learns a territory's register count without counting the register.
+ */
+export const publishedBuildingCounts = buildingsSchema
+  .view('published_building_counts', {
+    district: text('district').notNull(),
+    registered: integer('registered').notNull(),
+  })
+  .as(sql`
+  select c.district::text as district, sum(c.buildings)::int as registered
+    from buildings.building_counts c
+   where c.status = 'REGISTERED'
+   group by c.district`);

@@ -709,6 +709,12 @@ export const ownerRequests = condominiumSchema.table(
     rating: smallint('rating'),
     ratingComment: text('rating_comment'),
     submittedAt: timestamp('submitted_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /**
+     * The building's KATO code (field 2 of the register, its published view), copied when the
+     * request is filed (by the insert trigger of migration condominium_analytics): the
+     * territory's overdue count reads it through `owner_requests_open_kato_idx`.
+     */
+    katoCode: varchar('kato_code', { length: 9 }).notNull(),
     /** When it was last done: cleared on reopening. */
     doneAt: timestamp('done_at', { withTimezone: true, mode: 'date' }),
     version: integer('version').notNull().default(1),
@@ -719,6 +725,10 @@ export const ownerRequests = condominiumSchema.table(
     index('owner_requests_requester_idx').on(t.requesterPersonId, t.submittedAt),
     // The overdue lists read only open requests past their day.
     index('owner_requests_open_due_idx').on(t.dueOn).where(sql`${t.status} not in ('DONE', 'REJECTED')`),
+    // A territory's overdue requests: the open ones under a KATO range, by due day.
+    index('owner_requests_open_kato_idx')
+      .on(t.katoCode.op('text_pattern_ops'), t.dueOn)
+      .where(sql`${t.status} not in ('DONE', 'REJECTED')`),
     check('owner_requests_rating_check', sql`${t.rating} is null or ${t.rating} between 1 and 5`),
     check('owner_requests_rejection_check', sql`${t.status} <> 'REJECTED' or ${t.rejectionReason} is not null`),
   ],
@@ -830,3 +840,72 @@ export const publishedBuildingManagement = condominiumSchema
          ) as reports_filed
     from condominium.management_assignments a
    where a.valid_to is null`);
+
+// ── Summaries of the ministry's analytics (issue 10), kept by the writes themselves: statement-level
+// triggers with transition tables change them in the writing transaction (migration
+// condominium_analytics). One row per district (the first 4 digits of a KATO code, read from
+// the register's published view when the row is written) and dimensions; a region or the
+// country sums its districts' rows by KATO range, a finer territory reads the records.
+
+/**
+ * Changes in how many buildings are managed in each form: +1 on an assignment's first day,
+ * −1 on its first day without it. The buildings managed on day D are the sum of the rows up
+ * to D. A change in a month already over when written is kept on that month's last day (the
+ * analytics ask for today and for months' last days), so a district has a row per form and
+ * past month, and per day only for the current month and the future.
+ */
+export const managementCounts = condominiumSchema.table(
+  'management_counts',
+  {
+    district: varchar('district', { length: 4 }).notNull(),
+    form: managementForm('form').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    buildings: integer('buildings').notNull(),
+  },
+  (t) => [primaryKey({ name: 'management_counts_pkey', columns: [t.district, t.form, t.day] })],
+);
+
+/**
+ * Buildings whose report for a period was first published on a day (Almaty), counted when
+ * the first version is published, for buildings managed on the period's last day (those
+ * that owe it, as `ReportRepository.compliance` decides).
+ */
+export const reportPublicationCounts = condominiumSchema.table(
+  'report_publication_counts',
+  {
+    district: varchar('district', { length: 4 }).notNull(),
+    kind: reportKind('kind').notNull(),
+    periodStart: date('period_start', { mode: 'string' }).notNull(),
+    publishedOn: date('published_on', { mode: 'string' }).notNull(),
+    buildings: integer('buildings').notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'report_publication_counts_pkey', columns: [t.district, t.kind, t.periodStart, t.publishedOn] }),
+    // A period's rows for every district: how the figures read it.
+    index('report_publication_counts_period_idx').on(t.kind, t.periodStart),
+  ],
+);
+
+/**
+ * Open owners' requests (neither DONE nor REJECTED) per district and due day, from their own
+ * KATO code: those due before today are overdue. A due day in a month already over when
+ * written is kept on that month's last day (still before today at every later read), so
+ * a district has a row per past month and per day of the current month and the future.
+ */
+export const openRequestCounts = condominiumSchema.table(
+  'open_request_counts',
+  {
+    district: varchar('district', { length: 4 }).notNull(),
+    dueOn: date('due_on', { mode: 'string' }).notNull(),
+    requests: integer('requests').notNull(),
+  },
+  (t) => [primaryKey({ name: 'open_request_counts_pkey', columns: [t.district, t.dueOn] })],
+);
+
+/** The capital-repair funds of a district's buildings, in tiyn: accrued and paid contributions, spending. */
+export const capitalRepairTotals = condominiumSchema.table('capital_repair_totals', {
+  district: varchar('district', { length: 4 }).primaryKey(),
+  accruedTiyn: bigint('accrued_tiyn', { mode: 'bigint' }).notNull(),
+  paidTiyn: bigint('paid_tiyn', { mode: 'bigint' }).notNull(),
+  spentTiyn: bigint('spent_tiyn', { mode: 'bigint' }).notNull(),
+});

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callerForToken } from '../subgraphs/access/caller-resolution.js';
+import { TokenRepository } from '../subgraphs/access/token-repository.js';
 import { makeBin, makeIin } from './support/access-fixtures.js';
 import { type Issued, TestAuthority } from './support/signature-authority.js';
 import { type GraphQLResponse, startTestSystem, type TestSystem } from './support/system.js';
@@ -74,6 +76,11 @@ describe('EDS sign-in through the gateway', () => {
       isAdministrator: false,
       grants: [],
     });
+
+    // The session says it was established by EDS sign-in (what electronic voting asks for); one issued otherwise does not.
+    expect(await callerForToken(system.db, signedIn.token)).toMatchObject({ kind: 'person', authentication: 'EDS' });
+    const issued = await new TokenRepository(system.db).issueSessionToken(signedIn.personId);
+    expect(await callerForToken(system.db, issued.token)).toMatchObject({ kind: 'person', authentication: 'ISSUED' });
 
     // The next sign-in finds the same person.
     const second = await challenge();

@@ -87,7 +87,15 @@ describe('SQL statements of the analytics dashboard', () => {
       // Coverage, readings (the series), meters read, money, tariffs, network wear, outages.
       7,
     ],
-    ['condominium', condominiumDefinition, 'managementForms { form buildingCount } unmanagedBuildingCount', 1],
+    [
+      'condominium',
+      condominiumDefinition,
+      `managementForms { form buildingCount } unmanagedBuildingCount
+       reportCompliance(kind: MONTHLY, year: 2026, month: 10) { owing onTime late missing due onTimeShare }
+       capitalRepairFund { accrued paid spent balance } overdueOwnerRequestCount`,
+      // Management (with the register's counts), compliance, the funds, the overdue requests.
+      4,
+    ],
   ] as const) {
     it(`${name}: is the same for 3 regions as for all 20`, async () => {
       const schema = buildSubgraph(definition as SubgraphDefinition<any>);

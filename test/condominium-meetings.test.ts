@@ -1,4 +1,4 @@
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { addCalendarDays, almatyDate } from '../lib/working-calendar.js';
@@ -69,9 +69,10 @@ describe("owners' meetings and capital repair", () => {
     return added.data?.addPremises.premises[0].id as string;
   }
 
+  /** A person with a session as after EDS sign-in (which the EDS test below goes through for real, and access-eds-sign-in.test.ts checks). */
   async function person(): Promise<{ token: string; iin: string }> {
     const row = await fixture.access.person();
-    return { iin: row.iin, token: (await new TokenRepository(system.db).issueSessionToken(row.id)).token };
+    return { iin: row.iin, token: (await new TokenRepository(system.db).issueSessionToken(row.id, { authentication: 'EDS' })).token };
   }
 
   async function register(): Promise<string> {
@@ -195,6 +196,38 @@ describe("owners' meetings and capital repair", () => {
     meetingId = announced.data?.announceMeeting.meeting.id;
     questionIds = announced.data?.announceMeeting.meeting.questions.map((question: { id: string }) => question.id);
     expect(questionIds).toHaveLength(3);
+  });
+
+  it('takes an electronic ballot only in a session established by EDS sign-in', async () => {
+    const ballotsOfMeeting = async () =>
+      (await system.db.select({ n: count() }).from(ballots).where(eq(ballots.meetingId, meetingId)))[0]?.n ?? -1;
+    const before = await ballotsOfMeeting();
+    const [w] = await system.db.execute<{ id: string }>(sql`select id::text from access.persons where iin = ${owners.w.iin}`);
+    const vote = (token: string) =>
+      system.query(cast, { input: { meetingId, premiseId: premises[4], answers: answersOf(['ABSTAIN', 'FOR', 'FOR']) } }, as(token));
+
+    // W owns premises 4, but holds a session the Administrator issued: not a signature.
+    const issued = (await new TokenRepository(system.db).issueSessionToken(w?.id as string)).token;
+    const refused = await vote(issued);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'EDS_SIGN_IN_REQUIRED' });
+    expect(refused.errors?.[0]?.message).toMatch(/EDS/);
+    expect(await ballotsOfMeeting()).toBe(before);
+    // A stranger is refused for not owning the premises, whatever the session.
+    const notOwner = await vote(owners.stranger.token);
+    expect(notOwner.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(notOwner.errors?.[0]?.extensions?.reason).toBeUndefined();
+
+    // W signs in with their EDS certificate; the next test casts W's ballot in that session.
+    const challenge = await system.query('mutation { requestSignInChallenge { id nonce } }');
+    const { id, nonce } = challenge.data?.requestSignInChallenge ?? {};
+    const signer = await authority.issue({ iin: owners.w.iin, commonName: 'WANDA OWNER' });
+    const signedIn = await system.query(
+      `mutation($id: ID!, $signature: String!) { signInWithSignature(challengeId: $id, signature: $signature) { token personId } }`,
+      { id, signature: await authority.sign(signer, new TextEncoder().encode(nonce)) },
+    );
+    expect(signedIn.errors).toBeUndefined();
+    expect(signedIn.data?.signInWithSignature.personId).toBe(w?.id);
+    owners.w.token = signedIn.data?.signInWithSignature.token;
   });
 
   it('takes one ballot per premises through all three channels, refusing a second whatever the channel', async () => {

@@ -278,8 +278,9 @@ describe('the regulatory clock', () => {
   it("lists owners' requests still open (p.4.7), due on their day moved off days off, for the building's manager", async () => {
     const request = async (status: string, dueOn: string) => {
       const [row] = await system.db.execute<{ id: string }>(sql`
-        insert into condominium.owner_requests (building_id, category_code, description, requester_person_id, status, due_on, submitted_at, done_at)
-        values (${ids.b1}, 'HEATING', 'No heat', gen_random_uuid(), ${status}, ${dueOn}, now(), ${status === 'DONE' ? sql`now()` : null})
+        insert into condominium.owner_requests (building_id, category_code, description, requester_person_id, status, due_on, submitted_at, done_at, kato_code)
+        values (${ids.b1}, 'HEATING', 'No heat', gen_random_uuid(), ${status}, ${dueOn}, now(), ${status === 'DONE' ? sql`now()` : null},
+                (select kato_code from buildings.published_buildings where id = ${ids.b1}))
         returning id`);
       return (row as { id: string }).id;
     };

@@ -15,6 +15,13 @@ export interface EffectiveGrant {
   functions: string[];
 }
 
+/**
+ * How a person proved who they are for this session (docs/authentication.md): EDS, by
+ * signing in with their EDS certificate (`signInWithSignature`); ISSUED, a session handed
+ * out otherwise (by the Administrator's `issueSessionToken`, the seed).
+ */
+export type SessionAuthentication = 'EDS' | 'ISSUED';
+
 /** A digital object's stage of integration (p.17): TESTING after approval, LIVE once tested, DISABLED when its last grant ended. */
 export type DigitalObjectStatus = 'TESTING' | 'LIVE' | 'DISABLED';
 
@@ -27,6 +34,12 @@ export type Caller =
       /** Staff of the Administrator (p.11): reviews applications, grants and revokes. */
       isAdministrator: boolean;
       grants: EffectiveGrant[];
+      /**
+       * How the session was established, from the token (the access service sets it on
+       * every caller it resolves). A caller built in-process without it (seeding, unit
+       * tests) counts as not signed in with EDS.
+       */
+      authentication?: SessionAuthentication;
     }
   | {
       kind: 'machine';

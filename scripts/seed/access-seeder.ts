@@ -381,8 +381,10 @@ async function seedAccess(tx: Transaction, referenceDate: Date): Promise<Seeded>
     },
   });
   // An owner as after their first EDS sign-in: a person with no grant, known by the IIN the register has for their apartment.
+  // The demo has no certificate to sign in with, so its session is marked as that sign-in's
+  // would be (EDS), which lets the demo owner vote electronically; only the seed does this.
   const { person: owner } = await place<{ person: PersonRow }>(asAdmin, 'createPerson', { input: demoPersons.owner });
-  const ownerToken = await tokens.issueSessionToken(owner.id, { label: TOKEN_LABEL, ttlMs: DEMO_SESSION_TTL_MS });
+  const ownerToken = await tokens.issueSessionToken(owner.id, { label: TOKEN_LABEL, ttlMs: DEMO_SESSION_TTL_MS, authentication: 'EDS' });
   demoTokens.owner = {
     token: ownerToken.token,
     who: `${owner.fullName}, owner of an apartment in a building of ${demoSubjects.osi.name}: their own premises, their building's house council`,

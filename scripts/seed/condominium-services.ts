@@ -256,6 +256,8 @@ export async function seedServices(
       .insert(ownerRequests)
       .values({
         buildingId: first,
+        // The building's KATO code, as the request's manager copies it from the register's published view.
+        katoCode: sql`(select kato_code from buildings.published_buildings where id = ${first})`,
         categoryCode: request.category,
         description: request.description,
         requesterPersonId,

@@ -12,6 +12,7 @@ interface TokenGrantRow extends Record<string, unknown> {
   digital_object_id: string | null;
   digital_object_status: DigitalObjectStatus | null;
   is_administrator: boolean;
+  authentication: 'EDS' | 'ISSUED';
   grant_id: string | null;
   subject_id: string | null;
   subject_kind: string | null;
@@ -54,7 +55,7 @@ export async function callerForToken(executor: Executor, token: string, at?: Dat
   // a minute and never waits: a bulk write holding the token row FOR SHARE is skipped.
   const rows = await executor.execute<TokenGrantRow>(sql`
     with token as (
-      select t.id, t.person_id, t.digital_object_id, coalesce(p.is_administrator, false) as is_administrator,
+      select t.id, t.person_id, t.digital_object_id, coalesce(p.is_administrator, false) as is_administrator, t.authentication::text,
              d.status::text as digital_object_status
         from access.api_tokens t
         left join access.persons p on p.id = t.person_id
@@ -70,6 +71,7 @@ export async function callerForToken(executor: Executor, token: string, at?: Dat
       returning u.id
     )
     select token.id as token_id, token.person_id, token.digital_object_id, token.digital_object_status, token.is_administrator,
+           token.authentication,
            g.id as grant_id, g.subject_id, s.kind::text as subject_kind, s.territory_kato, g.functions
       from token
       left join lateral (
@@ -95,7 +97,14 @@ export async function callerForToken(executor: Executor, token: string, at?: Dat
       functions: row.functions ?? [],
     }));
   if (first.person_id) {
-    return { kind: 'person', personId: first.person_id, tokenId: first.token_id, isAdministrator: first.is_administrator, grants };
+    return {
+      kind: 'person',
+      personId: first.person_id,
+      tokenId: first.token_id,
+      isAdministrator: first.is_administrator,
+      grants,
+      authentication: first.authentication,
+    };
   }
   return {
     kind: 'machine',

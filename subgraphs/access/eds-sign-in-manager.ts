@@ -106,7 +106,11 @@ export class EdsSignInManager {
       ? { id: existing.id, registered: false }
       : await people.register({ iin, fullName: fullName.slice(0, 300), createdAt: at });
     await challenges.consume(challenge.id, at, person.id);
-    const { token, metadata } = await new TokenRepository(this.executor).issueSessionToken(person.id, { label: 'EDS sign-in', now: at });
+    const { token, metadata } = await new TokenRepository(this.executor).issueSessionToken(person.id, {
+      label: 'EDS sign-in',
+      now: at,
+      authentication: 'EDS',
+    });
     return {
       payload: { token, apiToken: metadata, personId: person.id, registered: person.registered },
       objectIds: [metadata.id, challenge.id],

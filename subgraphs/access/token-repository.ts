@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { generateToken, hashToken, SESSION_TOKEN_TTL_MS } from '../../lib/auth/tokens.js';
 import type { Executor } from '../../lib/db.js';
-import { apiTokens } from '../../schema/access.js';
+import { apiTokens, type TokenAuthentication } from '../../schema/access.js';
 
 /** What a token list shows: never the token, never its hash. */
 export interface TokenMetadata {
@@ -38,8 +38,14 @@ const metadataColumns = {
 export class TokenRepository {
   constructor(private readonly executor: Executor) {}
 
-  /** A session token for a person, e.g. after an identity provider signed them in. */
-  issueSessionToken(personId: string, options: { label?: string; ttlMs?: number; now?: Date } = {}): Promise<IssuedToken> {
+  /**
+   * A session token for a person: `authentication` EDS only after they signed in with their
+   * EDS certificate (`signInWithSignature`), ISSUED (the default) for a session handed out otherwise.
+   */
+  issueSessionToken(
+    personId: string,
+    options: { label?: string; ttlMs?: number; now?: Date; authentication?: TokenAuthentication } = {},
+  ): Promise<IssuedToken> {
     const now = options.now ?? new Date();
     return this.store(
       generateToken(),
@@ -47,6 +53,7 @@ export class TokenRepository {
       {
         label: options.label ?? 'session',
         expiresAt: new Date(now.getTime() + (options.ttlMs ?? SESSION_TOKEN_TTL_MS)),
+        authentication: options.authentication ?? 'ISSUED',
       },
     );
   }
@@ -57,7 +64,11 @@ export class TokenRepository {
   }
 
   /** Stores the hash of a token chosen elsewhere (the bootstrap administrator's, from configuration). */
-  async store(token: string, owner: TokenOwner, options: { label: string | null; expiresAt: Date | null }): Promise<IssuedToken> {
+  async store(
+    token: string,
+    owner: TokenOwner,
+    options: { label: string | null; expiresAt: Date | null; authentication?: TokenAuthentication },
+  ): Promise<IssuedToken> {
     const [row] = await this.executor
       .insert(apiTokens)
       .values({
@@ -66,6 +77,7 @@ export class TokenRepository {
         digitalObjectId: 'digitalObjectId' in owner ? owner.digitalObjectId : null,
         label: options.label,
         expiresAt: options.expiresAt,
+        authentication: options.authentication ?? 'ISSUED',
       })
       .returning(metadataColumns);
     if (!row) throw new Error('The token was not stored.');

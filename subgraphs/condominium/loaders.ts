@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
 import { almatyDate } from '../../lib/working-calendar.js';
-import type { AttachedRecordKind, ManagementForm, ReportKind } from '../../schema/condominium.js';
+import type { AttachedRecordKind, ReportKind } from '../../schema/condominium.js';
+import { type AnalyticsLoaders, createAnalyticsLoaders } from './analytics-loaders.js';
 import { DocumentRepository, type DocumentRow } from './document-repository.js';
 import { type HouseCouncilMemberRow, HouseCouncilRepository } from './house-council-repository.js';
 import { type AssignmentRow, ManagementRepository } from './management-repository.js';
@@ -64,8 +65,8 @@ export interface Loaders {
   houseCouncilHistory: DataLoader<string, HouseCouncilMemberRow[]>;
   /** A house council membership by id; null when there is none. */
   houseCouncilMemberById: DataLoader<string, HouseCouncilMemberRow | null>;
-  /** Buildings on the register under each territory (KATO code) by their form of management today; `null` counts those with none. */
-  managementCounts: DataLoader<string, Map<ManagementForm | null, number>>;
+  /** The ministry's figures of territories (analytics-loaders.ts). */
+  analytics: AnalyticsLoaders;
   /** Meetings, ballots, protocols and the capital repair fund (meeting-loaders.ts). */
   meetings: MeetingLoaders;
   /** Planned works, owners' requests and contracts (service-loaders.ts). */
@@ -226,11 +227,7 @@ export function createLoaders(db: Database, caller: Caller): Loaders {
       const found = new Map((await councils.byIds(ids)).map((row) => [row.id, row]));
       return ids.map((id) => found.get(id) ?? null);
     }),
-    managementCounts: new DataLoader(async (katoCodes) => {
-      const counts = new Map<string, Map<ManagementForm | null, number>>(katoCodes.map((code) => [code, new Map()]));
-      for (const row of await repository.countsByTerritory(katoCodes, today)) counts.get(row.katoCode)?.set(row.form, row.buildings);
-      return katoCodes.map((code) => counts.get(code) ?? new Map());
-    }),
+    analytics: createAnalyticsLoaders(db, today, now),
     meetings: createMeetingLoaders(db),
   };
 }

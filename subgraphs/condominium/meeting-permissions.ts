@@ -1,5 +1,5 @@
 import { AccessFunction } from '../../lib/auth/functions.js';
-import { isAuthenticated, isOpenPart, or, relyOnToken, rule, visibleWithParent } from '../../lib/auth/shield.js';
+import { chain, isAuthenticated, isOpenPart, or, relyOnToken, rule, visibleWithParent } from '../../lib/auth/shield.js';
 import { forbidden, unauthenticated } from '../../lib/errors.js';
 import { parseId } from '../../lib/ids.js';
 import {
@@ -54,6 +54,21 @@ const whenTargetMissing = (of: BuildingIdOf) =>
     return (await of(parent, args, context)) === null ? relyOnToken() : forbidden();
   });
 
+/**
+ * An electronic ballot (p.27) stands in for the owner's signature, so it is taken only in a
+ * session established by EDS sign-in (`signInWithSignature`; the token says how it was
+ * established, docs/authentication.md). A session handed out otherwise is refused with
+ * `extensions.reason` EDS_SIGN_IN_REQUIRED.
+ */
+const signedInWithEds = rule({ cache: 'contextual' })<unknown, Context>((_parent, _args, context) => {
+  if (context.caller.kind === 'anonymous') return unauthenticated();
+  if (context.caller.kind === 'person' && context.caller.authentication === 'EDS') return relyOnToken();
+  return forbidden(
+    'An electronic ballot is taken only in a session signed in with your EDS certificate: sign in with EDS (requestSignInChallenge, signInWithSignature) and cast it again.',
+    'EDS_SIGN_IN_REQUIRED',
+  );
+});
+
 const managerOf = (of: BuildingIdOf) => or(managesBuilding(of), whenTargetMissing(of));
 
 /** The building's manager, owners of its premises, or a local executive body of its territory. */
@@ -98,7 +113,11 @@ export const meetingPermissions = {
   Mutation: {
     announceMeeting: managesBuilding(buildingIdInInput('buildingId')),
     recordBallot: managerOf(meetingBuilding('input.meetingId')),
-    castBallot: or(ownsPremisesInBuilding(meetingBuilding('input.meetingId')), whenTargetMissing(meetingBuilding('input.meetingId'))),
+    // Ownership first (who may vote for the premises at all), then how the session was established.
+    castBallot: chain(
+      or(ownsPremisesInBuilding(meetingBuilding('input.meetingId')), whenTargetMissing(meetingBuilding('input.meetingId'))),
+      signedInWithEds,
+    ),
     closeMeeting: managerOf(meetingBuilding('meetingId')),
     publishProtocol: managerOf(protocolBuilding('input.protocolId')),
     annulProtocol: or(

@@ -131,6 +131,7 @@ export class OwnerRequestManager {
       status: 'SUBMITTED',
       dueOn: addCalendarDays(almatyDate(submission.at), category.defaultDeadlineDays),
       submittedAt: submission.at,
+      katoCode,
     });
     await this.requests.recordEvent({ requestId: request.id, status: 'SUBMITTED', changedBy: submission.actor, changedAt: submission.at });
     await new DocumentManager(this.executor).attach('REQUEST', request.id, request.buildingId, submission.documentIds, 'input.documentIds');

@@ -1,3 +1,4 @@
+import { readsTerritoryAnalytics } from '../../lib/auth/analytics.js';
 import { entitiesRule, openEntity } from '../../lib/auth/entities.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
 import { grantsInTerritory } from '../../lib/auth/scope.js';
@@ -152,7 +153,15 @@ export const permissions = {
   SignedPublication: { '*': visibleWithParent },
   PublicationSigner: { '*': visibleWithParent },
   ManagementAssignment: { '*': isOpenPart },
-  Region: { '*': isOpenPart },
+  Region: {
+    '*': isOpenPart,
+    reportCompliance: readsTerritoryAnalytics,
+    capitalRepairFund: readsTerritoryAnalytics,
+    overdueOwnerRequestCount: readsTerritoryAnalytics,
+  },
+  // Reached only through their Region fields, whose rules decided.
+  TerritoryReportCompliance: { '*': visibleWithParent },
+  TerritoryCapitalRepairFund: { '*': visibleWithParent },
   ManagementFormCount: { '*': isOpenPart },
   Premise: { '*': isOpenPart },
   // Reachable only through Building.houseCouncil or a mutation, whose rules decided; the identity has its own rule.

@@ -75,3 +75,29 @@ export function periodOfRow(row: { kind: ReportKind; periodStart: string }): Rep
 export function periodLabel(period: ReportPeriod): string {
   return period.month === null ? String(period.year) : `${period.year}-${pad(period.month)}`;
 }
+
+/** How a territory's buildings stand with one period's report (Region.reportCompliance). */
+export interface TerritoryCompliance {
+  /** Buildings managed on the period's last day: those that owe the report. */
+  owing: number;
+  onTime: number;
+  late: number;
+  missing: number;
+  due: number;
+}
+
+/**
+ * A territory's statuses from its counts, decided as `ReportRepository.compliance` decides
+ * each building's: what is not published is MISSING once `lateFrom` has passed at `now`,
+ * DUE before. Both ways of counting (the summaries for large territories, the per-building
+ * statuses for small ones) end here.
+ */
+export function territoryCompliance(
+  period: ReportPeriod,
+  now: Date,
+  counts: { owing: number; onTime: number; late: number },
+): TerritoryCompliance {
+  const unpublished = Math.max(0, counts.owing - counts.onTime - counts.late);
+  const passed = now.getTime() >= period.lateFrom.getTime();
+  return { ...counts, missing: passed ? unpublished : 0, due: passed ? 0 : unpublished };
+}

@@ -5,6 +5,7 @@ import { uuidArray } from '../../lib/uuid.js';
 import { publishedSubjectIdentificationNumbers } from '../../schema/access.js';
 import { type ReportChannel, type ReportKind, type ReportStatus, reportLines, reports, reportWorks } from '../../schema/condominium.js';
 
+import { textArray } from './management-repository.js';
 import type { ComplianceStatus } from './report-deadlines.js';
 
 export type ReportRow = typeof reports.$inferSelect;
@@ -163,6 +164,8 @@ export class ReportRepository {
     now: Date;
     buildingIds?: readonly string[];
     katoPrefix?: string;
+    /** Under any of these prefixes (a territory's figures for several small territories at once). */
+    katoPrefixes?: readonly string[];
     statuses?: readonly ComplianceStatus[];
     afterBuildingId?: string | null;
     limit?: number;
@@ -170,7 +173,13 @@ export class ReportRepository {
     const range = options.katoPrefix ? katoRange(options.katoPrefix) : null;
     const lateFrom = options.lateFrom.toISOString();
     const ids = options.buildingIds ? sql`and b.id = any(${uuidArray(options.buildingIds)}::uuid[])` : sql``;
-    const territory = range ? sql`and b.kato_code ~>=~ ${range.from} and b.kato_code ~<~ ${range.to}` : sql``;
+    const ranges = options.katoPrefixes?.map(katoRange) ?? [];
+    const territory = range
+      ? sql`and b.kato_code ~>=~ ${range.from} and b.kato_code ~<~ ${range.to}`
+      : options.katoPrefixes
+        ? sql`and exists (select 1 from unnest(${textArray(ranges.map((r) => r.from))}, ${textArray(ranges.map((r) => r.to))}) t(lower_bound, upper_bound)
+                          where b.kato_code ~>=~ t.lower_bound and b.kato_code ~<~ t.upper_bound)`
+        : sql``;
     const after = options.afterBuildingId ? sql`and b.id > ${options.afterBuildingId}::uuid` : sql``;
     const statuses = options.statuses ? sql`and c.status = any(${`{${options.statuses.join(',')}}`}::text[])` : sql``;
     const limit = options.limit === undefined ? sql`` : sql`limit ${options.limit}`;

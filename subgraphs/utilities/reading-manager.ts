@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { BulkCall, BulkMode, Checked } from '../../lib/bulk.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, type FieldProblem } from '../../lib/errors.js';
@@ -101,9 +102,9 @@ export function judgeReading(
   return { consumption, rolledOver, anomaly, problem: null };
 }
 
-/** A head while a call is judged, in thousandths; `lastId` null for a reading of this call. */
+/** A head while a call is judged, in thousandths; `lastRecordedAt` null for a reading of this call. */
 interface WorkingHead {
-  lastId: string | null;
+  lastId: string;
   lastTakenOn: string;
   lastValue: number;
   lastConsumption: number | null;
@@ -228,7 +229,7 @@ export class ReadingManager {
         const correcting = head !== null && item.takenOn === head.lastTakenOn;
         if (head && correcting) {
           // A day repeated within the call is refused above: the last reading here is a stored one.
-          if (head.lastId === null || head.lastRecordedAt === null) continue;
+          if (head.lastRecordedAt === null) continue;
           if (now.getTime() - head.lastRecordedAt.getTime() > CORRECTION_WINDOW_DAYS * DAY_MS) {
             add(
               index,
@@ -250,11 +251,12 @@ export class ReadingManager {
           problems[index]!.push(judged.problem);
           continue;
         }
+        const id = corrects ? corrects.id : randomUUID();
         head =
           head && correcting
             ? { ...head, lastValue: value, lastConsumption: judged.consumption }
             : {
-                lastId: null,
+                lastId: id,
                 lastTakenOn: item.takenOn,
                 lastValue: value,
                 lastConsumption: judged.consumption,
@@ -264,6 +266,7 @@ export class ReadingManager {
               };
         changed = true;
         values[index] = {
+          id,
           meterId: meter.id,
           katoCode: meter.katoCode,
           zone: item.zone ?? 1,

@@ -27,19 +27,17 @@ export interface ReadingHead {
   earlierConsumptions: string[];
 }
 
-/**
- * A head as a call leaves it: `lastId` and `lastRecordedAt` are null when the last reading
- * is one the call writes (the write knows its id, and it is recorded at the transaction's time).
- */
-export interface HeadUpdate extends Omit<ReadingHead, 'lastId' | 'lastRecordedAt'> {
+/** A head as a call leaves it: `lastRecordedAt` is null when the call writes the last reading (recorded at the transaction's time). */
+export interface HeadUpdate extends Omit<ReadingHead, 'lastRecordedAt'> {
   meterId: string;
   zone: number;
-  lastId: string | null;
   lastRecordedAt: Date | null;
 }
 
 /** One reading as the write stores it. */
 export interface ReadingInput {
+  /** A new reading's id, chosen by the check; a correction keeps the corrected reading's. */
+  id: string;
   meterId: string;
   katoCode: string;
   zone: number;
@@ -166,10 +164,14 @@ export class ReadingRepository {
                       ${textArray(corrections.map((r) => r.value))}::numeric[])
                as u(reading_id, meter_id, zone, taken_on, previous_value, new_value)`);
     }
-    const rows = await this.executor.execute<{ id: string; meter_id: string; zone: number; taken_on: string }>(sql`
-      insert into utilities.meter_readings (meter_id, supplier_id, kato_code, zone, taken_on, value, consumption, kind, source, anomaly)
-      select u.meter_id, ${supplierId}::uuid, u.kato_code, u.zone, u.taken_on, u.value, u.consumption, u.kind, u.source, u.anomaly
-        from unnest(${textArray(readings.map((r) => r.meterId))}::uuid[],
+    // Every id is known before the statement (new ones chosen by the check, corrections keep
+    // theirs), so nothing is returned; a conflict updates only the reading the check meant to
+    // correct, and the count proves every reading was written as judged.
+    const written = await this.executor.execute(sql`
+      insert into utilities.meter_readings (id, meter_id, supplier_id, kato_code, zone, taken_on, value, consumption, kind, source, anomaly)
+      select u.id, u.meter_id, ${supplierId}::uuid, u.kato_code, u.zone, u.taken_on, u.value, u.consumption, u.kind, u.source, u.anomaly
+        from unnest(${textArray(readings.map((r) => r.id))}::uuid[],
+                    ${textArray(readings.map((r) => r.meterId))}::uuid[],
                     ${textArray(readings.map((r) => r.katoCode))}::text[],
                     ${textArray(readings.map((r) => r.zone))}::smallint[],
                     ${textArray(readings.map((r) => r.takenOn))}::date[],
@@ -178,7 +180,7 @@ export class ReadingRepository {
                     ${textArray(readings.map((r) => r.kind))}::utilities.reading_kind[],
                     ${textArray(readings.map((r) => r.source))}::utilities.reading_source[],
                     ${textArray(readings.map((r) => r.anomaly))}::boolean[])
-             as u(meter_id, kato_code, zone, taken_on, value, consumption, kind, source, anomaly)
+             as u(id, meter_id, kato_code, zone, taken_on, value, consumption, kind, source, anomaly)
       on conflict (meter_id, zone, taken_on) do update set
              value = excluded.value,
              consumption = excluded.consumption,
@@ -187,26 +189,16 @@ export class ReadingRepository {
              anomaly = excluded.anomaly,
              updated_at = now(),
              version = utilities.meter_readings.version + 1
-      returning id, meter_id, zone, taken_on::text as taken_on`);
-    // A partitioned table returns no system column (xmax): whether a reading was created is
-    // what the check found, which the meters' locks keep true until commit.
-    const byKey = new Map(rows.map((r) => [`${r.meter_id}:${Number(r.zone)}:${r.taken_on}`, r.id]));
-    await this.writeHeads(heads, byKey);
-    return readings.map((r) => {
-      const id = byKey.get(`${r.meterId}:${r.zone}:${r.takenOn}`);
-      if (!id) throw new Error('A reading of the batch was not written.');
-      return { id, created: r.corrects === null };
-    });
+       where utilities.meter_readings.id = excluded.id`);
+    if (written.count !== readings.length)
+      throw new Error("A reading of the batch was not written as judged: its meter zone's head is stale.");
+    await this.writeHeads(heads);
+    return readings.map((r) => ({ id: r.id, created: r.corrects === null }));
   }
 
-  /** The heads a call leaves, in one upsert; a last reading the call wrote takes its id from `written` (`meter:zone:day`). */
-  private async writeHeads(heads: readonly HeadUpdate[], written: ReadonlyMap<string, string>): Promise<void> {
+  /** The heads a call leaves, in one upsert. */
+  private async writeHeads(heads: readonly HeadUpdate[]): Promise<void> {
     if (heads.length === 0) return;
-    const lastIds = heads.map((h) => {
-      const id = h.lastId ?? written.get(`${h.meterId}:${h.zone}:${h.lastTakenOn}`);
-      if (!id) throw new Error('A head names a reading the batch did not write.');
-      return id;
-    });
     await this.executor.execute(sql`
       insert into utilities.meter_reading_heads
              (meter_id, zone, last_id, last_taken_on, last_value, last_consumption, last_recorded_at, previous_value, earlier_consumptions)
@@ -214,7 +206,7 @@ export class ReadingRepository {
              u.previous_value, string_to_array(u.earlier, ',')::numeric[]
         from unnest(${textArray(heads.map((h) => h.meterId))}::uuid[],
                     ${textArray(heads.map((h) => h.zone))}::smallint[],
-                    ${textArray(lastIds)}::uuid[],
+                    ${textArray(heads.map((h) => h.lastId))}::uuid[],
                     ${textArray(heads.map((h) => h.lastTakenOn))}::date[],
                     ${textArray(heads.map((h) => h.lastValue))}::numeric[],
                     ${textArray(heads.map((h) => h.lastConsumption))}::numeric[],

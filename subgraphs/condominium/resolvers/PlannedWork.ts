@@ -8,7 +8,7 @@ import { placeWrite } from '../../../lib/write.js';
 import type { PlannedWorkStatus } from '../../../schema/condominium.js';
 import { managingSubjectsOf } from '../building-rights.js';
 import type { Context } from '../context.js';
-import { PlannedWorkManager } from '../planned-work-manager.js';
+import { PlannedWorkManager, type WorkOutcome } from '../planned-work-manager.js';
 import type { PlannedWorkRow } from '../planned-work-repository.js';
 
 interface PlanWorkInput {
@@ -27,6 +27,22 @@ interface ChangePlannedWorkStatusInput {
   actualCost?: string | null;
   reason?: string | null;
   expectedVersion?: number | null;
+}
+
+/** One step of a work as a placement with its receipt: the work, its id and its changes. */
+function workWrite(
+  context: Context,
+  info: GraphQLResolveInfo,
+  operation: string,
+  step: (manager: PlannedWorkManager) => Promise<WorkOutcome>,
+) {
+  return placeWrite(context, info, {
+    operation: `condominium.${operation}`,
+    async run(tx) {
+      const { work, changes } = await step(new PlannedWorkManager(tx));
+      return { payload: { work }, objectIds: [work.id], changes };
+    },
+  });
 }
 
 /** A work is served from its row; money as tenge with 2 places, kept in tiyn. */
@@ -65,13 +81,7 @@ export const PlannedWorkMutation = {
       managingSubjectIds: managingSubjectsOf(context.caller),
       actor: actorOf(context.caller),
     };
-    return placeWrite(context, info, {
-      operation: 'condominium.planWork',
-      async run(tx) {
-        const { work, changes } = await new PlannedWorkManager(tx).plan(plan);
-        return { payload: { work }, objectIds: [work.id], changes };
-      },
-    });
+    return workWrite(context, info, 'planWork', (manager) => manager.plan(plan));
   },
 
   changePlannedWorkStatus(
@@ -90,12 +100,6 @@ export const PlannedWorkMutation = {
       managingSubjectIds: managingSubjectsOf(context.caller),
       today: almatyDate(context.receivedAt),
     };
-    return placeWrite(context, info, {
-      operation: 'condominium.changePlannedWorkStatus',
-      async run(tx) {
-        const { work, changes } = await new PlannedWorkManager(tx).changeStatus(change);
-        return { payload: { work }, objectIds: [work.id], changes };
-      },
-    });
+    return workWrite(context, info, 'changePlannedWorkStatus', (manager) => manager.changeStatus(change));
   },
 };
