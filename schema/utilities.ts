@@ -657,14 +657,14 @@ export const personalAccountHistory = utilitiesSchema.table(
 );
 
 // ── Summaries of the analytics (issue 10): kept current by statement-level triggers in the
-// writing transaction (migration 0031, hand-edited), one row per district (the first 4 digits
+// writing transaction (migration `utilities_summaries`, hand-edited), one row per district (the first 4 digits
 // of the KATO code) and dimension values; a region or the country sums its districts' rows.
 // A bulk load may skip the triggers (`set local utilities.bulk_load = 'on'`) and call
 // `utilities.rebuild_analytics_summaries()` after: it recomputes them all from the records.
 
 /**
  * Readings taken per district and month (by the reading's KATO code). Not per service nor
- * meter: those need a look-up per reading, which the bulk ingest cannot afford (migration 0031).
+ * meter: those need a look-up per reading, which the bulk ingest cannot afford (migration `utilities_summaries`).
  */
 export const readingCounts = utilitiesSchema.table(
   'reading_counts',

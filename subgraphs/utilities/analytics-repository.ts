@@ -8,7 +8,7 @@ import { textArray } from './reading-repository.js';
  * The SQL of the utilities analytics: each figure for any number of territories (KATO
  * prefixes) in one statement, so twenty regions cost what one does. The country, a region
  * and a district sum their districts' rows of the summaries (`reading_counts`, `money_counts`,
- * `coverage_counts`, kept current by the writes' own triggers: migration 0031); a finer
+ * `coverage_counts`, kept current by the writes' own triggers: migration `utilities_summaries`); a finer
  * territory counts its records, first per 9-digit KATO code, then matched to the ranges.
  * Buildings' codes come from the buildings subgraph's published view. Networks and outages
  * are few (thousands nationally): counted from their records.
@@ -152,7 +152,7 @@ export class UtilityAnalyticsRepository {
   /**
    * Meters with a reading taken in `month`, from that month's partition, for every territory:
    * no summary keeps it (telling a meter's first reading of a month costs the bulk ingest a
-   * look-up per reading, migration 0031), so nationally this reads the month's readings.
+   * look-up per reading, migration `utilities_summaries`), so nationally this reads the month's readings.
    */
   async metersRead(prefixes: readonly string[], month: string): Promise<MetersReadRow[]> {
     if (prefixes.length === 0) return [];
