@@ -655,6 +655,75 @@ export const personalAccountHistory = utilitiesSchema.table(
   },
   (t) => [index('personal_account_history_account_idx').on(t.accountId, t.id)],
 );
+
+// ── Summaries of the analytics (issue 10): kept current by statement-level triggers in the
+// writing transaction (migration `utilities_summaries`, hand-edited), one row per district (the first 4 digits
+// of the KATO code) and dimension values; a region or the country sums its districts' rows.
+// A bulk load may skip the triggers (`set local utilities.bulk_load = 'on'`) and call
+// `utilities.rebuild_analytics_summaries()` after: it recomputes them all from the records.
+
+/**
+ * Readings taken per district and month (by the reading's KATO code). Not per service nor
+ * meter: those need a look-up per reading, which the bulk ingest cannot afford (migration `utilities_summaries`).
+ */
+export const readingCounts = utilitiesSchema.table(
+  'reading_counts',
+  {
+    district: varchar('district', { length: 4 }).notNull(),
+    /** The first day of the month the readings were taken in. */
+    month: date('month', { mode: 'string' }).notNull(),
+    readings: bigint('readings', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.district, t.month] })],
+);
+
+/**
+ * Tiyn billed (charges and recalculations, at the charge's KATO code) and paid (at the
+ * account's building's code) per district, service and month of the billing period.
+ */
+export const moneyCounts = utilitiesSchema.table(
+  'money_counts',
+  {
+    district: varchar('district', { length: 4 }).notNull(),
+    service: utilityService('service').notNull(),
+    /** The first day of the billing period's month. */
+    month: date('month', { mode: 'string' }).notNull(),
+    billedTiyn: bigint('billed_tiyn', { mode: 'bigint' }).notNull(),
+    paidTiyn: bigint('paid_tiyn', { mode: 'bigint' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.district, t.service, t.month] })],
+);
+
+/**
+ * Per premises and service: its open personal accounts and its individual meters not removed.
+ * The step between the records and `coverage_counts`, so that a meter placed or removed
+ * changes the coverage of the accounts it serves without reading them.
+ */
+export const premiseServiceCounts = utilitiesSchema.table(
+  'premise_service_counts',
+  {
+    buildingId: uuid('building_id').notNull(),
+    premiseNumber: varchar('premise_number', { length: 20 }).notNull(),
+    service: utilityService('service').notNull(),
+    /** The building's district when the first record of the premises and service came. */
+    district: varchar('district', { length: 4 }).notNull(),
+    openAccounts: integer('open_accounts').notNull(),
+    workingMeters: integer('working_meters').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.buildingId, t.premiseNumber, t.service] })],
+);
+
+/** Open accounts of premises per district and service, and those whose premises has a working individual meter. */
+export const coverageCounts = utilitiesSchema.table(
+  'coverage_counts',
+  {
+    district: varchar('district', { length: 4 }).notNull(),
+    service: utilityService('service').notNull(),
+    accounts: integer('accounts').notNull(),
+    metered: integer('metered').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.district, t.service] })],
+);
 // ── Published views: what other subgraphs may read of this one (read-only, no personal data).
 
 /**

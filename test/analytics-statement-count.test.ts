@@ -81,9 +81,11 @@ describe('SQL statements of the analytics dashboard', () => {
     [
       'utilities',
       utilitiesDefinition,
-      `utilityStatistics(month: "2026-10-01") { meterCoverage { service share } readingsReceived metersRead
-       tariffs { service average } collection { billed paid collectionRate } collectionSeries { month billed } debt }`,
-      4,
+      `utilityStatistics(month: "2026-10-01") { meterCoverage { service share } readingsReceived readingsSeries { month readings }
+       metersRead tariffs { service average } collection { billed paid collectionRate } collectionSeries { month billed } debt }
+       networkWear { fromPercent networks } outageStatistics(month: "2026-10-01") { current planned emergency }`,
+      // Coverage, readings (the series), meters read, money, tariffs, network wear, outages.
+      7,
     ],
     [
       'condominium',

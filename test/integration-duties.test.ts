@@ -167,6 +167,14 @@ describe('the regulatory clock', () => {
     expect(byObject.get(ids.m1 ?? '')).toMatchObject({ kind: 'METER_VERIFICATION', rulePoint: 'p.4.12', subjectId: supplier.subjectId });
     expect(byObject.get(ids.application ?? '')).toMatchObject({ kind: 'APPLICATION_REVIEW', rulePoint: 'p.16', katoCode: null });
     expect(byObject.get(supplier.grantId)).toMatchObject({ kind: 'GRANT_EXPIRY', rulePoint: 'p.20.1', nominalDate: '2027-03-08' });
+    expect(byObject.get(ids.t2 ?? '')).toMatchObject({
+      kind: 'TARIFF_EXPIRY',
+      rulePoint: 'p.4.14',
+      objectType: 'Tariff',
+      nominalDate: '2027-03-21',
+      katoCode: ALMATY,
+      subjectId: supplier.subjectId,
+    });
     for (const node of nodes) expect(node.overdue).toBe(node.dueDate < today);
     // Retired buildings, removed meters and tariffs with a successor owe nothing.
     for (const gone of [ids.b4, ids.m2, ids.t1]) expect(byObject.has(gone ?? '')).toBe(false);

@@ -3,7 +3,13 @@ import type { Executor } from '../../lib/db.js';
 import { katoPrefix, withinTerritory } from '../../lib/kato.js';
 import { tengeOf } from '../../lib/money.js';
 import type { UtilityService } from '../../schema/utilities.js';
-import { type CoverageRow, type ReadingCountRow, type TariffInForceRow, UtilityAnalyticsRepository } from './analytics-repository.js';
+import {
+  type CoverageRow,
+  type OutageCountRow,
+  type TariffInForceRow,
+  UtilityAnalyticsRepository,
+  type WearBandRow,
+} from './analytics-repository.js';
 
 /** A territory and the month its figures are for (its first day). */
 export interface StatisticsKey {
@@ -17,6 +23,23 @@ export interface MonthlyCollection {
   paid: string;
   collectionRate: number | null;
 }
+
+/** Readings taken in one month. */
+export interface MonthlyReadings {
+  month: string;
+  readings: number;
+}
+
+/** Engineering networks of one wear band. */
+export interface WearBand {
+  fromPercent: number;
+  toPercent: number;
+  networks: number;
+  lengthKm: string;
+}
+
+/** The wear bands, a quarter each: 0–25, 25–50, 50–75, 75–100 %. */
+export const WEAR_BANDS = 4;
 
 export interface TariffSummary {
   service: UtilityService;
@@ -112,9 +135,25 @@ export function createAnalyticsLoaders(db: Executor) {
       async (prefixes) => byPrefix(await repository.meterCoverage(prefixes)),
       () => [],
     ),
-    readings: perMonthLoader<ReadingCountRow | null>(
-      async (prefixes, month) => new Map((await repository.readingsInMonth(prefixes, month)).map((row) => [row.prefix, row])),
-      () => null,
+    /** Readings taken in each of the year of months up to the key's, oldest first. */
+    readings: perMonthLoader<MonthlyReadings[]>(
+      async (prefixes, month) => {
+        const from = addMonths(month, 1 - SERIES_MONTHS);
+        const result = new Map<string, MonthlyReadings[]>();
+        for (const [prefix, rows] of byPrefix(await repository.readingsPerMonth(prefixes, from, month))) {
+          const byMonth = new Map(rows.map((row) => [row.month, row.readings]));
+          result.set(
+            prefix,
+            readingSeries(from, (m) => byMonth.get(m) ?? 0),
+          );
+        }
+        return result;
+      },
+      (month) => readingSeries(addMonths(month, 1 - SERIES_MONTHS), () => 0),
+    ),
+    metersRead: perMonthLoader<number>(
+      async (prefixes, month) => new Map((await repository.metersRead(prefixes, month)).map((row) => [row.prefix, row.meters])),
+      () => 0,
     ),
     /** The year of months up to the key's, and the debt at its end (billed minus paid over all periods so far). */
     collection: perMonthLoader<{ series: MonthlyCollection[]; debt: string }>(
@@ -130,6 +169,17 @@ export function createAnalyticsLoaders(db: Executor) {
         return result;
       },
       (month) => ({ series: series(addMonths(month, 1 - SERIES_MONTHS), () => undefined), debt: '0.00' }),
+    ),
+    /** Keyed by territory alone: networks are counted as they are now. */
+    networkWear: new DataLoader<string, WearBand[]>(async (katoCodes) => {
+      const prefixes = [...new Set(katoCodes.map(katoPrefix))];
+      const rows = byPrefix<WearBandRow>(await repository.networkWear(prefixes));
+      return katoCodes.map((katoCode) => wearBands(rows.get(katoPrefix(katoCode)) ?? []));
+    }),
+    /** Current outages are those going on when the request's first key is loaded. */
+    outages: perMonthLoader<OutageCountRow | null>(
+      async (prefixes, month) => new Map((await repository.outageCounts(prefixes, month, new Date())).map((row) => [row.prefix, row])),
+      () => null,
     ),
     /** Keyed by day: every territory's summary comes from the same few rows. */
     tariffsInForce: new DataLoader<string, TariffInForceRow[]>((days) =>
@@ -151,6 +201,25 @@ function series(from: string, at: (month: string) => { billedTiyn: bigint; paidT
       collectionRate: billed > 0n ? Number((paid * 1_000_000n) / billed) / 1_000_000 : null,
     };
   });
+}
+
+function readingSeries(from: string, at: (month: string) => number): MonthlyReadings[] {
+  return Array.from({ length: SERIES_MONTHS }, (_, i) => {
+    const month = addMonths(from, i);
+    return { month, readings: at(month) };
+  });
+}
+
+/** Every band, those without networks as zeros. */
+function wearBands(rows: readonly WearBandRow[]): WearBand[] {
+  const byBand = new Map(rows.map((row) => [row.band, row]));
+  const width = 100 / WEAR_BANDS;
+  return Array.from({ length: WEAR_BANDS }, (_, band) => ({
+    fromPercent: band * width,
+    toPercent: (band + 1) * width,
+    networks: byBand.get(band)?.networks ?? 0,
+    lengthKm: byBand.get(band)?.lengthKm ?? '0.000',
+  }));
 }
 
 export type AnalyticsLoaders = ReturnType<typeof createAnalyticsLoaders>;

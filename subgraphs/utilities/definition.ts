@@ -13,7 +13,7 @@ import { Mutation } from './resolvers/Mutation.js';
 import { Outage, OutageBuilding, OutageMutation, OutagePremise, OutageQuery, OutageRegion } from './resolvers/Outage.js';
 import { PersonalAccount, PersonalAccountChange } from './resolvers/PersonalAccount.js';
 import { Query } from './resolvers/Query.js';
-import { RegionStatistics, UtilityStatistics } from './resolvers/Region.js';
+import { OutageStatistics, RegionStatistics, UtilityStatistics } from './resolvers/Region.js';
 import { Region, Supplier } from './resolvers/Supplier.js';
 import { Tariff } from './resolvers/Tariff.js';
 
@@ -27,6 +27,7 @@ export const definition: SubgraphDefinition<UtilitiesLoaders> = {
     Supplier,
     Region: { ...Region, ...RegionStatistics, ...NetworkRegion, ...OutageRegion },
     UtilityStatistics,
+    OutageStatistics,
     ConsumerRequest,
     Outage,
     EngineeringNetwork,

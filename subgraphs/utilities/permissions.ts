@@ -131,6 +131,8 @@ export const permissions: IRules = {
   Region: {
     katoCode: isOpenPart,
     utilityStatistics: readsTerritoryAnalytics,
+    networkWear: readsTerritoryAnalytics,
+    outageStatistics: readsTerritoryAnalytics,
     ...networkPermissions.Region,
     ...consumerPermissions.Region,
   },
@@ -139,6 +141,10 @@ export const permissions: IRules = {
   MeterCoverage: { '*': visibleWithParent },
   TariffSummary: { '*': visibleWithParent },
   MonthlyCollection: { '*': visibleWithParent },
+  MonthlyReadings: { '*': visibleWithParent },
+  // Reached only through Region.networkWear and Region.outageStatistics, whose rules decided.
+  NetworkWearBand: { '*': visibleWithParent },
+  OutageStatistics: { '*': visibleWithParent },
   Tariff: { '*': isOpenPart },
   TariffTier: { '*': isOpenPart },
   // A supplier's own periods: reached only through its guarded root field and mutations.

@@ -7,11 +7,23 @@ const thisMonth = () => `${new Date().toISOString().slice(0, 7)}-01`;
 
 /** The utilities figures of a territory (Region.utilityStatistics); each field loads its figure for all territories of the request at once. */
 export const RegionStatistics = {
-  utilityStatistics(region: { katoCode: string }, args: { month?: string | null }): StatisticsKey {
-    const month = args.month ?? thisMonth();
-    if (!month.endsWith('-01')) throw badUserInput({ field: 'month', message: 'month must be the first day of a month, e.g. 2026-03-01.' });
-    return { katoCode: region.katoCode, month };
-  },
+  utilityStatistics: (region: { katoCode: string }, args: { month?: string | null }): StatisticsKey => statisticsKey(region, args),
+  networkWear: (region: { katoCode: string }, _: unknown, context: Context) => context.loaders.analytics.networkWear.load(region.katoCode),
+  outageStatistics: (region: { katoCode: string }, args: { month?: string | null }): StatisticsKey => statisticsKey(region, args),
+};
+
+function statisticsKey(region: { katoCode: string }, args: { month?: string | null }): StatisticsKey {
+  const month = args.month ?? thisMonth();
+  if (!month.endsWith('-01')) throw badUserInput({ field: 'month', message: 'month must be the first day of a month, e.g. 2026-03-01.' });
+  return { katoCode: region.katoCode, month };
+}
+
+export const OutageStatistics = {
+  month: (key: StatisticsKey) => key.month,
+  current: async (key: StatisticsKey, _: unknown, context: Context) => (await context.loaders.analytics.outages.load(key))?.current ?? 0,
+  planned: async (key: StatisticsKey, _: unknown, context: Context) => (await context.loaders.analytics.outages.load(key))?.planned ?? 0,
+  emergency: async (key: StatisticsKey, _: unknown, context: Context) =>
+    (await context.loaders.analytics.outages.load(key))?.emergency ?? 0,
 };
 
 export const UtilityStatistics = {
@@ -23,8 +35,9 @@ export const UtilityStatistics = {
       .sort((a, b) => a.service.localeCompare(b.service));
   },
   readingsReceived: async (key: StatisticsKey, _: unknown, context: Context) =>
-    (await context.loaders.analytics.readings.load(key))?.readings ?? 0,
-  metersRead: async (key: StatisticsKey, _: unknown, context: Context) => (await context.loaders.analytics.readings.load(key))?.meters ?? 0,
+    (await context.loaders.analytics.readings.load(key)).at(-1)?.readings ?? 0,
+  readingsSeries: (key: StatisticsKey, _: unknown, context: Context) => context.loaders.analytics.readings.load(key),
+  metersRead: (key: StatisticsKey, _: unknown, context: Context) => context.loaders.analytics.metersRead.load(key),
   tariffs: async (key: StatisticsKey, _: unknown, context: Context) =>
     summariseTariffs(await context.loaders.analytics.tariffsInForce.load(key.month), key.katoCode),
   collectionSeries: async (key: StatisticsKey, _: unknown, context: Context) =>
