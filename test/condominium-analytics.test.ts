@@ -14,7 +14,7 @@ const OCTOBER_2025 =
   'reportCompliance(kind: MONTHLY, year: 2025, month: 10) { owing onTime late missing due onTimeShare lateShare missingShare }';
 // A period whose deadline has not passed (whenever the test runs): what is unpublished is DUE.
 const FAR_PERIOD = 'reportCompliance(kind: MONTHLY, year: 2199, month: 12) { owing onTime late missing due }';
-const FIGURES = `managementForms { form buildingCount } unmanagedBuildingCount
+const FIGURES = `managementForms { form buildingCount share } unmanagedBuildingCount
   october: ${OCTOBER_2025} far: ${FAR_PERIOD}
   capitalRepairFund { accrued paid spent balance } overdueOwnerRequestCount`;
 
@@ -136,6 +136,13 @@ describe('condominium analytics on Region', () => {
     // Today: b1 and b2 under OSIs, b4 under a company; b3 and b5 (from 2199) unmanaged.
     expect(country.forms).toEqual({ OSI: 2, MANAGEMENT_COMPANY: 1, DIRECT_JOINT_MANAGEMENT: 0, TEMPORARY_MANAGEMENT_COMPANY: 0 });
     expect(country.unmanagedBuildingCount).toBe(2);
+    // Shares of the 5 buildings on the register.
+    expect(Object.fromEntries(country.managementForms.map((row: any) => [row.form, row.share]))).toEqual({
+      OSI: 0.4,
+      MANAGEMENT_COMPANY: 0.2,
+      DIRECT_JOINT_MANAGEMENT: 0,
+      TEMPORARY_MANAGEMENT_COMPANY: 0,
+    });
     expect(almaty.forms).toMatchObject({ OSI: 2, MANAGEMENT_COMPANY: 0 });
     expect(almaty.unmanagedBuildingCount).toBe(2);
     expect(astana.forms).toMatchObject({ OSI: 0, MANAGEMENT_COMPANY: 1 });
@@ -224,5 +231,25 @@ describe('condominium analytics on Region', () => {
     expect(astana.october).toMatchObject({ owing: 1, late: 1, missing: 0 });
     expect(almaty.capitalRepairFund).toEqual({ accrued: '100.00', paid: '70.00', spent: '25.00', balance: '45.00' });
     expect([country, almaty, astana].map((region) => region.overdueOwnerRequestCount)).toEqual([1, 0, 1]);
+  });
+
+  it("keeps the summaries as a rebuild from the records (the migration's first fill) makes them", async () => {
+    const summaries = async () =>
+      Promise.all(
+        ['management_counts', 'report_publication_counts', 'capital_repair_totals', 'open_request_counts'].map(async (table) =>
+          (
+            await system.db.execute(
+              sql.raw(
+                `select * from condominium.${table} where ${table === 'capital_repair_totals' ? 'true' : table === 'open_request_counts' ? 'requests <> 0' : 'buildings <> 0'} order by 1, 2, 3`,
+              ),
+            )
+          ).map((row) => JSON.stringify(row)),
+        ),
+      );
+    const kept = await summaries();
+    const before = await Promise.all([figures(COUNTRY), figures(ALMATY), figures(ASTANA), figures(ALMALY_RURAL)]);
+    await system.db.execute(sql`select condominium.rebuild_analytics_summaries()`);
+    expect(await summaries()).toEqual(kept);
+    expect(await Promise.all([figures(COUNTRY), figures(ALMATY), figures(ASTANA), figures(ALMALY_RURAL)])).toEqual(before);
   });
 });

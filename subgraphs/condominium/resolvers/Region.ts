@@ -16,7 +16,13 @@ export const Region = {
   },
   async managementForms(region: { katoCode: string }, _args: unknown, context: Context) {
     const counts = await context.loaders.analytics.managementCounts.load(region.katoCode);
-    return managementForm.enumValues.map((form) => ({ form, buildingCount: counts.get(form) ?? 0 }));
+    // The register's buildings there: those managed in any form and those with no manager.
+    const registered = [...counts.values()].reduce((sum, n) => sum + n, 0);
+    return managementForm.enumValues.map((form) => ({
+      form,
+      buildingCount: counts.get(form) ?? 0,
+      share: share(counts.get(form) ?? 0, registered),
+    }));
   },
   async unmanagedBuildingCount(region: { katoCode: string }, _args: unknown, context: Context) {
     return (await context.loaders.analytics.managementCounts.load(region.katoCode)).get(null) ?? 0;
