@@ -7,7 +7,7 @@ import { AccessFunction } from '../lib/auth/functions.js';
 import { buildSubgraph, createSubgraphContext } from '../lib/subgraph-server.js';
 import { almatyDate } from '../lib/working-calendar.js';
 import { definition as utilities } from '../subgraphs/utilities/definition.js';
-import { judgeReading } from '../subgraphs/utilities/reading-manager.js';
+import { judgeReading, thousandths } from '../subgraphs/utilities/reading-manager.js';
 import { ensureReadingPartitions } from '../subgraphs/utilities/reading-partitions.js';
 import { SupplierRepository } from '../subgraphs/utilities/supplier-repository.js';
 import { AuthFixture, makeBin } from './support/caller-fixtures.js';
@@ -170,6 +170,12 @@ describe('meters and readings', () => {
     expect(data.metersDueForVerification.edges.map((e: any) => e.node.serialNumber)).toEqual(['W-OLD']);
     // A removed meter is never due.
     expect(data.later.edges.map((e: any) => e.node.serialNumber).sort()).toEqual(['W-1', 'W-HOUSE', 'W-OLD', 'W-ROLL']);
+  });
+
+  it('reads a decimal counter value in exact thousandths', () => {
+    expect(['0', '7', '1.5', '1.25', '1.125', '0.001', '999999999999.999'].map(thousandths)).toEqual([
+      0, 7000, 1500, 1250, 1125, 1, 999_999_999_999_999,
+    ]);
   });
 
   it('judges consumption by hand-computed values: plain, rollover, implausible drop, anomaly', () => {

@@ -38,9 +38,11 @@ const DAY_MS = 86_400_000;
 const decimalPattern = /^\d{1,13}(\.\d{1,3})?$/;
 
 /** A decimal string with up to 3 places, in thousandths (exact as a Number up to 2^53). */
-function thousandths(value: string): number {
-  const [whole, fraction = ''] = value.split('.');
-  return Number(whole) * 1000 + Number(fraction.padEnd(3, '0'));
+export function thousandths(value: string): number {
+  const dot = value.indexOf('.');
+  if (dot < 0) return Number(value) * 1000;
+  const fraction = value.slice(dot + 1);
+  return Number(value.slice(0, dot)) * 1000 + Number(fraction) * (fraction.length === 1 ? 100 : fraction.length === 2 ? 10 : 1);
 }
 
 function decimal(thousandthsValue: number): string {
