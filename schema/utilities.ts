@@ -729,7 +729,9 @@ export const coverageCounts = utilitiesSchema.table(
 /**
  * Suppliers' duties: meters in service due for verification on their next verification date
  * (category 12, p.4.12), and published tariffs that end with no published successor for the
- * same service, territory and consumer category (category 14, p.4.14), due on their last day.
+ * same service, territory and consumer category (category 14, p.4.14), due on their last day;
+ * and consumers' requests (p.29) the supplier keeping the account has not answered, due on
+ * their deadline (15 working days after submission), located at the account's building.
  */
 export const publishedUtilityDuties = utilitiesSchema.view('published_duties', dutyViewColumns()).as(sql`
   select 'METER_VERIFICATION'::text as kind, 'p.4.12'::text as rule_point, 'Meter'::text as object_type,
@@ -746,7 +748,14 @@ export const publishedUtilityDuties = utilitiesSchema.view('published_duties', d
        select 1 from utilities.tariffs n
         where n.supplier_id = t.supplier_id and n.service = t.service and n.consumer_category = t.consumer_category
           and n.territory_kato is not distinct from t.territory_kato
-          and n.published_at is not null and n.valid_from = t.valid_to + 1)`);
+          and n.published_at is not null and n.valid_from = t.valid_to + 1)
+  union all
+  select 'CONSUMER_REQUEST_ANSWER', 'p.29', 'ConsumerRequest', r.id, s.subject_id, pb.kato_code::text, r.deadline
+    from utilities.consumer_requests r
+    join utilities.suppliers s on s.id = r.supplier_id
+    join utilities.personal_accounts a on a.id = r.account_id
+    join buildings.published_buildings pb on pb.id = a.building_id
+   where r.status in ('SUBMITTED', 'IN_PROGRESS')`);
 
 /**
  * What the utilities register holds for each building and service (issue 10, data quality):

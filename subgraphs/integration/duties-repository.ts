@@ -12,7 +12,17 @@ import { type FeedScope, scopeCondition } from './feed-scope.js';
  * off ends on the next working day. A review deadline counted in working days (p.16) is one
  * already and stays.
  */
-export const dutyKinds = ['BUILDING_CONFIRMATION', 'APPLICATION_REVIEW', 'GRANT_EXPIRY', 'METER_VERIFICATION', 'TARIFF_EXPIRY'] as const;
+export const dutyKinds = [
+  'BUILDING_CONFIRMATION',
+  'APPLICATION_REVIEW',
+  'GRANT_EXPIRY',
+  'METER_VERIFICATION',
+  'TARIFF_EXPIRY',
+  'MONTHLY_REPORT',
+  'ANNUAL_REPORT',
+  'REQUEST_RESOLUTION',
+  'CONSUMER_REQUEST_ANSWER',
+] as const;
 export type DutyKind = (typeof dutyKinds)[number];
 
 /** The owners' views, unioned: what crosses subgraphs here is only these published views. */
