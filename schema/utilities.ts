@@ -280,6 +280,33 @@ export const meters = utilitiesSchema.table(
   ],
 );
 
+/**
+ * Reading windows (p.4.13): the days of the month in which a supplier takes its consumers'
+ * readings, one default for the supplier (no building) and one per building overriding it.
+ * They drive reminders (`readingReminders`): a meter in service with no reading yet in the
+ * month while its window is open. A day past the month's end stands for its last day.
+ */
+export const readingWindows = utilitiesSchema.table(
+  'reading_windows',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id),
+    /** The building it applies to; null for the supplier's default window. */
+    buildingId: uuid('building_id'),
+    firstDay: smallint('first_day').notNull(),
+    lastDay: smallint('last_day').notNull(),
+    setBy: text('set_by').notNull(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('reading_windows_supplier_building_key').on(t.supplierId, t.buildingId).where(sql`${t.buildingId} is not null`),
+    uniqueIndex('reading_windows_supplier_default_key').on(t.supplierId).where(sql`${t.buildingId} is null`),
+    check('reading_windows_days_check', sql`${t.firstDay} between 1 and 31 and ${t.lastDay} between ${t.firstDay} and 31`),
+  ],
+);
+
 /** What a reading is (p.4.13). */
 export const readingKind = utilitiesSchema.enum('reading_kind', ['CURRENT', 'CONTROL', 'AT_VERIFICATION']);
 export type ReadingKind = (typeof readingKind.enumValues)[number];

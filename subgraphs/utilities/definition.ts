@@ -13,6 +13,7 @@ import { Mutation } from './resolvers/Mutation.js';
 import { Outage, OutageBuilding, OutageMutation, OutagePremise, OutageQuery, OutageRegion } from './resolvers/Outage.js';
 import { PersonalAccount, PersonalAccountChange } from './resolvers/PersonalAccount.js';
 import { Query } from './resolvers/Query.js';
+import { ReadingReminder, ReadingWindow, ReadingWindowMutation, ReadingWindowQuery } from './resolvers/ReadingWindow.js';
 import { OutageStatistics, RegionStatistics, UtilityStatistics } from './resolvers/Region.js';
 import { Region, Supplier } from './resolvers/Supplier.js';
 import { Tariff } from './resolvers/Tariff.js';
@@ -36,8 +37,10 @@ export const definition: SubgraphDefinition<UtilitiesLoaders> = {
     Tariff,
     BillingPeriod,
     Charge,
-    Query: { ...Query, ...MeterQuery, ...NetworkQuery, ...RequestQuery, ...OutageQuery },
-    Mutation: { ...Mutation, ...MeterMutation, ...NetworkMutation, ...RequestMutation, ...OutageMutation },
+    Query: { ...Query, ...MeterQuery, ...NetworkQuery, ...RequestQuery, ...OutageQuery, ...ReadingWindowQuery },
+    Mutation: { ...Mutation, ...MeterMutation, ...NetworkMutation, ...RequestMutation, ...OutageMutation, ...ReadingWindowMutation },
+    ReadingWindow,
+    ReadingReminder,
     Building: { ...Building, ...MeterBuilding, ...NetworkBuilding, ...OutageBuilding },
     Meter,
     Premise: { ...Premise, ...OutagePremise },

@@ -41,10 +41,17 @@ export const meterEntityPolicy: Record<string, EntityPolicy<Context>> = {
 };
 
 export const meterPermissions = {
-  Query: { meters: mayReadMeters, meter: mayReadMeters, metersDueForVerification: mayReadMeters },
+  Query: {
+    meters: mayReadMeters,
+    meter: mayReadMeters,
+    metersDueForVerification: mayReadMeters,
+    readingWindows: actsForSupplier(AccessFunction.ReadingsSubmit),
+    readingReminders: actsForSupplier(AccessFunction.ReadingsSubmit),
+  },
   Mutation: {
     upsertMeters: actsForSupplier(AccessFunction.MetersMaintain),
     submitReadings: actsForSupplier(AccessFunction.ReadingsSubmit),
+    setReadingWindow: actsForSupplier(AccessFunction.ReadingsSubmit),
   },
   Building: { meters: mayReadMeters },
   types: {
@@ -56,5 +63,9 @@ export const meterPermissions = {
     MeterEdge: { '*': visibleWithParent },
     Premise: { id: isOpenPart, meters: mayReadMeters },
     BulkUpsertPayload: { '*': visibleWithParent },
+    // A supplier's own windows and reminders: reached only through its guarded root fields and mutation.
+    ReadingWindow: { '*': visibleWithParent },
+    ReadingWindowPayload: { '*': visibleWithParent },
+    ReadingReminder: { '*': visibleWithParent },
   },
 } satisfies Record<string, IRules>;
