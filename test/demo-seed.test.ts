@@ -237,9 +237,26 @@ describe('demo data', () => {
         nodes.every((node: any) => /^\d{12}$/.test(node.holderIin) && node.holderName.split(' ').length >= 2 && node.premiseNumber),
       ).toBe(true);
     }
-    const tariffs = await system.query(`{ tariffs(first: 50) { edges { node { service pricePerUnit supplier { name } } } } }`);
+    const tariffs = await system.query(
+      `{ tariffs(first: 50) { edges { node { service pricePerUnit validFrom validTo supplier { name } } } } }`,
+    );
     expect(tariffs.errors).toBeUndefined();
     expect(tariffs.data?.tariffs.edges).toHaveLength(6);
+    // A tariff change per supplier and service: last year's price ended the day before this year's began.
+    const year = new Date().getUTCFullYear();
+    const bySupplierService = new Map<string, Array<{ validFrom: string; validTo: string | null; pricePerUnit: string }>>();
+    for (const { node } of tariffs.data?.tariffs.edges ?? [])
+      bySupplierService.set(`${node.supplier.name}:${node.service}`, [
+        ...(bySupplierService.get(`${node.supplier.name}:${node.service}`) ?? []),
+        node,
+      ]);
+    expect(bySupplierService.size).toBe(3);
+    for (const periods of bySupplierService.values()) {
+      const [before, after] = [...periods].sort((a, b) => a.validFrom.localeCompare(b.validFrom));
+      expect(before).toMatchObject({ validFrom: `${year - 1}-01-01`, validTo: `${year - 1}-12-31` });
+      expect(after).toMatchObject({ validFrom: `${year}-01-01`, validTo: null });
+      expect(after?.pricePerUnit).not.toBe(before?.pricePerUnit);
+    }
   });
 
   it("shows each supplier its meters' year of readings with a rollover and an anomaly, two billing periods and the payments' reconciliation", async () => {
