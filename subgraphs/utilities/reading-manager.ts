@@ -178,14 +178,15 @@ export class ReadingManager {
     );
     const meterOf: Array<ReadingMeter | null> = items.map((item, index) => {
       const meter = meters.get(item.serialNumber.trim()) ?? null;
-      if (item.serialNumber.trim().length === 0) return null;
+      // A serial number refused for its length above is not looked for again.
+      if (item.serialNumber.trim().length === 0 || item.serialNumber.length > 50) return null;
       if (!meter) {
         add(index, 'serialNumber', 'is not the serial number of a meter of this supplier.');
         return null;
       }
       const zone = item.zone ?? 1;
       if (meter.status === 'REMOVED') add(index, 'serialNumber', 'names a removed meter: it takes no readings.');
-      if (Number.isInteger(zone) && zone > meter.tariffZones)
+      if (Number.isInteger(zone) && zone >= 1 && zone <= 3 && zone > meter.tariffZones)
         add(index, 'zone', `must be within the meter's ${meter.tariffZones} tariff zone(s).`);
       if (item.takenOn < meter.installedAt) add(index, 'takenOn', `must not be before the meter was installed (${meter.installedAt}).`);
       return meter;
