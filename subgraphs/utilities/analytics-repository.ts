@@ -20,15 +20,15 @@ import { textArray } from './reading-repository.js';
  */
 export const SUMMARY_GRAIN = 4;
 
-/** A summary's districts in `p`'s range. */
-const districtInRange = sql`c.district ~>=~ p.prefix and c.district ~<~ p.upto`;
-
 /** `p(prefix, upto)`: each prefix with the end of its KATO range. */
 function prefixRanges(prefixes: readonly string[]): SQL {
   return sql`unnest(${textArray(prefixes)}::text[], ${textArray(prefixes.map((prefix) => katoRange(prefix).to))}::text[]) as p(prefix, upto)`;
 }
 
 const inRange = (code: SQL) => sql`${code} ~>=~ p.prefix and ${code} ~<~ p.upto`;
+
+/** A summary's districts in `p`'s range. */
+const districtInRange = inRange(sql`c.district`);
 
 export interface CoverageRow {
   prefix: string;
