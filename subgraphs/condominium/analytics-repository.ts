@@ -13,7 +13,12 @@ import type { ManagementForm, ReportKind } from '../../schema/condominium.js';
 export const SUMMARY_GRAIN = 4;
 
 /** Whether a territory's prefix is read from the summaries. */
-export const readsSummary = (prefix: string) => prefix.length <= SUMMARY_GRAIN;
+const readsSummary = (prefix: string) => prefix.length <= SUMMARY_GRAIN;
+
+/** Territories' prefixes split into those the summaries serve and the finer ones. */
+export function byGrain(prefixes: readonly string[]): { coarse: string[]; fine: string[] } {
+  return { coarse: prefixes.filter(readsSummary), fine: prefixes.filter((prefix) => !readsSummary(prefix)) };
+}
 
 /** `p(prefix, upto)`: each prefix with the end of its KATO range. */
 function prefixRanges(prefixes: readonly string[]): SQL {
@@ -111,8 +116,7 @@ export class CondominiumAnalyticsRepository {
   /** Each territory's capital-repair funds, from the summary (district grain or coarser) or the records (finer). */
   async fundTotals(prefixes: readonly string[]): Promise<FundTotalsRow[]> {
     if (prefixes.length === 0) return [];
-    const coarse = prefixes.filter(readsSummary);
-    const fine = prefixes.filter((prefix) => !readsSummary(prefix));
+    const { coarse, fine } = byGrain(prefixes);
     type Row = { prefix: string; accrued: string; paid: string; spent: string };
     const rows: Row[] = [];
     if (coarse.length > 0) {
@@ -159,8 +163,7 @@ export class CondominiumAnalyticsRepository {
    * day (`owner_requests_open_kato_idx`).
    */
   async overdueRequests(prefixes: readonly string[], today: string): Promise<Map<string, number>> {
-    const coarse = prefixes.filter(readsSummary);
-    const fine = prefixes.filter((prefix) => !readsSummary(prefix));
+    const { coarse, fine } = byGrain(prefixes);
     const rows: Array<{ prefix: string; n: number }> = [];
     if (coarse.length > 0) {
       rows.push(
