@@ -1,9 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
 import { katoRange } from '../../lib/kato.js';
+import { sqlTextArray } from '../../lib/pg-array.js';
 import type { BuildingRow } from './buildings-repository.js';
 import { overdueConfirmation } from './buildings-repository.js';
-import { textArray } from './territories-repository.js';
 
 /** Counts of one territory (its KATO prefix) along one dimension; the others summed over. */
 export interface CountCell {
@@ -27,7 +27,7 @@ export const SUMMARY_GRAIN = 4;
 
 /** `p(prefix, upto)`: each prefix with the end of its KATO range. */
 function prefixRanges(prefixes: readonly string[]): SQL {
-  return sql`unnest(${textArray(prefixes)}, ${textArray(prefixes.map((prefix) => katoRange(prefix).to))}) as p(prefix, upto)`;
+  return sql`unnest(${sqlTextArray(prefixes)}, ${sqlTextArray(prefixes.map((prefix) => katoRange(prefix).to))}) as p(prefix, upto)`;
 }
 
 /**

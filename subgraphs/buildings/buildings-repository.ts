@@ -2,9 +2,9 @@ import { and, asc, eq, getTableColumns, gt, gte, inArray, lte, ne, or, type SQL,
 import type { Executor } from '../../lib/db.js';
 import { katoRange } from '../../lib/kato.js';
 import type { PageRequest } from '../../lib/pagination.js';
+import { sqlTextArray } from '../../lib/pg-array.js';
 import { buildingHistory, buildings } from '../../schema/buildings.js';
 import type { AnnexFields } from './building-validation.js';
-import { textArray } from './territories-repository.js';
 
 export type BuildingRow = typeof buildings.$inferSelect;
 export type HistoryRow = typeof buildingHistory.$inferSelect;
@@ -49,7 +49,7 @@ function underPrefix(from: SQL | string, to: SQL | string): SQL {
 
 /** Each prefix with the end of its range, for a lateral join over `p(prefix, upto)`. */
 function prefixRanges(prefixes: readonly string[]): SQL {
-  return sql`unnest(${textArray(prefixes)}, ${textArray(prefixes.map((prefix) => katoRange(prefix).to))}) as p(prefix, upto)`;
+  return sql`unnest(${sqlTextArray(prefixes)}, ${sqlTextArray(prefixes.map((prefix) => katoRange(prefix).to))}) as p(prefix, upto)`;
 }
 
 /** A cadastral number as compared for uniqueness: near-duplicates ("X", " X", "x") are the same number. */

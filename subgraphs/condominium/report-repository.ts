@@ -1,11 +1,10 @@
 import { and, asc, desc, eq, inArray, max, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
 import { katoRange } from '../../lib/kato.js';
+import { sqlTextArray } from '../../lib/pg-array.js';
 import { uuidArray } from '../../lib/uuid.js';
 import { publishedSubjectIdentificationNumbers } from '../../schema/access.js';
 import { type ReportChannel, type ReportKind, type ReportStatus, reportLines, reports, reportWorks } from '../../schema/condominium.js';
-
-import { textArray } from './management-repository.js';
 import type { ComplianceStatus } from './report-deadlines.js';
 
 export type ReportRow = typeof reports.$inferSelect;
@@ -177,7 +176,7 @@ export class ReportRepository {
     const territory = range
       ? sql`and b.kato_code ~>=~ ${range.from} and b.kato_code ~<~ ${range.to}`
       : options.katoPrefixes
-        ? sql`and exists (select 1 from unnest(${textArray(ranges.map((r) => r.from))}, ${textArray(ranges.map((r) => r.to))}) t(lower_bound, upper_bound)
+        ? sql`and exists (select 1 from unnest(${sqlTextArray(ranges.map((r) => r.from))}, ${sqlTextArray(ranges.map((r) => r.to))}) t(lower_bound, upper_bound)
                           where b.kato_code ~>=~ t.lower_bound and b.kato_code ~<~ t.upper_bound)`
         : sql``;
     const after = options.afterBuildingId ? sql`and b.id > ${options.afterBuildingId}::uuid` : sql``;

@@ -1,8 +1,8 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
 import { katoRange } from '../../lib/kato.js';
+import { textArray } from '../../lib/pg-array.js';
 import type { UtilityService } from '../../schema/utilities.js';
-import { textArray } from './reading-repository.js';
 
 /**
  * The SQL of the utilities analytics: each figure for any number of territories (KATO
