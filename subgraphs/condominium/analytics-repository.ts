@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
 import { katoRange } from '../../lib/kato.js';
-import { sqlTextArray } from '../../lib/pg-array.js';
+import { textArray } from '../../lib/pg-array.js';
 import type { ManagementForm, ReportKind } from '../../schema/condominium.js';
 
 /**
@@ -17,7 +17,7 @@ export const readsSummary = (prefix: string) => prefix.length <= SUMMARY_GRAIN;
 
 /** `p(prefix, upto)`: each prefix with the end of its KATO range. */
 function prefixRanges(prefixes: readonly string[]): SQL {
-  return sql`unnest(${sqlTextArray(prefixes)}, ${sqlTextArray(prefixes.map((prefix) => katoRange(prefix).to))}) as p(prefix, upto)`;
+  return sql`unnest(${textArray(prefixes)}::text[], ${textArray(prefixes.map((prefix) => katoRange(prefix).to))}::text[]) as p(prefix, upto)`;
 }
 
 /** A district column within `p`'s range. */

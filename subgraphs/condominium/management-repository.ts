@@ -1,7 +1,6 @@
-import { and, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
 import { katoPrefix, katoRange } from '../../lib/kato.js';
-import { sqlTextArray } from '../../lib/pg-array.js';
 import { publishedManagingOrganisations, publishedSubjects } from '../../schema/access.js';
 import { publishedBuildings } from '../../schema/buildings.js';
 import { type ManagementForm, managementAssignments } from '../../schema/condominium.js';
@@ -66,8 +65,8 @@ export class ManagementRepository {
     const ranges = katoCodes.map((code) => ({ code, ...katoRange(katoPrefix(code)) }));
     const rows = await this.executor.execute<{ kato_code: string; form: ManagementForm | null; buildings: number }>(sql`
       select t.code as kato_code, m.form, count(b.id)::int as buildings
-        from unnest(${sqlTextArray(ranges.map((r) => r.code))}, ${sqlTextArray(ranges.map((r) => r.from))},
-                    ${sqlTextArray(ranges.map((r) => r.to))}) as t(code, lower_bound, upper_bound)
+        from unnest(${textArray(ranges.map((r) => r.code))}, ${textArray(ranges.map((r) => r.from))},
+                    ${textArray(ranges.map((r) => r.to))}) as t(code, lower_bound, upper_bound)
         join buildings.published_buildings b
           on b.kato_code ~>=~ t.lower_bound and b.kato_code ~<~ t.upper_bound and b.status = 'REGISTERED'
         left join condominium.management_assignments m
@@ -118,6 +117,14 @@ export class ManagementRepository {
     if (!row) throw new Error('The assignment was not recorded.');
     return row;
   }
+}
+
+/** `array[$1, $2, …]::text[]`: drizzle would otherwise expand a JS array into a parenthesised list. */
+function textArray(values: readonly string[]): SQL {
+  return sql`array[${sql.join(
+    values.map((value) => sql`${value}`),
+    sql`, `,
+  )}]::text[]`;
 }
 
 /**
