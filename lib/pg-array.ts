@@ -1,5 +1,3 @@
-import { type SQL, sql } from 'drizzle-orm';
-
 /**
  * A Postgres array literal of text elements, every element quoted: the whole array travels
  * as ONE parameter (a VALUES list would hit the protocol's 65,535-parameter limit, and a
@@ -20,16 +18,4 @@ export function textArray(values: ReadonlyArray<string | number | boolean | null
     literal += text.includes('"') || text.includes('\\') ? `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"` : `"${text}"`;
   }
   return `${literal}}`;
-}
-
-/**
- * `array[$1, $2, …]::text[]`: each element its own parameter, for the few short lists (KATO
- * prefixes, building ids of a page) where drizzle would otherwise expand a JS array into a
- * parenthesised list.
- */
-export function sqlTextArray(values: readonly string[]): SQL {
-  return sql`array[${sql.join(
-    values.map((value) => sql`${value}`),
-    sql`, `,
-  )}]::text[]`;
 }

@@ -1,7 +1,7 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
 import { COUNTRY_KATO } from '../../lib/kato.js';
-import { sqlTextArray } from '../../lib/pg-array.js';
+import { textArray } from '../../lib/pg-array.js';
 import { territories } from '../../schema/buildings.js';
 
 export type TerritoryRow = typeof territories.$inferSelect;
@@ -41,7 +41,7 @@ export class TerritoriesRepository {
     if (katoCodes.length === 0) return found;
     const rows = await this.db
       .selectDistinctOn([sql`k.code`], { code: sql<string>`k.code`, territory: territories })
-      .from(sql`unnest(${sqlTextArray(katoCodes)}) as k(code)`)
+      .from(sql`unnest(${textArray(katoCodes)}::text[]) as k(code)`)
       .innerJoin(territories, sql`starts_with(k.code, ${territories.katoPrefix})`)
       .orderBy(sql`k.code`, sql`length(${territories.katoPrefix}) desc`);
     for (const row of rows) found.set(row.code, row.territory);
