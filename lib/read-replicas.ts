@@ -134,6 +134,7 @@ export function registerAnalyticsReads(primary: Database, analytics: Database): 
  * DATABASE_REPLICA_URLS lists any, else `db` itself. Read-only aggregates and lists only:
  * never a rule, a re-check, an entity's reference, nor anything a write decides on.
  */
-export function analyticsReads(db: Database): Database {
-  return analyticsOf.get(db) ?? db;
+export function analyticsReads<T extends object>(db: T): T {
+  // A transaction is never registered: it stays on itself.
+  return (analyticsOf.get(db as unknown as Database) as T | undefined) ?? db;
 }

@@ -151,5 +151,7 @@ describe('data quality of building records', () => {
     ]);
     await fixture.revoke(almaty.grantId);
     expect((await system.query(quality, {}, { token: almaty.token })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await system.query(worst, {}, { token: almaty.token })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await system.query(one, { id: ids.q1 }, { token: almaty.token })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

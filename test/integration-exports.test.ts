@@ -103,5 +103,12 @@ describe('exports as background jobs', () => {
     expect((await system.query(request, { kind: 'DUTIES' })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const bad = await system.query(request, { kind: 'DUTIES', katoCode: '7' }, { token: ministry.token });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'katoCode' });
+
+    // A person whose right has ended may neither ask for an export nor read one.
+    const asked = (await ok(request, { kind: 'DUTIES' }, ministry)).requestExport.export;
+    const former = await fixture.person('AUTHORIZED_BODY', [AccessFunction.AnalyticsRead]);
+    await fixture.revoke(former.grantId);
+    expect((await system.query(request, { kind: 'DUTIES' }, { token: former.token })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await system.query(read, { id: asked.id }, { token: former.token })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

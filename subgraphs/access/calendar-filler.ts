@@ -1,8 +1,8 @@
-import { sql } from 'drizzle-orm';
 import type { Database } from '../../lib/db.js';
 import { log } from '../../lib/log.js';
 import { statutoryHolidays } from '../../lib/statutory-holidays.js';
 import { almatyDate } from '../../lib/working-calendar.js';
+import { CalendarRepository } from './calendar-repository.js';
 
 /** Years after the current one the working calendar is kept filled for (due dates a few years out: meters, tariffs). */
 export const CALENDAR_YEARS_AHEAD = 3;
@@ -20,20 +20,12 @@ export async function fillCalendarAhead(
   yearsAhead = CALENDAR_YEARS_AHEAD,
 ): Promise<number[]> {
   const first = Number(today.slice(0, 4));
-  const years = Array.from({ length: yearsAhead + 1 }, (_, i) => first + i);
-  const present = await db.execute<{ year: number }>(sql`
-    select distinct extract(year from date)::int as year from platform.holidays
-     where kind = 'PUBLIC_HOLIDAY' and date >= ${`${first}-01-01`}::date and date <= ${`${first + yearsAhead}-12-31`}::date`);
-  const have = new Set(present.map((row) => Number(row.year)));
+  const calendar = new CalendarRepository(db);
+  const have = await calendar.yearsWithPublicHolidays(first, first + yearsAhead);
   const filled: number[] = [];
-  for (const year of years.filter((y) => !have.has(y))) {
-    const days = statutoryHolidays(year);
-    await db.execute(sql`
-      insert into platform.holidays (date, kind, name_kk, name_ru)
-      select d.date::date, d.kind::platform.calendar_day_kind, d.name_kk, d.name_ru
-        from json_to_recordset(${JSON.stringify(days.map((d) => ({ date: d.date, kind: d.kind, name_kk: d.nameKk, name_ru: d.nameRu })))}::json)
-             as d(date text, kind text, name_kk text, name_ru text)
-      on conflict (date) do nothing`);
+  for (let year = first; year <= first + yearsAhead; year += 1) {
+    if (have.has(year)) continue;
+    await calendar.insertMissing(statutoryHolidays(year));
     filled.push(year);
   }
   if (filled.length > 0)

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lte } from 'drizzle-orm';
+import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
 import type { WorkingCalendar } from '../../lib/working-calendar.js';
 import { type calendarDayKind, holidays } from '../../schema/platform.js';
@@ -35,6 +35,20 @@ export class CalendarRepository {
     const [row] = await this.db.insert(holidays).values(values).returning();
     if (!row) throw new Error('The calendar day was not recorded.');
     return row;
+  }
+
+  /** The years between `from` and `to` (inclusive) that hold at least one public holiday. */
+  async yearsWithPublicHolidays(from: number, to: number): Promise<Set<number>> {
+    const rows = await this.db
+      .selectDistinct({ year: sql<number>`extract(year from ${holidays.date})::int` })
+      .from(holidays)
+      .where(and(eq(holidays.kind, 'PUBLIC_HOLIDAY'), gte(holidays.date, `${from}-01-01`), lte(holidays.date, `${to}-12-31`)));
+    return new Set(rows.map((row) => Number(row.year)));
+  }
+
+  /** Days not yet in the calendar, in one statement; a date already there is kept as it is. */
+  async insertMissing(values: Array<typeof holidays.$inferInsert>): Promise<void> {
+    if (values.length > 0) await this.db.insert(holidays).values(values).onConflictDoNothing({ target: holidays.date });
   }
 
   async remove(date: string): Promise<HolidayRow | undefined> {

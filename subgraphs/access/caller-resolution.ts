@@ -1,6 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { sql } from 'drizzle-orm';
-import { anonymousCaller, type Caller, type DigitalObjectStatus, type EffectiveGrant } from '../../lib/auth/caller.js';
+import {
+  anonymousCaller,
+  type Caller,
+  type DigitalObjectStatus,
+  type EffectiveGrant,
+  type SessionAuthentication,
+} from '../../lib/auth/caller.js';
 import { grantInForce, tokenInForce } from '../../lib/auth/effective-grants.js';
 import { hashToken, isPlausibleToken } from '../../lib/auth/tokens.js';
 import type { Executor } from '../../lib/db.js';
@@ -12,7 +18,7 @@ interface TokenGrantRow extends Record<string, unknown> {
   digital_object_id: string | null;
   digital_object_status: DigitalObjectStatus | null;
   is_administrator: boolean;
-  authentication: 'EDS' | 'ISSUED';
+  authentication: SessionAuthentication;
   grant_id: string | null;
   subject_id: string | null;
   subject_kind: string | null;

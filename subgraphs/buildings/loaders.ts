@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Database, Executor } from '../../lib/db.js';
+import type { Executor } from '../../lib/db.js';
 import { COUNTRY_KATO } from '../../lib/kato.js';
 import type { PageRequest } from '../../lib/pagination.js';
 import { analyticsReads } from '../../lib/read-replicas.js';
@@ -53,7 +53,7 @@ export function createBuildingLoaders(db: Executor) {
   const premises = new PremisesRepository(db);
   const territories = new TerritoriesRepository(db);
   // Figures may come from a streaming replica (lib/read-replicas.ts); a transaction stays on itself.
-  const analytics = new BuildingAnalyticsRepository(analyticsReads(db as Database));
+  const analytics = new BuildingAnalyticsRepository(analyticsReads(db));
 
   const buildingById = new DataLoader<string, BuildingRow | null, string>(async (ids) => {
     const byId = new Map((await buildings.byIds(uuids(ids))).map((row) => [row.id, row]));

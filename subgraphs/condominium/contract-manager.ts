@@ -2,13 +2,13 @@ import type { ChangeDeclaration } from '../../lib/changes.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, conflict, type FieldProblem, notFound } from '../../lib/errors.js';
 import { binProblem } from '../../lib/identification-number.js';
-import { textProblem } from '../../lib/input-values.js';
 import { parseTenge } from '../../lib/money.js';
 import type { ConflictMessages } from '../../lib/write.js';
 import { assertStillManages } from './building-rights.js';
 import { ContractRepository, type ContractRow } from './contract-repository.js';
 import { DocumentManager } from './document-manager.js';
 import { ManagementRepository } from './management-repository.js';
+import { requiredText } from './text-field.js';
 
 /** A contract as `placeContract` asks for it, ids parsed, the amount as the caller wrote it. */
 export interface ContractPlacement {
@@ -39,14 +39,6 @@ export const contractConflicts: ConflictMessages = {
   },
 };
 
-function text(value: string, field: string, max: number, problems: FieldProblem[]): string {
-  const trimmed = value.trim();
-  const problem = textProblem(trimmed);
-  if (problem) problems.push({ field, message: `${field} ${problem}` });
-  else if (trimmed.length === 0 || trimmed.length > max) problems.push({ field, message: `${field} must be 1 to ${max} characters.` });
-  return trimmed;
-}
-
 /**
  * Contracts the building's manager concluded for it (p.4.8): the parties (the manager and an
  * organisation known by its BIN), the subject, the period and the amount. Who may place one
@@ -69,9 +61,9 @@ export class ContractManager {
    */
   async place(placement: ContractPlacement): Promise<ContractOutcome> {
     const problems: FieldProblem[] = [];
-    const number = text(placement.number, 'input.number', 100, problems);
-    const subject = text(placement.subject, 'input.subject', 2000, problems);
-    const counterpartyName = text(placement.counterpartyName, 'input.counterpartyName', 300, problems);
+    const number = requiredText(placement.number, 'input.number', 100, problems);
+    const subject = requiredText(placement.subject, 'input.subject', 2000, problems);
+    const counterpartyName = requiredText(placement.counterpartyName, 'input.counterpartyName', 300, problems);
     const bin = binProblem(placement.counterpartyBin);
     if (bin) problems.push({ field: 'input.counterpartyBin', message: `input.counterpartyBin: ${bin}` });
     const amountTiyn = parseTenge(placement.amount, 'input.amount');

@@ -120,7 +120,7 @@ export class ManagementRepository {
 }
 
 /** `array[$1, $2, …]::text[]`: drizzle would otherwise expand a JS array into a parenthesised list. */
-export function textArray(values: readonly string[]): SQL {
+function textArray(values: readonly string[]): SQL {
   return sql`array[${sql.join(
     values.map((value) => sql`${value}`),
     sql`, `,

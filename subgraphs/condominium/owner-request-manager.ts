@@ -1,7 +1,6 @@
 import type { ChangeDeclaration } from '../../lib/changes.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, conflict, type FieldProblem, forbidden, notFound } from '../../lib/errors.js';
-import { textProblem } from '../../lib/input-values.js';
 import { addCalendarDays, almatyDate } from '../../lib/working-calendar.js';
 import type { OwnerRequestStatus } from '../../schema/condominium.js';
 import { assertStillManages } from './building-rights.js';
@@ -10,6 +9,7 @@ import { DocumentRepository } from './document-repository.js';
 import { ManagementRepository } from './management-repository.js';
 import { managerTargets, mayMove } from './owner-request-lifecycle.js';
 import { OwnerRequestRepository, type OwnerRequestRow } from './owner-request-repository.js';
+import { requiredText } from './text-field.js';
 
 /** A request as an owner files it, arguments parsed. */
 export interface Submission {
@@ -56,15 +56,6 @@ export interface RequestOutcome {
 const MAX_TEXT = 4000;
 const MAX_REASON = 1000;
 const phonePattern = /^\+?\d{10,15}$/;
-
-/** The trimmed text, or a problem at `field` when it is empty, too long or not storable. */
-function requiredText(value: string, field: string, max: number, problems: FieldProblem[]): string {
-  const text = value.trim();
-  const problem = textProblem(text);
-  if (problem) problems.push({ field, message: `${field} ${problem}` });
-  else if (text.length === 0 || text.length > max) problems.push({ field, message: `${field} must be 1 to ${max} characters.` });
-  return text;
-}
 
 /**
  * Owners' requests to their building's manager (p.4.7): filing, the manager's moves,

@@ -1,12 +1,12 @@
 import type { ChangeDeclaration } from '../../lib/changes.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, conflict, type FieldProblem, notFound } from '../../lib/errors.js';
-import { textProblem } from '../../lib/input-values.js';
 import { parseTenge } from '../../lib/money.js';
 import type { PlannedWorkStatus } from '../../schema/condominium.js';
 import { assertStillManages } from './building-rights.js';
 import { ManagementRepository } from './management-repository.js';
 import { PlannedWorkRepository, type PlannedWorkRow } from './planned-work-repository.js';
+import { requiredText } from './text-field.js';
 
 /** A work as `planWork` asks for it, ids parsed, amounts still as the caller wrote them. */
 export interface WorkPlan {
@@ -40,23 +40,17 @@ export interface WorkOutcome {
 }
 
 /** Planned → in progress → done; planned or in progress → cancelled (with a reason). Anything else is CONFLICT. */
-export const workTransitions: Readonly<Record<PlannedWorkStatus, readonly PlannedWorkStatus[]>> = {
+const workTransitions: Readonly<Record<PlannedWorkStatus, readonly PlannedWorkStatus[]>> = {
   PLANNED: ['IN_PROGRESS', 'CANCELLED'],
   IN_PROGRESS: ['DONE', 'CANCELLED'],
   DONE: [],
   CANCELLED: [],
 };
 
+/** The trimmed text; null when it is blank and not required. */
 function text(value: string | null, field: string, max: number, problems: FieldProblem[], required: boolean): string | null {
-  const trimmed = value?.trim() ?? '';
-  if (trimmed === '') {
-    if (required) problems.push({ field, message: `${field} must be 1 to ${max} characters.` });
-    return null;
-  }
-  const problem = textProblem(trimmed);
-  if (problem) problems.push({ field, message: `${field} ${problem}` });
-  else if (trimmed.length > max) problems.push({ field, message: `${field} must be 1 to ${max} characters.` });
-  return trimmed;
+  if (!required && (value ?? '').trim() === '') return null;
+  return requiredText(value ?? '', field, max, problems) || null;
 }
 
 function amount(value: string, field: string, problems: FieldProblem[]): bigint {

@@ -1,11 +1,10 @@
 import { and, asc, desc, eq, inArray, max, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
 import { katoRange } from '../../lib/kato.js';
+import { textArray } from '../../lib/pg-array.js';
 import { uuidArray } from '../../lib/uuid.js';
 import { publishedSubjectIdentificationNumbers } from '../../schema/access.js';
 import { type ReportChannel, type ReportKind, type ReportStatus, reportLines, reports, reportWorks } from '../../schema/condominium.js';
-
-import { textArray } from './management-repository.js';
 import type { ComplianceStatus } from './report-deadlines.js';
 
 export type ReportRow = typeof reports.$inferSelect;
@@ -177,11 +176,11 @@ export class ReportRepository {
     const territory = range
       ? sql`and b.kato_code ~>=~ ${range.from} and b.kato_code ~<~ ${range.to}`
       : options.katoPrefixes
-        ? sql`and exists (select 1 from unnest(${textArray(ranges.map((r) => r.from))}, ${textArray(ranges.map((r) => r.to))}) t(lower_bound, upper_bound)
+        ? sql`and exists (select 1 from unnest(${textArray(ranges.map((r) => r.from))}::text[], ${textArray(ranges.map((r) => r.to))}::text[]) t(lower_bound, upper_bound)
                           where b.kato_code ~>=~ t.lower_bound and b.kato_code ~<~ t.upper_bound)`
         : sql``;
     const after = options.afterBuildingId ? sql`and b.id > ${options.afterBuildingId}::uuid` : sql``;
-    const statuses = options.statuses ? sql`and c.status = any(${`{${options.statuses.join(',')}}`}::text[])` : sql``;
+    const statuses = options.statuses ? sql`and c.status = any(${textArray(options.statuses)}::text[])` : sql``;
     const limit = options.limit === undefined ? sql`` : sql`limit ${options.limit}`;
     const rows = await this.executor.execute<{
       building_id: string;

@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
 import { katoPrefix, katoRange } from '../../lib/kato.js';
+import { textArray } from '../../lib/pg-array.js';
 import { type FeedScope, scopeCondition } from './feed-scope.js';
 
 /**
@@ -170,7 +171,7 @@ export class DataQualityRepository {
       scored as (
         select checked.*,
                (100 * (select count(*) from unnest(results) r where r) / (select count(*) from unnest(results) r where r is not null))::int as score,
-               array(select (${`{${names.join(',')}}`}::text[])[i] from generate_subscripts(results, 1) i where results[i] = false) as failed
+               array(select (${textArray(names)}::text[])[i] from generate_subscripts(results, 1) i where results[i] = false) as failed
           from checked
       )`;
   }

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
 import { katoPrefix, katoRange } from '../../lib/kato.js';
+import { textArray } from '../../lib/pg-array.js';
+import { addCalendarDays, addMonths } from '../../lib/working-calendar.js';
 
 /**
  * Open data (p.21, issue 10 item 7): aggregates of the open part by territory and month,
@@ -23,11 +25,10 @@ export interface OpenDataStatistics {
 }
 
 /** `YYYY-MM` → first and last day, and the instant the month ends in Almaty. */
-export function monthOf(period: string): { start: string; end: string; endsAt: string } {
-  const [year, month] = period.split('-').map(Number) as [number, number];
-  const next = month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
-  const last = new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
-  return { start: `${period}-01`, end: last, endsAt: `${next}T00:00:00+05:00` };
+function monthOf(period: string): { start: string; end: string; endsAt: string } {
+  const start = `${period}-01`;
+  const next = addMonths(start, 1);
+  return { start, end: addCalendarDays(next, -1), endsAt: `${next}T00:00:00+05:00` };
 }
 
 /** The codes of the territories containing `katoCode` (region, district or city), itself included. */
@@ -60,7 +61,7 @@ export class OpenDataRepository {
                round(avg(t.price_per_unit), 4)::text as avg, max(t.price_per_unit)::text as max
           from utilities.published_tariffs t
          where t.consumer_category = 'HOUSEHOLD' and t.valid_from <= ${end}::date and (t.valid_to is null or t.valid_to >= ${start}::date)
-           and (t.territory_kato = any(${`{${enclosingCodes(katoCode).join(',')}}`}::text[])
+           and (t.territory_kato = any(${textArray(enclosingCodes(katoCode))}::text[])
                 or (t.territory_kato ~>=~ ${from} and t.territory_kato ~<~ ${to}))
          group by 1, 2
       )
