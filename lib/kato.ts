@@ -1,3 +1,6 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { textArray } from './pg-array.js';
+
 /**
  * The classifier of administrative-territorial objects (KATO), the one module that knows
  * its structure: codes are 9 digits, AB CD EF HHH — AB the region, CD a district or city in
@@ -48,4 +51,17 @@ export function katoRange(prefix: string): { from: string; to: string } {
   const last = prefix.length - 1;
   const next = prefix.slice(0, last) + String.fromCharCode(prefix.charCodeAt(last) + 1);
   return { from: prefix, to: next };
+}
+
+/**
+ * `p(prefix, upto)`: each territory's KATO prefix with the end of its range, a table to
+ * join, so one statement answers any number of territories.
+ */
+export function territoryRanges(prefixes: readonly string[]): SQL {
+  return sql`unnest(${textArray(prefixes)}::text[], ${textArray(prefixes.map((prefix) => katoRange(prefix).to))}::text[]) as p(prefix, upto)`;
+}
+
+/** `code` within the range of the joined `p` (`territoryRanges`), which a `text_pattern_ops` index serves as a range scan. */
+export function inTerritoryRange(code: SQL): SQL {
+  return sql`${code} ~>=~ p.prefix and ${code} ~<~ p.upto`;
 }

@@ -1,9 +1,8 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
-import { katoRange } from '../../lib/kato.js';
+import { inTerritoryRange, territoryRanges } from '../../lib/kato.js';
 import type { BuildingRow } from './buildings-repository.js';
 import { overdueConfirmation } from './buildings-repository.js';
-import { textArray } from './territories-repository.js';
 
 /** Counts of one territory (its KATO prefix) along one dimension; the others summed over. */
 export interface CountCell {
@@ -25,11 +24,6 @@ export interface CountCell {
  */
 export const SUMMARY_GRAIN = 4;
 
-/** `p(prefix, upto)`: each prefix with the end of its KATO range. */
-function prefixRanges(prefixes: readonly string[]): SQL {
-  return sql`unnest(${textArray(prefixes)}, ${textArray(prefixes.map((prefix) => katoRange(prefix).to))}) as p(prefix, upto)`;
-}
-
 /**
  * One row per territory and value of each dimension (and one per territory and status),
  * from `source`, which yields the columns of `building_counts` for `p`'s territory.
@@ -40,7 +34,7 @@ function cube(prefixes: readonly string[], source: SQL): SQL {
            sum(c.buildings)::int as buildings, sum(c.premises)::bigint as premises,
            sum(c.annex_fields_applicable)::bigint as annex_fields_applicable,
            sum(c.annex_fields_filled)::bigint as annex_fields_filled
-      from ${prefixRanges(prefixes)} join lateral (${source}) c on true
+      from ${territoryRanges(prefixes)} join lateral (${source}) c on true
      group by grouping sets ((p.prefix, c.status), (p.prefix, c.status, c.condition), (p.prefix, c.status, c.heating_supply_type),
                              (p.prefix, c.status, c.decade_built), (p.prefix, c.status, c.barrier_free))`;
 }
@@ -49,7 +43,7 @@ const fromSummary = sql`
   select status, condition, heating_supply_type, decade_built, barrier_free, buildings, premises,
          annex_fields_applicable, annex_fields_filled
     from buildings.building_counts
-   where district ~>=~ p.prefix and district ~<~ p.upto`;
+   where ${inTerritoryRange(sql`district`)}`;
 
 // The expressions of buildings.add_building_counts (the buildings_counts migration), row by row.
 const fromRegister = sql`
@@ -57,7 +51,7 @@ const fromRegister = sql`
          1 as buildings, b.total_premises_count as premises,
          buildings.annex_fields_applicable(b) as annex_fields_applicable, buildings.annex_fields_filled(b) as annex_fields_filled
     from buildings.buildings b
-   where b.kato_code ~>=~ p.prefix and b.kato_code ~<~ p.upto`;
+   where ${inTerritoryRange(sql`b.kato_code`)}`;
 
 type CubeRow = Record<
   | 'prefix'
@@ -101,8 +95,8 @@ export class BuildingAnalyticsRepository {
     if (prefixes.length === 0) return new Map();
     const rows = await this.db.execute<{ prefix: string; n: number }>(sql`
       select p.prefix, (select count(*) from buildings.buildings
-                         where kato_code ~>=~ p.prefix and kato_code ~<~ p.upto and ${overdueConfirmation})::int as n
-        from ${prefixRanges(prefixes)}`);
+                         where ${inTerritoryRange(sql`kato_code`)} and ${overdueConfirmation})::int as n
+        from ${territoryRanges(prefixes)}`);
     return new Map(rows.map((row) => [row.prefix, Number(row.n)]));
   }
 }

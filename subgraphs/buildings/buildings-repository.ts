@@ -1,10 +1,9 @@
 import { and, asc, eq, getTableColumns, gt, gte, inArray, lte, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
-import { katoRange } from '../../lib/kato.js';
+import { katoRange, territoryRanges } from '../../lib/kato.js';
 import type { PageRequest } from '../../lib/pagination.js';
 import { buildingHistory, buildings } from '../../schema/buildings.js';
 import type { AnnexFields } from './building-validation.js';
-import { textArray } from './territories-repository.js';
 
 export type BuildingRow = typeof buildings.$inferSelect;
 export type HistoryRow = typeof buildingHistory.$inferSelect;
@@ -45,11 +44,6 @@ function filterConditions(filter: BuildingListFilter): SQL[] {
  */
 function underPrefix(from: SQL | string, to: SQL | string): SQL {
   return sql`${buildings.katoCode} ~>=~ ${from} and ${buildings.katoCode} ~<~ ${to}`;
-}
-
-/** Each prefix with the end of its range, for a lateral join over `p(prefix, upto)`. */
-function prefixRanges(prefixes: readonly string[]): SQL {
-  return sql`unnest(${textArray(prefixes)}, ${textArray(prefixes.map((prefix) => katoRange(prefix).to))}) as p(prefix, upto)`;
 }
 
 /** A cadastral number as compared for uniqueness: near-duplicates ("X", " X", "x") are the same number. */
@@ -134,7 +128,7 @@ export class BuildingsRepository {
       ) as unknown as typeof buildings._.columns;
       const rows = await this.db
         .select({ prefix: sql<string>`p.prefix`, building: pageColumns })
-        .from(prefixRanges(territorial))
+        .from(territoryRanges(territorial))
         .crossJoinLateral(pageOfPrefix)
         .orderBy(sql`p.prefix`, pageOfPrefix.id);
       for (const row of rows) result.get(row.prefix)?.push(row.building as BuildingRow);
@@ -162,7 +156,7 @@ export class BuildingsRepository {
         .as('counted');
       const rows = await this.db
         .select({ prefix: sql<string>`p.prefix`, n: counted.n })
-        .from(prefixRanges(territorial))
+        .from(territoryRanges(territorial))
         .crossJoinLateral(counted);
       for (const row of rows) result.set(row.prefix, Number(row.n));
     }

@@ -1,17 +1,10 @@
-import { asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
 import { COUNTRY_KATO } from '../../lib/kato.js';
+import { textArray } from '../../lib/pg-array.js';
 import { territories } from '../../schema/buildings.js';
 
 export type TerritoryRow = typeof territories.$inferSelect;
-
-/** `array[$1, $2, …]::text[]`: drizzle would otherwise expand a JS array into a parenthesised list. */
-export function textArray(values: readonly string[]): SQL {
-  return sql`array[${sql.join(
-    values.map((value) => sql`${value}`),
-    sql`, `,
-  )}]::text[]`;
-}
 
 /**
  * The whole country as a Region (`COUNTRY_KATO`), so one query serves the country, a
@@ -48,7 +41,7 @@ export class TerritoriesRepository {
     if (katoCodes.length === 0) return found;
     const rows = await this.db
       .selectDistinctOn([sql`k.code`], { code: sql<string>`k.code`, territory: territories })
-      .from(sql`unnest(${textArray(katoCodes)}) as k(code)`)
+      .from(sql`unnest(${textArray(katoCodes)}::text[]) as k(code)`)
       .innerJoin(territories, sql`starts_with(k.code, ${territories.katoPrefix})`)
       .orderBy(sql`k.code`, sql`length(${territories.katoPrefix}) desc`);
     for (const row of rows) found.set(row.code, row.territory);

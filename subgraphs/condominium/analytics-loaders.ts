@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Executor } from '../../lib/db.js';
 import { katoPrefix, withinTerritory } from '../../lib/kato.js';
 import type { ManagementForm, ReportKind } from '../../schema/condominium.js';
-import { CondominiumAnalyticsRepository, type FundTotalsRow, readsSummary } from './analytics-repository.js';
+import { byGrain, CondominiumAnalyticsRepository, type FundTotalsRow } from './analytics-repository.js';
 import { ManagementRepository } from './management-repository.js';
 import { type ReportPeriod, reportPeriod, type TerritoryCompliance, territoryCompliance } from './report-deadlines.js';
 import { ReportRepository } from './report-repository.js';
@@ -32,10 +32,7 @@ export interface AnalyticsLoaders {
 }
 
 /** The distinct prefixes of some KATO codes, split into those the summaries serve and the finer ones. */
-function prefixesOf(katoCodes: readonly string[]): { coarse: string[]; fine: string[] } {
-  const prefixes = [...new Set(katoCodes.map(katoPrefix))];
-  return { coarse: prefixes.filter(readsSummary), fine: prefixes.filter((prefix) => !readsSummary(prefix)) };
-}
+const prefixesOf = (katoCodes: readonly string[]) => byGrain([...new Set(katoCodes.map(katoPrefix))]);
 
 export function createAnalyticsLoaders(db: Executor, today: string, now: Date): AnalyticsLoaders {
   const analytics = new CondominiumAnalyticsRepository(db);

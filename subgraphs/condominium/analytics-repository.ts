@@ -1,7 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
-import { katoRange } from '../../lib/kato.js';
-import { textArray } from '../../lib/pg-array.js';
+import { inTerritoryRange, territoryRanges } from '../../lib/kato.js';
 import type { ManagementForm, ReportKind } from '../../schema/condominium.js';
 
 /**
@@ -13,15 +12,12 @@ import type { ManagementForm, ReportKind } from '../../schema/condominium.js';
 export const SUMMARY_GRAIN = 4;
 
 /** Whether a territory's prefix is read from the summaries. */
-export const readsSummary = (prefix: string) => prefix.length <= SUMMARY_GRAIN;
+const readsSummary = (prefix: string) => prefix.length <= SUMMARY_GRAIN;
 
-/** `p(prefix, upto)`: each prefix with the end of its KATO range. */
-function prefixRanges(prefixes: readonly string[]): SQL {
-  return sql`unnest(${textArray(prefixes)}::text[], ${textArray(prefixes.map((prefix) => katoRange(prefix).to))}::text[]) as p(prefix, upto)`;
+/** Territories' prefixes split into those the summaries serve and the finer ones. */
+export function byGrain(prefixes: readonly string[]): { coarse: string[]; fine: string[] } {
+  return { coarse: prefixes.filter(readsSummary), fine: prefixes.filter((prefix) => !readsSummary(prefix)) };
 }
-
-/** A district column within `p`'s range. */
-const inRange = (column: SQL) => sql`${column} ~>=~ p.prefix and ${column} ~<~ p.upto`;
 
 /** The buildings managed on `day` per district and form: the summary's changes up to that day, summed. */
 function managedPerDistrict(day: string): SQL {
@@ -74,11 +70,11 @@ export class CondominiumAnalyticsRepository {
       with managed as (${managedPerDistrict(day)}),
            registered as (select district, registered from buildings.published_building_counts)
       select p.prefix, m.form, sum(m.buildings)::int as buildings
-        from ${prefixRanges(prefixes)} join managed m on ${inRange(sql`m.district`)}
+        from ${territoryRanges(prefixes)} join managed m on ${inTerritoryRange(sql`m.district`)}
        group by p.prefix, m.form
       union all
       select p.prefix, null, coalesce(sum(r.registered), 0)::int
-        from ${prefixRanges(prefixes)} left join registered r on ${inRange(sql`r.district`)}
+        from ${territoryRanges(prefixes)} left join registered r on ${inTerritoryRange(sql`r.district`)}
        group by p.prefix`);
     return rows.map((row) => ({ prefix: row.prefix, form: row.form, buildings: Number(row.buildings) }));
   }
@@ -103,7 +99,7 @@ export class CondominiumAnalyticsRepository {
                from owing o full join published pub using (district))
       select p.prefix, coalesce(sum(d.owing), 0)::int as owing, coalesce(sum(d.on_time), 0)::int as on_time,
              coalesce(sum(d.late), 0)::int as late
-        from ${prefixRanges(prefixes)} left join districts d on ${inRange(sql`d.district`)}
+        from ${territoryRanges(prefixes)} left join districts d on ${inTerritoryRange(sql`d.district`)}
        group by p.prefix`);
     return rows.map((row) => ({ prefix: row.prefix, owing: Number(row.owing), onTime: Number(row.on_time), late: Number(row.late) }));
   }
@@ -111,8 +107,7 @@ export class CondominiumAnalyticsRepository {
   /** Each territory's capital-repair funds, from the summary (district grain or coarser) or the records (finer). */
   async fundTotals(prefixes: readonly string[]): Promise<FundTotalsRow[]> {
     if (prefixes.length === 0) return [];
-    const coarse = prefixes.filter(readsSummary);
-    const fine = prefixes.filter((prefix) => !readsSummary(prefix));
+    const { coarse, fine } = byGrain(prefixes);
     type Row = { prefix: string; accrued: string; paid: string; spent: string };
     const rows: Row[] = [];
     if (coarse.length > 0) {
@@ -120,8 +115,8 @@ export class CondominiumAnalyticsRepository {
         ...(await this.db.execute<Row>(sql`
           select p.prefix, coalesce(sum(t.accrued_tiyn), 0)::text as accrued, coalesce(sum(t.paid_tiyn), 0)::text as paid,
                  coalesce(sum(t.spent_tiyn), 0)::text as spent
-            from ${prefixRanges(coarse)}
-            left join condominium.capital_repair_totals t on ${inRange(sql`t.district`)}
+            from ${territoryRanges(coarse)}
+            left join condominium.capital_repair_totals t on ${inTerritoryRange(sql`t.district`)}
            group by p.prefix`)),
       );
     }
@@ -132,13 +127,13 @@ export class CondominiumAnalyticsRepository {
         ...(await this.db.execute<Row>(sql`
           select p.prefix, coalesce(sum(f.accrued), 0)::text as accrued, coalesce(sum(f.paid), 0)::text as paid,
                  coalesce(sum(f.spent), 0)::text as spent
-            from ${prefixRanges(fine)}
+            from ${territoryRanges(fine)}
             left join lateral (
               select ${sumOf(sql`condominium.capital_repair_accruals`)} as accrued,
                      ${sumOf(sql`condominium.capital_repair_payments`)} as paid,
                      ${sumOf(sql`condominium.capital_repair_spendings`)} as spent
                 from buildings.published_buildings b
-               where ${inRange(sql`b.kato_code`)}
+               where ${inTerritoryRange(sql`b.kato_code`)}
             ) f on true
            group by p.prefix`)),
       );
@@ -159,8 +154,7 @@ export class CondominiumAnalyticsRepository {
    * day (`owner_requests_open_kato_idx`).
    */
   async overdueRequests(prefixes: readonly string[], today: string): Promise<Map<string, number>> {
-    const coarse = prefixes.filter(readsSummary);
-    const fine = prefixes.filter((prefix) => !readsSummary(prefix));
+    const { coarse, fine } = byGrain(prefixes);
     const rows: Array<{ prefix: string; n: number }> = [];
     if (coarse.length > 0) {
       rows.push(
@@ -168,7 +162,7 @@ export class CondominiumAnalyticsRepository {
           with overdue as (select district, sum(requests) as n from condominium.open_request_counts
                             where due_on < ${today}::date group by district)
           select p.prefix, coalesce(sum(o.n), 0)::int as n
-            from ${prefixRanges(coarse)} left join overdue o on ${inRange(sql`o.district`)}
+            from ${territoryRanges(coarse)} left join overdue o on ${inTerritoryRange(sql`o.district`)}
            group by p.prefix`)),
       );
     }
@@ -176,9 +170,9 @@ export class CondominiumAnalyticsRepository {
       rows.push(
         ...(await this.db.execute<{ prefix: string; n: number }>(sql`
           select p.prefix, (select count(*) from condominium.owner_requests q
-                             where ${inRange(sql`q.kato_code`)} and q.due_on < ${today}::date
+                             where ${inTerritoryRange(sql`q.kato_code`)} and q.due_on < ${today}::date
                                and q.status not in ('DONE', 'REJECTED'))::int as n
-            from ${prefixRanges(fine)}`)),
+            from ${territoryRanges(fine)}`)),
       );
     }
     return new Map(rows.map((row) => [row.prefix, Number(row.n)]));

@@ -32,7 +32,7 @@ import type { Caller } from '../../lib/auth/caller.js';
 import { grantsOf } from '../../lib/auth/caller.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
 import { grantsInTerritory, subjectsFor } from '../../lib/auth/scope.js';
-import { relyOnGrants, relyOnToken, rule } from '../../lib/auth/shield.js';
+import { isAdministrator, or, relyOnGrants, relyOnToken, rule } from '../../lib/auth/shield.js';
 import type { Executor } from '../../lib/db.js';
 import { forbidden, unauthenticated } from '../../lib/errors.js';
 import { parseId } from '../../lib/ids.js';
@@ -61,6 +61,9 @@ export const buildingIdInInput =
 
 /** The building of a parent row that carries `buildingId` (a report, a meeting, a request …). */
 export const buildingIdOfParent: BuildingIdOf<{ buildingId: string }> = (parent) => parent.buildingId;
+
+/** The building a federated Building is. */
+export const thisBuilding: BuildingIdOf<{ id: string }> = (building) => building.id;
 
 function grantsWith(caller: Caller, fn: AccessFunction) {
   return grantsOf(caller).filter((grant) => grant.functions.includes(fn));
@@ -138,3 +141,7 @@ export async function assertStillManages(tx: Executor, subjectIds: string | read
   if (!held) throw forbidden('Your organisation no longer manages this building; nothing was written.');
   return held.subjectId;
 }
+
+/** Whoever a building's documents concern (scans may show persons): its manager, its owners, the local executive body of its territory, the Administrator. */
+export const concernsDocument = <TParent>(of: BuildingIdOf<TParent>) =>
+  or(managesBuilding(of), ownsPremisesInBuilding(of), watchesBuildingTerritory(AccessFunction.CondominiumManage, of), isAdministrator);

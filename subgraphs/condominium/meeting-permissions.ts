@@ -9,6 +9,7 @@ import {
   managesBuilding,
   ownedPremisesOf,
   ownsPremisesInBuilding,
+  thisBuilding,
   watchesBuildingTerritory,
 } from './building-rights.js';
 import type { Context } from './context.js';
@@ -75,7 +76,6 @@ const managerOf = (of: BuildingIdOf) => or(managesBuilding(of), whenTargetMissin
 const concernsBuilding = <TParent>(of: BuildingIdOf<TParent>) =>
   or(managesBuilding(of), ownsPremisesInBuilding(of), watchesBuildingTerritory(WATCHING, of));
 
-const thisBuilding: BuildingIdOf<{ id: string }> = (building) => building.id;
 const fundBuilding: BuildingIdOf<{ buildingId: string }> = buildingIdOfParent;
 
 /** The building of a ballot's meeting. */

@@ -7,7 +7,7 @@ import type { OwnerRequestStatus } from '../../schema/condominium.js';
  */
 export type RequestActor = 'MANAGER' | 'REQUESTER';
 
-export const requestTransitions: Readonly<Record<OwnerRequestStatus, Partial<Record<OwnerRequestStatus, RequestActor>>>> = {
+const requestTransitions: Readonly<Record<OwnerRequestStatus, Partial<Record<OwnerRequestStatus, RequestActor>>>> = {
   SUBMITTED: { ACCEPTED: 'MANAGER', REJECTED: 'MANAGER' },
   ACCEPTED: { IN_PROGRESS: 'MANAGER', REJECTED: 'MANAGER' },
   IN_PROGRESS: { DONE: 'MANAGER' },

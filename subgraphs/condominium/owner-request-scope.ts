@@ -22,7 +22,7 @@ function isRequester(context: Context, request: OwnerRequestRow): boolean {
 }
 
 /** Whether the caller acts for the subject that manages the building today. */
-export async function managesNow(context: Context, buildingId: string): Promise<boolean> {
+async function managesNow(context: Context, buildingId: string): Promise<boolean> {
   const subjects = managingSubjectsOf(context.caller);
   if (subjects.length === 0) return false;
   const management = await context.loaders.currentManagement.load(buildingId);

@@ -22,8 +22,10 @@ import {
   buildingIdArgument,
   buildingIdInInput,
   buildingIdOfParent,
+  concernsDocument,
   managesBuilding,
   ownsPremisesInBuilding,
+  thisBuilding,
   watchesBuildingTerritory,
 } from './building-rights.js';
 import type { Context } from './context.js';
@@ -43,9 +45,6 @@ import { serviceEntityPolicy, servicePermissions, servicePersonalData } from './
  * executive body in its territory; each rule's reliance is what the write path re-checks.
  */
 
-/** The building a federated Building is. */
-const thisBuilding: BuildingIdOf<{ id: string }> = (building) => building.id;
-
 /** The building of the membership named by the argument `id`; null when there is none (the write answers NOT_FOUND). */
 const membershipBuilding: BuildingIdOf = async (_parent, args, context) =>
   (await context.loaders.houseCouncilMemberById.load(parseId(args.id, 'id', 'a house council membership')))?.buildingId ?? null;
@@ -53,10 +52,6 @@ const membershipBuilding: BuildingIdOf = async (_parent, args, context) =>
 /** Whoever the building concerns: its manager, its owners, the Administrator, PERSONAL_DATA_READ in its territory. */
 const concernsBuilding = <TParent>(of: BuildingIdOf<TParent>) =>
   or(ownsPremisesInBuilding(of), managesBuilding(of), watchesBuildingTerritory(AccessFunction.PersonalDataRead, of), isAdministrator);
-
-/** Whoever a building's documents concern: its manager, its owners, the local executive body of its territory, the Administrator. */
-const concernsDocument = <TParent>(of: BuildingIdOf<TParent>) =>
-  or(managesBuilding(of), ownsPremisesInBuilding(of), watchesBuildingTerritory(AccessFunction.CondominiumManage, of), isAdministrator);
 
 /** The building of the document whose id is at `path` of the arguments (`id`, `input.documentId`); null when there is none. */
 const documentNamedBy =

@@ -40,7 +40,7 @@ export interface WorkOutcome {
 }
 
 /** Planned → in progress → done; planned or in progress → cancelled (with a reason). Anything else is CONFLICT. */
-export const workTransitions: Readonly<Record<PlannedWorkStatus, readonly PlannedWorkStatus[]>> = {
+const workTransitions: Readonly<Record<PlannedWorkStatus, readonly PlannedWorkStatus[]>> = {
   PLANNED: ['IN_PROGRESS', 'CANCELLED'],
   IN_PROGRESS: ['DONE', 'CANCELLED'],
   DONE: [],

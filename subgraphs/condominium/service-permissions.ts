@@ -1,16 +1,6 @@
 import { authenticatedEntity, type EntityPolicy, openEntity } from '../../lib/auth/entities.js';
 import { grantsInTerritory } from '../../lib/auth/scope.js';
-import {
-  type IRules,
-  isAdministrator,
-  isAuthenticated,
-  isOpenPart,
-  or,
-  relyOnGrants,
-  relyOnToken,
-  rule,
-  visibleWithParent,
-} from '../../lib/auth/shield.js';
+import { type IRules, isAuthenticated, isOpenPart, or, relyOnGrants, relyOnToken, rule, visibleWithParent } from '../../lib/auth/shield.js';
 import { badUserInput, forbidden, notFound, unauthenticated } from '../../lib/errors.js';
 import { parseId } from '../../lib/ids.js';
 import { isKatoCode } from '../../lib/kato.js';
@@ -19,8 +9,10 @@ import {
   type BuildingIdOf,
   buildingIdInInput,
   buildingIdOfParent,
+  concernsDocument,
   managesBuilding,
   ownsPremisesInBuilding,
+  thisBuilding,
   watchesBuildingTerritory,
 } from './building-rights.js';
 import type { Context } from './context.js';
@@ -52,8 +44,6 @@ const requestBuilding: BuildingIdOf = async (_parent, args, context) => {
   return request.buildingId;
 };
 
-const thisBuilding: BuildingIdOf<{ id: string }> = (building) => building.id;
-
 /** The person who filed the request named by `input.requestId`: relies on the token (the request's requester never changes). */
 const isRequester = rule({ cache: 'no_cache' })(async (_parent, args, context: Context) => {
   const { caller } = context;
@@ -83,14 +73,6 @@ const mayReadRequestDetails = rule({ cache: 'no_cache' })(async (request: OwnerR
     : forbidden(
         "Reading a request's text and its requester's details needs to be its requester, the building's manager, or PERSONAL_DATA_READ.",
       ),
-);
-
-/** A contract's scans (they may show persons): whoever the building concerns, as for reports' documents. */
-const concernsContractBuilding = or(
-  managesBuilding(buildingIdOfParent),
-  ownsPremisesInBuilding(buildingIdOfParent),
-  watchesBuildingTerritory(WATCH_FUNCTION, buildingIdOfParent),
-  isAdministrator,
 );
 
 export const servicePersonalData = {
@@ -135,7 +117,7 @@ export const servicePermissions = {
   },
   types: {
     PlannedWork: { '*': isOpenPart },
-    Contract: { '*': isOpenPart, documents: concernsContractBuilding },
+    Contract: { '*': isOpenPart, documents: concernsDocument(buildingIdOfParent) },
     RequestCategory: { '*': isOpenPart },
     // Requests are reached only through the guarded root fields, Building.ownerRequests and
     // the `_entities` policy, all of which apply the caller's scope; their personal data has rules of its own.

@@ -1,8 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
-import { katoRange } from '../../lib/kato.js';
+import { inTerritoryRange, territoryRanges } from '../../lib/kato.js';
 import type { UtilityService } from '../../schema/utilities.js';
-import { textArray } from './reading-repository.js';
 
 /**
  * The SQL of the utilities analytics: each figure for any number of territories (KATO
@@ -21,14 +20,7 @@ import { textArray } from './reading-repository.js';
 export const SUMMARY_GRAIN = 4;
 
 /** A summary's districts in `p`'s range. */
-const districtInRange = sql`c.district ~>=~ p.prefix and c.district ~<~ p.upto`;
-
-/** `p(prefix, upto)`: each prefix with the end of its KATO range. */
-function prefixRanges(prefixes: readonly string[]): SQL {
-  return sql`unnest(${textArray(prefixes)}::text[], ${textArray(prefixes.map((prefix) => katoRange(prefix).to))}::text[]) as p(prefix, upto)`;
-}
-
-const inRange = (code: SQL) => sql`${code} ~>=~ p.prefix and ${code} ~<~ p.upto`;
+const districtInRange = inTerritoryRange(sql`c.district`);
 
 export interface CoverageRow {
   prefix: string;
@@ -104,7 +96,7 @@ export class UtilityAnalyticsRepository {
       prefixes,
       (coarse) => sql`
         select p.prefix, c.service, sum(c.accounts)::int as accounts, sum(c.metered)::int as metered
-          from ${prefixRanges(coarse)} join utilities.coverage_counts c on ${districtInRange}
+          from ${territoryRanges(coarse)} join utilities.coverage_counts c on ${districtInRange}
          group by p.prefix, c.service
          -- A service whose accounts all closed keeps its zero row: left out, as the records leave it.
         having sum(c.accounts) > 0`,
@@ -120,7 +112,7 @@ export class UtilityAnalyticsRepository {
            where a.premise_number is not null and a.closed_at is null
            group by 1, 2)
         select p.prefix, c.service, sum(c.accounts)::int as accounts, sum(c.metered)::int as metered
-          from ${prefixRanges(fine)} join per_code c on ${inRange(sql`c.code`)}
+          from ${territoryRanges(fine)} join per_code c on ${inTerritoryRange(sql`c.code`)}
          group by p.prefix, c.service`,
     );
     return rows.map((row) => ({ ...row, accounts: Number(row.accounts), metered: Number(row.metered) }));
@@ -132,7 +124,7 @@ export class UtilityAnalyticsRepository {
       prefixes,
       (coarse) => sql`
         select p.prefix, c.month::text as month, sum(c.readings)::bigint as readings
-          from ${prefixRanges(coarse)} join utilities.reading_counts c on ${districtInRange}
+          from ${territoryRanges(coarse)} join utilities.reading_counts c on ${districtInRange}
          where c.month >= ${from}::date and c.month <= ${to}::date
          group by p.prefix, c.month`,
       // The months' partitions only.
@@ -143,7 +135,7 @@ export class UtilityAnalyticsRepository {
            where r.taken_on >= ${from}::date and r.taken_on < ${to}::date + interval '1 month'
            group by 1, 2)
         select p.prefix, c.month::text as month, sum(c.readings)::bigint as readings
-          from ${prefixRanges(fine)} join per_code c on ${inRange(sql`c.code`)}
+          from ${territoryRanges(fine)} join per_code c on ${inTerritoryRange(sql`c.code`)}
          group by p.prefix, c.month`,
     );
     return rows.map((row) => ({ prefix: row.prefix, month: row.month, readings: Number(row.readings) }));
@@ -163,7 +155,7 @@ export class UtilityAnalyticsRepository {
          where r.taken_on >= ${month}::date and r.taken_on < ${month}::date + interval '1 month'
          group by 1)
       select p.prefix, sum(c.meters)::int as meters
-        from ${prefixRanges(prefixes)} join per_code c on ${inRange(sql`c.code`)}
+        from ${territoryRanges(prefixes)} join per_code c on ${inTerritoryRange(sql`c.code`)}
        group by p.prefix`);
     return rows.map((row) => ({ prefix: row.prefix, meters: Number(row.meters) }));
   }
@@ -183,7 +175,7 @@ export class UtilityAnalyticsRepository {
            where m.month <= ${to}::date
            group by 1, 2)
         select p.prefix, c.month::text as month, sum(c.billed)::text as billed, sum(c.paid)::text as paid
-          from ${prefixRanges(coarse)} join per_district c on ${districtInRange}
+          from ${territoryRanges(coarse)} join per_district c on ${districtInRange}
          group by 1, 2`,
       (fine) => sql`
         with per_code as (
@@ -201,7 +193,7 @@ export class UtilityAnalyticsRepository {
                where bp.month <= ${to}::date) money
            group by 1, 2)
         select p.prefix, c.month::text as month, sum(c.billed)::text as billed, sum(c.paid)::text as paid
-          from ${prefixRanges(fine)} join per_code c on ${inRange(sql`c.code`)}
+          from ${territoryRanges(fine)} join per_code c on ${inTerritoryRange(sql`c.code`)}
          group by p.prefix, c.month`,
     );
     return rows.map((row) => ({ prefix: row.prefix, month: row.month, billedTiyn: BigInt(row.billed), paidTiyn: BigInt(row.paid) }));
@@ -217,7 +209,7 @@ export class UtilityAnalyticsRepository {
           from utilities.engineering_networks n
          group by 1, 2)
       select p.prefix, c.band, sum(c.networks)::int as networks, sum(c.length_km)::numeric(14, 3)::text as length_km
-        from ${prefixRanges(prefixes)} join per_code c on ${inRange(sql`c.code`)}
+        from ${territoryRanges(prefixes)} join per_code c on ${inTerritoryRange(sql`c.code`)}
        group by p.prefix, c.band`);
     return rows.map((row) => ({ prefix: row.prefix, band: Number(row.band), networks: Number(row.networks), lengthKm: row.length_km }));
   }
@@ -244,7 +236,7 @@ export class UtilityAnalyticsRepository {
              count(distinct c.id) filter (where c.current)::int as current,
              count(distinct c.id) filter (where c.in_month and c.kind = 'PLANNED')::int as planned,
              count(distinct c.id) filter (where c.in_month and c.kind = 'EMERGENCY')::int as emergency
-        from ${prefixRanges(prefixes)} join per_code c on ${inRange(sql`c.code`)}
+        from ${territoryRanges(prefixes)} join per_code c on ${inTerritoryRange(sql`c.code`)}
        group by p.prefix`);
     return rows.map((row) => ({
       prefix: row.prefix,

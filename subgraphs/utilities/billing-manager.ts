@@ -3,6 +3,7 @@ import type { BulkCall, BulkMode, Checked } from '../../lib/bulk.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, conflict, type FieldProblem } from '../../lib/errors.js';
 import { isKatoCode, katoPrefix, withinTerritory } from '../../lib/kato.js';
+import { textArray } from '../../lib/pg-array.js';
 import {
   type ChargeBasis,
   type ConsumerCategory,
@@ -13,7 +14,6 @@ import {
   type UtilityService,
 } from '../../schema/utilities.js';
 import { BillingPeriodManager } from './billing-period-manager.js';
-import { textArray } from './reading-repository.js';
 import { SupplierManager } from './supplier-manager.js';
 import { pickTariff } from './tariff-manager.js';
 import { TariffRepository, type TariffRow } from './tariff-repository.js';

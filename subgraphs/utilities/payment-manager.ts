@@ -3,8 +3,8 @@ import type { BulkCall, BulkMode, Checked } from '../../lib/bulk.js';
 import type { Executor, Transaction } from '../../lib/db.js';
 import type { FieldProblem } from '../../lib/errors.js';
 import { parseTenge } from '../../lib/money.js';
+import { textArray } from '../../lib/pg-array.js';
 import { billingPeriods, type PaymentChannel, payments, personalAccounts, type UtilityService } from '../../schema/utilities.js';
-import { textArray } from './reading-repository.js';
 import { tenge } from './tariff-rules.js';
 
 /** One payment as a bank or agent reports it (`PaymentInput`). */

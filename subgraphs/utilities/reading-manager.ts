@@ -135,10 +135,11 @@ function consumptionsThrough(head: WorkingHead): number[] {
   );
 }
 
-/** What one call checked: a result per reading in input order, and the heads its accepted readings leave. */
+/** What one call checked: a result per reading in input order, the heads its accepted readings leave, and the supplier's subject (the feed change's owner). */
 export interface CheckedReadings {
   checked: Array<Checked<ReadingInput>>;
   heads: HeadUpdate[];
+  supplierSubjectId: string;
 }
 
 /** Meter readings (category 13). */
@@ -156,7 +157,7 @@ export class ReadingManager {
    */
   async check(supplierId: string, items: readonly ReadingItem[], now: Date): Promise<CheckedReadings> {
     if (items.length === 0) throw badUserInput({ field: 'readings', message: 'readings must contain at least one reading.' });
-    await new SupplierManager(this.executor).existing(supplierId, 'supplierId');
+    const { subjectId: supplierSubjectId } = await new SupplierManager(this.executor).existing(supplierId, 'supplierId');
     const today = almatyDate(now);
     const problems: FieldProblem[][] = items.map(() => []);
     const add = (index: number, field: string, message: string) => problems[index]!.push({ field, message });
@@ -300,6 +301,7 @@ export class ReadingManager {
     return {
       checked: values.map((value, index) => (value && problems[index]!.length === 0 ? { value } : { problems: problems[index]! })),
       heads,
+      supplierSubjectId,
     };
   }
 }
@@ -316,9 +318,11 @@ export interface SubmitReadingsArgs {
 
 /** `submitReadings` as a call of the bulk path. */
 export function submitReadingsCall(args: SubmitReadingsArgs): BulkCall<ReadingItem, ReadingInput> {
-  // The heads the check leaves, for the write: every value the check accepts is written (the
-  // bulk path writes all or, when any is refused under ALL_OR_NOTHING, none).
+  // What the check found, for the write: the heads it leaves (every value the check accepts
+  // is written: the bulk path writes all or, when any is refused under ALL_OR_NOTHING, none)
+  // and the supplier's subject, read once per call.
   let heads: HeadUpdate[] = [];
+  let subjectId = '';
   return {
     operation: 'utilities.submitReadings',
     argument: 'readings',
@@ -328,13 +332,13 @@ export function submitReadingsCall(args: SubmitReadingsArgs): BulkCall<ReadingIt
     idempotencyKey: args.idempotencyKey,
     scope: { supplierId: args.supplierId },
     check: async (tx, items) => {
-      const { checked, heads: left } = await new ReadingManager(tx).check(args.supplierId, items, args.now);
-      heads = left;
-      return checked;
+      const found = await new ReadingManager(tx).check(args.supplierId, items, args.now);
+      heads = found.heads;
+      subjectId = found.supplierSubjectId;
+      return found.checked;
     },
     write: async (tx, values) => {
       const written = await new ReadingRepository(tx).write(args.supplierId, values, args.actor, heads);
-      const { subjectId } = await new SupplierManager(tx).existing(args.supplierId, 'supplierId');
       return { written, changes: [], batch: { type: 'METER_READINGS_BATCH', subjectId } };
     },
   };

@@ -59,8 +59,6 @@ export interface ReadingRow extends Omit<ReadingInput, 'corrects'> {
   version: number;
 }
 
-export { textArray } from '../../lib/pg-array.js';
-
 /** First key of the advisory locks of a supplier's reading calls (the second is the supplier id's hash). */
 const READINGS_LOCK_SPACE = 727_013;
 

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
+import { textArray } from '../../lib/pg-array.js';
 import {
   billingPeriods,
   type ConsumerCategory,
@@ -8,7 +9,6 @@ import {
   tariffs,
   type UtilityService,
 } from '../../schema/utilities.js';
-import { textArray } from './reading-repository.js';
 
 export type TariffRow = typeof tariffs.$inferSelect;
 
