@@ -29,7 +29,7 @@ const CONDOMINIUM_FIGURES = `managementForms { form buildingCount } unmanagedBui
 const UTILITIES_FIGURES = `utilityStatistics(month: $month) { meterCoverage { service share } readingsReceived collection { billed paid collectionRate } debt }
     networkWear { fromPercent networks lengthKm } outageStatistics(month: $month) { current planned emergency }`;
 
-export const DASHBOARD = `query Dashboard($month: Date, $reportYear: Int!, $reportMonth: Int) {
+const DASHBOARD = `query Dashboard($month: Date, $reportYear: Int!, $reportMonth: Int) {
   regions(level: 1) {
     katoCode nameRu
     buildingStatistics { registered emergency needingCapitalRepair barrierFreeShare completeness }

@@ -1,6 +1,5 @@
 import type postgres from 'postgres';
 import type { ReservedSql } from 'postgres';
-import { katoRange } from '../lib/kato.js';
 import { personName } from '../scripts/seed/names.js';
 import { buildPlacements, type Placement } from '../scripts/seed/placement.js';
 import { Random } from '../scripts/seed/random.js';
@@ -351,7 +350,7 @@ export interface ActivityOptions {
 }
 
 /** The first days of the `months` months ending with `month`, oldest first. */
-export function monthsUpTo(month: string, months: number): string[] {
+function monthsUpTo(month: string, months: number): string[] {
   const [year, m] = month.split('-').map(Number) as [number, number];
   return Array.from({ length: months }, (_, index) => {
     const date = new Date(Date.UTC(year, m - 1 - (months - 1 - index), 1));
@@ -773,9 +772,4 @@ export async function generateActivity(sql: postgres.Sql, plans: DistrictPlan[],
   // last reading of each meter and zone, which the next reading's consumption starts from) from them.
   await sql`select utilities.rebuild_reading_heads()`;
   return { ...suppliers, ...totals };
-}
-
-/** The KATO range of a district's buildings (their codes are the district's own). */
-export function districtRange(katoCode: string): { from: string; to: string } {
-  return katoRange(katoCode.slice(0, 4));
 }

@@ -362,5 +362,23 @@ describe('consumer requests and outages', () => {
       callerHeaders(await supplierB.caller(), system.gatewaySecret),
     );
     expect(premise.data?._entities).toEqual([{ id: premise12, personalAccounts: [{ accountNumber: 'B-1' }] }]);
+
+    // Without a token, or without PERSONAL_ACCOUNTS_MAINTAIN, the premise is there but its accounts are refused.
+    const tariffsOnly = await fixture.machine('UTILITY_SUPPLIER', [AccessFunction.TariffsMaintain]);
+    for (const [caller, code] of [
+      [{ kind: 'anonymous' as const }, 'UNAUTHENTICATED'],
+      [await tariffsOnly.caller(), 'FORBIDDEN'],
+    ] as const) {
+      const refused = await postGraphQL(
+        system.subgraphUrls.utilities,
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Premise { id personalAccounts { accountNumber } } } }`,
+        { r: [{ __typename: 'Premise', id: premise12 }] },
+        callerHeaders(caller, system.gatewaySecret),
+      );
+      expect(refused.data?._entities).toEqual([{ id: premise12, personalAccounts: null }]);
+      expect(refused.errors?.map((error) => [error.path?.join('.'), error.extensions?.code])).toEqual([
+        ['_entities.0.personalAccounts', code],
+      ]);
+    }
   });
 });

@@ -11,7 +11,7 @@ import { type FeedScope, scopeCondition } from './feed-scope.js';
  * (`published_building_management`). A building's score is the share of its applicable
  * checks it passes, 0–100; `reports filed` applies only when a manager is assigned.
  */
-export const dataQualityChecks = [
+const dataQualityChecks = [
   'ANNEX_COMPLETE',
   'ANNEX_CONSISTENT',
   'PREMISES_MATCH_REGISTER',

@@ -4,6 +4,11 @@ import { isUuid } from '../../lib/uuid.js';
 import type { DataQualityFilter } from './data-quality-repository.js';
 import type { DutyFilter, DutyKind } from './duties-repository.js';
 
+/** The problem of a KATO code argument at `field`, or null when it is absent or well-formed. */
+export function katoCodeProblem(field: string, value: string | null | undefined): FieldProblem | null {
+  return value != null && !isKatoCode(value) ? { field, message: 'katoCode must be a 9-digit KATO code, e.g. 750000000.' } : null;
+}
+
 /** `DutyFilter` as the SDL takes it (dates already checked by the Date scalar). */
 export interface DutyFilterArgs {
   kinds?: DutyKind[] | null;
@@ -18,8 +23,8 @@ export interface DutyFilterArgs {
 export function parseDutyFilter(args: DutyFilterArgs | null | undefined): DutyFilter {
   const problems: FieldProblem[] = [];
   const filter = args ?? {};
-  if (filter.katoCode != null && !isKatoCode(filter.katoCode))
-    problems.push({ field: 'filter.katoCode', message: 'katoCode must be a 9-digit KATO code, e.g. 750000000.' });
+  const kato = katoCodeProblem('filter.katoCode', filter.katoCode);
+  if (kato) problems.push(kato);
   if (filter.subjectId != null && !isUuid(filter.subjectId))
     problems.push({ field: 'filter.subjectId', message: 'subjectId must be the id of a subject.' });
   if (filter.dueFrom && filter.dueTo && filter.dueFrom > filter.dueTo)
@@ -45,8 +50,8 @@ export interface DataQualityFilterArgs {
 export function parseDataQualityFilter(args: DataQualityFilterArgs | null | undefined): DataQualityFilter {
   const problems: FieldProblem[] = [];
   const filter = args ?? {};
-  if (filter.katoCode != null && !isKatoCode(filter.katoCode))
-    problems.push({ field: 'filter.katoCode', message: 'katoCode must be a 9-digit KATO code, e.g. 750000000.' });
+  const kato = katoCodeProblem('filter.katoCode', filter.katoCode);
+  if (kato) problems.push(kato);
   if (filter.managerSubjectId != null && !isUuid(filter.managerSubjectId))
     problems.push({ field: 'filter.managerSubjectId', message: 'managerSubjectId must be the id of a subject.' });
   if (problems.length > 0) throw badUserInput(problems);

@@ -4,7 +4,7 @@ import { actorOf } from '../../lib/auth/scope.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput } from '../../lib/errors.js';
 import { jobSpec, TaskName } from '../../lib/jobs.js';
-import { isKatoCode } from '../../lib/kato.js';
+import { katoCodeProblem } from './duty-filter.js';
 import { type ExportKind, ExportRepository, type ExportRow } from './export-repository.js';
 import { feedScopeOf } from './feed-scope.js';
 
@@ -17,8 +17,8 @@ export class ExportManager {
 
   /** Records the export with the caller's scope and queues its job, in the caller's transaction. */
   async request(kind: ExportKind, katoCode: string | null): Promise<ExportRow> {
-    if (katoCode !== null && !isKatoCode(katoCode))
-      throw badUserInput({ field: 'katoCode', message: 'katoCode must be a 9-digit KATO code, e.g. 750000000.' });
+    const problem = katoCodeProblem('katoCode', katoCode);
+    if (problem) throw badUserInput(problem);
     const scope = feedScopeOf(this.caller);
     const row = await new ExportRepository(this.executor).create({
       kind,

@@ -93,12 +93,17 @@ export class ExportRepository {
       update integration.exports set status = 'RUNNING', rows_total = coalesce(rows_total, ${rowsTotal}) where id = ${id}::uuid`);
   }
 
-  /** Stores one part and moves the progress and the cursor on, in the caller's transaction. */
+  /** Stores one part and moves the progress and the cursor on, in one statement. */
   async appendPart(id: string, part: ExportPartRow, cursor: string | null): Promise<void> {
+    // One statement: the part and the progress it makes.
     await this.executor.execute(sql`
-      insert into integration.export_parts (export_id, part, rows, content) values (${id}::uuid, ${part.part}, ${part.rows}, ${part.content})`);
-    await this.executor.execute(sql`
-      update integration.exports set rows_done = rows_done + ${part.rows}, parts = parts + 1, cursor = ${cursor} where id = ${id}::uuid`);
+      with stored as (
+        insert into integration.export_parts (export_id, part, rows, content)
+        values (${id}::uuid, ${part.part}, ${part.rows}, ${part.content})
+        returning export_id, rows
+      )
+      update integration.exports e set rows_done = e.rows_done + stored.rows, parts = e.parts + 1, cursor = ${cursor}
+        from stored where e.id = stored.export_id`);
   }
 
   async finish(id: string, status: 'DONE' | 'FAILED', error: string | null = null): Promise<void> {

@@ -19,7 +19,7 @@ import { WebhookRepository } from './webhook-repository.js';
  * next part. Before every batch the requester's scope is narrowed to the grants still in
  * force (an administrator's to its staff membership): a revoked right stops the export.
  */
-export const EXPORT_BATCH_ROWS = 5_000;
+const EXPORT_BATCH_ROWS = 5_000;
 
 interface Batch {
   lines: string[];

@@ -4,7 +4,6 @@ import { badUserInput, conflict, notFound } from '../../lib/errors.js';
 import { almatyDate } from '../../lib/working-calendar.js';
 import { personalAccounts } from '../../schema/utilities.js';
 import { AccountHistoryRepository } from './account-history-repository.js';
-import { ConsumerRequestRepository } from './consumer-request-repository.js';
 import { SupplierManager } from './supplier-manager.js';
 
 /** Closing a personal account (p.4.11): from its closing day on it takes no new charges. */
@@ -14,16 +13,20 @@ export class AccountCloseManager {
   /**
    * Closes the supplier's account `accountNumber` on `closedOn`: not before it was opened nor
    * in the future (Kazakhstan's calendar); an account already closed is CONFLICT. Recorded in
-   * the account's history. Returns the account's id.
+   * the account's history. Returns the account's id and its supplier's subject.
    */
-  async close(supplierId: string, accountNumber: string, closedOn: string, by: { actor: string; now: Date }): Promise<string> {
-    await new SupplierManager(this.executor).existing(supplierId, 'supplierId');
-    const account = await new ConsumerRequestRepository(this.executor).accountOf(supplierId, accountNumber.trim());
-    if (!account) throw notFound('The personal account', 'accountNumber');
+  async close(
+    supplierId: string,
+    accountNumber: string,
+    closedOn: string,
+    by: { actor: string; now: Date },
+  ): Promise<{ id: string; subjectId: string }> {
+    const { subjectId } = await new SupplierManager(this.executor).existing(supplierId, 'supplierId');
+    // The account found and locked in one statement.
     const [row] = await this.executor
-      .select({ openedAt: personalAccounts.openedAt, closedAt: personalAccounts.closedAt })
+      .select({ id: personalAccounts.id, openedAt: personalAccounts.openedAt, closedAt: personalAccounts.closedAt })
       .from(personalAccounts)
-      .where(eq(personalAccounts.id, account.id))
+      .where(and(eq(personalAccounts.supplierId, supplierId), eq(personalAccounts.accountNumber, accountNumber.trim())))
       .for('update');
     if (!row) throw notFound('The personal account', 'accountNumber');
     if (row.closedAt !== null) throw conflict(`The account is already closed (on ${row.closedAt}).`, 'accountNumber');
@@ -33,11 +36,11 @@ export class AccountCloseManager {
     await this.executor
       .update(personalAccounts)
       .set({ closedAt: closedOn, updatedAt: by.now, version: sql`${personalAccounts.version} + 1` })
-      .where(and(eq(personalAccounts.id, account.id), eq(personalAccounts.supplierId, supplierId)));
+      .where(and(eq(personalAccounts.id, row.id), eq(personalAccounts.supplierId, supplierId)));
     await new AccountHistoryRepository(this.executor).record(
-      [{ accountId: account.id, change: 'CLOSED', changes: { closedAt: { old: null, new: closedOn } }, personalDataChanged: [] }],
+      [{ accountId: row.id, change: 'CLOSED', changes: { closedAt: { old: null, new: closedOn } }, personalDataChanged: [] }],
       by.actor,
     );
-    return account.id;
+    return { id: row.id, subjectId };
   }
 }

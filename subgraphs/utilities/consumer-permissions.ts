@@ -1,11 +1,10 @@
 import { authenticatedEntity, type EntityPolicy, openEntity } from '../../lib/auth/entities.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
-import { grantsForSubject, hasFunction } from '../../lib/auth/scope.js';
-import { type IRules, isOpenPart, relyOnGrants, relyOnToken, rule, visibleWithParent } from '../../lib/auth/shield.js';
-import { forbidden, notFound, unauthenticated } from '../../lib/errors.js';
+import { type IRules, isOpenPart, relyOnToken, rule, visibleWithParent } from '../../lib/auth/shield.js';
+import { forbidden, unauthenticated } from '../../lib/errors.js';
 import { parseId } from '../../lib/ids.js';
 import type { Context } from './context.js';
-import { actsForSupplier } from './supplier-rules.js';
+import { actsForSubjectOf, actsForSupplier } from './supplier-rules.js';
 
 /**
  * Who may do what with consumer requests and outages (merged into permissions.ts). A request
@@ -30,30 +29,14 @@ const isSignedIn = rule({ cache: 'contextual' })((_parent, _args, context: Conte
   context.caller.kind === 'anonymous' ? unauthenticated() : true,
 );
 
-/** Relies on the caller's grants of `fn` for the supplier `subjectOf` finds, or refuses. */
-function actsForOwnerOf(
-  fn: AccessFunction,
-  subjectOf: (args: Record<string, unknown>, context: Context) => Promise<string | null>,
-  missing: { what: string; field: string },
-) {
-  return rule({ cache: 'no_cache' })(async (_parent, args, context: Context) => {
-    const { caller } = context;
-    if (caller.kind === 'anonymous') return unauthenticated();
-    if (!hasFunction(caller, fn)) return forbidden(`This operation needs ${fn}.`);
-    const subjectId = await subjectOf(args, context);
-    if (!subjectId) return notFound(missing.what, missing.field);
-    return relyOnGrants(grantsForSubject(caller, fn, subjectId), () => forbidden(`You may use ${fn} only for the suppliers you act for.`));
-  });
-}
-
-const answersRequest = actsForOwnerOf(
+const answersRequest = actsForSubjectOf(
   accounts,
   async (args, context) =>
     (await context.loaders.consumers.requestById.load(parseId(args.id, 'id', 'a consumer request')))?.supplierSubjectId ?? null,
   { what: 'The consumer request', field: 'id' },
 );
 
-const changesOutage = actsForOwnerOf(
+const changesOutage = actsForSubjectOf(
   register,
   async (args, context) => {
     const outage = await context.loaders.consumers.outageById.load(parseId(args.id, 'id', 'an outage'));
@@ -71,14 +54,14 @@ export const consumerEntityPolicy: Record<string, EntityPolicy<Context>> = {
 export const consumerPermissions = {
   Query: {
     myConsumerRequests: isPerson,
-    consumerRequests: actsForSupplier(accounts, 'supplierId', (args) => args.supplierId),
+    consumerRequests: actsForSupplier(accounts),
     consumerRequest: isSignedIn,
     outages: isOpenPart,
   },
   Mutation: {
     submitConsumerRequest: isPerson,
     answerConsumerRequest: answersRequest,
-    publishOutage: actsForSupplier(register, 'supplierId', (args) => args.supplierId),
+    publishOutage: actsForSupplier(register),
     updateOutage: changesOutage,
   },
   Building: { outages: isOpenPart },

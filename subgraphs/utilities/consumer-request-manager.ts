@@ -3,7 +3,7 @@ import { AccessFunction } from '../../lib/auth/functions.js';
 import { subjectsFor } from '../../lib/auth/scope.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, conflict, type FieldProblem, forbidden, notFound } from '../../lib/errors.js';
-import { addWorkingDays, almatyDate } from '../../lib/working-calendar.js';
+import { addWorkingDays, almatyDate, calendarWindowDays } from '../../lib/working-calendar.js';
 import type { ConsumerRequestKind, ConsumerRequestStatus } from '../../schema/utilities.js';
 import { ConsumerRequestRepository, type RequestRow } from './consumer-request-repository.js';
 import { ReferencesRepository } from './references-repository.js';
@@ -15,8 +15,6 @@ import { SupplierManager } from './supplier-manager.js';
  * submission in Kazakhstan's working calendar.
  */
 export const ANSWER_WORKING_DAYS = 15;
-/** Calendar days that surely hold 15 working days, holidays included. */
-const CALENDAR_LOOKAHEAD_DAYS = 45;
 
 /** `ConsumerRequestInput` as the client sends it. */
 export interface ConsumerRequestInput {
@@ -69,7 +67,7 @@ export class ConsumerRequestManager {
       throw forbidden('You may submit requests only about the accounts you hold or of premises you own.');
     }
     const today = almatyDate(now);
-    const calendar = await repository.calendar(today, CALENDAR_LOOKAHEAD_DAYS);
+    const calendar = await repository.calendar(today, calendarWindowDays(ANSWER_WORKING_DAYS));
     return repository.insert({
       supplierId: input.supplierId,
       accountId: account.id,

@@ -7,6 +7,7 @@ import type { UtilityService } from '../../schema/utilities.js';
 import { AccountHistoryRepository, type AccountHistoryRow } from './account-history-repository.js';
 import { type AnalyticsLoaders, createAnalyticsLoaders } from './analytics-loaders.js';
 import { type ConsumerLoaders, createConsumerLoaders } from './consumer-loaders.js';
+import { grouped, inKeyOrder, type PageKey, pageLoader, uuids } from './loader-helpers.js';
 import { createMeterLoaders, type MeterLoaders } from './meter-loaders.js';
 import { createNetworkLoaders, type NetworkLoaders } from './network-loaders.js';
 import { accountScopeOf } from './personal-account-manager.js';
@@ -14,12 +15,7 @@ import { type AccountFilter, type AccountRow, type AccountScope, PersonalAccount
 import { SupplierRepository, type SupplierRow } from './supplier-repository.js';
 import { TariffRepository, type TariffRow } from './tariff-repository.js';
 
-/** One page of a list ordered by id: after which id (null for the first page), how many rows to read, and the list's filter. */
-export interface PageKey<TFilter> {
-  after: string | null;
-  limit: number;
-  filter: TFilter;
-}
+export type { PageKey } from './loader-helpers.js';
 
 export interface UtilitiesLoaders {
   /** The caller's reach over personal accounts, decided once per request. */
@@ -46,48 +42,6 @@ export interface UtilitiesLoaders {
   accountHistory: DataLoader<string, AccountHistoryRow[]>;
   /** Consumer requests, outages and premises' accounts (consumer-loaders.ts). */
   consumers: ConsumerLoaders;
-}
-
-// Keys may come from entity representations in any case, or not be ids at all: ids that
-// are not UUIDs match nothing (they never reach SQL), and rows are matched to keys in
-// lower case, as PostgreSQL prints ids.
-
-function inKeyOrder<T extends { id: string }>(keys: readonly string[], rows: readonly T[]): Array<T | null> {
-  const map = new Map(rows.map((row) => [row.id, row]));
-  return keys.map((key) => map.get(key.toLowerCase()) ?? null);
-}
-
-function uuids(keys: readonly string[]): string[] {
-  return keys.filter(isUuid).map((key) => key.toLowerCase());
-}
-
-function grouped<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const list = groups.get(key);
-    if (list) list.push(row);
-    else groups.set(key, [row]);
-  }
-  return groups;
-}
-
-/** Pages, one statement each (a request rarely asks for two), whose rows also prime the look-up by id when there is one. */
-function pageLoader<TFilter, TRow extends { id: string }>(
-  read: (key: PageKey<TFilter>) => Promise<TRow[]>,
-  byId?: DataLoader<string, TRow | null>,
-) {
-  return new DataLoader<PageKey<TFilter>, TRow[], string>(
-    (keys) =>
-      Promise.all(
-        keys.map(async (key) => {
-          const rows = await read(key);
-          for (const row of rows) byId?.prime(row.id, row);
-          return rows;
-        }),
-      ),
-    { cacheKeyFn: (key) => JSON.stringify(key) },
-  );
 }
 
 export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {

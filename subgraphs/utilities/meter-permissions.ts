@@ -1,11 +1,10 @@
 import type { EntityPolicy } from '../../lib/auth/entities.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
-import { grantsForSubject, hasFunction } from '../../lib/auth/scope.js';
-import { type IRules, isOpenPart, relyOnGrants, rule, visibleWithParent } from '../../lib/auth/shield.js';
-import { forbidden, notFound, unauthenticated } from '../../lib/errors.js';
-import { parseId } from '../../lib/ids.js';
+import { type IRules, isOpenPart, rule, visibleWithParent } from '../../lib/auth/shield.js';
+import { forbidden, unauthenticated } from '../../lib/errors.js';
 import type { Context } from './context.js';
 import { readsAnyMeter } from './meter-manager.js';
+import { actsForSupplier } from './supplier-rules.js';
 
 /**
  * Who may do what with meters and readings (merged into permissions.ts): read within the
@@ -20,19 +19,6 @@ const mayReadMeters = rule({ cache: 'contextual' })((_parent, _args, context: Co
     ? true
     : forbidden('Reading meters needs METERS_MAINTAIN or READINGS_SUBMIT for a supplier, or ANALYTICS_READ of a national body.');
 });
-
-function actsForSupplier(fn: AccessFunction) {
-  return rule({ cache: 'no_cache' })(async (_parent, args: { supplierId?: unknown }, context: Context) => {
-    const { caller } = context;
-    if (caller.kind === 'anonymous') return unauthenticated();
-    if (!hasFunction(caller, fn)) return forbidden(`This operation needs ${fn}.`);
-    const supplier = await context.loaders.supplierById.load(parseId(args.supplierId, 'supplierId', 'a supplier'));
-    if (!supplier) return notFound('The supplier', 'supplierId');
-    return relyOnGrants(grantsForSubject(caller, fn, supplier.subjectId), () =>
-      forbidden(`You may use ${fn} only for the suppliers you act for.`),
-    );
-  });
-}
 
 /** `_entities`: Meter references resolve to null outside the scope; Premise is open (it only adds meters, each guarded). */
 export const meterEntityPolicy: Record<string, EntityPolicy<Context>> = {

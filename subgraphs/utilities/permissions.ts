@@ -104,8 +104,8 @@ export const permissions: IRules = {
     ...consumerPermissions.Mutation,
     registerSupplier: isAdministrator,
     updateSupplierPassport: keepsPassport,
-    closePersonalAccount: actsForSupplier(AccessFunction.PersonalAccountsMaintain, 'supplierId', (args) => args.supplierId),
-    upsertPersonalAccounts: actsForSupplier(AccessFunction.PersonalAccountsMaintain, 'supplierId', (args) => args.supplierId),
+    closePersonalAccount: actsForSupplier(AccessFunction.PersonalAccountsMaintain),
+    upsertPersonalAccounts: actsForSupplier(AccessFunction.PersonalAccountsMaintain),
     publishTariff: actsForSupplier(
       AccessFunction.TariffsMaintain,
       'input.supplierId',

@@ -2,6 +2,7 @@ import type { Executor } from '../../lib/db.js';
 import { badUserInput, type FieldProblem, notFound } from '../../lib/errors.js';
 import { parseOptionalId } from '../../lib/ids.js';
 import { type ReadingReminderRow, ReadingWindowRepository, type ReadingWindowRow } from './reading-window-repository.js';
+import { ReferencesRepository } from './references-repository.js';
 import { SupplierManager } from './supplier-manager.js';
 
 /** Most reminders one call answers. */
@@ -36,7 +37,8 @@ export class ReadingWindowManager {
       });
     if (problems.length > 0) throw badUserInput(problems);
     const repository = new ReadingWindowRepository(this.executor);
-    if (buildingId !== null && !(await repository.buildingExists(buildingId))) throw notFound('The building', 'input.buildingId');
+    if (buildingId !== null && !(await new ReferencesRepository(this.executor).existingBuildings([buildingId])).has(buildingId))
+      throw notFound('The building', 'input.buildingId');
     return repository.set(supplier.id, buildingId, input.firstDay, input.lastDay, setBy);
   }
 

@@ -41,12 +41,6 @@ export class ReadingWindowRepository {
     return inserted;
   }
 
-  /** Whether the building is in the register (its published view). */
-  async buildingExists(buildingId: string): Promise<boolean> {
-    const rows = await this.executor.execute(sql`select 1 from buildings.published_buildings where id = ${buildingId}::uuid`);
-    return rows.length > 0;
-  }
-
   /**
    * The supplier's meters in service (installed by `day`, not removed) whose window (their
    * building's, else the supplier's default) is open on `day` and that have no reading taken

@@ -2,13 +2,18 @@ import type { ChangeType } from '../../../lib/changes.js';
 import { env } from '../../../lib/env.js';
 import { badUserInput, forbidden } from '../../../lib/errors.js';
 import { parseId, parseOptionalId } from '../../../lib/ids.js';
-import { isKatoCode } from '../../../lib/kato.js';
 import { byTime, parsePage, parseSequencePage, toConnection, toSequenceConnection } from '../../../lib/pagination.js';
 import { analyticsReads } from '../../../lib/read-replicas.js';
 import type { Context } from '../context.js';
 import type { DataQualityGrouping } from '../data-quality-repository.js';
 import type { DutyRow } from '../duties-repository.js';
-import { type DataQualityFilterArgs, type DutyFilterArgs, parseDataQualityFilter, parseDutyFilter } from '../duty-filter.js';
+import {
+  type DataQualityFilterArgs,
+  type DutyFilterArgs,
+  katoCodeProblem,
+  parseDataQualityFilter,
+  parseDutyFilter,
+} from '../duty-filter.js';
 import { mayRead } from '../export-manager.js';
 import { ExportRepository } from '../export-repository.js';
 import { IncidentRepository } from '../incident-repository.js';
@@ -88,8 +93,8 @@ export const Query = {
 
   /** The open part's aggregates for a territory and month: no token, no personal data. */
   openData(_parent: unknown, args: { katoCode: string; period: string }, context: Context) {
-    const problems = [];
-    if (!isKatoCode(args.katoCode)) problems.push({ field: 'katoCode', message: 'katoCode must be a 9-digit KATO code, e.g. 750000000.' });
+    const kato = katoCodeProblem('katoCode', args.katoCode);
+    const problems = kato ? [kato] : [];
     const month = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(args.period);
     if (!month || Number(month[1]) < 2000 || Number(month[1]) > 2100)
       problems.push({ field: 'period', message: 'period must be a month between 2000-01 and 2100-12, written YYYY-MM.' });

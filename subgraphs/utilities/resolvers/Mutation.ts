@@ -66,13 +66,12 @@ export const Mutation = {
     return placeWrite(context, info, {
       operation: 'utilities.closePersonalAccount',
       run: async (tx) => {
-        const id = await new AccountCloseManager(tx).close(supplierId, args.accountNumber, args.closedOn, {
+        const { id, subjectId } = await new AccountCloseManager(tx).close(supplierId, args.accountNumber, args.closedOn, {
           actor: actorOf(context.caller),
           now: context.receivedAt,
         });
         // Read inside the transaction (a testing-stand answer before its rollback); holder data keeps its own rule.
         const [account] = await new PersonalAccountRepository(tx).byIds([id], { readSubjects: null, holderDataSubjects: null });
-        const { subjectId } = await new SupplierManager(tx).existing(supplierId, 'supplierId');
         return { payload: { account }, objectIds: [id], changes: [{ type: 'PERSONAL_ACCOUNT', id, operation: 'UPDATED', subjectId }] };
       },
     });
