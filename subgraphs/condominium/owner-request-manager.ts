@@ -126,7 +126,7 @@ export class OwnerRequestManager {
     });
     await this.requests.recordEvent({ requestId: request.id, status: 'SUBMITTED', changedBy: submission.actor, changedAt: submission.at });
     await new DocumentManager(this.executor).attach('REQUEST', request.id, request.buildingId, submission.documentIds, 'input.documentIds');
-    return { request, changes: await this.declare(request, 'CREATED') };
+    return { request, changes: await this.declare(request, 'CREATED', katoCode) };
   }
 
   /**
@@ -233,9 +233,16 @@ export class OwnerRequestManager {
     }
   }
 
-  /** Located at the building, owned by its manager now: the feed shows the change to both (never the requester's identity). */
-  private async declare(request: OwnerRequestRow, operation: 'CREATED' | 'UPDATED'): Promise<ChangeDeclaration[]> {
-    const katoCode = await this.management.buildingKato(request.buildingId);
+  /**
+   * Located at the building, owned by its manager now: the feed shows the change to both (never the requester's identity).
+   * `buildingKato`: the building's code when this write has already read it.
+   */
+  private async declare(
+    request: OwnerRequestRow,
+    operation: 'CREATED' | 'UPDATED',
+    buildingKato?: string | null,
+  ): Promise<ChangeDeclaration[]> {
+    const katoCode = buildingKato === undefined ? await this.management.buildingKato(request.buildingId) : buildingKato;
     const [management] = await this.management.currentOf([request.buildingId], almatyDate(new Date()));
     return [{ type: 'OWNER_REQUEST', id: request.id, operation, katoCode, subjectId: management?.managementSubjectId ?? null }];
   }
