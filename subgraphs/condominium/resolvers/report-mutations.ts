@@ -9,6 +9,7 @@ import { assertStillManages, managingSubjectsOf } from '../building-rights.js';
 import type { Context } from '../context.js';
 import type { DraftReportInput, ReportLineInput, ReportWorkInput } from '../report-input.js';
 import { type Acting, ReportManager, reportConflicts } from '../report-manager.js';
+import { parseDocumentIds } from './document-ids.js';
 
 interface DraftReportArgs {
   buildingId: string;
@@ -50,7 +51,7 @@ export const reportMutations = {
       ...input,
       buildingId: parseId(input.buildingId, 'input.buildingId', 'a building'),
       replacesReportId: parseOptionalId(input.replacesReportId, 'input.replacesReportId', 'a report'),
-      documentIds: (input.documentIds ?? []).map((id, index) => parseId(id, `input.documentIds[${index}]`, 'a document')),
+      documentIds: parseDocumentIds(input.documentIds),
     };
     return placeWrite(context, info, {
       operation: 'condominium.draftReport',
