@@ -39,7 +39,7 @@ export interface WearBand {
 }
 
 /** The wear bands, a quarter each: 0–25, 25–50, 50–75, 75–100 %. */
-export const WEAR_BANDS = 4;
+const WEAR_BANDS = 4;
 
 export interface TariffSummary {
   service: UtilityService;
@@ -188,9 +188,13 @@ export function createAnalyticsLoaders(db: Executor) {
   };
 }
 
+/** The year of months from `from`, each made by `make`. */
+function overMonths<T>(from: string, make: (month: string) => T): T[] {
+  return Array.from({ length: SERIES_MONTHS }, (_, i) => make(addMonths(from, i)));
+}
+
 function series(from: string, at: (month: string) => { billedTiyn: bigint; paidTiyn: bigint } | undefined): MonthlyCollection[] {
-  return Array.from({ length: SERIES_MONTHS }, (_, i) => {
-    const month = addMonths(from, i);
+  return overMonths(from, (month) => {
     const row = at(month);
     const billed = row?.billedTiyn ?? 0n;
     const paid = row?.paidTiyn ?? 0n;
@@ -204,10 +208,7 @@ function series(from: string, at: (month: string) => { billedTiyn: bigint; paidT
 }
 
 function readingSeries(from: string, at: (month: string) => number): MonthlyReadings[] {
-  return Array.from({ length: SERIES_MONTHS }, (_, i) => {
-    const month = addMonths(from, i);
-    return { month, readings: at(month) };
-  });
+  return overMonths(from, (month) => ({ month, readings: at(month) }));
 }
 
 /** Every band, those without networks as zeros. */

@@ -14,7 +14,7 @@ import { SupplierManager } from './supplier-manager.js';
  * Kazakhstan's Administrative Procedural Code (15 working days), counted from the day after
  * submission in Kazakhstan's working calendar.
  */
-export const ANSWER_WORKING_DAYS = 15;
+const ANSWER_WORKING_DAYS = 15;
 
 /** `ConsumerRequestInput` as the client sends it. */
 export interface ConsumerRequestInput {

@@ -6,7 +6,7 @@ import { ReferencesRepository } from './references-repository.js';
 import { SupplierManager } from './supplier-manager.js';
 
 /** Most reminders one call answers. */
-export const MAX_READING_REMINDERS = 10_000;
+const MAX_READING_REMINDERS = 10_000;
 
 export interface ReadingWindowInput {
   buildingId?: string | null;
