@@ -1,5 +1,6 @@
 import { SQL, sql } from 'drizzle-orm';
 import { type JobHelpers, Logger, type Runner, run, runMigrations, runOnce, type Task, type TaskList } from 'graphile-worker';
+import { Pool } from 'pg';
 import postgres from 'postgres';
 import { describeForLog } from './errors.js';
 import { log } from './log.js';
@@ -89,16 +90,34 @@ export interface JobWorkerOptions {
  * number of processes may run one. Signals are left to the process (`lib/shutdown.ts`).
  */
 export async function startJobWorker(options: JobWorkerOptions): Promise<() => Promise<void>> {
+  const pgPool = ownPool(options.connectionString, (options.concurrency ?? 4) + 2);
   const runner: Runner = await run({
-    connectionString: options.connectionString,
+    pgPool,
     taskList: options.tasks,
     concurrency: options.concurrency ?? 4,
-    maxPoolSize: (options.concurrency ?? 4) + 2,
     pollInterval: options.pollInterval ?? 2_000,
     noHandleSignals: true,
     logger: quietLogger,
+  }).catch(async (error: unknown) => {
+    await pgPool.end();
+    throw error;
   });
-  return () => runner.stop();
+  return async () => {
+    await runner.stop();
+    await pgPool.end();
+  };
+}
+
+/**
+ * The queue's connections, owned here rather than by graphile-worker: stopping waits until
+ * every one has closed (a pool graphile creates is released in the background, and its
+ * sessions could still be closing when the database goes away), and a session the server
+ * ends while idle is logged instead of thrown.
+ */
+function ownPool(connectionString: string, max: number): Pool {
+  const pool = new Pool({ connectionString, max });
+  pool.on('error', (error) => log.warn({ component: 'jobs' }, `an idle queue connection ended: ${describeForLog(error)}`));
+  return pool;
 }
 
 /**
@@ -107,7 +126,12 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<() => P
  * and one-off scripts.
  */
 export async function runDueJobs(connectionString: string, tasks: TaskList): Promise<void> {
-  await runOnce({ connectionString, taskList: tasks, logger: quietLogger, noHandleSignals: true, maxPoolSize: 2 });
+  const pgPool = ownPool(connectionString, 2);
+  try {
+    await runOnce({ pgPool, taskList: tasks, logger: quietLogger, noHandleSignals: true });
+  } finally {
+    await pgPool.end();
+  }
   const client = postgres(connectionString, { max: 1, onnotice: () => {} });
   try {
     for (let waited = 0; waited < 5_000; waited += 20) {

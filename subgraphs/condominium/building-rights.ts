@@ -34,8 +34,9 @@ import { AccessFunction } from '../../lib/auth/functions.js';
 import { grantsInTerritory, subjectsFor } from '../../lib/auth/scope.js';
 import { isAdministrator, or, relyOnGrants, relyOnToken, rule } from '../../lib/auth/shield.js';
 import type { Executor } from '../../lib/db.js';
-import { forbidden, unauthenticated } from '../../lib/errors.js';
+import { badUserInput, forbidden, unauthenticated } from '../../lib/errors.js';
 import { parseId } from '../../lib/ids.js';
+import { isKatoCode } from '../../lib/kato.js';
 import { almatyDate } from '../../lib/working-calendar.js';
 import type { Context } from './context.js';
 import { RightsRepository } from './rights-repository.js';
@@ -145,3 +146,19 @@ export async function assertStillManages(tx: Executor, subjectIds: string | read
 /** Whoever a building's documents concern (scans may show persons): its manager, its owners, the local executive body of its territory, the Administrator. */
 export const concernsDocument = <TParent>(of: BuildingIdOf<TParent>) =>
   or(managesBuilding(of), ownsPremisesInBuilding(of), watchesBuildingTerritory(AccessFunction.CondominiumManage, of), isAdministrator);
+
+/**
+ * A local executive body holding one of `fns` in the territory of the `katoCode` argument, or a
+ * national body holding one; relies on those grants. A malformed code is BAD_USER_INPUT.
+ */
+export function holdsInTerritoryArgument(fns: readonly AccessFunction[], refusal: string) {
+  return rule({ cache: 'no_cache' })<unknown, Context>((_parent, args, { caller }) => {
+    if (caller.kind === 'anonymous') return unauthenticated();
+    if (!isKatoCode(args.katoCode)) return badUserInput({ field: 'katoCode', message: 'katoCode must be a 9-digit KATO code.' });
+    const katoCode = args.katoCode;
+    return relyOnGrants(
+      fns.flatMap((fn) => grantsInTerritory(caller, fn, katoCode)),
+      () => forbidden(refusal),
+    );
+  });
+}

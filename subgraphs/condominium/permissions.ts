@@ -1,21 +1,9 @@
 import { readsTerritoryAnalytics } from '../../lib/auth/analytics.js';
 import { entitiesRule, openEntity } from '../../lib/auth/entities.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
-import { grantsInTerritory } from '../../lib/auth/scope.js';
-import {
-  deny,
-  type IRules,
-  isAdministrator,
-  isOpenPart,
-  or,
-  relyOnGrants,
-  relyOnToken,
-  rule,
-  visibleWithParent,
-} from '../../lib/auth/shield.js';
-import { badUserInput, forbidden, unauthenticated } from '../../lib/errors.js';
+import { deny, type IRules, isAdministrator, isOpenPart, or, relyOnToken, rule, visibleWithParent } from '../../lib/auth/shield.js';
+import { forbidden, unauthenticated } from '../../lib/errors.js';
 import { parseId } from '../../lib/ids.js';
-import { isKatoCode } from '../../lib/kato.js';
 import type { PersonalDataOf } from '../../lib/subgraph-schema.js';
 import {
   type BuildingIdOf,
@@ -23,6 +11,7 @@ import {
   buildingIdInInput,
   buildingIdOfParent,
   concernsDocument,
+  holdsInTerritoryArgument,
   managesBuilding,
   ownsPremisesInBuilding,
   thisBuilding,
@@ -69,13 +58,10 @@ const reportBuilding: BuildingIdOf = async (_parent, args, context) =>
  * Compliance lists of a territory (`katoCode` argument): a local executive body holding
  * CONDOMINIUM_MANAGE or ANALYTICS_READ in it, or a national body holding either; relies on those grants.
  */
-const watchesTerritoryArgument = rule({ cache: 'no_cache' })<unknown, Context>((_parent, args, { caller }) => {
-  if (caller.kind === 'anonymous') return unauthenticated();
-  if (!isKatoCode(args.katoCode)) return badUserInput({ field: 'katoCode', message: 'katoCode must be a 9-digit KATO code.' });
-  const katoCode = args.katoCode;
-  const grants = [AccessFunction.CondominiumManage, AccessFunction.AnalyticsRead].flatMap((fn) => grantsInTerritory(caller, fn, katoCode));
-  return relyOnGrants(grants, () => forbidden('Compliance lists are for the local executive body of this territory and national bodies.'));
-});
+const watchesTerritoryArgument = holdsInTerritoryArgument(
+  [AccessFunction.CondominiumManage, AccessFunction.AnalyticsRead],
+  'Compliance lists are for the local executive body of this territory and national bodies.',
+);
 
 /** A person's own premises: any person signed in; a digital object has none. */
 const isPerson = rule({ cache: 'contextual' })<unknown, Context>((_parent, _args, { caller }) => {

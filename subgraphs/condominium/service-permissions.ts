@@ -1,15 +1,14 @@
 import { authenticatedEntity, type EntityPolicy, openEntity } from '../../lib/auth/entities.js';
-import { grantsInTerritory } from '../../lib/auth/scope.js';
-import { type IRules, isAuthenticated, isOpenPart, or, relyOnGrants, relyOnToken, rule, visibleWithParent } from '../../lib/auth/shield.js';
-import { badUserInput, forbidden, notFound, unauthenticated } from '../../lib/errors.js';
+import { type IRules, isAuthenticated, isOpenPart, or, relyOnToken, rule, visibleWithParent } from '../../lib/auth/shield.js';
+import { forbidden, notFound, unauthenticated } from '../../lib/errors.js';
 import { parseId } from '../../lib/ids.js';
-import { isKatoCode } from '../../lib/kato.js';
 import type { PersonalDataOf } from '../../lib/subgraph-schema.js';
 import {
   type BuildingIdOf,
   buildingIdInInput,
   buildingIdOfParent,
   concernsDocument,
+  holdsInTerritoryArgument,
   managesBuilding,
   ownsPremisesInBuilding,
   thisBuilding,
@@ -57,14 +56,10 @@ const isRequester = rule({ cache: 'no_cache' })(async (_parent, args, context: C
 });
 
 /** A local executive body with CONDOMINIUM_MANAGE in the territory of `katoCode`, or a national body with it. */
-const watchesTerritory = rule({ cache: 'no_cache' })((_parent, args, context: Context) => {
-  const { caller } = context;
-  if (caller.kind === 'anonymous') return unauthenticated();
-  if (!isKatoCode(args.katoCode)) throw badUserInput({ field: 'katoCode', message: 'katoCode must be a KATO code of 9 digits.' });
-  return relyOnGrants(grantsInTerritory(caller, WATCH_FUNCTION, args.katoCode), () =>
-    forbidden(`Reading overdue requests of a territory needs ${WATCH_FUNCTION} in that territory.`),
-  );
-});
+const watchesTerritory = holdsInTerritoryArgument(
+  [WATCH_FUNCTION],
+  `Reading overdue requests of a territory needs ${WATCH_FUNCTION} in that territory.`,
+);
 
 /** A request's personal data: its requester, the building's manager, or PERSONAL_DATA_READ in its territory. */
 const mayReadRequestDetails = rule({ cache: 'no_cache' })(async (request: OwnerRequestRow, _args, context: Context) =>

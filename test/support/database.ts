@@ -23,13 +23,6 @@ export async function createTestDatabase(options: ConnectOptions = {}): Promise<
     close: async () => {
       await handle.close();
       const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-      // Pools closing in the background (the job worker's) finish first: a forced drop ends
-      // their sessions mid-close, and a client that meets that rethrows it as uncaught.
-      for (let waited = 0; waited < 3000; waited += 50) {
-        const [open] = await admin<Array<{ n: number }>>`select count(*)::int as n from pg_stat_activity where datname = ${name}`;
-        if (!open || open.n === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
       await admin.unsafe(`drop database if exists "${name}" with (force)`).catch(() => {});
       await admin.end();
     },
