@@ -65,3 +65,17 @@ export function territoryRanges(prefixes: readonly string[]): SQL {
 export function inTerritoryRange(code: SQL): SQL {
   return sql`${code} ~>=~ p.prefix and ${code} ~<~ p.upto`;
 }
+
+/**
+ * The finest territory the analytics summaries keep: a district or city of a region (a
+ * code's first 4 digits). A region, a district and the country read the summaries.
+ */
+export const SUMMARY_GRAIN = 4;
+
+/** Territories' prefixes split into those the per-district summaries serve and the finer ones, read from the records. */
+export function byGrain(prefixes: readonly string[]): { coarse: string[]; fine: string[] } {
+  return {
+    coarse: prefixes.filter((prefix) => prefix.length <= SUMMARY_GRAIN),
+    fine: prefixes.filter((prefix) => prefix.length > SUMMARY_GRAIN),
+  };
+}

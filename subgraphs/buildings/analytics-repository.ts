@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
-import { inTerritoryRange, territoryRanges } from '../../lib/kato.js';
+import { byGrain, inTerritoryRange, territoryRanges } from '../../lib/kato.js';
 import type { BuildingRow } from './buildings-repository.js';
 import { overdueConfirmation } from './buildings-repository.js';
 
@@ -17,12 +17,6 @@ export interface CountCell {
   annexFieldsApplicable: number;
   annexFieldsFilled: number;
 }
-
-/**
- * A district (4 digits) is the finest grain of `building_counts`: a region, a district and
- * the country read the summary; a rural district or a settlement reads the register itself.
- */
-export const SUMMARY_GRAIN = 4;
 
 /**
  * One row per territory and value of each dimension (and one per territory and status),
@@ -73,8 +67,7 @@ export class BuildingAnalyticsRepository {
 
   /** The count cells of every territory: the summary for coarse prefixes, the register for fine ones (one statement each). */
   async cells(prefixes: readonly string[]): Promise<CountCell[]> {
-    const coarse = prefixes.filter((prefix) => prefix.length <= SUMMARY_GRAIN);
-    const fine = prefixes.filter((prefix) => prefix.length > SUMMARY_GRAIN);
+    const { coarse, fine } = byGrain(prefixes);
     const cells: CountCell[] = [];
     for (const [group, source] of [
       [coarse, fromSummary],

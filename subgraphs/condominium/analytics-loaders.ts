@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Executor } from '../../lib/db.js';
-import { katoPrefix, withinTerritory } from '../../lib/kato.js';
+import { byGrain, katoPrefix, withinTerritory } from '../../lib/kato.js';
 import type { ManagementForm, ReportKind } from '../../schema/condominium.js';
-import { byGrain, CondominiumAnalyticsRepository, type FundTotalsRow } from './analytics-repository.js';
+import { CondominiumAnalyticsRepository, type FundTotalsRow } from './analytics-repository.js';
 import { ManagementRepository } from './management-repository.js';
 import { type ReportPeriod, reportPeriod, type TerritoryCompliance, territoryCompliance } from './report-deadlines.js';
 import { ReportRepository } from './report-repository.js';

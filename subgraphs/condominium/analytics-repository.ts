@@ -1,23 +1,15 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
-import { inTerritoryRange, territoryRanges } from '../../lib/kato.js';
+import { byGrain, inTerritoryRange, territoryRanges } from '../../lib/kato.js';
 import type { ManagementForm, ReportKind } from '../../schema/condominium.js';
 
 /**
  * A district (the first 4 digits of a KATO code) is the finest grain of condominium's
  * summaries (`management_counts`, `report_publication_counts`, `capital_repair_totals`,
  * kept by the writes' triggers, migration condominium_analytics): a region, a district and
- * the country read them; a rural district or a settlement reads the records themselves.
+ * the country read them; a rural district or a settlement reads the records themselves
+ * (`byGrain` of lib/kato.ts).
  */
-export const SUMMARY_GRAIN = 4;
-
-/** Whether a territory's prefix is read from the summaries. */
-const readsSummary = (prefix: string) => prefix.length <= SUMMARY_GRAIN;
-
-/** Territories' prefixes split into those the summaries serve and the finer ones. */
-export function byGrain(prefixes: readonly string[]): { coarse: string[]; fine: string[] } {
-  return { coarse: prefixes.filter(readsSummary), fine: prefixes.filter((prefix) => !readsSummary(prefix)) };
-}
 
 /** The buildings managed on `day` per district and form: the summary's changes up to that day, summed. */
 function managedPerDistrict(day: string): SQL {

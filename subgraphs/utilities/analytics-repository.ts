@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
-import { inTerritoryRange, territoryRanges } from '../../lib/kato.js';
+import { byGrain, inTerritoryRange, territoryRanges } from '../../lib/kato.js';
 import type { UtilityService } from '../../schema/utilities.js';
 
 /**
@@ -12,12 +12,6 @@ import type { UtilityService } from '../../schema/utilities.js';
  * Buildings' codes come from the buildings subgraph's published view. Networks and outages
  * are few (thousands nationally): counted from their records.
  */
-
-/**
- * A district (4 digits) is the finest grain of the summaries: a region, a district and the
- * country read them; a rural district or a settlement reads the records.
- */
-export const SUMMARY_GRAIN = 4;
 
 /** A summary's districts in `p`'s range. */
 const districtInRange = inTerritoryRange(sql`c.district`);
@@ -82,8 +76,7 @@ export class UtilityAnalyticsRepository {
     fromSummary: (coarse: string[]) => SQL,
     fromRecords: (fine: string[]) => SQL,
   ): Promise<T[]> {
-    const coarse = prefixes.filter((prefix) => prefix.length <= SUMMARY_GRAIN);
-    const fine = prefixes.filter((prefix) => prefix.length > SUMMARY_GRAIN);
+    const { coarse, fine } = byGrain(prefixes);
     const rows: T[] = [];
     if (coarse.length > 0) rows.push(...((await this.db.execute<T>(fromSummary(coarse))) as unknown as T[]));
     if (fine.length > 0) rows.push(...((await this.db.execute<T>(fromRecords(fine))) as unknown as T[]));
