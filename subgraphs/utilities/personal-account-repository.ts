@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
+import { textArray } from '../../lib/pg-array.js';
 import { publishedPremises } from '../../schema/buildings.js';
 import { personalAccounts, suppliers, type UtilityService } from '../../schema/utilities.js';
 
@@ -122,11 +123,11 @@ export class PersonalAccountRepository {
     const rows = await this.executor
       .select(fields)
       .from(personalAccounts)
-      // The numbers travel as one JSON parameter: a 10,000-item call would otherwise bind 10,000.
+      // The numbers travel as one array parameter (lib/pg-array.ts): a 10,000-item call would otherwise bind 10,000.
       .where(
         and(
           eq(personalAccounts.supplierId, supplierId),
-          sql`${personalAccounts.accountNumber} in (select jsonb_array_elements_text(${JSON.stringify(accountNumbers)}::jsonb))`,
+          sql`${personalAccounts.accountNumber} = any(${textArray(accountNumbers)}::text[])`,
         ),
       );
     return new Map(rows.map((row) => [row.accountNumber, row]));
