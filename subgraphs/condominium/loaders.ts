@@ -4,6 +4,7 @@ import type { Database } from '../../lib/db.js';
 import { almatyDate } from '../../lib/working-calendar.js';
 import type { AttachedRecordKind, ReportKind } from '../../schema/condominium.js';
 import { type AnalyticsLoaders, createAnalyticsLoaders } from './analytics-loaders.js';
+import { byKey, groupBy } from './batch-results.js';
 import { DocumentRepository, type DocumentRow } from './document-repository.js';
 import { type HouseCouncilMemberRow, HouseCouncilRepository } from './house-council-repository.js';
 import { type AssignmentRow, ManagementRepository } from './management-repository.js';
@@ -91,19 +92,6 @@ export function complianceKey(buildingId: string, kind: 'MONTHLY' | 'ANNUAL', ye
 /** The key of `attachedDocuments`. */
 export function attachmentKey(kind: AttachedRecordKind, recordId: string): string {
   return `${kind}:${recordId}`;
-}
-
-/** One statement for many keys, each key's rows (empty when none). */
-function groupBy<K, R>(rows: readonly R[], keyOf: (row: R) => K, keys: readonly K[]): R[][] {
-  const lists = new Map<K, R[]>(keys.map((key) => [key, []]));
-  for (const row of rows) lists.get(keyOf(row))?.push(row);
-  return keys.map((key) => lists.get(key) ?? []);
-}
-
-/** One statement for many keys, each key's row or null. */
-function byKey<K, R>(rows: readonly R[], keyOf: (row: R) => K, keys: readonly K[]): (R | null)[] {
-  const found = new Map(rows.map((row) => [keyOf(row), row]));
-  return keys.map((key) => found.get(key) ?? null);
 }
 
 export function createLoaders(db: Database, caller: Caller): Loaders {

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Database } from '../../lib/db.js';
 import { isUuid } from '../../lib/uuid.js';
 import type { PlannedWorkStatus } from '../../schema/condominium.js';
+import { byKey, groupBy } from './batch-results.js';
 import { ContractRepository, type ContractRow } from './contract-repository.js';
 import {
   type OwnerRequestEventRow,
@@ -31,9 +32,13 @@ export interface ServiceLoaders {
   requestEvents: DataLoader<string, OwnerRequestEventRow[]>;
 }
 
+/** Each id's row or null, whatever the case the id was written in. */
 function inKeyOrder<T extends { id: string }>(keys: readonly string[], rows: readonly T[]): Array<T | null> {
-  const map = new Map(rows.map((row) => [row.id, row]));
-  return keys.map((key) => map.get(key.toLowerCase()) ?? null);
+  return byKey(
+    rows,
+    (row) => row.id,
+    keys.map((key) => key.toLowerCase()),
+  );
 }
 
 const uuids = (keys: readonly string[]) => keys.filter(isUuid).map((key) => key.toLowerCase());
@@ -83,10 +88,6 @@ export function createServiceLoaders(db: Database): ServiceLoaders {
         ),
       { cacheKeyFn: (page) => JSON.stringify(page) },
     ),
-    requestEvents: new DataLoader(async (ids) => {
-      const events = new Map<string, OwnerRequestEventRow[]>(ids.map((id) => [id, []]));
-      for (const row of await requests.eventsOf(ids)) events.get(row.requestId)?.push(row);
-      return ids.map((id) => events.get(id) ?? []);
-    }),
+    requestEvents: new DataLoader(async (ids) => groupBy(await requests.eventsOf(ids), (row) => row.requestId, ids)),
   };
 }
