@@ -112,11 +112,14 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<() => P
  * The queue's connections, owned here rather than by graphile-worker: stopping waits until
  * every one has closed (a pool graphile creates is released in the background, and its
  * sessions could still be closing when the database goes away), and a session the server
- * ends while idle is logged instead of thrown.
+ * ends, idle or checked out, is logged instead of thrown (graphile-worker asks for both handlers).
  */
 function ownPool(connectionString: string, max: number): Pool {
   const pool = new Pool({ connectionString, max });
-  pool.on('error', (error) => log.warn({ component: 'jobs' }, `an idle queue connection ended: ${describeForLog(error)}`));
+  const ended = (error: Error) => log.warn({ component: 'jobs' }, `a queue connection ended: ${describeForLog(error)}`);
+  pool.on('error', ended);
+  // A session the server ends while a client is checked out is reported on the client.
+  pool.on('connect', (client) => client.on('error', ended));
   return pool;
 }
 
