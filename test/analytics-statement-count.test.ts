@@ -65,8 +65,16 @@ describe('SQL statements of the analytics dashboard', () => {
       expect(many.data.regions.every((region: any) => region.buildingStatistics.registered === 1)).toBe(true);
       expect(few.data.regions.map((region: any) => region.katoCode)).toEqual(regionCodes.slice(0, 3));
       expect(many.count).toBe(few.count);
-      // The territories, the summary's figures, the overdue confirmations.
-      expect(few.count).toBe(3);
+      // The territories, the summary's headline figures, its breakdowns, the overdue confirmations.
+      expect(few.count).toBe(4);
+    });
+
+    it('reads only the headline statement when no breakdown is asked for', async () => {
+      const headline = `{ regions(level: 1) { katoCode buildingStatistics { registered emergency needingCapitalRepair barrierFreeShare completeness } } }`;
+      const { count, data } = await countStatements(buildingsDefinition, schema, headline);
+      expect(data.regions.every((region: any) => region.buildingStatistics.registered === 1)).toBe(true);
+      // The territories and the headline figures.
+      expect(count).toBe(2);
     });
   });
 

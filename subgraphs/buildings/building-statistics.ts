@@ -1,10 +1,17 @@
-import type { CountCell } from './analytics-repository.js';
+import type { BreakdownCell, HeadlineRow } from './analytics-repository.js';
 import type { BuildingRow } from './buildings-repository.js';
 
-/** The register's figures of one territory (`BuildingStatistics` in the SDL). */
-export interface BuildingStatistics {
-  /** The territory's KATO prefix, for the figures read on demand (overdue confirmations). */
+/**
+ * `BuildingStatistics` of the SDL is resolved field by field from the territory's prefix: the
+ * headline figures and the breakdowns are separate statements, so a dashboard that asks for
+ * the headline never pays for the breakdowns.
+ */
+export interface BuildingStatisticsParent {
   prefix: string;
+}
+
+/** The register's headline figures of one territory. */
+export interface HeadlineStatistics {
   registered: number;
   retired: number;
   premises: number;
@@ -13,6 +20,10 @@ export interface BuildingStatistics {
   barrierFree: number;
   barrierFreeShare: number;
   completeness: number;
+}
+
+/** The register's breakdowns of one territory's registered buildings. */
+export interface BreakdownStatistics {
   byCondition: { condition: BuildingRow['condition']; count: number }[];
   byHeatingSupplyType: { heatingSupplyType: BuildingRow['heatingSupplyType']; count: number }[];
   byDecadeBuilt: { decade: number; count: number }[];
@@ -20,43 +31,35 @@ export interface BuildingStatistics {
 
 const share = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
 
-/** The figures of `prefix` from its count cells; registered buildings only, apart from `retired`. */
-export function buildingStatistics(prefix: string, cells: readonly CountCell[]): BuildingStatistics {
-  const registered = cells.filter((cell) => cell.status === 'REGISTERED');
-  const totals = registered.find(
-    (cell) => cell.condition === null && cell.heatingSupplyType === null && cell.decadeBuilt === null && cell.barrierFree === null,
-  );
-  const retired = cells.find(
-    (cell) =>
-      cell.status === 'RETIRED' &&
-      cell.condition === null &&
-      cell.heatingSupplyType === null &&
-      cell.decadeBuilt === null &&
-      cell.barrierFree === null,
-  );
-  const byCondition = registered.flatMap((cell) =>
-    cell.condition && cell.buildings ? [{ condition: cell.condition, count: cell.buildings }] : [],
-  );
-  const count = (condition: BuildingRow['condition']) => byCondition.find((row) => row.condition === condition)?.count ?? 0;
-  const barrierFree = registered.find((cell) => cell.barrierFree === true)?.buildings ?? 0;
-  const total = totals?.buildings ?? 0;
+/** The headline figures from a territory's rows (one per status); registered buildings only, apart from `retired`. */
+export function headlineStatistics(rows: readonly HeadlineRow[]): HeadlineStatistics {
+  const registered = rows.find((row) => row.status === 'REGISTERED');
+  const total = registered?.buildings ?? 0;
+  const barrierFree = registered?.barrierFree ?? 0;
   return {
-    prefix,
     registered: total,
-    retired: retired?.buildings ?? 0,
-    premises: totals?.premises ?? 0,
-    emergency: count('EMERGENCY'),
-    needingCapitalRepair: count('OPERATING_NEEDS_CAPITAL_REPAIR'),
+    retired: rows.find((row) => row.status === 'RETIRED')?.buildings ?? 0,
+    premises: registered?.premises ?? 0,
+    emergency: registered?.emergency ?? 0,
+    needingCapitalRepair: registered?.needingCapitalRepair ?? 0,
     barrierFree,
     barrierFreeShare: share(barrierFree, total),
-    completeness: share(totals?.annexFieldsFilled ?? 0, totals?.annexFieldsApplicable ?? 0),
-    byCondition: byCondition.sort((a, b) => a.condition.localeCompare(b.condition)),
-    byHeatingSupplyType: registered
+    completeness: share(registered?.annexFieldsFilled ?? 0, registered?.annexFieldsApplicable ?? 0),
+  };
+}
+
+/** The breakdowns from a territory's cells, each sorted by its dimension; empty values left out. */
+export function breakdownStatistics(cells: readonly BreakdownCell[]): BreakdownStatistics {
+  return {
+    byCondition: cells
+      .flatMap((cell) => (cell.condition && cell.buildings ? [{ condition: cell.condition, count: cell.buildings }] : []))
+      .sort((a, b) => a.condition.localeCompare(b.condition)),
+    byHeatingSupplyType: cells
       .flatMap((cell) =>
         cell.heatingSupplyType && cell.buildings ? [{ heatingSupplyType: cell.heatingSupplyType, count: cell.buildings }] : [],
       )
       .sort((a, b) => a.heatingSupplyType.localeCompare(b.heatingSupplyType)),
-    byDecadeBuilt: registered
+    byDecadeBuilt: cells
       .flatMap((cell) => (cell.decadeBuilt !== null && cell.buildings ? [{ decade: cell.decadeBuilt, count: cell.buildings }] : []))
       .sort((a, b) => a.decade - b.decade),
   };

@@ -5,7 +5,7 @@ import type { PageRequest } from '../../lib/pagination.js';
 import { analyticsReads } from '../../lib/read-replicas.js';
 import { isUuid } from '../../lib/uuid.js';
 import { BuildingAnalyticsRepository } from './analytics-repository.js';
-import { type BuildingStatistics, buildingStatistics } from './building-statistics.js';
+import { type BreakdownStatistics, breakdownStatistics, type HeadlineStatistics, headlineStatistics } from './building-statistics.js';
 import { type BuildingListFilter, type BuildingRow, BuildingsRepository, type HistoryRow } from './buildings-repository.js';
 import { type OwnerRow, type PremiseRow, PremisesRepository } from './premises-repository.js';
 import { country, TerritoriesRepository, type TerritoryRow } from './territories-repository.js';
@@ -156,10 +156,16 @@ export function createBuildingLoaders(db: Executor) {
     return ids.map((id) => byBuilding.get(id.toLowerCase()) ?? []);
   }, uuidKey);
 
-  /** The register's figures per territory prefix: one statement for any number of territories (two when some are finer than a district). */
-  const buildingStatisticsByPrefix = new DataLoader<string, BuildingStatistics>(async (prefixes) => {
-    const byPrefix = groupBy(await analytics.cells(prefixes), (cell) => cell.prefix);
-    return prefixes.map((prefix) => buildingStatistics(prefix, byPrefix.get(prefix) ?? []));
+  /** The register's headline figures per territory prefix: one statement for any number of territories (two when some are finer than a district). */
+  const buildingHeadlineByPrefix = new DataLoader<string, HeadlineStatistics>(async (prefixes) => {
+    const byPrefix = groupBy(await analytics.headlines(prefixes), (row) => row.prefix);
+    return prefixes.map((prefix) => headlineStatistics(byPrefix.get(prefix) ?? []));
+  });
+
+  /** The register's breakdowns per territory prefix, likewise. */
+  const buildingBreakdownsByPrefix = new DataLoader<string, BreakdownStatistics>(async (prefixes) => {
+    const byPrefix = groupBy(await analytics.breakdowns(prefixes), (cell) => cell.prefix);
+    return prefixes.map((prefix) => breakdownStatistics(byPrefix.get(prefix) ?? []));
   });
 
   const overdueConfirmationsByPrefix = new DataLoader<string, number>(async (prefixes) => {
@@ -181,7 +187,8 @@ export function createBuildingLoaders(db: Executor) {
     premisesByBuildingId,
     ownersByPremiseId,
     historyByBuildingId,
-    buildingStatisticsByPrefix,
+    buildingHeadlineByPrefix,
+    buildingBreakdownsByPrefix,
     overdueConfirmationsByPrefix,
   };
 }
