@@ -50,7 +50,7 @@ const UTILITIES_PART = entities(UTILITIES_FIGURES, ', $month: Date');
  * subgraphs read (the register's, condominium's and utilities' counts per district, kept by
  * the writes), grouped by region: what the graph is compared with, request by request.
  */
-const handFromSummaries = (sql: postgres.Sql, month: string) => {
+export const handFromSummaries = (sql: postgres.Sql, month: string) => {
   const end = sql`(${month}::date + interval '1 month' - interval '1 day')::date`;
   const due = sql`(${month}::date + interval '1 month 19 days')::date`;
   return Promise.all([

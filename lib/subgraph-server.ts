@@ -1,6 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { callerSigner } from './auth/signed-caller.js';
 import { subgraphRequestCaller } from './auth/subgraph-request.js';
@@ -52,6 +56,9 @@ export async function startSubgraph(definition: SubgraphDefinition, options: Sta
     formatError: (formatted, error) => formatError(formatted, error),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // No cache hints are set anywhere (responses to POSTs are not cached), and the default
+      // plugin wraps every field's resolver to gather them: 4 ms of a 20-region dashboard.
+      ApolloServerPluginCacheControlDisabled(),
       // Text that cannot be stored never reaches a resolver, whichever router sent it.
       inputValuesPlugin<SubgraphContext>(),
       // One refusal per field path, not one per row, already on the way to the gateway.

@@ -101,8 +101,9 @@ describe('SQL statements of the analytics dashboard', () => {
       `managementForms { form buildingCount } unmanagedBuildingCount
        reportCompliance(kind: MONTHLY, year: 2026, month: 10) { owing onTime late missing due onTimeShare }
        capitalRepairFund { accrued paid spent balance } overdueOwnerRequestCount`,
-      // Management (with the register's counts), compliance, the funds, the overdue requests.
-      4,
+      // Managed buildings on today and on the period's last day (one statement for both days), the register's
+      // counts, the period's publications, the funds, the overdue requests.
+      5,
     ],
   ] as const) {
     it(`${name}: is the same for 3 regions as for all 20`, async () => {

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Executor } from '../../lib/db.js';
 import { byGrain, katoPrefix, withinTerritory } from '../../lib/kato.js';
 import type { ManagementForm, ReportKind } from '../../schema/condominium.js';
-import { CondominiumAnalyticsRepository, type FundTotalsRow } from './analytics-repository.js';
+import { CondominiumAnalyticsRepository, type FundTotalsRow, type ManagedRow } from './analytics-repository.js';
 import { ManagementRepository } from './management-repository.js';
 import { type ReportPeriod, reportPeriod, type TerritoryCompliance, territoryCompliance } from './report-deadlines.js';
 import { ReportRepository } from './report-repository.js';
@@ -34,25 +34,47 @@ export interface AnalyticsLoaders {
 /** The distinct prefixes of some KATO codes, split into those the summaries serve and the finer ones. */
 const prefixesOf = (katoCodes: readonly string[]) => byGrain([...new Set(katoCodes.map(katoPrefix))]);
 
+/** Sums per-district values over each territory prefix (a district's code starts with the prefixes of the territories it lies in). */
+function sumOverPrefixes(prefixes: readonly string[], perDistrict: Iterable<[string, number]>): Map<string, number> {
+  const sums = new Map(prefixes.map((prefix) => [prefix, 0]));
+  for (const [district, n] of perDistrict)
+    for (const prefix of prefixes) if (district.startsWith(prefix)) sums.set(prefix, sums.get(prefix)! + n);
+  return sums;
+}
+
 export function createAnalyticsLoaders(db: Executor, today: string, now: Date): AnalyticsLoaders {
   const analytics = new CondominiumAnalyticsRepository(db);
   const management = new ManagementRepository(db);
   const reports = new ReportRepository(db);
+  // Managed buildings per district and form on a day: every day a request asks for (today, report periods' last days) in one statement.
+  const managedOnDay = new DataLoader<string, ManagedRow[]>(async (days) => {
+    const rows = await analytics.managedPerDistrict(days);
+    return days.map((_, i) => rows.map((row) => ({ ...row, managed: [row.managed[i] ?? 0] })));
+  });
+  let registered: Promise<Map<string, number>> | undefined;
+  const registeredPerDistrict = () => (registered ??= analytics.registeredPerDistrict());
   return {
     managementCounts: new DataLoader(async (katoCodes) => {
       const byPrefix = new Map<string, Map<ManagementForm | null, number>>();
       const { coarse, fine } = prefixesOf(katoCodes);
-      // The summary: managed per form, and (form null) the register's count, of which the unmanaged are the rest.
-      const registered = new Map<string, number>();
-      for (const row of await analytics.managementCounts(coarse, today)) {
-        const counts = byPrefix.get(row.prefix) ?? new Map<ManagementForm | null, number>();
-        byPrefix.set(row.prefix, counts);
-        if (row.form === null) registered.set(row.prefix, row.buildings);
-        else counts.set(row.form, row.buildings);
-      }
-      for (const [prefix, counts] of byPrefix) {
-        const managed = [...counts.values()].reduce((sum, n) => sum + n, 0);
-        counts.set(null, Math.max(0, (registered.get(prefix) ?? 0) - managed));
+      if (coarse.length > 0) {
+        // The summary: managed per form; of the register's buildings there, the unmanaged are the rest.
+        const [managed, registeredThere] = await Promise.all([managedOnDay.load(today), registeredPerDistrict()]);
+        const registeredByPrefix = sumOverPrefixes(coarse, registeredThere);
+        for (const form of new Set(managed.map((row) => row.form))) {
+          const ofForm = managed.filter((row) => row.form === form).map((row): [string, number] => [row.district, row.managed[0]!]);
+          for (const [prefix, n] of sumOverPrefixes(coarse, ofForm)) {
+            const counts = byPrefix.get(prefix) ?? new Map<ManagementForm | null, number>();
+            byPrefix.set(prefix, counts);
+            if (n > 0) counts.set(form, n);
+          }
+        }
+        for (const prefix of coarse) {
+          const counts = byPrefix.get(prefix) ?? new Map<ManagementForm | null, number>();
+          byPrefix.set(prefix, counts);
+          const managedThere = [...counts.values()].reduce((sum, n) => sum + n, 0);
+          counts.set(null, Math.max(0, (registeredByPrefix.get(prefix) ?? 0) - managedThere));
+        }
       }
       // A finer territory: the register's buildings there joined with their assignments.
       const fineCodes = katoCodes.filter((code) => fine.includes(katoPrefix(code)));
@@ -80,8 +102,27 @@ export function createAnalyticsLoaders(db: Executor, today: string, now: Date): 
         }
         for (const [id, { period, codes }] of periods) {
           const { coarse, fine } = prefixesOf(codes);
-          for (const row of await analytics.publicationCounts(coarse, period))
-            found.set(`${id}|${row.prefix}`, territoryCompliance(period, now, row));
+          if (coarse.length > 0) {
+            // Owing: the buildings managed on the period's last day; on time and late: the first publications' days.
+            const [managed, published] = await Promise.all([managedOnDay.load(period.end), analytics.publicationsPerDistrict(period)]);
+            const owing = sumOverPrefixes(
+              coarse,
+              managed.map((row): [string, number] => [row.district, row.managed[0]!]),
+            );
+            const onTime = sumOverPrefixes(
+              coarse,
+              published.map((row): [string, number] => [row.district, row.onTime]),
+            );
+            const late = sumOverPrefixes(
+              coarse,
+              published.map((row): [string, number] => [row.district, row.late]),
+            );
+            for (const prefix of coarse)
+              found.set(
+                `${id}|${prefix}`,
+                territoryCompliance(period, now, { owing: owing.get(prefix)!, onTime: onTime.get(prefix)!, late: late.get(prefix)! }),
+              );
+          }
           if (fine.length === 0) continue;
           // A finer territory: each building's status as the compliance list decides it, counted.
           const rows = await reports.compliance({

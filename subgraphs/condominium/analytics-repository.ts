@@ -11,25 +11,16 @@ import type { ManagementForm, ReportKind } from '../../schema/condominium.js';
  * (`byGrain` of lib/kato.ts).
  */
 
-/** The buildings managed on `day` per district and form: the summary's changes up to that day, summed. */
-function managedPerDistrict(day: string): SQL {
-  return sql`select c.district, c.form, sum(c.buildings) as buildings
-    from condominium.management_counts c where c.day <= ${day}::date group by c.district, c.form`;
+/** Buildings managed in one form in one district on each of the days asked (in their order). */
+export interface ManagedRow {
+  district: string;
+  form: ManagementForm;
+  managed: number[];
 }
 
-/** Buildings managed in one form under a territory (`form` null: the register's buildings there, managed or not). */
-export interface ManagementCountRow {
-  prefix: string;
-  form: ManagementForm | null;
-  buildings: number;
-}
-
-/** A territory's counts for a report period, before the statuses are decided (report-deadlines.ts). */
-export interface PublicationCountRow {
-  prefix: string;
-  /** Buildings managed on the period's last day: those that owe the report. */
-  owing: number;
-  /** Of those, first published on or before the due day, and after it. */
+/** A district's reports of one period first published on or before the due day, and after it. */
+export interface PublicationRow {
+  district: string;
   onTime: number;
   late: number;
 }
@@ -51,49 +42,42 @@ export class CondominiumAnalyticsRepository {
   constructor(private readonly db: Executor) {}
 
   /**
-   * Buildings managed on `day` in each form under each territory (the summary's changes up to
-   * that day), and with `form` null the register's buildings there (the buildings subgraph's
-   * published counts).
+   * Buildings managed per district and form on each of `days`: the summary's changes up to
+   * each day, summed in one pass over it (the dashboard asks for today and a report period's
+   * last day; two statements would read the summary twice).
    */
-  async managementCounts(prefixes: readonly string[], day: string): Promise<ManagementCountRow[]> {
-    if (prefixes.length === 0) return [];
-    // Each summary is read once, summed per district, and only then matched to the territories' ranges.
-    const rows = await this.db.execute<{ prefix: string; form: ManagementForm | null; buildings: number }>(sql`
-      with managed as (${managedPerDistrict(day)}),
-           registered as (select district, registered from buildings.published_building_counts)
-      select p.prefix, m.form, sum(m.buildings)::int as buildings
-        from ${territoryRanges(prefixes)} join managed m on ${inTerritoryRange(sql`m.district`)}
-       group by p.prefix, m.form
-      union all
-      select p.prefix, null, coalesce(sum(r.registered), 0)::int
-        from ${territoryRanges(prefixes)} left join registered r on ${inTerritoryRange(sql`r.district`)}
-       group by p.prefix`);
-    return rows.map((row) => ({ prefix: row.prefix, form: row.form, buildings: Number(row.buildings) }));
+  async managedPerDistrict(days: readonly string[]): Promise<ManagedRow[]> {
+    if (days.length === 0) return [];
+    const latest = [...days].sort().at(-1)!;
+    const sums = sql.join(
+      days.map((day) => sql`coalesce(sum(c.buildings) filter (where c.day <= ${day}::date), 0)`),
+      sql`, `,
+    );
+    const rows = await this.db.execute<{ district: string; form: ManagementForm; managed: number[] }>(sql`
+      select c.district, c.form, array[${sums}]::int[] as managed
+        from condominium.management_counts c where c.day <= ${latest}::date
+       group by c.district, c.form`);
+    return rows.map((row) => ({ district: row.district, form: row.form, managed: row.managed.map(Number) }));
   }
 
-  /** For one report period, each territory's buildings owing the report and those that published it on time and late. */
-  async publicationCounts(
-    prefixes: readonly string[],
-    period: { kind: ReportKind; start: string; end: string; dueDate: string },
-  ): Promise<PublicationCountRow[]> {
-    if (prefixes.length === 0) return [];
-    const rows = await this.db.execute<{ prefix: string; owing: number; on_time: number; late: number }>(sql`
-      with owing as (select district, sum(buildings) as buildings from (${managedPerDistrict(period.end)}) m group by district),
-           published as (
-             select r.district,
-                    sum(r.buildings) filter (where r.published_on <= ${period.dueDate}::date) as on_time,
-                    sum(r.buildings) filter (where r.published_on > ${period.dueDate}::date) as late
-               from condominium.report_publication_counts r
-              where r.kind = ${period.kind} and r.period_start = ${period.start}::date
-              group by r.district),
-           districts as (
-             select district, coalesce(o.buildings, 0) as owing, coalesce(pub.on_time, 0) as on_time, coalesce(pub.late, 0) as late
-               from owing o full join published pub using (district))
-      select p.prefix, coalesce(sum(d.owing), 0)::int as owing, coalesce(sum(d.on_time), 0)::int as on_time,
-             coalesce(sum(d.late), 0)::int as late
-        from ${territoryRanges(prefixes)} left join districts d on ${inTerritoryRange(sql`d.district`)}
-       group by p.prefix`);
-    return rows.map((row) => ({ prefix: row.prefix, owing: Number(row.owing), onTime: Number(row.on_time), late: Number(row.late) }));
+  /** The register's buildings per district (the buildings subgraph's published counts). */
+  async registeredPerDistrict(): Promise<Map<string, number>> {
+    const rows = await this.db.execute<{ district: string; registered: number }>(
+      sql`select district, registered from buildings.published_building_counts`,
+    );
+    return new Map(rows.map((row) => [row.district, Number(row.registered)]));
+  }
+
+  /** For one report period, each district's buildings that first published the report on or before the due day, and after it. */
+  async publicationsPerDistrict(period: { kind: ReportKind; start: string; dueDate: string }): Promise<PublicationRow[]> {
+    const rows = await this.db.execute<{ district: string; on_time: number; late: number }>(sql`
+      select r.district,
+             coalesce(sum(r.buildings) filter (where r.published_on <= ${period.dueDate}::date), 0)::int as on_time,
+             coalesce(sum(r.buildings) filter (where r.published_on > ${period.dueDate}::date), 0)::int as late
+        from condominium.report_publication_counts r
+       where r.kind = ${period.kind} and r.period_start = ${period.start}::date
+       group by r.district`);
+    return rows.map((row) => ({ district: row.district, onTime: Number(row.on_time), late: Number(row.late) }));
   }
 
   /** Each territory's capital-repair funds, from the summary (district grain or coarser) or the records (finer). */

@@ -188,9 +188,16 @@ export function createAnalyticsLoaders(db: Executor) {
   };
 }
 
+/** The year of months from `from`; every territory of a request shares the first month, so the last list is kept. */
+let lastYear: { from: string; months: string[] } | undefined;
+function yearFrom(from: string): string[] {
+  if (lastYear?.from !== from) lastYear = { from, months: Array.from({ length: SERIES_MONTHS }, (_, i) => addMonths(from, i)) };
+  return lastYear.months;
+}
+
 /** The year of months from `from`, each made by `make`. */
 function overMonths<T>(from: string, make: (month: string) => T): T[] {
-  return Array.from({ length: SERIES_MONTHS }, (_, i) => make(addMonths(from, i)));
+  return yearFrom(from).map(make);
 }
 
 function series(from: string, at: (month: string) => { billedTiyn: bigint; paidTiyn: bigint } | undefined): MonthlyCollection[] {
