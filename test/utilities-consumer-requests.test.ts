@@ -7,6 +7,7 @@ import { buildingInput } from './support/buildings-fixtures.js';
 import { type Actor, AuthFixture, makeBin, makeIin } from './support/caller-fixtures.js';
 import { callerHeaders } from './support/signed-request.js';
 import { postGraphQL, startTestSystem, type TestSystem } from './support/system.js';
+import { insertBuildingsWithApartments } from './support/utilities-fixtures.js';
 
 // Consumer requests (p.29) and outages. A consumer (the account's holder, or an owner of its
 // premise as the register knows them by IIN) submits a request about an account; it reaches the
@@ -342,6 +343,38 @@ describe('consumer requests and outages', () => {
       );
       expect(response.errors).toBeUndefined();
       expect(response.data?._entities).toEqual([{ id: outageId, service: 'WATER_SUPPLY', buildings: [{ id: buildingId }] }, null]);
+    });
+
+    it('lists the first 50 buildings of an outage, or as many as asked up to 500, ordered by id', async () => {
+      // The register's rows written straight: sixty buildings through the gateway would be slow.
+      const ids = await insertBuildingsWithApartments(system.db, 60, 0);
+      const input = planned({ buildingIds: ids });
+      const published = await system.query(
+        `mutation($supplierId: ID!, $input: OutageInput!) { publishOutage(supplierId: $supplierId, input: $input) {
+          outage { id buildings { id } two: buildings(first: 2) { id } all: buildings(first: 500) { id } } } }`,
+        { supplierId: supplierIds.A, input },
+        { token: supplierA.token },
+      );
+      expect(published.errors).toBeUndefined();
+      const sorted = ids.map((id) => id.toLowerCase()).sort();
+      const ofOutage = (list: Array<{ id: string }>) => list.map((building) => building.id);
+      const { outage } = published.data?.publishOutage ?? {};
+      expect(ofOutage(outage.buildings)).toEqual(sorted.slice(0, 50));
+      expect(ofOutage(outage.two)).toEqual(sorted.slice(0, 2));
+      expect(ofOutage(outage.all)).toEqual(sorted);
+
+      // The same through a territory's list, whose outages come whole from one statement.
+      const region = await system.query(`{ region(katoCode: "750000000") { outages { id startsAt buildings(first: 3) { id } } } }`);
+      expect(region.errors).toBeUndefined();
+      const listed = region.data?.region.outages.find((candidate: { id: string }) => candidate.id === outage.id);
+      expect(new Date(listed.startsAt).getTime()).toBe(new Date(input.startsAt as string).getTime());
+      expect(ofOutage(listed.buildings)).toEqual(sorted.slice(0, 3));
+
+      const tooMany = await system.query(`query($id: ID!) { building(id: $id) { outages { buildings(first: 501) { id } } } }`, {
+        id: ids[0],
+      });
+      expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+      expect(tooMany.errors?.[0]?.message).toMatch(/at most 500 buildings of an outage/);
     });
   });
 

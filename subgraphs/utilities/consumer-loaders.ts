@@ -4,7 +4,7 @@ import type { Database } from '../../lib/db.js';
 import { isKatoCode, katoPrefix } from '../../lib/kato.js';
 import { type RequestScope, readsRequest, requestScopeOf } from './consumer-request-manager.js';
 import { ConsumerRequestRepository, type RequestFilter, type RequestRow } from './consumer-request-repository.js';
-import { grouped, inKeyOrder, type PageKey, pageLoader, uuids } from './loader-helpers.js';
+import { grouped, inKeyOrder, type PageKey, pageLoader, splitKey, uuids } from './loader-helpers.js';
 import { type OutageFilter, OutageRepository, type OutageRow } from './outage-repository.js';
 import type { AccountRow, AccountScope } from './personal-account-repository.js';
 import { PersonalAccountRepository } from './personal-account-repository.js';
@@ -25,7 +25,7 @@ export interface ConsumerLoaders {
   outagesByBuilding: DataLoader<string, OutageRow[]>;
   /** Keyed by `${first}:${katoCode}`: the first outages not ended affecting a building in the territory. */
   outagesOfRegion: DataLoader<string, OutageRow[]>;
-  /** Keyed by outage id: ids of the buildings it affects. */
+  /** Keyed by `${first}:${outageId}`: ids of the first buildings it affects. */
   outageBuildings: DataLoader<string, string[]>;
   /** Keyed by premise id: its building's id, or null. */
   buildingOfPremise: DataLoader<string, string | null>;
@@ -58,24 +58,27 @@ export function createConsumerLoaders(db: Database, caller: Caller, accountScope
       const byBuilding = grouped(await outages.ofBuildings(uuids(ids), now), (row) => row.buildingId);
       return ids.map((id) => (byBuilding.get(id.toLowerCase()) ?? []).map(({ buildingId: _building, ...outage }) => outage));
     }),
-    // Regions of one request are few: one statement each.
-    outagesOfRegion: new DataLoader((keys) =>
-      Promise.all(
-        keys.map((key) => {
-          const at = key.indexOf(':');
-          const katoCode = key.slice(at + 1);
-          if (!isKatoCode(katoCode)) return [];
-          return outagePage.load({
-            after: null,
-            limit: Number(key.slice(0, at)),
-            filter: { katoPrefix: katoPrefix(katoCode), notEndedAt: now },
-          });
-        }),
-      ),
-    ),
-    outageBuildings: new DataLoader(async (ids) => {
-      const byOutage = grouped(await outages.buildingsOf(uuids(ids)), (row) => row.outageId);
-      return ids.map((id) => (byOutage.get(id.toLowerCase()) ?? []).map((row) => row.buildingId));
+    // One statement for all territories of the request (the gateway's `_entities` for twenty
+    // regions), each read up to the largest `first` asked and cut to its own.
+    outagesOfRegion: new DataLoader(async (keys) => {
+      const asked = keys.map((key) => {
+        const [first, katoCode] = splitKey(key);
+        return { first, prefix: isKatoCode(katoCode) ? katoPrefix(katoCode) : null };
+      });
+      const prefixes = [...new Set(asked.flatMap(({ prefix }) => (prefix === null ? [] : [prefix])))];
+      const rows = await outages.notEndedInTerritories(prefixes, Math.max(0, ...asked.map(({ first }) => first)), now);
+      for (const { outage } of rows) outageById.prime(outage.id, outage);
+      const byPrefix = grouped(rows, (row) => row.prefix);
+      return asked.map(({ first, prefix }) =>
+        prefix === null ? [] : (byPrefix.get(prefix) ?? []).slice(0, first).map((row) => row.outage),
+      );
+    }),
+    // One statement for all outages of the request, as for territories above.
+    outageBuildings: new DataLoader(async (keys) => {
+      const asked = keys.map(splitKey);
+      const ids = [...new Set(uuids(asked.map(([, outageId]) => outageId)))];
+      const byOutage = grouped(await outages.buildingsOf(ids, Math.max(0, ...asked.map(([first]) => first))), (row) => row.outageId);
+      return asked.map(([first, outageId]) => (byOutage.get(outageId.toLowerCase()) ?? []).slice(0, first).map((row) => row.buildingId));
     }),
     buildingOfPremise: new DataLoader(async (ids) => {
       const buildings = await references.buildingsOfPremises(uuids(ids));

@@ -23,6 +23,12 @@ export function uuids(keys: readonly string[]): string[] {
   return keys.filter(isUuid).map((key) => key.toLowerCase());
 }
 
+/** `[first, parent]` of a key `${first}:${parent}` of a list capped per parent (a territory's outages, an outage's buildings). */
+export function splitKey(key: string): [number, string] {
+  const at = key.indexOf(':');
+  return [Number(key.slice(0, at)), key.slice(at + 1)];
+}
+
 export function grouped<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const row of rows) {

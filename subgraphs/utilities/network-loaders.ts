@@ -3,6 +3,7 @@ import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
 import { isKatoCode, katoPrefix } from '../../lib/kato.js';
 import { isUuid } from '../../lib/uuid.js';
+import { splitKey } from './loader-helpers.js';
 import { networkScopeOf } from './network-manager.js';
 import { type NetworkFilter, NetworkRepository, type NetworkRow, type NetworkScope } from './network-repository.js';
 
@@ -19,11 +20,6 @@ export interface NetworkLoaders {
   byBuilding: DataLoader<string, NetworkRow[]>;
   /** Keyed by `${first}:${katoCode}`: the first networks in the territory. */
   ofRegion: DataLoader<string, NetworkRow[]>;
-}
-
-function splitKey(key: string): [number, string] {
-  const at = key.indexOf(':');
-  return [Number(key.slice(0, at)), key.slice(at + 1)];
 }
 
 export function createNetworkLoaders(db: Database, caller: Caller): NetworkLoaders {

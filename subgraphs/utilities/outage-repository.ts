@@ -1,6 +1,7 @@
-import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
-import { katoRange } from '../../lib/kato.js';
+import { inTerritoryRange, katoRange, territoryRanges } from '../../lib/kato.js';
+import { uuidArray } from '../../lib/uuid.js';
 import { type OutageKind, outageBuildings, outages, type UtilityService } from '../../schema/utilities.js';
 
 export type OutageRow = typeof outages.$inferSelect;
@@ -42,7 +43,7 @@ export class OutageRepository {
     const conditions: Array<SQL | undefined> = [];
     if (options.after) conditions.push(gt(outages.id, options.after));
     if (filter.supplierId) conditions.push(eq(outages.supplierId, filter.supplierId));
-    if (filter.notEndedAt) conditions.push(or(isNull(outages.endsAt), gt(outages.endsAt, filter.notEndedAt)));
+    if (filter.notEndedAt) conditions.push(notEndedAt(filter.notEndedAt));
     if (filter.buildingId) {
       conditions.push(
         sql`exists (select 1 from utilities.outage_buildings b where b.outage_id = ${outages.id} and b.building_id = ${filter.buildingId}::uuid)`,
@@ -64,25 +65,69 @@ export class OutageRepository {
   }
 
   /** Not-ended outages affecting each of these buildings, in one statement. */
-  async ofBuildings(buildingIds: readonly string[], notEndedAt: Date): Promise<Array<OutageRow & { buildingId: string }>> {
+  async ofBuildings(buildingIds: readonly string[], at: Date): Promise<Array<OutageRow & { buildingId: string }>> {
     if (buildingIds.length === 0) return [];
     const rows = await this.executor
       .select({ outage: outages, buildingId: outageBuildings.buildingId })
       .from(outageBuildings)
       .innerJoin(outages, eq(outages.id, outageBuildings.outageId))
-      .where(and(inArray(outageBuildings.buildingId, [...buildingIds]), or(isNull(outages.endsAt), gt(outages.endsAt, notEndedAt))))
+      .where(and(inArray(outageBuildings.buildingId, [...buildingIds]), notEndedAt(at)))
       .orderBy(asc(outages.startsAt), asc(outages.id));
     return rows.map((row) => ({ ...row.outage, buildingId: row.buildingId }));
   }
 
-  /** The buildings each outage affects, in id order, in one statement. */
-  async buildingsOf(outageIds: readonly string[]): Promise<Array<{ outageId: string; buildingId: string }>> {
-    if (outageIds.length === 0) return [];
-    return this.executor
-      .select({ outageId: outageBuildings.outageId, buildingId: outageBuildings.buildingId })
-      .from(outageBuildings)
-      .where(inArray(outageBuildings.outageId, [...outageIds]))
-      .orderBy(asc(outageBuildings.outageId), asc(outageBuildings.buildingId));
+  /**
+   * The first `perTerritory` outages not ended at `at` affecting a building in each territory
+   * (a KATO prefix), in id order, in one statement: a lateral join runs the keyset query once
+   * per territory, each stopping at its limit.
+   */
+  async notEndedInTerritories(
+    prefixes: readonly string[],
+    perTerritory: number,
+    at: Date,
+  ): Promise<Array<{ prefix: string; outage: OutageRow }>> {
+    if (prefixes.length === 0 || perTerritory === 0) return [];
+    const pageOfTerritory = this.executor
+      .select()
+      .from(outages)
+      .where(
+        and(
+          notEndedAt(at),
+          sql`exists (select 1 from utilities.outage_buildings b where b.outage_id = ${outages.id} and ${inTerritoryRange(sql`b.kato_code`)})`,
+        ),
+      )
+      .orderBy(asc(outages.id))
+      .limit(perTerritory)
+      .as('page');
+    // Each column of the lateral page, by the name the row type uses.
+    const pageColumns = Object.fromEntries(
+      Object.keys(getTableColumns(outages)).map((name) => [name, pageOfTerritory[name as keyof typeof pageOfTerritory]]),
+    ) as unknown as typeof outages._.columns;
+    const rows = await this.executor
+      .select({ prefix: sql<string>`p.prefix`, outage: pageColumns })
+      .from(territoryRanges(prefixes))
+      .crossJoinLateral(pageOfTerritory)
+      .orderBy(sql`p.prefix`, pageOfTerritory.id);
+    return rows as Array<{ prefix: string; outage: OutageRow }>;
+  }
+
+  /**
+   * The first `perOutage` buildings each outage affects, in id order, in one statement. An
+   * outage may name 10,000 buildings: the lateral join stops at the limit on the primary key,
+   * where ranking them all with `row_number()` would read every one.
+   */
+  async buildingsOf(outageIds: readonly string[], perOutage: number): Promise<Array<{ outageId: string; buildingId: string }>> {
+    if (outageIds.length === 0 || perOutage === 0) return [];
+    const rows = await this.executor.execute<{ outage_id: string; building_id: string }>(sql`
+      select o.id as outage_id, b.building_id
+        from unnest(${uuidArray(outageIds)}::uuid[]) as o(id)
+        cross join lateral (
+          select ob.building_id from utilities.outage_buildings ob
+           where ob.outage_id = o.id
+           order by ob.building_id
+           limit ${perOutage}) b
+       order by o.id, b.building_id`);
+    return rows.map((row) => ({ outageId: row.outage_id, buildingId: row.building_id }));
   }
 
   async insert(supplierId: string, outage: OutageInput): Promise<OutageRow> {
@@ -118,4 +163,9 @@ export class OutageRepository {
     if (affected.length === 0) return;
     await this.executor.insert(outageBuildings).values(affected.map((building) => ({ outageId, ...building })));
   }
+}
+
+/** Not ended at `at`: under way or to come (an emergency without a known end goes on). */
+function notEndedAt(at: Date): SQL | undefined {
+  return or(isNull(outages.endsAt), gt(outages.endsAt, at));
 }

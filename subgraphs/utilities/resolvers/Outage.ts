@@ -8,8 +8,8 @@ import type { Context } from '../context.js';
 import { type OutageInputArgs, OutageManager } from '../outage-manager.js';
 import type { OutageRow } from '../outage-repository.js';
 
-/** Most outages of one territory in one answer. */
-const MAX_OUTAGES_PER_REGION = 500;
+/** Most outages of one territory, and buildings of one outage, in one answer. */
+const MAX_PER_PARENT = 500;
 
 interface OutageFilterArgs {
   supplierId?: string | null;
@@ -72,8 +72,9 @@ export const Outage = {
   supplier(outage: OutageRow, _args: unknown, context: Context) {
     return context.loaders.supplierById.load(outage.supplierId);
   },
-  async buildings(outage: OutageRow, _args: unknown, context: Context) {
-    return (await context.loaders.consumers.outageBuildings.load(outage.id)).map((id) => ({ id }));
+  async buildings(outage: OutageRow, args: { first?: number | null }, context: Context) {
+    const { first } = parsePage({ first: args.first }, 'outageBuildings', 'buildings of an outage', MAX_PER_PARENT);
+    return (await context.loaders.consumers.outageBuildings.load(`${first}:${outage.id}`)).map((id) => ({ id }));
   },
 };
 
@@ -87,7 +88,7 @@ export const OutageBuilding = {
 /** `Region.outages` (merged into Region by definition.ts). */
 export const OutageRegion = {
   outages(parent: { katoCode: string }, args: { first?: number | null }, context: Context) {
-    const { first } = parsePage({ first: args.first }, 'regionOutages', 'outages of a territory', MAX_OUTAGES_PER_REGION);
+    const { first } = parsePage({ first: args.first }, 'regionOutages', 'outages of a territory', MAX_PER_PARENT);
     return context.loaders.consumers.outagesOfRegion.load(`${first}:${parent.katoCode}`);
   },
 };
