@@ -1,3 +1,4 @@
+import { readCalendarWindow } from '../../lib/calendar-window.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, notFound } from '../../lib/errors.js';
 import {
@@ -55,7 +56,7 @@ export class CalendarManager {
     // A window wide enough for any real calendar; widened if an administrator entered a very long run of days off.
     for (let days = calendarWindowDays(APPLICATION_REVIEW_WORKING_DAYS); ; days *= 2) {
       const end = addCalendarDays(start, days);
-      const deadline = applicationDeadline(submittedAt, await this.calendar.window(start, end));
+      const deadline = applicationDeadline(submittedAt, await readCalendarWindow(this.db, start, end));
       if (deadline < end || days > 3650) return deadline;
     }
   }
@@ -96,7 +97,7 @@ export class CalendarManager {
         .at(-1) as string,
       60,
     );
-    const calendar = await this.calendar.window(from, to);
+    const calendar = await readCalendarWindow(this.db, from, to);
     const changed = pending
       .map((a) => ({ id: a.id, deadline: applicationDeadline(a.submittedAt, calendar), previous: a.deadline }))
       .filter((a) => a.deadline !== a.previous);

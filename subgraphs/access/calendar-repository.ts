@@ -1,6 +1,5 @@
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
-import type { WorkingCalendar } from '../../lib/working-calendar.js';
 import { type calendarDayKind, holidays } from '../../schema/platform.js';
 
 export type HolidayRow = typeof holidays.$inferSelect;
@@ -16,18 +15,6 @@ export class CalendarRepository {
       .from(holidays)
       .where(and(gte(holidays.date, `${year}-01-01`), lte(holidays.date, `${year}-12-31`)))
       .orderBy(asc(holidays.date));
-  }
-
-  /** The calendar between two dates, inclusive, in one query. */
-  async window(from: string, to: string): Promise<WorkingCalendar> {
-    const rows = await this.db
-      .select({ date: holidays.date, kind: holidays.kind })
-      .from(holidays)
-      .where(and(gte(holidays.date, from), lte(holidays.date, to)));
-    return {
-      holidays: new Set(rows.filter((r) => r.kind !== 'WORKING_WEEKEND').map((r) => r.date)),
-      workingWeekends: new Set(rows.filter((r) => r.kind === 'WORKING_WEEKEND').map((r) => r.date)),
-    };
   }
 
   /** A new day; a date already in the calendar violates `holidays_pkey`. */

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Executor } from '../../lib/db.js';
 import { byGrain, katoPrefix, withinTerritory } from '../../lib/kato.js';
 import type { ManagementForm, ReportKind } from '../../schema/condominium.js';
-import { CondominiumAnalyticsRepository, type FundTotalsRow, type ManagedRow } from './analytics-repository.js';
+import { CondominiumAnalyticsRepository, type FundTotalsRow } from './analytics-repository.js';
 import { ManagementRepository } from './management-repository.js';
 import { type ReportPeriod, reportPeriod, type TerritoryCompliance, territoryCompliance } from './report-deadlines.js';
 import { ReportRepository } from './report-repository.js';
@@ -47,9 +47,9 @@ export function createAnalyticsLoaders(db: Executor, today: string, now: Date): 
   const management = new ManagementRepository(db);
   const reports = new ReportRepository(db);
   // Managed buildings per district and form on a day: every day a request asks for (today, report periods' last days) in one statement.
-  const managedOnDay = new DataLoader<string, ManagedRow[]>(async (days) => {
+  const managedOnDay = new DataLoader<string, Array<{ district: string; form: ManagementForm; buildings: number }>>(async (days) => {
     const rows = await analytics.managedPerDistrict(days);
-    return days.map((_, i) => rows.map((row) => ({ ...row, managed: [row.managed[i] ?? 0] })));
+    return days.map((_, i) => rows.map((row) => ({ district: row.district, form: row.form, buildings: row.managed[i] ?? 0 })));
   });
   let registered: Promise<Map<string, number>> | undefined;
   const registeredPerDistrict = () => (registered ??= analytics.registeredPerDistrict());
@@ -62,7 +62,7 @@ export function createAnalyticsLoaders(db: Executor, today: string, now: Date): 
         const [managed, registeredThere] = await Promise.all([managedOnDay.load(today), registeredPerDistrict()]);
         const registeredByPrefix = sumOverPrefixes(coarse, registeredThere);
         for (const form of new Set(managed.map((row) => row.form))) {
-          const ofForm = managed.filter((row) => row.form === form).map((row): [string, number] => [row.district, row.managed[0]!]);
+          const ofForm = managed.filter((row) => row.form === form).map((row): [string, number] => [row.district, row.buildings]);
           for (const [prefix, n] of sumOverPrefixes(coarse, ofForm)) {
             const counts = byPrefix.get(prefix) ?? new Map<ManagementForm | null, number>();
             byPrefix.set(prefix, counts);
@@ -107,7 +107,7 @@ export function createAnalyticsLoaders(db: Executor, today: string, now: Date): 
             const [managed, published] = await Promise.all([managedOnDay.load(period.end), analytics.publicationsPerDistrict(period)]);
             const owing = sumOverPrefixes(
               coarse,
-              managed.map((row): [string, number] => [row.district, row.managed[0]!]),
+              managed.map((row): [string, number] => [row.district, row.buildings]),
             );
             const onTime = sumOverPrefixes(
               coarse,

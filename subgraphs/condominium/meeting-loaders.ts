@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Database } from '../../lib/db.js';
+import { byKey, groupBy } from './batch-results.js';
 import { CapitalRepairRepository, type FundTotals, type PremiseContributions, type SpendingRow } from './capital-repair-repository.js';
 import {
   type BallotAnswerRow,
@@ -42,17 +43,6 @@ export interface MeetingLoaders {
   spendingsOfBuilding: DataLoader<string, SpendingRow[]>;
 }
 
-function byKey<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (row: R) => K): Array<R | null> {
-  const map = new Map(rows.map((row) => [keyOf(row), row]));
-  return keys.map((key) => map.get(key) ?? null);
-}
-
-function groupedBy<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (row: R) => K): R[][] {
-  const groups = new Map<K, R[]>(keys.map((key) => [key, []]));
-  for (const row of rows) groups.get(keyOf(row))?.push(row);
-  return keys.map((key) => groups.get(key) ?? []);
-}
-
 export function createMeetingLoaders(db: Database): MeetingLoaders {
   const meetings = new MeetingRepository(db);
   const fund = new CapitalRepairRepository(db);
@@ -66,22 +56,22 @@ export function createMeetingLoaders(db: Database): MeetingLoaders {
       return keys.map(() => rules);
     }),
     questionKinds,
-    questionKind: new DataLoader(async (codes) => byKey(codes, await questionKinds.load('all'), (row) => row.code)),
-    meetingById: new DataLoader(async (ids) => byKey(ids, await meetings.meetingsByIds(ids), (row) => row.id)),
-    meetingsOfBuilding: new DataLoader(async (ids) => groupedBy(ids, await meetings.meetingsOfBuildings(ids), (row) => row.buildingId)),
-    questionsOfMeeting: new DataLoader(async (ids) => groupedBy(ids, await meetings.questionsOfMeetings(ids), (row) => row.meetingId)),
-    ballotsOfMeeting: new DataLoader(async (ids) => groupedBy(ids, await meetings.ballotsOfMeetings(ids), (row) => row.meetingId)),
-    answersOfBallot: new DataLoader(async (ids) => groupedBy(ids, await meetings.answersOfBallots(ids), (row) => row.ballotId)),
-    protocolById: new DataLoader(async (ids) => byKey(ids, await meetings.protocolsByIds(ids), (row) => row.id)),
-    protocolOfMeeting: new DataLoader(async (ids) => byKey(ids, await meetings.protocolsOfMeetings(ids), (row) => row.meetingId)),
+    questionKind: new DataLoader(async (codes) => byKey(await questionKinds.load('all'), (row) => row.code, codes)),
+    meetingById: new DataLoader(async (ids) => byKey(await meetings.meetingsByIds(ids), (row) => row.id, ids)),
+    meetingsOfBuilding: new DataLoader(async (ids) => groupBy(await meetings.meetingsOfBuildings(ids), (row) => row.buildingId, ids)),
+    questionsOfMeeting: new DataLoader(async (ids) => groupBy(await meetings.questionsOfMeetings(ids), (row) => row.meetingId, ids)),
+    ballotsOfMeeting: new DataLoader(async (ids) => groupBy(await meetings.ballotsOfMeetings(ids), (row) => row.meetingId, ids)),
+    answersOfBallot: new DataLoader(async (ids) => groupBy(await meetings.answersOfBallots(ids), (row) => row.ballotId, ids)),
+    protocolById: new DataLoader(async (ids) => byKey(await meetings.protocolsByIds(ids), (row) => row.id, ids)),
+    protocolOfMeeting: new DataLoader(async (ids) => byKey(await meetings.protocolsOfMeetings(ids), (row) => row.meetingId, ids)),
     publishedProtocolsOfBuilding: new DataLoader(async (ids) =>
-      groupedBy(ids, await meetings.publishedProtocolsOfBuildings(ids), (row) => row.buildingId),
+      groupBy(await meetings.publishedProtocolsOfBuildings(ids), (row) => row.buildingId, ids),
     ),
     fundTotals: new DataLoader(async (ids) => {
-      const totals = byKey(ids, await fund.totalsOf(ids), (row) => row.buildingId);
+      const totals = byKey(await fund.totalsOf(ids), (row) => row.buildingId, ids);
       return ids.map((id, index) => totals[index] ?? { buildingId: id, accruedTiyn: 0n, paidTiyn: 0n, spentTiyn: 0n });
     }),
-    contributionsOfBuilding: new DataLoader(async (ids) => groupedBy(ids, await fund.premisesOf(ids), (row) => row.buildingId)),
-    spendingsOfBuilding: new DataLoader(async (ids) => groupedBy(ids, await fund.spendingsOf(ids), (row) => row.buildingId)),
+    contributionsOfBuilding: new DataLoader(async (ids) => groupBy(await fund.premisesOf(ids), (row) => row.buildingId, ids)),
+    spendingsOfBuilding: new DataLoader(async (ids) => groupBy(await fund.spendingsOf(ids), (row) => row.buildingId, ids)),
   };
 }

@@ -1,9 +1,10 @@
 import type { Caller } from '../../lib/auth/caller.js';
 import { AccessFunction } from '../../lib/auth/functions.js';
 import { subjectsFor } from '../../lib/auth/scope.js';
+import { readCalendarWindow } from '../../lib/calendar-window.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, conflict, type FieldProblem, forbidden, notFound } from '../../lib/errors.js';
-import { addWorkingDays, almatyDate, calendarWindowDays } from '../../lib/working-calendar.js';
+import { addCalendarDays, addWorkingDays, almatyDate, calendarWindowDays } from '../../lib/working-calendar.js';
 import type { ConsumerRequestKind, ConsumerRequestStatus } from '../../schema/utilities.js';
 import { ConsumerRequestRepository, type RequestRow } from './consumer-request-repository.js';
 import { ReferencesRepository } from './references-repository.js';
@@ -67,7 +68,7 @@ export class ConsumerRequestManager {
       throw forbidden('You may submit requests only about the accounts you hold or of premises you own.');
     }
     const today = almatyDate(now);
-    const calendar = await repository.calendar(today, calendarWindowDays(ANSWER_WORKING_DAYS));
+    const calendar = await readCalendarWindow(this.executor, today, addCalendarDays(today, calendarWindowDays(ANSWER_WORKING_DAYS)));
     return repository.insert({
       supplierId: input.supplierId,
       accountId: account.id,

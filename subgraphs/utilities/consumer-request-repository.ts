@@ -104,17 +104,6 @@ export class ConsumerRequestRepository {
     return row ?? null;
   }
 
-  /** Public holidays, transferred days off and working weekends from `from` for `days` days. */
-  async calendar(from: string, days: number): Promise<{ holidays: Set<string>; workingWeekends: Set<string> }> {
-    const rows = await this.executor.execute<{ date: string; kind: string }>(sql`
-      select date::text as date, kind::text as kind from platform.holidays
-       where date between ${from}::date and ${from}::date + ${days}::int`);
-    const holidays = new Set<string>();
-    const workingWeekends = new Set<string>();
-    for (const row of rows) (row.kind === 'WORKING_WEEKEND' ? workingWeekends : holidays).add(row.date);
-    return { holidays, workingWeekends };
-  }
-
   async insert(request: {
     supplierId: string;
     accountId: string;
