@@ -221,7 +221,12 @@ try {
     // On the same server, in its own database, after the other services have stopped.
     const readings = await runReadingsBench({ readings: Number(values.readings), batch: 10_000, adminUrl });
     lines.push(readings.report, '');
-    json.readings = { gatewayRate: readings.gatewayRate, rawRate: readings.rawRate, rulesCeiling: readings.rulesCeiling, peakRssMiB: readings.peakRssMiB };
+    json.readings = {
+      gatewayRate: readings.gatewayRate,
+      rawRate: readings.rawRate,
+      rulesCeiling: readings.rulesCeiling,
+      peakRssMiB: readings.peakRssMiB,
+    };
   }
   writeFileSync(new URL('./report.md', import.meta.url), lines.join('\n'));
   writeFileSync(new URL('./report.json', import.meta.url), `${JSON.stringify(json, null, 2)}\n`);
