@@ -1,7 +1,8 @@
-import { and, asc, eq, getTableColumns, gt, gte, inArray, lte, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lte, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
 import { katoRange, territoryRanges } from '../../lib/kato.js';
 import type { PageRequest } from '../../lib/pagination.js';
+import { firstRowsPerTerritory } from '../../lib/territory-pages.js';
 import { buildingHistory, buildings } from '../../schema/buildings.js';
 import type { AnnexFields } from './building-validation.js';
 
@@ -115,23 +116,14 @@ export class BuildingsRepository {
         .limit(limit);
       result.set(prefix, rows);
     } else if (territorial.length > 1) {
-      const pageOfPrefix = this.db
-        .select()
-        .from(buildings)
-        .where(and(underPrefix(sql`p.prefix`, sql`p.upto`), ...common))
-        .orderBy(asc(buildings.id))
-        .limit(limit)
-        .as('page');
-      // Each column of the lateral page, by the name the row type uses.
-      const pageColumns = Object.fromEntries(
-        Object.keys(getTableColumns(buildings)).map((name) => [name, pageOfPrefix[name as keyof typeof pageOfPrefix]]),
-      ) as unknown as typeof buildings._.columns;
-      const rows = await this.db
-        .select({ prefix: sql<string>`p.prefix`, building: pageColumns })
-        .from(territoryRanges(territorial))
-        .crossJoinLateral(pageOfPrefix)
-        .orderBy(sql`p.prefix`, pageOfPrefix.id);
-      for (const row of rows) result.get(row.prefix)?.push(row.building as BuildingRow);
+      const rows = await firstRowsPerTerritory(
+        this.db,
+        buildings,
+        territorial,
+        and(underPrefix(sql`p.prefix`, sql`p.upto`), ...common),
+        limit,
+      );
+      for (const { prefix, row } of rows) result.get(prefix)?.push(row);
     }
     return result;
   }

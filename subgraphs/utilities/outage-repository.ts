@@ -1,6 +1,7 @@
-import { and, asc, eq, getTableColumns, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
-import { inTerritoryRange, katoRange, territoryRanges } from '../../lib/kato.js';
+import { inTerritoryRange, katoRange } from '../../lib/kato.js';
+import { firstRowsPerTerritory } from '../../lib/territory-pages.js';
 import { uuidArray } from '../../lib/uuid.js';
 import { type OutageKind, outageBuildings, outages, type UtilityService } from '../../schema/utilities.js';
 
@@ -86,29 +87,17 @@ export class OutageRepository {
     perTerritory: number,
     at: Date,
   ): Promise<Array<{ prefix: string; outage: OutageRow }>> {
-    if (prefixes.length === 0 || perTerritory === 0) return [];
-    const pageOfTerritory = this.executor
-      .select()
-      .from(outages)
-      .where(
-        and(
-          notEndedAt(at),
-          sql`exists (select 1 from utilities.outage_buildings b where b.outage_id = ${outages.id} and ${inTerritoryRange(sql`b.kato_code`)})`,
-        ),
-      )
-      .orderBy(asc(outages.id))
-      .limit(perTerritory)
-      .as('page');
-    // Each column of the lateral page, by the name the row type uses.
-    const pageColumns = Object.fromEntries(
-      Object.keys(getTableColumns(outages)).map((name) => [name, pageOfTerritory[name as keyof typeof pageOfTerritory]]),
-    ) as unknown as typeof outages._.columns;
-    const rows = await this.executor
-      .select({ prefix: sql<string>`p.prefix`, outage: pageColumns })
-      .from(territoryRanges(prefixes))
-      .crossJoinLateral(pageOfTerritory)
-      .orderBy(sql`p.prefix`, pageOfTerritory.id);
-    return rows as Array<{ prefix: string; outage: OutageRow }>;
+    const rows = await firstRowsPerTerritory(
+      this.executor,
+      outages,
+      prefixes,
+      and(
+        notEndedAt(at),
+        sql`exists (select 1 from utilities.outage_buildings b where b.outage_id = ${outages.id} and ${inTerritoryRange(sql`b.kato_code`)})`,
+      ),
+      perTerritory,
+    );
+    return rows.map(({ prefix, row }) => ({ prefix, outage: row }));
   }
 
   /**
