@@ -236,7 +236,7 @@ describe('the new change types read by digital objects in TESTING', () => {
       )
     ).uploadDocument;
     expect(document.document.status).toBe('STORED');
-    w.document = change('DOCUMENT', document.document.id, document.receipt.id, located);
+    w.document = change('DOCUMENT', document.document.id, document.receipt.id, osi);
 
     const [year, month] = today.split('-').map(Number) as [number, number];
     const report = (
@@ -282,7 +282,7 @@ describe('the new change types read by digital objects in TESTING', () => {
     expect(announced.meeting.status).toBe('OPEN');
     const meetingId = announced.meeting.id;
     const decisionId = announced.meeting.questions[0].id;
-    w.meeting = change('MEETING', meetingId, announced.receipt.id, located);
+    w.meeting = change('MEETING', meetingId, announced.receipt.id, osi);
     const ballot = async (premiseId: string, voterName: string) =>
       (
         await ok(
@@ -296,13 +296,13 @@ describe('the new change types read by digital objects in TESTING', () => {
     const second = await ballot(world.neighbour.premiseId, 'Neighbour Person');
     w.ballotOfNeighbour = change('BALLOT', second.ballot.id, second.receipt.id, located);
     const closed = (await ok(closeMeeting, { id: meetingId }, manager)).closeMeeting;
-    w.meetingClosed = change('MEETING', meetingId, closed.receipt.id, located, 'UPDATED');
-    w.protocol = change('PROTOCOL', closed.protocol.id, closed.receipt.id, located);
+    w.meetingClosed = change('MEETING', meetingId, closed.receipt.id, osi, 'UPDATED');
+    w.protocol = change('PROTOCOL', closed.protocol.id, closed.receipt.id, osi);
     const chair = await authority.issue({ iin: iin(9201), commonName: 'OSI CHAIR', bin: osiBin });
     const signature = await authority.sign(chair, Buffer.from(closed.protocol.canonicalContent, 'base64'));
     const published = (await ok(publishProtocol, { input: { protocolId: closed.protocol.id, signature } }, manager)).publishProtocol;
     expect(published.protocol.status).toBe('PUBLISHED');
-    w.protocolPublished = change('PROTOCOL', closed.protocol.id, published.receipt.id, located, 'UPDATED');
+    w.protocolPublished = change('PROTOCOL', closed.protocol.id, published.receipt.id, osi, 'UPDATED');
 
     const firstOfMonth = `${today.slice(0, 7)}-01`;
     const accrued = (
@@ -341,9 +341,9 @@ describe('the new change types read by digital objects in TESTING', () => {
       expect(rows).toHaveLength(1);
       return rows[0]?.id as string;
     };
-    w.accrual = change('CAPITAL_REPAIR_ACCRUAL', await idOf('capital_repair_accruals'), accrued.receipt.id, located);
-    w.payment = change('CAPITAL_REPAIR_PAYMENT', await idOf('capital_repair_payments'), paid.receipt.id, located);
-    w.spending = change('CAPITAL_REPAIR_SPENDING', await idOf('capital_repair_spendings'), spent.receipt.id, located);
+    w.accrual = change('CAPITAL_REPAIR_ACCRUAL', await idOf('capital_repair_accruals'), accrued.receipt.id, osi);
+    w.payment = change('CAPITAL_REPAIR_PAYMENT', await idOf('capital_repair_payments'), paid.receipt.id, osi);
+    w.spending = change('CAPITAL_REPAIR_SPENDING', await idOf('capital_repair_spendings'), spent.receipt.id, osi);
 
     const workInput = (buildingId: string) => ({
       buildingId,
@@ -404,7 +404,10 @@ describe('the new change types read by digital objects in TESTING', () => {
         world.otherManager.token,
       )
     ).announceMeeting;
-    w.astanaMeeting = change('MEETING', astanaMeeting.meeting.id, astanaMeeting.receipt.id, { katoCode: ESIL });
+    w.astanaMeeting = change('MEETING', astanaMeeting.meeting.id, astanaMeeting.receipt.id, {
+      katoCode: ESIL,
+      subjectId: world.otherManager.subjectId,
+    });
   });
   afterAll(async () => {
     delete process.env.SIGNATURE_TRUST_ROOTS;
@@ -450,12 +453,37 @@ describe('the new change types read by digital objects in TESTING', () => {
     expect(await feedOf(live)).toEqual(read);
   });
 
-  it('an OSI’s object in TESTING reads the records its subject owns, not the located-only records of its own building, nor the other OSI’s', async () => {
+  /** What the Almaty OSI's subject owns: every condominium change of its building but the owners' ballots. */
+  const ownedByAlmatyOsi = () => [
+    w.councilMember,
+    w.document,
+    w.report,
+    w.meeting,
+    w.meetingClosed,
+    w.protocol,
+    w.protocolPublished,
+    w.accrual,
+    w.payment,
+    w.spending,
+    w.work,
+    w.request,
+    w.contract,
+  ];
+
+  it('an OSI’s object in TESTING reads the records its subject owns (its building’s documents, meetings, protocols and fund among them), not the ballots, nor the other OSI’s', async () => {
     const { testing, live } = await readers('OSI', [AccessFunction.CondominiumManage], world.manager.subjectId);
     const read = await feedOf(testing);
-    // Documents, meetings, ballots, protocols and capital repair carry a KATO code and no
-    // owning subject: an OSI's grant, which has no territory, does not reach them.
-    expect(read).toEqual([w.councilMember, w.report, w.work, w.request, w.contract]);
+    // Ballots carry a KATO code and no owning subject (an owner's vote): an OSI's grant,
+    // which has no territory, does not reach them. The Astana OSI's work and meeting are
+    // owned by that OSI.
+    expect(read).toEqual(ownedByAlmatyOsi());
+    expect(await feedOf(live)).toEqual(read);
+  });
+
+  it('the other OSI’s object reads its own meeting and work, none of the Almaty building’s', async () => {
+    const { testing, live } = await readers('OSI', [AccessFunction.CondominiumManage], world.otherManager.subjectId);
+    const read = await feedOf(testing);
+    expect(read).toEqual([w.astanaWork, w.astanaMeeting]);
     expect(await feedOf(live)).toEqual(read);
   });
 
@@ -514,7 +542,7 @@ describe('the new change types read by digital objects in TESTING', () => {
     expect(batch).toMatchObject({ created: 1, testRun: true, receipt: { id: expect.any(String) } });
 
     expect(await feedOf(national.testing)).toEqual(everything());
-    expect(await feedOf(osi.testing)).toEqual([w.councilMember, w.report, w.work, w.request, w.contract]);
+    expect(await feedOf(osi.testing)).toEqual(ownedByAlmatyOsi());
     expect(await feedOf(readings.testing)).toEqual([w.meter, w.tariff, w.batch]);
   });
 });

@@ -67,7 +67,16 @@ async function premisesOf(tx: Executor, buildingId: string, spareOwnerIin = ''):
 /** Announces a meeting and records the ballots of the first `voting` premises, alternately in person and by written poll. */
 async function meetingWithBallots(
   tx: Transaction,
-  options: { buildingId: string; title: string; opensAt: Date; closesAt: Date; voting: number; by: string; spareOwnerIin: string },
+  options: {
+    buildingId: string;
+    title: string;
+    opensAt: Date;
+    closesAt: Date;
+    voting: number;
+    by: string;
+    managingSubjectId: string;
+    spareOwnerIin: string;
+  },
 ) {
   const manager = new MeetingManager(tx);
   const { meeting } = await manager.announce({
@@ -78,6 +87,7 @@ async function meetingWithBallots(
     closesAt: options.closesAt,
     questions: agenda,
     announcedBy: options.by,
+    managingSubjectId: options.managingSubjectId,
     at: options.opensAt,
   });
   const ids = [meeting.id];
@@ -129,10 +139,11 @@ export async function seedMeetingsAndCapitalRepair(
     closesAt: new Date(reference - 30 * DAY + 18 * 3600 * 1000),
     voting: Math.floor(premisesCount * 0.8),
     by: placedBy,
+    managingSubjectId: signing.osi.id,
     spareOwnerIin: signing.spareOwnerIin,
   });
   const closedAt = new Date(reference - 30 * DAY + 19 * 3600 * 1000);
-  const { protocol } = await new MeetingManager(tx).close(closed.meeting.id, closedAt);
+  const { protocol } = await new MeetingManager(tx).close(closed.meeting.id, signing.osi.id, closedAt);
   const signer = await demoSigner(
     { iin: signing.chair.iin, bin: signing.osi.bin, commonName: signing.chair.fullName, organisation: signing.osi.name },
     new Date(reference - 3 * 365 * DAY),
@@ -162,6 +173,7 @@ export async function seedMeetingsAndCapitalRepair(
     closesAt: new Date(reference + 12 * DAY + 18 * 3600 * 1000),
     voting: Math.floor(premisesCount / 3),
     by: placedBy,
+    managingSubjectId: signing.osi.id,
     spareOwnerIin: signing.spareOwnerIin,
   });
   placed.push({ operation: 'condominium.announceMeeting', ids: open.ids, at: openOpens });
@@ -181,12 +193,14 @@ export async function seedMeetingsAndCapitalRepair(
         period,
         contributions: premises.map((premiseId) => ({ premiseId, amountTiyn: CONTRIBUTION_TIYN })),
         recordedBy: placedBy,
+        managingSubjectId: signing.osi.id,
       });
       const paidOn = addCalendarDays(period, 24);
       const paid = await funds.pay({
         buildingId,
         payments: premises.filter((_, n) => n % 5 !== back % 5).map((premiseId) => ({ premiseId, amountTiyn: CONTRIBUTION_TIYN, paidOn })),
         recordedBy: placedBy,
+        managingSubjectId: signing.osi.id,
         at: referenceDate,
       });
       accruals += accrued.accruals.length;

@@ -28,6 +28,8 @@ export interface SpendingRequest {
   spentOn: string;
   purpose: string;
   recordedBy: string;
+  /** The subject that manages the building now (`assertStillManages`): it owns the spending's change in the feed. */
+  managingSubjectId: string;
   at: Date;
 }
 
@@ -42,7 +44,9 @@ export const capitalRepairConflicts: ConflictMessages = {
  * Capital repair (p.4.3): contributions accrued and paid per premises, and the building's
  * fund, spent only under an approved decision of a meeting whose protocol is published and
  * not annulled, never beyond the amount the decision names nor beyond the balance. Money is
- * integer tiyn throughout. Give it the write's transaction.
+ * integer tiyn throughout. Give it the write's transaction. Each write is given the subject that
+ * manages the building now (`assertStillManages`): the fund's changes are located at the building
+ * and owned by that subject, who keeps the fund, so that its own system follows them in the feed.
  */
 export class CapitalRepairManager {
   private readonly fund: CapitalRepairRepository;
@@ -84,6 +88,7 @@ export class CapitalRepairManager {
     period: string;
     contributions: readonly ContributionItem[];
     recordedBy: string;
+    managingSubjectId: string;
   }): Promise<{ accruals: AccrualRow[]; changes: ChangeDeclaration[] }> {
     const katoCode = await this.buildingKato(request.buildingId);
     const problems = await this.itemProblems(request.buildingId, request.contributions, 'contributions');
@@ -119,7 +124,15 @@ export class CapitalRepairManager {
     );
     return {
       accruals,
-      changes: accruals.map((row) => ({ type: 'CAPITAL_REPAIR_ACCRUAL', id: row.id, operation: 'CREATED', katoCode }) as const),
+      changes: accruals.map(
+        (row): ChangeDeclaration => ({
+          type: 'CAPITAL_REPAIR_ACCRUAL',
+          id: row.id,
+          operation: 'CREATED',
+          katoCode,
+          subjectId: request.managingSubjectId,
+        }),
+      ),
     };
   }
 
@@ -128,6 +141,7 @@ export class CapitalRepairManager {
     buildingId: string;
     payments: readonly PaymentItem[];
     recordedBy: string;
+    managingSubjectId: string;
     at: Date;
   }): Promise<{ payments: PaymentRow[]; changes: ChangeDeclaration[] }> {
     const katoCode = await this.buildingKato(request.buildingId);
@@ -153,7 +167,15 @@ export class CapitalRepairManager {
     );
     return {
       payments,
-      changes: payments.map((row) => ({ type: 'CAPITAL_REPAIR_PAYMENT', id: row.id, operation: 'CREATED', katoCode }) as const),
+      changes: payments.map(
+        (row): ChangeDeclaration => ({
+          type: 'CAPITAL_REPAIR_PAYMENT',
+          id: row.id,
+          operation: 'CREATED',
+          katoCode,
+          subjectId: request.managingSubjectId,
+        }),
+      ),
     };
   }
 
@@ -211,6 +233,9 @@ export class CapitalRepairManager {
       purpose: request.purpose,
       recordedBy: request.recordedBy,
     });
-    return { spending, changes: [{ type: 'CAPITAL_REPAIR_SPENDING', id: spending.id, operation: 'CREATED', katoCode }] };
+    return {
+      spending,
+      changes: [{ type: 'CAPITAL_REPAIR_SPENDING', id: spending.id, operation: 'CREATED', katoCode, subjectId: request.managingSubjectId }],
+    };
   }
 }

@@ -2,6 +2,7 @@ import type { ChangeDeclaration } from '../../lib/changes.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, type FieldProblem, forbidden, notFound } from '../../lib/errors.js';
 import { textProblem } from '../../lib/input-values.js';
+import { almatyDate } from '../../lib/working-calendar.js';
 import type { AttachedRecordKind } from '../../schema/condominium.js';
 import { DocumentRepository, type DocumentRow } from './document-repository.js';
 import { type DocumentStore, documentStoreFor, MAX_DOCUMENT_BYTES, MAX_PART_BYTES } from './document-store.js';
@@ -72,12 +73,11 @@ function decodePart(text: string, field: string): Buffer | FieldProblem {
 export class DocumentManager {
   private readonly documents: DocumentRepository;
   private readonly store: DocumentStore;
+  private readonly management: ManagementRepository;
 
-  constructor(
-    private readonly executor: Executor,
-    store?: DocumentStore,
-  ) {
+  constructor(executor: Executor, store?: DocumentStore) {
     this.documents = new DocumentRepository(executor);
+    this.management = new ManagementRepository(executor);
     this.store = store ?? documentStoreFor(executor);
   }
 
@@ -106,7 +106,7 @@ export class DocumentManager {
       problems.push({ field: 'input.content', message: `input.content carries ${part.length} bytes, more than input.size.` });
     if (problems.length > 0 || !Buffer.isBuffer(part)) throw badUserInput(problems);
 
-    const katoCode = await new ManagementRepository(this.executor).buildingKato(request.buildingId);
+    const katoCode = await this.management.buildingKato(request.buildingId);
     if (katoCode === null) throw notFound('The building given in input.buildingId', 'input.buildingId');
     const row = await this.documents.insert({
       buildingId: request.buildingId,
@@ -118,7 +118,7 @@ export class DocumentManager {
     });
     await this.store.append(row.id, 0, part);
     const document = await this.finishIfWhole(row, part.length, 'input.content', at);
-    return { document, received: part.length, changes: [{ type: 'DOCUMENT', id: row.id, operation: 'CREATED', katoCode }] };
+    return { document, received: part.length, changes: [await this.declare(row, 'CREATED', katoCode, at)] };
   }
 
   /**
@@ -146,8 +146,18 @@ export class DocumentManager {
       });
     await this.store.append(row.id, received, part);
     const document = await this.finishIfWhole(row, received + part.length, 'input.content', at);
-    const katoCode = await new ManagementRepository(this.executor).buildingKato(row.buildingId);
-    return { document, received: received + part.length, changes: [{ type: 'DOCUMENT', id: row.id, operation: 'UPDATED', katoCode }] };
+    const katoCode = await this.management.buildingKato(row.buildingId);
+    return { document, received: received + part.length, changes: [await this.declare(row, 'UPDATED', katoCode, at)] };
+  }
+
+  /**
+   * Located at the building, owned by the subject that manages it on the day of the write
+   * (whoever uploads, a manager or an owner): the manager reads its building's documents, so
+   * its own system follows them in the feed.
+   */
+  private async declare(row: DocumentRow, operation: 'CREATED' | 'UPDATED', katoCode: string | null, at: Date): Promise<ChangeDeclaration> {
+    const [management] = await this.management.currentOf([row.buildingId], almatyDate(at));
+    return { type: 'DOCUMENT', id: row.id, operation, katoCode, subjectId: management?.managementSubjectId ?? null };
   }
 
   private async finishIfWhole(row: DocumentRow, received: number, field: string, at: Date): Promise<DocumentRow> {

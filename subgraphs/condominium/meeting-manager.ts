@@ -30,6 +30,8 @@ export interface AnnouncementRequest {
   closesAt: Date;
   questions: ReadonlyArray<{ text: string; kind: string; fundSpendingTiyn: bigint | null }>;
   announcedBy: string;
+  /** The subject that manages the building now (`assertStillManages`): it owns the meeting's changes in the feed. */
+  managingSubjectId: string;
   /** When the request arrived: notice cannot be given later than today. */
   at: Date;
 }
@@ -58,8 +60,26 @@ export const meetingConflicts: ConflictMessages = {
   protocols_meeting_key: { message: 'The meeting was closed at the same time by another request; read its protocol.' },
 };
 
-function meetingChange(meeting: MeetingRow, katoCode: string | null, operation: 'CREATED' | 'UPDATED'): ChangeDeclaration {
-  return { type: 'MEETING', id: meeting.id, operation, katoCode };
+/**
+ * Meetings and protocols are located at the building and owned by its managing subject, who
+ * announces and reads them (a draft protocol too): the manager's own system follows them in the feed.
+ */
+function meetingChange(
+  meeting: MeetingRow,
+  katoCode: string | null,
+  subjectId: string | null,
+  operation: 'CREATED' | 'UPDATED',
+): ChangeDeclaration {
+  return { type: 'MEETING', id: meeting.id, operation, katoCode, subjectId };
+}
+
+function protocolChange(
+  protocol: ProtocolRow,
+  katoCode: string | null,
+  subjectId: string | null,
+  operation: 'CREATED' | 'UPDATED',
+): ChangeDeclaration {
+  return { type: 'PROTOCOL', id: protocol.id, operation, katoCode, subjectId };
 }
 
 /**
@@ -143,7 +163,7 @@ export class MeetingManager {
       },
       questions,
     );
-    return { meeting, changes: [meetingChange(meeting, katoCode, 'CREATED')] };
+    return { meeting, changes: [meetingChange(meeting, katoCode, request.managingSubjectId, 'CREATED')] };
   }
 
   /** The meeting, locked for this transaction; NOT_FOUND when there is none. */
@@ -227,9 +247,10 @@ export class MeetingManager {
   /**
    * Closes the meeting and tallies it: the ballots of all three channels together, the quorum
    * against the building's premises, each question's majority by the rule of its kind. The
-   * result is the protocol, to be signed and published.
+   * result is the protocol, to be signed and published. `managingSubjectId`: the subject that
+   * manages the building now (`assertStillManages`), owner of the changes in the feed.
    */
-  async close(meetingId: string, at: Date): Promise<{ protocol: ProtocolRow; changes: ChangeDeclaration[] }> {
+  async close(meetingId: string, managingSubjectId: string, at: Date): Promise<{ protocol: ProtocolRow; changes: ChangeDeclaration[] }> {
     const meeting = await this.lockedMeeting(meetingId, 'meetingId');
     if (meeting.closedAt) throw conflict('The meeting is already closed; read its protocol.', 'meetingId');
     if (at < meeting.opensAt)
@@ -267,7 +288,10 @@ export class MeetingManager {
     const katoCode = await this.buildings.buildingKato(meeting.buildingId);
     return {
       protocol,
-      changes: [meetingChange(meeting, katoCode, 'UPDATED'), { type: 'PROTOCOL', id: protocol.id, operation: 'CREATED', katoCode }],
+      changes: [
+        meetingChange(meeting, katoCode, managingSubjectId, 'UPDATED'),
+        protocolChange(protocol, katoCode, managingSubjectId, 'CREATED'),
+      ],
     };
   }
 
@@ -313,14 +337,20 @@ export class MeetingManager {
     await publications.publish('PROTOCOL', current.id, request.at);
     const protocol = await this.meetings.markPublished(current.id, request.at);
     const katoCode = await this.buildings.buildingKato(protocol.buildingId);
-    return { protocol, changes: [{ type: 'PROTOCOL', id: protocol.id, operation: 'UPDATED', katoCode }] };
+    return { protocol, changes: [protocolChange(protocol, katoCode, request.managerSubjectId, 'UPDATED')] };
   }
 
-  /** Annuls a protocol with a stated basis: its decisions no longer authorize anything (spending the fund among them). */
+  /**
+   * Annuls a protocol with a stated basis: its decisions no longer authorize anything (spending
+   * the fund among them). `managingSubjectId`: the subject that manages the building now when
+   * the manager annuls (`assertStillManages`); null when a local executive body does, and the
+   * change is then owned by whoever manages the building today, if anyone.
+   */
   async annul(request: {
     protocolId: string;
     basis: string;
     annulledBy: string;
+    managingSubjectId: string | null;
     at: Date;
   }): Promise<{ protocol: ProtocolRow; changes: ChangeDeclaration[] }> {
     const basis = request.basis.trim();
@@ -332,6 +362,10 @@ export class MeetingManager {
     await new CapitalRepairRepository(this.executor).lockFund(current.buildingId);
     const protocol = await this.meetings.annul(current.id, basis, request.annulledBy, request.at);
     const katoCode = await this.buildings.buildingKato(protocol.buildingId);
-    return { protocol, changes: [{ type: 'PROTOCOL', id: protocol.id, operation: 'UPDATED', katoCode }] };
+    const managingSubjectId =
+      request.managingSubjectId ??
+      (await this.buildings.currentOf([protocol.buildingId], almatyDate(request.at)))[0]?.managementSubjectId ??
+      null;
+    return { protocol, changes: [protocolChange(protocol, katoCode, managingSubjectId, 'UPDATED')] };
   }
 }

@@ -87,7 +87,7 @@ export const meetingMutations = {
     return placeWrite(context, info, {
       operation: 'condominium.announceMeeting',
       async run(tx) {
-        await stillManages(tx, context, buildingId);
+        const managingSubjectId = await stillManages(tx, context, buildingId);
         const { meeting, changes } = await new MeetingManager(tx).announce({
           buildingId,
           title: input.title,
@@ -96,6 +96,7 @@ export const meetingMutations = {
           closesAt: input.closesAt,
           questions,
           announcedBy: actorOf(context.caller),
+          managingSubjectId,
           at: context.receivedAt,
         });
         return { payload: { meeting }, objectIds: [meeting.id], changes };
@@ -180,8 +181,8 @@ export const meetingMutations = {
       operation: 'condominium.closeMeeting',
       conflicts: meetingConflicts,
       async run(tx) {
-        await stillManages(tx, context, buildingId);
-        const { protocol, changes } = await new MeetingManager(tx).close(meetingId, context.receivedAt);
+        const managingSubjectId = await stillManages(tx, context, buildingId);
+        const { protocol, changes } = await new MeetingManager(tx).close(meetingId, managingSubjectId, context.receivedAt);
         return { payload: { protocol }, objectIds: [protocol.id], changes };
       },
     });
@@ -226,11 +227,12 @@ export const meetingMutations = {
     return placeWrite(context, info, {
       operation: 'condominium.annulProtocol',
       async run(tx) {
-        if (!watching) await stillManages(tx, context, buildingId);
+        const managingSubjectId = watching ? null : await stillManages(tx, context, buildingId);
         const { protocol, changes } = await new MeetingManager(tx).annul({
           protocolId,
           basis: input.basis,
           annulledBy: actorOf(context.caller),
+          managingSubjectId,
           at: context.receivedAt,
         });
         return { payload: { protocol }, objectIds: [protocol.id], changes };
@@ -255,8 +257,9 @@ export const meetingMutations = {
       operation: 'condominium.accrueCapitalRepairContributions',
       conflicts: capitalRepairConflicts,
       async run(tx) {
-        await stillManages(tx, context, buildingId);
+        const managingSubjectId = await stillManages(tx, context, buildingId);
         const { accruals, changes } = await new CapitalRepairManager(tx).accrue({
+          managingSubjectId,
           buildingId,
           period: input.period,
           contributions,
@@ -284,8 +287,9 @@ export const meetingMutations = {
     return placeWrite(context, info, {
       operation: 'condominium.recordCapitalRepairPayments',
       async run(tx) {
-        await stillManages(tx, context, buildingId);
+        const managingSubjectId = await stillManages(tx, context, buildingId);
         const outcome = await new CapitalRepairManager(tx).pay({
+          managingSubjectId,
           buildingId,
           payments,
           recordedBy: actorOf(context.caller),
@@ -314,8 +318,9 @@ export const meetingMutations = {
     return placeWrite(context, info, {
       operation: 'condominium.spendCapitalRepairFund',
       async run(tx) {
-        await stillManages(tx, context, buildingId);
+        const managingSubjectId = await stillManages(tx, context, buildingId);
         const { spending, changes } = await new CapitalRepairManager(tx).spend({
+          managingSubjectId,
           buildingId,
           decisionId,
           amountTiyn,
