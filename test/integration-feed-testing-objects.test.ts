@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessFunction } from '../lib/auth/functions.js';
 import { addCalendarDays, almatyDate } from '../lib/working-calendar.js';
-import { ALMALY, ALMATY, bin, ESIL, iin } from './support/buildings-fixtures.js';
+import { ALMALY, ALMATY, bin, buildingInput, ESIL, iin } from './support/buildings-fixtures.js';
 import { type Actor, AuthFixture, makeBin } from './support/caller-fixtures.js';
 import { type CondominiumWorld, condominiumWorld } from './support/condominium-fixtures.js';
 import { TestAuthority } from './support/signature-authority.js';
@@ -18,6 +18,9 @@ import { startTestSystem, type TestSystem } from './support/system.js';
 // Live writers make one change of every new type that a write declares (METER_READING is in
 // the enum, but no write declares it since readings arrive as METER_READINGS_BATCH), and a
 // few that belong to others: a second supplier's meter, the Astana OSI's work and meeting.
+// Two writes are made by someone other than the manager, and owned by whoever manages the
+// building on the day: the local executive body annulling the protocol, and an owner
+// uploading documents, in the OSI's building and in one that nobody manages until next month.
 // Each reader is a TESTING object, compared with a LIVE object of the same subject and
 // functions, and reads only what was written after the world was set up.
 
@@ -49,6 +52,9 @@ const announceMeeting = `mutation($input: AnnounceMeetingInput!) {
 const recordBallot = `mutation($input: RecordBallotInput!) { recordBallot(input: $input) { ballot { id } receipt { id } } }`;
 const closeMeeting = `mutation($id: ID!) { closeMeeting(meetingId: $id) { protocol { id canonicalContent } receipt { id } } }`;
 const publishProtocol = `mutation($input: PublishProtocolInput!) { publishProtocol(input: $input) { protocol { status } receipt { id } } }`;
+const annulProtocol = `mutation($input: AnnulProtocolInput!) { annulProtocol(input: $input) { protocol { status } receipt { id } } }`;
+const appendDocumentPart = `mutation($input: AppendDocumentPartInput!) {
+  appendDocumentPart(input: $input) { document { id status } receipt { id } } }`;
 const accrue = `mutation($input: AccrueContributionsInput!) { accrueCapitalRepairContributions(input: $input) { recorded receipt { id } } }`;
 const pay = `mutation($input: RecordCapitalRepairPaymentsInput!) { recordCapitalRepairPayments(input: $input) { recorded receipt { id } } }`;
 const spend = `mutation($input: SpendCapitalRepairFundInput!) { spendCapitalRepairFund(input: $input) { recorded receipt { id } } }`;
@@ -77,6 +83,13 @@ interface Written {
   work: Change;
   request: Change;
   contract: Change;
+  /** By Almaty's local executive body: no manager check, owned by the building's manager today. */
+  protocolAnnulled: Change;
+  /** An owner's upload begun and completed in two parts, owned by the building's manager today. */
+  ownersDocument: Change;
+  ownersDocumentCompleted: Change;
+  /** An owner's upload in a building whose management begins next month: owned by no one. */
+  unmanagedDocument: Change;
   astanaWork: Change;
   astanaMeeting: Change;
 }
@@ -161,6 +174,29 @@ describe('the new change types read by digital objects in TESTING', () => {
         sql`select identification_number as bin from access.subjects where id = ${world.manager.subjectId}::uuid`,
       )
     ).map((row) => row.bin);
+    const registrar = await fixture.person('AUTHORIZED_BODY', [AccessFunction.BuildingRegisterMaintain, AccessFunction.PremisesMaintain]);
+    // In Almaly, like the OSI's building; `world.owner` owns its apartment 1.
+    const unmanagedBuildingId: string = (
+      await ok(
+        `mutation($input: RegisterBuildingInput!) { registerBuilding(input: $input) { building { id } } }`,
+        { input: buildingInput({ katoCode: ALMALY }) },
+        registrar.token,
+      )
+    ).registerBuilding.building.id;
+    await ok(
+      `mutation($id: ID!, $premises: [PremiseInput!]!) { addPremises(buildingId: $id, premises: $premises) { premises { id } } }`,
+      {
+        id: unmanagedBuildingId,
+        premises: [{ kind: 'APARTMENT', number: '1', owners: [{ kind: 'PERSON', identificationNumber: ownerIin, name: 'Owner Person' }] }],
+      },
+      registrar.token,
+    );
+    // Its future manager is the Almaty OSI: a change owned by the assignment that is not in force yet would reach it.
+    await ok(
+      `mutation($input: AssignManagementInput!) { assignManagement(input: $input) { assignment { id } } }`,
+      { input: { buildingId: unmanagedBuildingId, subjectId: world.manager.subjectId, validFrom: addCalendarDays(today, 31) } },
+      fixture.adminToken,
+    );
     start = (await feedAfter(fixture.adminToken, null)).end as string;
     expect(start).toEqual(expect.any(String));
 
@@ -382,6 +418,63 @@ describe('the new change types read by digital objects in TESTING', () => {
     ).placeContract;
     w.contract = change('CONTRACT', contract.contract.id, contract.receipt.id, osi);
 
+    // By others than the manager, with no manager check: owned by whoever manages the building today.
+    const annulled = (
+      await ok(
+        annulProtocol,
+        { input: { protocolId: closed.protocol.id, basis: 'Prosecutor’s protest of 3 March' } },
+        world.almatyAkimat.token,
+      )
+    ).annulProtocol;
+    expect(annulled.protocol.status).toBe('ANNULLED');
+    w.protocolAnnulled = change('PROTOCOL', closed.protocol.id, annulled.receipt.id, osi, 'UPDATED');
+    const photo = Buffer.from('photo of the leaking roof over apartment 1', 'utf8');
+    const split = 10;
+    const begun = (
+      await ok(
+        uploadDocument,
+        {
+          input: {
+            buildingId: world.buildingId,
+            fileName: 'roof.txt',
+            mediaType: 'text/plain',
+            size: photo.length,
+            sha256: createHash('sha256').update(photo).digest('hex'),
+            content: photo.subarray(0, split).toString('base64'),
+          },
+        },
+        world.owner.token,
+      )
+    ).uploadDocument;
+    expect(begun.document.status).toBe('UPLOADING');
+    w.ownersDocument = change('DOCUMENT', begun.document.id, begun.receipt.id, osi);
+    const completed = (
+      await ok(
+        appendDocumentPart,
+        { input: { documentId: begun.document.id, offset: split, content: photo.subarray(split).toString('base64') } },
+        world.owner.token,
+      )
+    ).appendDocumentPart;
+    expect(completed.document.status).toBe('STORED');
+    w.ownersDocumentCompleted = change('DOCUMENT', begun.document.id, completed.receipt.id, osi, 'UPDATED');
+    const unmanaged = (
+      await ok(
+        uploadDocument,
+        {
+          input: {
+            buildingId: unmanagedBuildingId,
+            fileName: 'roof.txt',
+            mediaType: 'text/plain',
+            size: photo.length,
+            sha256: createHash('sha256').update(photo).digest('hex'),
+            content: photo.toString('base64'),
+          },
+        },
+        world.owner.token,
+      )
+    ).uploadDocument;
+    w.unmanagedDocument = change('DOCUMENT', unmanaged.document.id, unmanaged.receipt.id, located);
+
     // Astana, by the other building's OSI: owned by another subject, located elsewhere.
     const astanaWork = (await ok(planWork, { input: workInput(world.otherBuildingId) }, world.otherManager.token)).planWork;
     w.astanaWork = change('PLANNED_WORK', astanaWork.work.id, astanaWork.receipt.id, {
@@ -435,6 +528,10 @@ describe('the new change types read by digital objects in TESTING', () => {
     w.work,
     w.request,
     w.contract,
+    w.protocolAnnulled,
+    w.ownersDocument,
+    w.ownersDocumentCompleted,
+    w.unmanagedDocument,
     w.astanaWork,
     w.astanaMeeting,
   ];
@@ -453,7 +550,11 @@ describe('the new change types read by digital objects in TESTING', () => {
     expect(await feedOf(live)).toEqual(read);
   });
 
-  /** What the Almaty OSI's subject owns: every condominium change of its building but the owners' ballots. */
+  /**
+   * What the Almaty OSI's subject owns: every condominium change of its building but the owners'
+   * ballots, the annulment by the local executive body and the owner's upload included; not the
+   * upload in the building it will manage only from next month.
+   */
   const ownedByAlmatyOsi = () => [
     w.councilMember,
     w.document,
@@ -468,14 +569,18 @@ describe('the new change types read by digital objects in TESTING', () => {
     w.work,
     w.request,
     w.contract,
+    w.protocolAnnulled,
+    w.ownersDocument,
+    w.ownersDocumentCompleted,
   ];
 
-  it('an OSI’s object in TESTING reads the records its subject owns (its building’s documents, meetings, protocols and fund among them), not the ballots, nor the other OSI’s', async () => {
+  it('an OSI’s object in TESTING reads the records its subject owns (its building’s documents, meetings, protocols and fund among them, also when an owner or the local executive body wrote them), not the ballots, nor the other OSI’s', async () => {
     const { testing, live } = await readers('OSI', [AccessFunction.CondominiumManage], world.manager.subjectId);
     const read = await feedOf(testing);
     // Ballots carry a KATO code and no owning subject (an owner's vote): an OSI's grant,
     // which has no territory, does not reach them. The Astana OSI's work and meeting are
-    // owned by that OSI.
+    // owned by that OSI. The document uploaded where this OSI manages only from next month
+    // is owned by no one: it is not this OSI's yet.
     expect(read).toEqual(ownedByAlmatyOsi());
     expect(await feedOf(live)).toEqual(read);
   });
@@ -507,6 +612,10 @@ describe('the new change types read by digital objects in TESTING', () => {
       w.work,
       w.request,
       w.contract,
+      w.protocolAnnulled,
+      w.ownersDocument,
+      w.ownersDocumentCompleted,
+      w.unmanagedDocument,
     ]);
     expect(await feedOf(live)).toEqual(read);
   });
