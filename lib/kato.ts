@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type { FieldProblem } from './errors.js';
 import { textArray } from './pg-array.js';
 
 /**
@@ -38,6 +39,13 @@ export function katoPrefix(katoCode: string): string {
 /** Whether `katoCode` lies in the territory `territoryKato` (a code covers everything under it). */
 export function withinTerritory(territoryKato: string, katoCode: string): boolean {
   return katoCode.startsWith(katoPrefix(territoryKato));
+}
+
+/** The problem of a KATO code given at `field`, or null when it is absent or well-formed. */
+export function katoCodeProblem(field: string, value: unknown): FieldProblem | null {
+  return value != null && !isKatoCode(value)
+    ? { field, message: `${field} must be a 9-digit KATO code, e.g. 750000000 for Almaty.` }
+    : null;
 }
 
 /**

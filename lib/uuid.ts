@@ -12,3 +12,12 @@ export function isUuid(value: unknown): value is string {
 export function uuidArray(ids: readonly string[]): string {
   return `{${ids.join(',')}}`;
 }
+
+/**
+ * The keys of a batch that are UUIDs, in lower case as PostgreSQL prints them: keys may come
+ * from entity representations in any case, or not be ids at all, and a key that is not a
+ * UUID matches nothing (it never reaches SQL).
+ */
+export function uuidKeys(keys: readonly string[]): string[] {
+  return keys.filter(isUuid).map((key) => key.toLowerCase());
+}

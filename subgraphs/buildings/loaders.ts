@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
+import { groupRows } from '../../lib/batch-results.js';
 import type { Executor } from '../../lib/db.js';
 import { COUNTRY_KATO } from '../../lib/kato.js';
 import type { PageRequest } from '../../lib/pagination.js';
 import { analyticsReads } from '../../lib/read-replicas.js';
-import { isUuid } from '../../lib/uuid.js';
+import { uuidKeys } from '../../lib/uuid.js';
 import { BuildingAnalyticsRepository } from './analytics-repository.js';
 import { type BreakdownStatistics, breakdownStatistics, type HeadlineStatistics, headlineStatistics } from './building-statistics.js';
 import { type BuildingListFilter, type BuildingRow, BuildingsRepository, type HistoryRow } from './buildings-repository.js';
@@ -23,19 +24,7 @@ export interface PageKey extends CountKey {
 
 /** Postgres prints UUIDs in lower case and reads them in any case; keys follow the printed form. */
 const uuidKey = { cacheKeyFn: (id: string) => id.toLowerCase() };
-const uuids = (ids: readonly string[]) => ids.filter(isUuid).map((id) => id.toLowerCase());
 const jsonKey = { cacheKeyFn: (key: unknown) => JSON.stringify(key) };
-
-function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const group = groups.get(k);
-    if (group) group.push(row);
-    else groups.set(k, [row]);
-  }
-  return groups;
-}
 
 /** Keys that differ only in their prefix share one statement. */
 function sharedPart(key: PageKey | CountKey): string {
@@ -56,7 +45,7 @@ export function createBuildingLoaders(db: Executor) {
   const analytics = new BuildingAnalyticsRepository(analyticsReads(db));
 
   const buildingById = new DataLoader<string, BuildingRow | null, string>(async (ids) => {
-    const byId = new Map((await buildings.byIds(uuids(ids))).map((row) => [row.id, row]));
+    const byId = new Map((await buildings.byIds(uuidKeys(ids))).map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
   }, uuidKey);
 
@@ -102,14 +91,14 @@ export function createBuildingLoaders(db: Executor) {
   const childrenOfTerritory = new DataLoader<string, TerritoryRow[]>(async (codes) => {
     const rows = await territories.byParents(codes);
     for (const row of rows) territoryByCode.prime(row.katoCode, row);
-    const byParent = groupBy(rows, (row) => row.parentKatoCode);
+    const byParent = groupRows(rows, (row) => row.parentKatoCode);
     return codes.map((code) => byParent.get(code) ?? []);
   });
 
   /** Pages that differ only in their territory (one per region of a list) share one lateral statement. */
   const buildingPage = new DataLoader<PageKey, BuildingRow[], string>(async (keys) => {
     const pages = new Map<string, BuildingRow[]>();
-    for (const group of groupBy(keys, sharedPart).values()) {
+    for (const group of groupRows(keys, sharedPart).values()) {
       const { filter, page } = group[0] as PageKey;
       const found = await buildings.pagesByPrefixes(
         group.map((key) => key.prefix),
@@ -124,7 +113,7 @@ export function createBuildingLoaders(db: Executor) {
 
   const buildingCount = new DataLoader<CountKey, number, string>(async (keys) => {
     const counts = new Map<string, number>();
-    for (const group of groupBy(keys, sharedPart).values()) {
+    for (const group of groupRows(keys, sharedPart).values()) {
       const found = await buildings.countsByPrefixes(
         group.map((key) => key.prefix),
         (group[0] as CountKey).filter,
@@ -135,36 +124,36 @@ export function createBuildingLoaders(db: Executor) {
   }, jsonKey);
 
   const premiseById = new DataLoader<string, PremiseRow | null, string>(async (ids) => {
-    const byId = new Map((await premises.byIds(uuids(ids))).map((row) => [row.id, row]));
+    const byId = new Map((await premises.byIds(uuidKeys(ids))).map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
   }, uuidKey);
 
   const premisesByBuildingId = new DataLoader<string, PremiseRow[], string>(async (ids) => {
-    const rows = await premises.byBuildingIds(uuids(ids));
+    const rows = await premises.byBuildingIds(uuidKeys(ids));
     for (const row of rows) premiseById.prime(row.id, row);
-    const byBuilding = groupBy(rows, (row) => row.buildingId);
+    const byBuilding = groupRows(rows, (row) => row.buildingId);
     return ids.map((id) => byBuilding.get(id.toLowerCase()) ?? []);
   }, uuidKey);
 
   const ownersByPremiseId = new DataLoader<string, OwnerRow[], string>(async (ids) => {
-    const byPremise = groupBy(await premises.ownersByPremiseIds(uuids(ids)), (row) => row.premiseId);
+    const byPremise = groupRows(await premises.ownersByPremiseIds(uuidKeys(ids)), (row) => row.premiseId);
     return ids.map((id) => byPremise.get(id.toLowerCase()) ?? []);
   }, uuidKey);
 
   const historyByBuildingId = new DataLoader<string, HistoryRow[], string>(async (ids) => {
-    const byBuilding = groupBy(await buildings.historyByBuildingIds(uuids(ids)), (row) => row.buildingId);
+    const byBuilding = groupRows(await buildings.historyByBuildingIds(uuidKeys(ids)), (row) => row.buildingId);
     return ids.map((id) => byBuilding.get(id.toLowerCase()) ?? []);
   }, uuidKey);
 
   /** The register's headline figures per territory prefix: one statement for any number of territories (two when some are finer than a district). */
   const buildingHeadlineByPrefix = new DataLoader<string, HeadlineStatistics>(async (prefixes) => {
-    const byPrefix = groupBy(await analytics.headlines(prefixes), (row) => row.prefix);
+    const byPrefix = groupRows(await analytics.headlines(prefixes), (row) => row.prefix);
     return prefixes.map((prefix) => headlineStatistics(byPrefix.get(prefix) ?? []));
   });
 
   /** The register's breakdowns per territory prefix, likewise. */
   const buildingBreakdownsByPrefix = new DataLoader<string, BreakdownStatistics>(async (prefixes) => {
-    const byPrefix = groupBy(await analytics.breakdowns(prefixes), (cell) => cell.prefix);
+    const byPrefix = groupRows(await analytics.breakdowns(prefixes), (cell) => cell.prefix);
     return prefixes.map((prefix) => breakdownStatistics(byPrefix.get(prefix) ?? []));
   });
 

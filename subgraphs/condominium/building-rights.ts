@@ -36,7 +36,7 @@ import { isAdministrator, or, relyOnGrants, relyOnToken, rule } from '../../lib/
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, forbidden, unauthenticated } from '../../lib/errors.js';
 import { parseId } from '../../lib/ids.js';
-import { isKatoCode } from '../../lib/kato.js';
+import { katoCodeProblem } from '../../lib/kato.js';
 import { almatyDate } from '../../lib/working-calendar.js';
 import type { Context } from './context.js';
 import { RightsRepository } from './rights-repository.js';
@@ -154,8 +154,9 @@ export const concernsDocument = <TParent>(of: BuildingIdOf<TParent>) =>
 export function holdsInTerritoryArgument(fns: readonly AccessFunction[], refusal: string) {
   return rule({ cache: 'no_cache' })<unknown, Context>((_parent, args, { caller }) => {
     if (caller.kind === 'anonymous') return unauthenticated();
-    if (!isKatoCode(args.katoCode)) return badUserInput({ field: 'katoCode', message: 'katoCode must be a 9-digit KATO code.' });
-    const katoCode = args.katoCode;
+    const problem = katoCodeProblem('katoCode', args.katoCode ?? '');
+    if (problem) return badUserInput(problem);
+    const katoCode = args.katoCode as string;
     return relyOnGrants(
       fns.flatMap((fn) => grantsInTerritory(caller, fn, katoCode)),
       () => forbidden(refusal),

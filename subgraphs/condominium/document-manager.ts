@@ -2,7 +2,6 @@ import type { ChangeDeclaration } from '../../lib/changes.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput, type FieldProblem, forbidden, notFound } from '../../lib/errors.js';
 import { textProblem } from '../../lib/input-values.js';
-import { almatyDate } from '../../lib/working-calendar.js';
 import type { AttachedRecordKind } from '../../schema/condominium.js';
 import { DocumentRepository, type DocumentRow } from './document-repository.js';
 import { type DocumentStore, documentStoreFor, MAX_DOCUMENT_BYTES, MAX_PART_BYTES } from './document-store.js';
@@ -156,8 +155,7 @@ export class DocumentManager {
    * its own system follows them in the feed.
    */
   private async declare(row: DocumentRow, operation: 'CREATED' | 'UPDATED', katoCode: string | null, at: Date): Promise<ChangeDeclaration> {
-    const [management] = await this.management.currentOf([row.buildingId], almatyDate(at));
-    return { type: 'DOCUMENT', id: row.id, operation, katoCode, subjectId: management?.managementSubjectId ?? null };
+    return { type: 'DOCUMENT', id: row.id, operation, katoCode, subjectId: await this.management.managingSubjectAt(row.buildingId, at) };
   }
 
   private async finishIfWhole(row: DocumentRow, received: number, field: string, at: Date): Promise<DocumentRow> {

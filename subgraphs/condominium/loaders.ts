@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
 import type { Caller } from '../../lib/auth/caller.js';
+import { byKey, groupBy } from '../../lib/batch-results.js';
 import type { Database } from '../../lib/db.js';
 import { almatyDate } from '../../lib/working-calendar.js';
 import type { AttachedRecordKind, ReportKind } from '../../schema/condominium.js';
 import { type AnalyticsLoaders, createAnalyticsLoaders } from './analytics-loaders.js';
-import { byKey, groupBy } from './batch-results.js';
 import { DocumentRepository, type DocumentRow } from './document-repository.js';
 import { type HouseCouncilMemberRow, HouseCouncilRepository } from './house-council-repository.js';
 import { type AssignmentRow, ManagementRepository } from './management-repository.js';

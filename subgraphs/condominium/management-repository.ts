@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../lib/db.js';
 import { katoPrefix, katoRange } from '../../lib/kato.js';
+import { almatyDate } from '../../lib/working-calendar.js';
 import { publishedManagingOrganisations, publishedSubjects } from '../../schema/access.js';
 import { publishedBuildings } from '../../schema/buildings.js';
 import { type ManagementForm, managementAssignments } from '../../schema/condominium.js';
@@ -17,6 +18,15 @@ export type NewAssignment = Omit<typeof managementAssignments.$inferInsert, 'id'
  */
 export class ManagementRepository {
   constructor(private readonly executor: Executor) {}
+
+  /**
+   * The subject managing a building at `at` (its Almaty day), or null: the owner of the
+   * building's changes in the feed when the write itself did not check a manager.
+   */
+  async managingSubjectAt(buildingId: string, at: Date): Promise<string | null> {
+    const [assignment] = await this.currentOf([buildingId], almatyDate(at));
+    return assignment?.managementSubjectId ?? null;
+  }
 
   /** The assignment in force on `day` of each building that has one. */
   currentOf(buildingIds: readonly string[], day: string): Promise<AssignmentRow[]> {

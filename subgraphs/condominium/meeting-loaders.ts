@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
+import { byKey, groupBy } from '../../lib/batch-results.js';
 import type { Database } from '../../lib/db.js';
-import { byKey, groupBy } from './batch-results.js';
 import { CapitalRepairRepository, type FundTotals, type PremiseContributions, type SpendingRow } from './capital-repair-repository.js';
 import {
   type BallotAnswerRow,

@@ -64,22 +64,14 @@ export const meetingConflicts: ConflictMessages = {
  * Meetings and protocols are located at the building and owned by its managing subject, who
  * announces and reads them (a draft protocol too): the manager's own system follows them in the feed.
  */
-function meetingChange(
-  meeting: MeetingRow,
+function meetingRecordChange(
+  type: 'MEETING' | 'PROTOCOL',
+  record: { id: string },
   katoCode: string | null,
   subjectId: string | null,
   operation: 'CREATED' | 'UPDATED',
 ): ChangeDeclaration {
-  return { type: 'MEETING', id: meeting.id, operation, katoCode, subjectId };
-}
-
-function protocolChange(
-  protocol: ProtocolRow,
-  katoCode: string | null,
-  subjectId: string | null,
-  operation: 'CREATED' | 'UPDATED',
-): ChangeDeclaration {
-  return { type: 'PROTOCOL', id: protocol.id, operation, katoCode, subjectId };
+  return { type, id: record.id, operation, katoCode, subjectId };
 }
 
 /**
@@ -163,7 +155,7 @@ export class MeetingManager {
       },
       questions,
     );
-    return { meeting, changes: [meetingChange(meeting, katoCode, request.managingSubjectId, 'CREATED')] };
+    return { meeting, changes: [meetingRecordChange('MEETING', meeting, katoCode, request.managingSubjectId, 'CREATED')] };
   }
 
   /** The meeting, locked for this transaction; NOT_FOUND when there is none. */
@@ -289,8 +281,8 @@ export class MeetingManager {
     return {
       protocol,
       changes: [
-        meetingChange(meeting, katoCode, managingSubjectId, 'UPDATED'),
-        protocolChange(protocol, katoCode, managingSubjectId, 'CREATED'),
+        meetingRecordChange('MEETING', meeting, katoCode, managingSubjectId, 'UPDATED'),
+        meetingRecordChange('PROTOCOL', protocol, katoCode, managingSubjectId, 'CREATED'),
       ],
     };
   }
@@ -337,7 +329,7 @@ export class MeetingManager {
     await publications.publish('PROTOCOL', current.id, request.at);
     const protocol = await this.meetings.markPublished(current.id, request.at);
     const katoCode = await this.buildings.buildingKato(protocol.buildingId);
-    return { protocol, changes: [protocolChange(protocol, katoCode, request.managerSubjectId, 'UPDATED')] };
+    return { protocol, changes: [meetingRecordChange('PROTOCOL', protocol, katoCode, request.managerSubjectId, 'UPDATED')] };
   }
 
   /**
@@ -362,10 +354,7 @@ export class MeetingManager {
     await new CapitalRepairRepository(this.executor).lockFund(current.buildingId);
     const protocol = await this.meetings.annul(current.id, basis, request.annulledBy, request.at);
     const katoCode = await this.buildings.buildingKato(protocol.buildingId);
-    const managingSubjectId =
-      request.managingSubjectId ??
-      (await this.buildings.currentOf([protocol.buildingId], almatyDate(request.at)))[0]?.managementSubjectId ??
-      null;
-    return { protocol, changes: [protocolChange(protocol, katoCode, managingSubjectId, 'UPDATED')] };
+    const managingSubjectId = request.managingSubjectId ?? (await this.buildings.managingSubjectAt(protocol.buildingId, request.at));
+    return { protocol, changes: [meetingRecordChange('PROTOCOL', protocol, katoCode, managingSubjectId, 'UPDATED')] };
   }
 }

@@ -243,7 +243,7 @@ export class OwnerRequestManager {
     buildingKato?: string | null,
   ): Promise<ChangeDeclaration[]> {
     const katoCode = buildingKato === undefined ? await this.management.buildingKato(request.buildingId) : buildingKato;
-    const [management] = await this.management.currentOf([request.buildingId], almatyDate(new Date()));
-    return [{ type: 'OWNER_REQUEST', id: request.id, operation, katoCode, subjectId: management?.managementSubjectId ?? null }];
+    const subjectId = await this.management.managingSubjectAt(request.buildingId, new Date());
+    return [{ type: 'OWNER_REQUEST', id: request.id, operation, katoCode, subjectId }];
   }
 }

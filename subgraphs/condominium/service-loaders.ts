@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
+import { groupBy, inKeyOrder } from '../../lib/batch-results.js';
 import type { Database } from '../../lib/db.js';
-import { isUuid } from '../../lib/uuid.js';
+import { uuidKeys } from '../../lib/uuid.js';
 import type { PlannedWorkStatus } from '../../schema/condominium.js';
-import { byKey, groupBy } from './batch-results.js';
 import { ContractRepository, type ContractRow } from './contract-repository.js';
 import {
   type OwnerRequestEventRow,
@@ -32,17 +32,6 @@ export interface ServiceLoaders {
   requestEvents: DataLoader<string, OwnerRequestEventRow[]>;
 }
 
-/** Each id's row or null, whatever the case the id was written in. */
-function inKeyOrder<T extends { id: string }>(keys: readonly string[], rows: readonly T[]): Array<T | null> {
-  return byKey(
-    rows,
-    (row) => row.id,
-    keys.map((key) => key.toLowerCase()),
-  );
-}
-
-const uuids = (keys: readonly string[]) => keys.filter(isUuid).map((key) => key.toLowerCase());
-
 /** Rows of `buildingId:option` keys, one statement per distinct option (almost always one). */
 function byBuildingAndOption<T extends { buildingId: string }>(read: (buildingIds: string[], option: string | null) => Promise<T[]>) {
   return new DataLoader<string, T[]>(async (keys) => {
@@ -66,11 +55,11 @@ export function createServiceLoaders(db: Database): ServiceLoaders {
   const works = new PlannedWorkRepository(db);
   const contracts = new ContractRepository(db);
   const requests = new OwnerRequestRepository(db);
-  const requestById = new DataLoader<string, OwnerRequestRow | null>(async (ids) => inKeyOrder(ids, await requests.byIds(uuids(ids))));
+  const requestById = new DataLoader<string, OwnerRequestRow | null>(async (ids) => inKeyOrder(ids, await requests.byIds(uuidKeys(ids))));
   return {
-    plannedWorkById: new DataLoader(async (ids) => inKeyOrder(ids, await works.byIds(uuids(ids)))),
+    plannedWorkById: new DataLoader(async (ids) => inKeyOrder(ids, await works.byIds(uuidKeys(ids)))),
     plannedWorksOfBuilding: byBuildingAndOption((ids, status) => works.ofBuildings(ids, status as PlannedWorkStatus | null)),
-    contractById: new DataLoader(async (ids) => inKeyOrder(ids, await contracts.byIds(uuids(ids)))),
+    contractById: new DataLoader(async (ids) => inKeyOrder(ids, await contracts.byIds(uuidKeys(ids)))),
     contractsOfBuilding: byBuildingAndOption((ids, activeOn) => contracts.ofBuildings(ids, activeOn)),
     requestCategories: new DataLoader(async (keys) => {
       const rows = await requests.categories();

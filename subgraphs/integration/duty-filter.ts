@@ -1,13 +1,8 @@
 import { badUserInput, type FieldProblem } from '../../lib/errors.js';
-import { isKatoCode } from '../../lib/kato.js';
+import { katoCodeProblem } from '../../lib/kato.js';
 import { isUuid } from '../../lib/uuid.js';
 import type { DataQualityFilter } from './data-quality-repository.js';
 import type { DutyFilter, DutyKind } from './duties-repository.js';
-
-/** The problem of a KATO code argument at `field`, or null when it is absent or well-formed. */
-export function katoCodeProblem(field: string, value: string | null | undefined): FieldProblem | null {
-  return value != null && !isKatoCode(value) ? { field, message: 'katoCode must be a 9-digit KATO code, e.g. 750000000.' } : null;
-}
 
 /** `DutyFilter` as the SDL takes it (dates already checked by the Date scalar). */
 export interface DutyFilterArgs {

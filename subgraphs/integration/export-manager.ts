@@ -4,7 +4,7 @@ import { actorOf } from '../../lib/auth/scope.js';
 import type { Executor } from '../../lib/db.js';
 import { badUserInput } from '../../lib/errors.js';
 import { jobSpec, TaskName } from '../../lib/jobs.js';
-import { katoCodeProblem } from './duty-filter.js';
+import { katoCodeProblem } from '../../lib/kato.js';
 import { type ExportKind, ExportRepository, type ExportRow } from './export-repository.js';
 import { feedScopeOf } from './feed-scope.js';
 

@@ -3,7 +3,7 @@ import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
 import type { PagePosition } from '../../lib/pagination.js';
 import { analyticsReads } from '../../lib/read-replicas.js';
-import { isUuid } from '../../lib/uuid.js';
+import { uuidKeys } from '../../lib/uuid.js';
 import { almatyDate } from '../../lib/working-calendar.js';
 import { type ChangeFilter, type ChangeRow, ChangesRepository } from './changes-repository.js';
 import {
@@ -100,7 +100,7 @@ export function createLoaders(db: Database, caller: Caller): Loaders {
       { cacheKeyFn: (key) => JSON.stringify(key) },
     ),
     subscriptionById: new DataLoader(async (ids) => {
-      const rows = await subscriptions.byIds(ids.filter(isUuid).map((id) => id.toLowerCase()));
+      const rows = await subscriptions.byIds(uuidKeys(ids));
       const visible = new Map(rows.filter((row) => mayManage(caller, row)).map((row) => [row.id, row]));
       return ids.map((id) => visible.get(id.toLowerCase()) ?? null);
     }),

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { groupRows } from '../../lib/batch-results.js';
 import type { Executor } from '../../lib/db.js';
 import { katoPrefix, withinTerritory } from '../../lib/kato.js';
 import { tengeOf } from '../../lib/money.js';
@@ -77,11 +78,7 @@ function perMonthLoader<T>(perMonth: (prefixes: string[], month: string) => Prom
   );
 }
 
-function byPrefix<T extends { prefix: string }>(rows: readonly T[]): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const row of rows) map.set(row.prefix, [...(map.get(row.prefix) ?? []), row]);
-  return map;
-}
+const byPrefix = <T extends { prefix: string }>(rows: readonly T[]): Map<string, T[]> => groupRows(rows, (row) => row.prefix);
 
 const SCALE = 10_000n;
 /** An exact decimal with up to 4 places ("98.7600") in units of 1/10,000. */

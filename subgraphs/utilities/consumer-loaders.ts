@@ -1,10 +1,12 @@
 import DataLoader from 'dataloader';
 import type { Caller } from '../../lib/auth/caller.js';
+import { groupRows, inKeyOrder } from '../../lib/batch-results.js';
 import type { Database } from '../../lib/db.js';
 import { isKatoCode, katoPrefix } from '../../lib/kato.js';
+import { uuidKeys } from '../../lib/uuid.js';
 import { type RequestScope, readsRequest, requestScopeOf } from './consumer-request-manager.js';
 import { ConsumerRequestRepository, type RequestFilter, type RequestRow } from './consumer-request-repository.js';
-import { grouped, inKeyOrder, type PageKey, pageLoader, splitKey, uuids } from './loader-helpers.js';
+import { type PageKey, pageLoader, splitKey } from './loader-helpers.js';
 import { type OutageFilter, OutageRepository, type OutageRow } from './outage-repository.js';
 import type { AccountRow, AccountScope } from './personal-account-repository.js';
 import { PersonalAccountRepository } from './personal-account-repository.js';
@@ -41,8 +43,8 @@ export function createConsumerLoaders(db: Database, caller: Caller, accountScope
   const accounts = new PersonalAccountRepository(db);
   // "Not ended" is judged at the start of the request, one instant for every field.
   const now = new Date();
-  const requestById = new DataLoader<string, RequestRow | null>(async (ids) => inKeyOrder(ids, await requests.byIds(uuids(ids))));
-  const outageById = new DataLoader<string, OutageRow | null>(async (ids) => inKeyOrder(ids, await outages.byIds(uuids(ids))));
+  const requestById = new DataLoader<string, RequestRow | null>(async (ids) => inKeyOrder(ids, await requests.byIds(uuidKeys(ids))));
+  const outageById = new DataLoader<string, OutageRow | null>(async (ids) => inKeyOrder(ids, await outages.byIds(uuidKeys(ids))));
   const outagePage = pageLoader((key: PageKey<OutageFilter>) => outages.page(key), outageById);
   return {
     requestScope,
@@ -55,7 +57,7 @@ export function createConsumerLoaders(db: Database, caller: Caller, accountScope
     outageById,
     outagePage,
     outagesByBuilding: new DataLoader(async (ids) => {
-      const byBuilding = grouped(await outages.ofBuildings(uuids(ids), now), (row) => row.buildingId);
+      const byBuilding = groupRows(await outages.ofBuildings(uuidKeys(ids), now), (row) => row.buildingId);
       return ids.map((id) => (byBuilding.get(id.toLowerCase()) ?? []).map(({ buildingId: _building, ...outage }) => outage));
     }),
     // One statement for all territories of the request (the gateway's `_entities` for twenty
@@ -68,7 +70,7 @@ export function createConsumerLoaders(db: Database, caller: Caller, accountScope
       const prefixes = [...new Set(asked.flatMap(({ prefix }) => (prefix === null ? [] : [prefix])))];
       const rows = await outages.notEndedInTerritories(prefixes, Math.max(0, ...asked.map(({ first }) => first)), now);
       for (const { outage } of rows) outageById.prime(outage.id, outage);
-      const byPrefix = grouped(rows, (row) => row.prefix);
+      const byPrefix = groupRows(rows, (row) => row.prefix);
       return asked.map(({ first, prefix }) =>
         prefix === null ? [] : (byPrefix.get(prefix) ?? []).slice(0, first).map((row) => row.outage),
       );
@@ -76,16 +78,16 @@ export function createConsumerLoaders(db: Database, caller: Caller, accountScope
     // One statement for all outages of the request, as for territories above.
     outageBuildings: new DataLoader(async (keys) => {
       const asked = keys.map(splitKey);
-      const ids = [...new Set(uuids(asked.map(([, outageId]) => outageId)))];
-      const byOutage = grouped(await outages.buildingsOf(ids, Math.max(0, ...asked.map(([first]) => first))), (row) => row.outageId);
+      const ids = [...new Set(uuidKeys(asked.map(([, outageId]) => outageId)))];
+      const byOutage = groupRows(await outages.buildingsOf(ids, Math.max(0, ...asked.map(([first]) => first))), (row) => row.outageId);
       return asked.map(([first, outageId]) => (byOutage.get(outageId.toLowerCase()) ?? []).slice(0, first).map((row) => row.buildingId));
     }),
     buildingOfPremise: new DataLoader(async (ids) => {
-      const buildings = await references.buildingsOfPremises(uuids(ids));
+      const buildings = await references.buildingsOfPremises(uuidKeys(ids));
       return ids.map((id) => buildings.get(id.toLowerCase()) ?? null);
     }),
     accountsByPremise: new DataLoader(async (ids) => {
-      const byPremise = grouped(await accounts.ofPremises(uuids(ids), accountScope), (row) => row.premiseId);
+      const byPremise = groupRows(await accounts.ofPremises(uuidKeys(ids), accountScope), (row) => row.premiseId);
       return ids.map((id) => (byPremise.get(id.toLowerCase()) ?? []).map(({ premiseId: _premise, ...account }) => account));
     }),
   };

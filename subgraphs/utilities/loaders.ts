@@ -1,13 +1,14 @@
 import DataLoader from 'dataloader';
 import type { Caller } from '../../lib/auth/caller.js';
+import { groupRows, inKeyOrder } from '../../lib/batch-results.js';
 import type { Database } from '../../lib/db.js';
 import { analyticsReads } from '../../lib/read-replicas.js';
-import { isUuid } from '../../lib/uuid.js';
+import { isUuid, uuidKeys } from '../../lib/uuid.js';
 import type { UtilityService } from '../../schema/utilities.js';
 import { AccountHistoryRepository, type AccountHistoryRow } from './account-history-repository.js';
 import { type AnalyticsLoaders, createAnalyticsLoaders } from './analytics-loaders.js';
 import { type ConsumerLoaders, createConsumerLoaders } from './consumer-loaders.js';
-import { grouped, inKeyOrder, type PageKey, pageLoader, uuids } from './loader-helpers.js';
+import { type PageKey, pageLoader } from './loader-helpers.js';
 import { createMeterLoaders, type MeterLoaders } from './meter-loaders.js';
 import { createNetworkLoaders, type NetworkLoaders } from './network-loaders.js';
 import { accountScopeOf } from './personal-account-manager.js';
@@ -50,9 +51,9 @@ export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
   const suppliers = new SupplierRepository(db);
   const tariffs = new TariffRepository(db);
   const history = new AccountHistoryRepository(db);
-  const supplierById = new DataLoader<string, SupplierRow | null>(async (ids) => inKeyOrder(ids, await suppliers.byIds(uuids(ids))));
+  const supplierById = new DataLoader<string, SupplierRow | null>(async (ids) => inKeyOrder(ids, await suppliers.byIds(uuidKeys(ids))));
   const accountById = new DataLoader<string, AccountRow | null>(async (ids) =>
-    inKeyOrder(ids, await accounts.byIds(uuids(ids), accountScope)),
+    inKeyOrder(ids, await accounts.byIds(uuidKeys(ids), accountScope)),
   );
   return {
     meters: createMeterLoaders(db, caller),
@@ -61,7 +62,7 @@ export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
     networks: createNetworkLoaders(db, caller),
     consumers: createConsumerLoaders(db, caller, accountScope),
     accountHistory: new DataLoader(async (ids) => {
-      const byAccount = grouped(await history.ofAccounts(uuids(ids)), (row) => row.accountId);
+      const byAccount = groupRows(await history.ofAccounts(uuidKeys(ids)), (row) => row.accountId);
       return ids.map((id) => byAccount.get(id.toLowerCase()) ?? []);
     }),
     accountScope,
@@ -85,7 +86,7 @@ export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
       }
       const found = new Map<string, AccountRow[]>();
       for (const [first, buildingIds] of buildingsByFirst) {
-        for (const [buildingId, rows] of grouped(
+        for (const [buildingId, rows] of groupRows(
           await accounts.firstOfBuildings(buildingIds, first, accountScope),
           (row) => row.buildingId,
         )) {
@@ -110,7 +111,7 @@ export function createLoaders(db: Database, caller: Caller): UtilitiesLoaders {
       return keys.map((key) => found.get(key.toLowerCase()) ?? []);
     }),
     publishedTariffsBySupplier: new DataLoader(async (ids) => {
-      const bySupplier = grouped(await tariffs.publishedOfSuppliers(uuids(ids)), (row) => row.supplierId);
+      const bySupplier = groupRows(await tariffs.publishedOfSuppliers(uuidKeys(ids)), (row) => row.supplierId);
       return ids.map((id) => bySupplier.get(id.toLowerCase()) ?? []);
     }),
   };

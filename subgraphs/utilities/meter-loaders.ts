@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
-import { isUuid } from '../../lib/uuid.js';
+import { isUuid, uuidKeys } from '../../lib/uuid.js';
 import { meterScopeOf } from './meter-manager.js';
 import { type MeterFilter, MeterRepository, type MeterRow, type MeterScope } from './meter-repository.js';
 import { ReadingRepository, type ReadingRow } from './reading-repository.js';
@@ -28,10 +28,7 @@ export function createMeterLoaders(db: Database, caller: Caller): MeterLoaders {
   const meters = new MeterRepository(db);
   const readings = new ReadingRepository(db);
   const byId = new DataLoader<string, MeterRow | null>(async (ids) => {
-    const rows = await meters.byIds(
-      ids.filter(isUuid).map((id) => id.toLowerCase()),
-      scope,
-    );
+    const rows = await meters.byIds(uuidKeys(ids), scope);
     const map = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => map.get(id.toLowerCase()) ?? null);
   });
@@ -66,10 +63,7 @@ export function createMeterLoaders(db: Database, caller: Caller): MeterLoaders {
       return keys.map((key) => found.get(key.toLowerCase()) ?? []);
     }),
     byPremise: new DataLoader(async (ids) => {
-      const rows = await meters.ofPremises(
-        ids.filter(isUuid).map((id) => id.toLowerCase()),
-        scope,
-      );
+      const rows = await meters.ofPremises(uuidKeys(ids), scope);
       return ids.map((id) => rows.get(id.toLowerCase()) ?? []);
     }),
     premiseIdOf: new DataLoader(async (keys) => {

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Caller } from '../../lib/auth/caller.js';
 import type { Database } from '../../lib/db.js';
 import { isKatoCode, katoPrefix } from '../../lib/kato.js';
-import { isUuid } from '../../lib/uuid.js';
+import { isUuid, uuidKeys } from '../../lib/uuid.js';
 import { splitKey } from './loader-helpers.js';
 import { networkScopeOf } from './network-manager.js';
 import { type NetworkFilter, NetworkRepository, type NetworkRow, type NetworkScope } from './network-repository.js';
@@ -26,7 +26,7 @@ export function createNetworkLoaders(db: Database, caller: Caller): NetworkLoade
   const scope = networkScopeOf(caller);
   const networks = new NetworkRepository(db);
   const byId = new DataLoader<string, NetworkRow | null>(async (ids) => {
-    const rows = await networks.byIds(ids.filter(isUuid).map((id) => id.toLowerCase()));
+    const rows = await networks.byIds(uuidKeys(ids));
     const map = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => map.get(id.toLowerCase()) ?? null);
   });
@@ -56,10 +56,7 @@ export function createNetworkLoaders(db: Database, caller: Caller): NetworkLoade
     }),
     byBuilding: new DataLoader(async (ids) => {
       const found = new Map<string, NetworkRow[]>();
-      for (const { buildingId, ...row } of await networks.ofBuildings(
-        ids.filter(isUuid).map((id) => id.toLowerCase()),
-        scope,
-      )) {
+      for (const { buildingId, ...row } of await networks.ofBuildings(uuidKeys(ids), scope)) {
         found.set(buildingId, [...(found.get(buildingId) ?? []), row]);
       }
       return ids.map((id) => found.get(id.toLowerCase()) ?? []);

@@ -1,6 +1,6 @@
 import { badUserInput } from '../../../lib/errors.js';
 import { parseId } from '../../../lib/ids.js';
-import { isKatoCode, katoPrefix } from '../../../lib/kato.js';
+import { katoCodeProblem, katoPrefix } from '../../../lib/kato.js';
 import { parsePage, toConnection } from '../../../lib/pagination.js';
 import type { ReportKind } from '../../../schema/condominium.js';
 import type { Context } from '../context.js';
@@ -65,7 +65,8 @@ export const Query = {
     },
     context: Context,
   ) {
-    if (!isKatoCode(args.katoCode)) throw badUserInput({ field: 'katoCode', message: 'katoCode must be a 9-digit KATO code.' });
+    const katoProblem = katoCodeProblem('katoCode', args.katoCode ?? '');
+    if (katoProblem) throw badUserInput(katoProblem);
     const period = parsePeriod(args.kind, args.year, args.month);
     const page = parsePage(args, 'reportCompliance', 'buildings');
     const rows = await context.loaders.compliancePage.load({

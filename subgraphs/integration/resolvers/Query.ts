@@ -2,18 +2,13 @@ import type { ChangeType } from '../../../lib/changes.js';
 import { env } from '../../../lib/env.js';
 import { badUserInput, forbidden } from '../../../lib/errors.js';
 import { parseId, parseOptionalId } from '../../../lib/ids.js';
+import { katoCodeProblem } from '../../../lib/kato.js';
 import { byTime, parsePage, parseSequencePage, toConnection, toSequenceConnection } from '../../../lib/pagination.js';
 import { analyticsReads } from '../../../lib/read-replicas.js';
 import type { Context } from '../context.js';
 import type { DataQualityGrouping } from '../data-quality-repository.js';
 import type { DutyRow } from '../duties-repository.js';
-import {
-  type DataQualityFilterArgs,
-  type DutyFilterArgs,
-  katoCodeProblem,
-  parseDataQualityFilter,
-  parseDutyFilter,
-} from '../duty-filter.js';
+import { type DataQualityFilterArgs, type DutyFilterArgs, parseDataQualityFilter, parseDutyFilter } from '../duty-filter.js';
 import { mayRead } from '../export-manager.js';
 import { ExportRepository } from '../export-repository.js';
 import { IncidentRepository } from '../incident-repository.js';

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { badUserInput } from '../../../lib/errors.js';
 import { parseId, parseOptionalId } from '../../../lib/ids.js';
-import { isKatoCode, katoPrefix } from '../../../lib/kato.js';
+import { katoCodeProblem, katoPrefix } from '../../../lib/kato.js';
 import { byId, type PageArgs, parsePage, toConnection } from '../../../lib/pagination.js';
 import { placeWrite } from '../../../lib/write.js';
 import type { Context } from '../context.js';
@@ -23,8 +23,8 @@ export const OutageQuery = {
   async outages(_parent: unknown, args: PageArgs & { filter?: OutageFilterArgs | null }, context: Context) {
     const page = parsePage(args, 'outages', 'outages');
     const katoCode = args.filter?.katoCode ?? null;
-    if (katoCode !== null && !isKatoCode(katoCode))
-      throw badUserInput({ field: 'filter.katoCode', message: 'filter.katoCode must be a 9-digit KATO code.' });
+    const katoProblem = katoCodeProblem('filter.katoCode', katoCode);
+    if (katoProblem) throw badUserInput(katoProblem);
     const filter = {
       supplierId: parseOptionalId(args.filter?.supplierId, 'filter.supplierId', 'a supplier'),
       buildingId: parseOptionalId(args.filter?.buildingId, 'filter.buildingId', 'a building'),
